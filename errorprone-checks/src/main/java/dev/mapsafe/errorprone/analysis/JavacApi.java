@@ -1,0 +1,73 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.Types;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CallKind;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Translates javac trees and symbols into the knowledge module's vocabulary (binary names, ApiMethod). */
+public final class JavacApi {
+  private JavacApi() {}
+
+  /** The call as the map API model names it; the owner of an instance call is the receiver's static type. */
+  public static Optional<ApiMethod> call(ExpressionTree tree, VisitorState state) {
+    Symbol sym = ASTHelpers.getSymbol(tree);
+    if (!(sym instanceof MethodSymbol method)
+        || !(tree instanceof MethodInvocationTree || tree instanceof NewClassTree)) {
+      return Optional.empty();
+    }
+    Types types = state.getTypes();
+    List<String> params = new ArrayList<>();
+    for (Type p : method.erasure(types).getParameterTypes()) {
+      params.add(binaryName(p, types));
+    }
+    CallKind kind;
+    String owner;
+    if (method.isConstructor()) {
+      kind = CallKind.CONSTRUCTOR;
+      owner = binaryName(method.owner.type, types);
+    } else if (method.isStatic()) {
+      kind = CallKind.STATIC;
+      owner = binaryName(method.owner.type, types);
+    } else {
+      kind = CallKind.INSTANCE;
+      Type receiver = ASTHelpers.getReceiverType(tree);
+      owner = binaryName(receiver != null ? receiver : method.owner.type, types);
+    }
+    return Optional.of(new ApiMethod(kind, owner, method.getSimpleName().toString(), params));
+  }
+
+  /** {@code java.util.Map$Entry}, {@code java.lang.Object[]}, {@code int}: the JVM's binary names. */
+  public static String binaryName(Type type, Types types) {
+    Type erased = types.erasure(type);
+    if (erased instanceof Type.ArrayType array) {
+      return binaryName(array.elemtype, types) + "[]";
+    }
+    if (erased.tsym instanceof ClassSymbol cls) {
+      return cls.flatName().toString();
+    }
+    return erased.toString();
+  }
+
+  /** The class hierarchy as javac knows it; unknown classes are subtypes of nothing. */
+  public static TypeHierarchy hierarchy(VisitorState state) {
+    return (type, supertype) -> {
+      Type t = state.getTypeFromString(type.replace('$', '.'));
+      Type s = state.getTypeFromString(supertype.replace('$', '.'));
+      Types types = state.getTypes();
+      return t != null && s != null && types.isSubtype(types.erasure(t), types.erasure(s));
+    };
+  }
+}

@@ -1,0 +1,66 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.tools.javac.code.Type;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CallKind;
+import dev.mapsafe.knowledge.mapapi.Effect;
+import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.Operand;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What one call, constructor call or for-each loop does to which operand, according to the map API model. */
+public final class MapEffects {
+  /** An effect of {@code call} on the expression {@code operand}. */
+  public record Access(ExpressionTree operand, Effect effect, ApiMethod call) {}
+
+  private static final ApiMethod ITERABLE_ITERATOR =
+      new ApiMethod(CallKind.INSTANCE, "java.lang.Iterable", "iterator", List.of());
+
+  private MapEffects() {}
+
+  public static List<Access> of(Tree tree, VisitorState state) {
+    if (tree instanceof EnhancedForLoopTree loop) {
+      // A for-each loop over an Iterable is a call of its iterator().
+      Type type = ASTHelpers.getType(loop.getExpression());
+      if (type == null || type instanceof Type.ArrayType) {
+        return List.of();
+      }
+      return accesses(ITERABLE_ITERATOR, loop.getExpression(), List.of(), state);
+    }
+    if (tree instanceof MethodInvocationTree invocation) {
+      return JavacApi.call(invocation, state)
+          .map(call -> accesses(call, ASTHelpers.getReceiver(invocation), invocation.getArguments(), state))
+          .orElse(List.of());
+    }
+    if (tree instanceof NewClassTree creation) {
+      return JavacApi.call(creation, state)
+          .map(call -> accesses(call, null, creation.getArguments(), state))
+          .orElse(List.of());
+    }
+    return List.of();
+  }
+
+  private static List<Access> accesses(
+      ApiMethod call, ExpressionTree receiver, List<? extends ExpressionTree> args, VisitorState state) {
+    List<Access> result = new ArrayList<>();
+    for (Effect effect : MapApi.effectsOf(call, JavacApi.hierarchy(state))) {
+      Operand operand = effect.operand();
+      ExpressionTree tree =
+          operand.isReceiver()
+              ? receiver
+              : operand.argIndex() < args.size() ? args.get(operand.argIndex()) : null;
+      if (tree != null) {
+        result.add(new Access(tree, effect, call));
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,228 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.SynchronizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.Effect;
+import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * Finds the self-locked map ({@code Collections.synchronized*} wrapper or {@code Hashtable}) behind an
+ * expression: the map itself, a view of it (views of views, unmodifiable wrappers of views), a local that
+ * holds one, or a non-overridable method of the same compilation unit that returns one.
+ *
+ * <p>A field counts when its declared type is self-locked, or when it is private or final and every value
+ * this compilation unit assigns to it creates a wrapper. A local counts when its single value does.
+ */
+public final class SelfLockedMaps {
+
+  /**
+   * A self-locked map reached from an operand.
+   *
+   * @param map the expression naming the map, and its path (where it can be bound as a lock)
+   * @param kind what makes it self-locked, for messages ("Collections.synchronizedMap wrapper")
+   * @param confined whether it is a local created in the method that never leaves it
+   */
+  public record Subject(TreePath map, String kind, boolean confined) {}
+
+  private static final int MAX_DEPTH = 8;
+
+  private SelfLockedMaps() {}
+
+  public static Optional<Subject> behind(TreePath operand, VisitorState state) {
+    return resolve(operand, state, 0);
+  }
+
+  private static Optional<Subject> resolve(TreePath operand, VisitorState state, int depth) {
+    if (depth > MAX_DEPTH) {
+      return Optional.empty();
+    }
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) operand.getLeaf());
+    TreePath path = new TreePath(operand.getParentPath(), tree);
+    Symbol sym = ASTHelpers.getSymbol(tree);
+    if (tree instanceof MethodInvocationTree call) {
+      Optional<ApiMethod> api = JavacApi.call(call, state);
+      if (api.isPresent()) {
+        for (Effect effect : MapApi.effectsOf(api.get(), JavacApi.hierarchy(state))) {
+          if (effect.kind() == MapEffect.VIEW) {
+            ExpressionTree viewed =
+                effect.operand().isReceiver()
+                    ? ASTHelpers.getReceiver(call)
+                    : call.getArguments().get(effect.operand().argIndex());
+            return viewed == null ? Optional.empty() : resolve(subPath(path, viewed), state, depth + 1);
+          }
+        }
+      }
+      return sym instanceof MethodSymbol method
+          ? kindReturnedBy(method, state, depth).map(kind -> new Subject(path, kind, false))
+          : Optional.empty();
+    }
+    if (!(sym instanceof VarSymbol var)) {
+      return Optional.empty();
+    }
+    if (var.getKind() == ElementKind.FIELD) {
+      return fieldKind(var, state).map(kind -> new Subject(path, kind, false));
+    }
+    if (!MapIdentity.isEffectivelyFinalLocal(var)) {
+      return Optional.empty();
+    }
+    List<TreePath> values = Declarations.of(state).assignedValues(var);
+    if (values.size() != 1) {
+      return Optional.empty();
+    }
+    TreePath value = values.get(0);
+    Optional<String> created = createdKind((ExpressionTree) value.getLeaf(), state);
+    if (created.isPresent()) {
+      return Optional.of(new Subject(path, created.get(), !escapes(var, state)));
+    }
+    return resolve(value, state, depth + 1);
+  }
+
+  private static TreePath subPath(TreePath parent, Tree child) {
+    TreePath found = TreePath.getPath(parent, child);
+    return found != null ? found : new TreePath(parent, child);
+  }
+
+  /** The kind of a self-locked field, or empty. */
+  private static Optional<String> fieldKind(VarSymbol field, VisitorState state) {
+    Type declared = field.type;
+    if (declared != null
+        && MapTypes.isSelfLockedMapType(JavacApi.binaryName(declared, state.getTypes()), JavacApi.hierarchy(state))) {
+      return Optional.of(declared.tsym.getSimpleName().toString());
+    }
+    if ((field.flags() & (Flags.PRIVATE | Flags.FINAL)) == 0) {
+      return Optional.empty(); // other classes may assign it
+    }
+    return commonCreatedKind(Declarations.of(state).assignedValues(field), state);
+  }
+
+  private static Optional<String> commonCreatedKind(List<TreePath> values, VisitorState state) {
+    String kind = null;
+    for (TreePath value : values) {
+      Optional<String> created = createdKind((ExpressionTree) value.getLeaf(), state);
+      if (created.isEmpty()) {
+        return Optional.empty();
+      }
+      kind = kind == null ? created.get() : kind;
+    }
+    return Optional.ofNullable(kind);
+  }
+
+  /** "Collections.synchronizedMap wrapper" or "Hashtable" when the expression creates one. */
+  static Optional<String> createdKind(ExpressionTree tree, VisitorState state) {
+    tree = MapIdentity.strip(tree);
+    if (tree instanceof MethodInvocationTree || tree instanceof NewClassTree) {
+      Optional<ApiMethod> api = JavacApi.call(tree, state);
+      if (api.isPresent() && MapTypes.createsSynchronizedWrapper(api.get())) {
+        return Optional.of("Collections." + api.get().name() + " wrapper");
+      }
+    }
+    if (tree instanceof NewClassTree creation) {
+      Type type = ASTHelpers.getType(creation);
+      if (type != null
+          && MapTypes.isSelfLockedMapType(JavacApi.binaryName(type, state.getTypes()), JavacApi.hierarchy(state))) {
+        return Optional.of(creation.getClassBody() == null ? type.tsym.getSimpleName().toString() : "Hashtable");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The shared map a non-overridable method of this compilation unit always returns (a field, or another
+   * such method); a method that creates a new wrapper per call returns nothing shared.
+   */
+  private static Optional<String> kindReturnedBy(MethodSymbol method, VisitorState state, int depth) {
+    Declarations index = Declarations.of(state);
+    if (!index.declares(method) || !MapIdentity.isNotOverridable(method)) {
+      return Optional.empty();
+    }
+    String kind = null;
+    for (TreePath r : index.returnedValues(method)) {
+      Optional<Subject> s = resolve(r, state, depth + 1);
+      if (s.isEmpty() || s.get().confined() || createdKind((ExpressionTree) r.getLeaf(), state).isPresent()) {
+        return Optional.empty();
+      }
+      kind = kind == null ? s.get().kind() : kind;
+    }
+    return Optional.ofNullable(kind);
+  }
+
+  /**
+   * Whether a local map leaves its method: captured by a lambda or class, returned, stored, or passed to a
+   * call that is not known to only read it. Uses that keep it local: the receiver of a call whose result is
+   * not a view, an argument the map API model knows the call only iterates, {@code synchronized (map)}, and
+   * a for-each loop over it.
+   */
+  static boolean escapes(VarSymbol local, VisitorState state) {
+    for (TreePath use : Declarations.of(state).uses(local)) {
+      if (!staysLocal(use, state, 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean staysLocal(TreePath use, VisitorState state, int depth) {
+    for (TreePath p = use.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree node = p.getLeaf();
+      if (node instanceof LambdaExpressionTree || node instanceof ClassTree) {
+        return false; // captured: may run on another thread
+      }
+      if (node instanceof com.sun.source.tree.MethodTree) {
+        break;
+      }
+    }
+    Tree parent = use.getParentPath().getLeaf();
+    Tree self = use.getLeaf();
+    if (parent instanceof SynchronizedTree) {
+      return true;
+    }
+    if (parent instanceof com.sun.source.tree.ParenthesizedTree) {
+      return staysLocal(use.getParentPath(), state, depth);
+    }
+    if (parent instanceof EnhancedForLoopTree loop && loop.getExpression() == self) {
+      return true;
+    }
+    if (parent instanceof MemberSelectTree select && select.getExpression() == self) {
+      TreePath callPath = use.getParentPath().getParentPath();
+      if (callPath != null && callPath.getLeaf() instanceof MethodInvocationTree call) {
+        boolean returnsView =
+            JavacApi.call(call, state)
+                .map(api -> MapApi.effectsOf(api, JavacApi.hierarchy(state)).stream()
+                    .anyMatch(e -> e.kind() == MapEffect.VIEW && e.operand().isReceiver()))
+                .orElse(true);
+        return !returnsView || (depth < MAX_DEPTH && staysLocal(callPath, state, depth + 1));
+      }
+      return false;
+    }
+    if (parent instanceof MethodInvocationTree || parent instanceof NewClassTree) {
+      for (MapEffects.Access access : MapEffects.of(parent, state)) {
+        if (access.operand() == self && access.effect().kind() == MapEffect.ITERATE) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.mapsafe.knowledge.catalog;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The mapsafe bug-pattern catalog: the one home of each pattern's ids, summary, severity and docs page.
+ *
+ * <p>Error Prone names its checks by {@link #checkName()}, SpotBugs by {@link #bugType()}; tests in both
+ * engines fail when their metadata disagrees with this catalog.
+ */
+public enum Pattern {
+  UNGUARDED_SHARED_MAP(
+      "Non-thread-safe map used by several threads, at least one writing, with no common lock"),
+  UNLOCKED_MAP_ITERATION("Map traversed (explicitly or implicitly) without the lock that guards it"),
+  MAP_WRITE_UNDER_READ_LOCK("Non-concurrent map written while holding only a read lock"),
+  MAP_MODIFIED_DURING_ITERATION(
+      "Fail-fast map structurally modified while it or one of its views is being iterated"),
+  SHALLOW_MAP_COPY_LEAK(
+      "Defensive copy of a map whose mutable values stay shared with the original, and the copy escapes"),
+  GUARDED_MAP_ESCAPE(
+      "Internal map of a guarded or thread-safe class, or a live view of it, handed out; or a caller's map"
+          + " stored without a copy"),
+  NON_ATOMIC_MAP_UPDATE(
+      "Check-then-act or read-modify-write on a concurrent or synchronized map that must be one atomic call"),
+  RECURSIVE_MAP_COMPUTE("computeIfAbsent/compute/merge function modifies the same map"),
+  MUTATED_MAP_SNAPSHOT(
+      "Copy-on-write map mutated in place after publication through a volatile field or AtomicReference");
+
+  /** Where the pattern pages live, relative to the root of the mapsafe distribution. */
+  public static final String DOCS_DIRECTORY = "docs/patterns/";
+
+  /** SpotBugs category of every mapsafe pattern. */
+  public static final String SPOTBUGS_CATEGORY = "MT_CORRECTNESS";
+
+  /** SpotBugs bug code (abbreviation) shared by every mapsafe pattern. */
+  public static final String SPOTBUGS_BUG_CODE = "MAPSAFE";
+
+  private final String summary;
+
+  Pattern(String summary) {
+    this.summary = summary;
+  }
+
+  /** The Error Prone check name, e.g. {@code UnlockedMapIteration}. */
+  public String checkName() {
+    StringBuilder camel = new StringBuilder();
+    for (String word : name().split("_")) {
+      camel.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+    }
+    return camel.toString();
+  }
+
+  /** The SpotBugs bug type, e.g. {@code MAPSAFE_UNLOCKED_MAP_ITERATION}. */
+  public String bugType() {
+    return "MAPSAFE_" + name();
+  }
+
+  public String summary() {
+    return summary;
+  }
+
+  /** Every pattern defaults to a warning: users promote checks to errors with their engine's flags. */
+  public Severity defaultSeverity() {
+    return Severity.WARNING;
+  }
+
+  /** The docs page, relative to the distribution root, e.g. {@code docs/patterns/UnlockedMapIteration.md}. */
+  public String docsPage() {
+    return DOCS_DIRECTORY + checkName() + ".md";
+  }
+
+  public static Optional<Pattern> byCheckName(String checkName) {
+    for (Pattern p : values()) {
+      if (p.checkName().equals(checkName)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static Optional<Pattern> byBugType(String bugType) {
+    for (Pattern p : values()) {
+      if (p.bugType().equals(bugType)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,68 @@
+package dev.mapsafe.knowledge.docs;
+
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.Effect;
+import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.Traversal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Renders the map API model as the docs page {@code docs/map-api.md}; the docs module's test fails when the
+ * page and the model differ. Regenerate with {@code java MapApiTable docs/map-api.md} (see docs/README.md).
+ */
+public final class MapApiTable {
+  private MapApiTable() {}
+
+  public static String markdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# The map API model\n\n")
+        .append("<!-- Generated from knowledge/src/main/java/dev/mapsafe/knowledge/mapapi by MapApiTable;")
+        .append(" do not edit by hand. -->\n\n")
+        .append("Both engines ask this one model what a call does to the maps, map views and collections")
+        .append(" it is given. A call that is not listed has no known effect and is never reported.\n\n")
+        .append("*Traversal* `EXTERNAL` means the caller walks an iterator, spliterator or stream after the")
+        .append(" call returned, so a `Collections.synchronized*` wrapper or `Hashtable` does **not** hold its")
+        .append(" monitor for it; `INTERNAL` means the collection walks itself inside one of its own methods,")
+        .append(" which such a map runs under its monitor. Instance facts apply to subtypes of the owner;")
+        .append(" the most specific owner wins.\n\n")
+        .append("## Map types\n\n| type | concurrency | iteration |\n|---|---|---|\n");
+    for (MapTypes.MapType t : MapTypes.types()) {
+      sb.append("| `").append(t.name()).append("` | ").append(t.concurrency()).append(" | ")
+          .append(t.iteration()).append(" |\n");
+    }
+    sb.append("\nSynchronized wrapper factories (their result is its own mutex): ")
+        .append(
+            MapTypes.synchronizedWrapperFactories().stream()
+                .map(m -> "`" + m.display() + "`")
+                .collect(Collectors.joining(", ")))
+        .append(". `Hashtable` and its subclasses lock themselves, except `java.util.Properties`, which")
+        .append(" keeps its entries in a `ConcurrentHashMap` since JDK 9.\n\n")
+        .append("## Calls\n\n| call | kind | effects |\n|---|---|---|\n");
+    for (Map.Entry<ApiMethod, List<Effect>> e : MapApi.facts().entrySet()) {
+      sb.append("| `").append(e.getKey().display()).append("` | ")
+          .append(e.getKey().kind().name().toLowerCase(java.util.Locale.ROOT)).append(" | ")
+          .append(e.getValue().stream().map(MapApiTable::describe).collect(Collectors.joining("; ")))
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private static String describe(Effect effect) {
+    String what = effect.kind().name();
+    if (effect.traversal() != null) {
+      what += effect.traversal() == Traversal.EXTERNAL ? " (EXTERNAL)" : " (INTERNAL)";
+    }
+    return what + " " + effect.operand();
+  }
+
+  public static void main(String[] args) throws IOException {
+    Files.write(Path.of(args[0]), markdown().getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,269 @@
+package dev.mapsafe.knowledge.mapapi;
+
+import static dev.mapsafe.knowledge.mapapi.CallKind.CONSTRUCTOR;
+import static dev.mapsafe.knowledge.mapapi.CallKind.INSTANCE;
+import static dev.mapsafe.knowledge.mapapi.CallKind.STATIC;
+import static dev.mapsafe.knowledge.mapapi.MapEffect.ITERATE;
+import static dev.mapsafe.knowledge.mapapi.MapEffect.READ;
+import static dev.mapsafe.knowledge.mapapi.MapEffect.VIEW;
+import static dev.mapsafe.knowledge.mapapi.MapEffect.WRITE;
+import static dev.mapsafe.knowledge.mapapi.Traversal.EXTERNAL;
+import static dev.mapsafe.knowledge.mapapi.Traversal.INTERNAL;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The map API model: what each JDK call does to the maps, map views and collections it is given. Both
+ * engines translate a call site into an {@link ApiMethod} and ask {@link #effectsOf}; neither keeps a list
+ * of its own. Each traversal's {@link Traversal} kind was read off the JDK 17 and 25 sources.
+ *
+ * <p>A call that is not in the model has no known effect, and no check reports on it (precision first).
+ */
+public final class MapApi {
+  private static final String OBJECT = "java.lang.Object";
+  private static final String MAP = "java.util.Map";
+  private static final String SORTED_MAP = "java.util.SortedMap";
+  private static final String NAVIGABLE_MAP = "java.util.NavigableMap";
+  private static final String SEQUENCED_MAP = "java.util.SequencedMap";
+  private static final String ITERABLE = "java.lang.Iterable";
+  private static final String COLLECTION = "java.util.Collection";
+  private static final String SORTED_SET = "java.util.SortedSet";
+  private static final String NAVIGABLE_SET = "java.util.NavigableSet";
+  private static final String COLLECTIONS = "java.util.Collections";
+  private static final String BOOLEAN = "boolean";
+  private static final String FUNCTION = "java.util.function.Function";
+  private static final String BI_FUNCTION = "java.util.function.BiFunction";
+
+  /** Map types whose copy constructor iterates the argument's entry set. */
+  private static final List<String> MAP_COPY_CONSTRUCTORS =
+      List.of(
+          "java.util.HashMap",
+          "java.util.LinkedHashMap",
+          "java.util.TreeMap",
+          "java.util.Hashtable",
+          "java.util.IdentityHashMap",
+          "java.util.WeakHashMap",
+          "java.util.EnumMap",
+          "java.util.concurrent.ConcurrentHashMap",
+          "java.util.concurrent.ConcurrentSkipListMap");
+
+  private static final Map<ApiMethod, List<Effect>> FACTS = new LinkedHashMap<>();
+
+  static {
+    // Map: reads, writes, views, and the bulk operations the map performs inside its own call.
+    for (String m : List.of("size()", "isEmpty()", "containsKey(O)", "get(O)", "getOrDefault(O,O)")) {
+      fact(INSTANCE, MAP, m, on(READ));
+    }
+    for (String m : List.of("containsValue(O)", "equals(O)", "hashCode()")) {
+      fact(INSTANCE, MAP, m, iterates(INTERNAL));
+    }
+    fact(INSTANCE, MAP, "forEach(java.util.function.BiConsumer)", iterates(INTERNAL));
+    for (String m :
+        List.of(
+            "put(O,O)", "remove(O)", "remove(O,O)", "clear()", "putIfAbsent(O,O)", "replace(O,O)",
+            "replace(O,O,O)", "computeIfAbsent(O," + FUNCTION + ")", "computeIfPresent(O," + BI_FUNCTION + ")",
+            "compute(O," + BI_FUNCTION + ")", "merge(O,O," + BI_FUNCTION + ")")) {
+      fact(INSTANCE, MAP, m, on(WRITE));
+    }
+    fact(INSTANCE, MAP, "replaceAll(" + BI_FUNCTION + ")", on(WRITE), iterates(INTERNAL));
+    // Every JDK map's putAll walks argument.entrySet() with an iterator (HashMap.putMapEntries,
+    // AbstractMap.putAll, TreeMap.putAll, ConcurrentHashMap.putAll, Hashtable.putAll).
+    fact(INSTANCE, MAP, "putAll(java.util.Map)", on(WRITE), iterates(EXTERNAL, 0));
+    for (String m : List.of("keySet()", "values()", "entrySet()")) {
+      fact(INSTANCE, MAP, m, on(VIEW));
+    }
+    for (String m : List.of("headMap(O)", "tailMap(O)", "subMap(O,O)")) {
+      fact(INSTANCE, SORTED_MAP, m, on(VIEW));
+    }
+    for (String m : List.of("firstKey()", "lastKey()")) {
+      fact(INSTANCE, SORTED_MAP, m, on(READ));
+    }
+    for (String m :
+        List.of(
+            "navigableKeySet()", "descendingKeySet()", "descendingMap()", "headMap(O,boolean)",
+            "tailMap(O,boolean)", "subMap(O,boolean,O,boolean)")) {
+      fact(INSTANCE, NAVIGABLE_MAP, m, on(VIEW));
+    }
+    for (String m :
+        List.of(
+            "firstEntry()", "lastEntry()", "lowerEntry(O)", "lowerKey(O)", "floorEntry(O)", "floorKey(O)",
+            "ceilingEntry(O)", "ceilingKey(O)", "higherEntry(O)", "higherKey(O)")) {
+      fact(INSTANCE, NAVIGABLE_MAP, m, on(READ));
+    }
+    // Listed for NavigableMap too: on JDK 17 NavigableMap has no SequencedMap supertype.
+    for (String owner : List.of(NAVIGABLE_MAP, SEQUENCED_MAP)) {
+      fact(INSTANCE, owner, "pollFirstEntry()", on(WRITE));
+      fact(INSTANCE, owner, "pollLastEntry()", on(WRITE));
+    }
+    for (String m : List.of("reversed()", "sequencedKeySet()", "sequencedValues()", "sequencedEntrySet()")) {
+      fact(INSTANCE, SEQUENCED_MAP, m, on(VIEW));
+    }
+    for (String m : List.of("putFirst(O,O)", "putLast(O,O)")) {
+      fact(INSTANCE, SEQUENCED_MAP, m, on(WRITE));
+    }
+    fact(INSTANCE, "java.util.Hashtable", "contains(O)", iterates(INTERNAL));
+
+    // Collections, in particular map views: what walks them from outside and what walks them inside.
+    fact(INSTANCE, ITERABLE, "iterator()", iterates(EXTERNAL));
+    fact(INSTANCE, ITERABLE, "spliterator()", iterates(EXTERNAL));
+    fact(INSTANCE, ITERABLE, "forEach(java.util.function.Consumer)", iterates(INTERNAL));
+    fact(INSTANCE, COLLECTION, "stream()", iterates(EXTERNAL));
+    fact(INSTANCE, COLLECTION, "parallelStream()", iterates(EXTERNAL));
+    fact(INSTANCE, COLLECTION, "spliterator()", iterates(EXTERNAL));
+    for (String m :
+        List.of(
+            "toArray()", "toArray(java.lang.Object[])", "toArray(java.util.function.IntFunction)",
+            "containsAll(java.util.Collection)", "equals(O)", "hashCode()")) {
+      fact(INSTANCE, COLLECTION, m, iterates(INTERNAL));
+    }
+    for (String m :
+        List.of(
+            "removeIf(java.util.function.Predicate)", "removeAll(java.util.Collection)",
+            "retainAll(java.util.Collection)")) {
+      fact(INSTANCE, COLLECTION, m, on(WRITE), iterates(INTERNAL));
+    }
+    for (String m : List.of("size()", "isEmpty()", "contains(O)")) {
+      fact(INSTANCE, COLLECTION, m, on(READ));
+    }
+    for (String m : List.of("add(O)", "remove(O)", "clear()", "addAll(java.util.Collection)")) {
+      fact(INSTANCE, COLLECTION, m, on(WRITE));
+    }
+    for (String m : List.of("headSet(O)", "tailSet(O)", "subSet(O,O)")) {
+      fact(INSTANCE, SORTED_SET, m, on(VIEW));
+    }
+    for (String m : List.of("first()", "last()")) {
+      fact(INSTANCE, SORTED_SET, m, on(READ));
+    }
+    fact(INSTANCE, NAVIGABLE_SET, "descendingIterator()", iterates(EXTERNAL));
+    for (String m :
+        List.of("descendingSet()", "headSet(O,boolean)", "tailSet(O,boolean)", "subSet(O,boolean,O,boolean)")) {
+      fact(INSTANCE, NAVIGABLE_SET, m, on(VIEW));
+    }
+    for (String m : List.of("pollFirst()", "pollLast()")) {
+      fact(INSTANCE, NAVIGABLE_SET, m, on(WRITE));
+    }
+
+    // Receiver-specific addAll/containsAll: how the receiver reads its argument.
+    fact(INSTANCE, "java.util.AbstractCollection", "addAll(java.util.Collection)", on(WRITE), iterates(EXTERNAL, 0));
+    fact(INSTANCE, "java.util.AbstractCollection", "containsAll(java.util.Collection)",
+        iterates(INTERNAL), iterates(EXTERNAL, 0));
+    for (String owner : List.of("java.util.ArrayList", "java.util.LinkedList", "java.util.Vector")) {
+      // c.toArray()
+      fact(INSTANCE, owner, "addAll(java.util.Collection)", on(WRITE), iterates(INTERNAL, 0));
+    }
+    // copyElements(c) is c.forEach(this::addLast)
+    fact(INSTANCE, "java.util.ArrayDeque", "addAll(java.util.Collection)", on(WRITE), iterates(INTERNAL, 0));
+
+    // Copy constructors.
+    for (String type : MAP_COPY_CONSTRUCTORS) {
+      fact(CONSTRUCTOR, type, "<init>(java.util.Map)", iterates(EXTERNAL, 0));
+    }
+    fact(CONSTRUCTOR, "java.util.TreeMap", "<init>(java.util.SortedMap)", iterates(EXTERNAL, 0));
+    fact(CONSTRUCTOR, "java.util.concurrent.ConcurrentSkipListMap", "<init>(java.util.SortedMap)",
+        iterates(EXTERNAL, 0));
+    for (String type : List.of("java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet")) {
+      // addAll(c), which is AbstractCollection.addAll: for (E e : c)
+      fact(CONSTRUCTOR, type, "<init>(java.util.Collection)", iterates(EXTERNAL, 0));
+    }
+    fact(CONSTRUCTOR, "java.util.TreeSet", "<init>(java.util.SortedSet)", iterates(EXTERNAL, 0));
+    for (String type :
+        List.of("java.util.ArrayList", "java.util.LinkedList", "java.util.Vector",
+            "java.util.concurrent.CopyOnWriteArrayList", "java.util.ArrayDeque")) {
+      // c.toArray(), or c.forEach(..) for ArrayDeque
+      fact(CONSTRUCTOR, type, "<init>(java.util.Collection)", iterates(INTERNAL, 0));
+    }
+
+    // Static consumers.
+    // Map.copyOf: map.entrySet().toArray(..); List.copyOf: coll.toArray(); Set.copyOf: new HashSet<>(coll).
+    fact(STATIC, MAP, "copyOf(java.util.Map)", iterates(INTERNAL, 0));
+    fact(STATIC, "java.util.List", "copyOf(java.util.Collection)", iterates(INTERNAL, 0));
+    fact(STATIC, "java.util.Set", "copyOf(java.util.Collection)", iterates(EXTERNAL, 0));
+    fact(STATIC, "java.lang.String", "join(java.lang.CharSequence,java.lang.Iterable)", iterates(EXTERNAL, 1));
+    for (String m :
+        List.of(
+            "max(java.util.Collection)", "max(java.util.Collection,java.util.Comparator)",
+            "min(java.util.Collection)", "min(java.util.Collection,java.util.Comparator)",
+            "frequency(java.util.Collection,O)")) {
+      fact(STATIC, COLLECTIONS, m, iterates(EXTERNAL, 0));
+    }
+    for (String m :
+        List.of(
+            "unmodifiableMap(java.util.Map)", "unmodifiableSortedMap(java.util.SortedMap)",
+            "unmodifiableNavigableMap(java.util.NavigableMap)", "unmodifiableSequencedMap(java.util.SequencedMap)",
+            "unmodifiableCollection(java.util.Collection)", "unmodifiableSet(java.util.Set)",
+            "unmodifiableSortedSet(java.util.SortedSet)", "unmodifiableNavigableSet(java.util.NavigableSet)",
+            "unmodifiableSequencedSet(java.util.SequencedSet)",
+            "unmodifiableSequencedCollection(java.util.SequencedCollection)")) {
+      fact(STATIC, COLLECTIONS, m, new Effect(Operand.arg(0), VIEW, null));
+    }
+  }
+
+  private MapApi() {}
+
+  /**
+   * The effects of a call, or an empty list when the model does not know it. Instance facts apply to
+   * calls on the fact's owner and its subtypes; when several apply, the one of the most specific owner
+   * wins ({@code ArrayList.addAll} reads its argument with {@code toArray}, other collections iterate it).
+   */
+  public static List<Effect> effectsOf(ApiMethod call, TypeHierarchy hierarchy) {
+    if (call.kind() != INSTANCE) {
+      List<Effect> exact = FACTS.get(call);
+      return exact == null ? List.of() : exact;
+    }
+    ApiMethod best = null;
+    for (ApiMethod fact : FACTS.keySet()) {
+      if (fact.kind() == INSTANCE
+          && fact.name().equals(call.name())
+          && fact.params().equals(call.params())
+          && isSubtype(call.owner(), fact.owner(), hierarchy)
+          && (best == null || isSubtype(fact.owner(), best.owner(), hierarchy))) {
+        best = fact;
+      }
+    }
+    return best == null ? List.of() : FACTS.get(best);
+  }
+
+  /** The whole table, in declaration order, for the docs page. */
+  public static Map<ApiMethod, List<Effect>> facts() {
+    return Collections.unmodifiableMap(FACTS);
+  }
+
+  static boolean isSubtype(String type, String supertype, TypeHierarchy hierarchy) {
+    return type.equals(supertype) || hierarchy.isSubtype(type, supertype);
+  }
+
+  private static Effect on(MapEffect kind) {
+    return new Effect(Operand.RECEIVER, kind, null);
+  }
+
+  private static Effect iterates(Traversal traversal) {
+    return new Effect(Operand.RECEIVER, ITERATE, traversal);
+  }
+
+  private static Effect iterates(Traversal traversal, int argument) {
+    return new Effect(Operand.arg(argument), ITERATE, traversal);
+  }
+
+  /** {@code signature} is {@code name(T1,T2)}; {@code O} abbreviates {@code java.lang.Object}. */
+  private static void fact(CallKind kind, String owner, String signature, Effect... effects) {
+    int open = signature.indexOf('(');
+    String name = signature.substring(0, open);
+    String inside = signature.substring(open + 1, signature.length() - 1);
+    List<String> params = new ArrayList<>();
+    for (String p : inside.isEmpty() ? new String[0] : inside.split(",")) {
+      params.add(p.equals("O") ? OBJECT : p);
+    }
+    ApiMethod method = new ApiMethod(kind, owner, name, params);
+    List<Effect> owned = new ArrayList<>();
+    for (Effect e : effects) {
+      owned.add(e.of(method));
+    }
+    if (FACTS.put(method, List.copyOf(owned)) != null) {
+      throw new IllegalStateException("duplicate map API fact: " + method);
+    }
+  }
+}

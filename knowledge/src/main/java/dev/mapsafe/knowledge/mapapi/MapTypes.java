@@ -1,0 +1,108 @@
+package dev.mapsafe.knowledge.mapapi;
+
+import java.util.List;
+
+/**
+ * What the JDK promises about each map type under concurrency, and which calls create a map that must be
+ * traversed under its own monitor.
+ */
+public final class MapTypes {
+
+  /** How a map type may be shared between threads. */
+  public enum Concurrency {
+    /** Needs external locking for any concurrent use with a writer. */
+    NOT_THREAD_SAFE,
+    /** Every call locks the map's monitor; traversing a view still needs {@code synchronized (map)}. */
+    SELF_LOCKED,
+    /** Thread-safe calls, weakly consistent traversal. */
+    CONCURRENT
+  }
+
+  /** What an iterator of the map's views does when the map changes under it. */
+  public enum Iteration {
+    /** Throws {@code ConcurrentModificationException} on a best-effort basis. */
+    FAIL_FAST,
+    /** Never throws; reflects some state between creation and now. */
+    WEAKLY_CONSISTENT
+  }
+
+  /** One row of the type table. */
+  public static final class MapType {
+    private final String name;
+    private final Concurrency concurrency;
+    private final Iteration iteration;
+
+    MapType(String name, Concurrency concurrency, Iteration iteration) {
+      this.name = name;
+      this.concurrency = concurrency;
+      this.iteration = iteration;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public Concurrency concurrency() {
+      return concurrency;
+    }
+
+    public Iteration iteration() {
+      return iteration;
+    }
+  }
+
+  /** The binary name of the JDK's self-locked map class. */
+  public static final String HASHTABLE = "java.util.Hashtable";
+
+  /** Extends Hashtable but stores its entries in a ConcurrentHashMap since JDK 9: not self-locked. */
+  private static final String PROPERTIES = "java.util.Properties";
+
+  private static final List<MapType> TYPES =
+      List.of(
+          new MapType("java.util.HashMap", Concurrency.NOT_THREAD_SAFE, Iteration.FAIL_FAST),
+          new MapType("java.util.LinkedHashMap", Concurrency.NOT_THREAD_SAFE, Iteration.FAIL_FAST),
+          new MapType("java.util.TreeMap", Concurrency.NOT_THREAD_SAFE, Iteration.FAIL_FAST),
+          new MapType("java.util.WeakHashMap", Concurrency.NOT_THREAD_SAFE, Iteration.FAIL_FAST),
+          new MapType("java.util.IdentityHashMap", Concurrency.NOT_THREAD_SAFE, Iteration.FAIL_FAST),
+          new MapType("java.util.EnumMap", Concurrency.NOT_THREAD_SAFE, Iteration.WEAKLY_CONSISTENT),
+          new MapType(HASHTABLE, Concurrency.SELF_LOCKED, Iteration.FAIL_FAST),
+          new MapType("java.util.Collections$SynchronizedMap", Concurrency.SELF_LOCKED, Iteration.FAIL_FAST),
+          new MapType(PROPERTIES, Concurrency.CONCURRENT, Iteration.WEAKLY_CONSISTENT),
+          new MapType("java.util.concurrent.ConcurrentHashMap", Concurrency.CONCURRENT, Iteration.WEAKLY_CONSISTENT),
+          new MapType(
+              "java.util.concurrent.ConcurrentSkipListMap", Concurrency.CONCURRENT, Iteration.WEAKLY_CONSISTENT));
+
+  /** Factories whose result is a synchronized wrapper: its mutex is the wrapper object itself. */
+  private static final List<ApiMethod> SYNCHRONIZED_WRAPPER_FACTORIES =
+      List.of(
+          wrapperFactory("synchronizedMap", "java.util.Map"),
+          wrapperFactory("synchronizedSortedMap", "java.util.SortedMap"),
+          wrapperFactory("synchronizedNavigableMap", "java.util.NavigableMap"));
+
+  private MapTypes() {}
+
+  public static List<MapType> types() {
+    return TYPES;
+  }
+
+  public static List<ApiMethod> synchronizedWrapperFactories() {
+    return SYNCHRONIZED_WRAPPER_FACTORIES;
+  }
+
+  /** Whether the call returns a {@code Collections.synchronized*} map wrapper. */
+  public static boolean createsSynchronizedWrapper(ApiMethod call) {
+    return SYNCHRONIZED_WRAPPER_FACTORIES.contains(call);
+  }
+
+  /**
+   * Whether every instance of {@code type} is a map that locks its own monitor in each call and whose views
+   * must be traversed under that monitor: {@code Hashtable} and its subclasses, except {@code Properties}.
+   */
+  public static boolean isSelfLockedMapType(String type, TypeHierarchy hierarchy) {
+    return MapApi.isSubtype(type, HASHTABLE, hierarchy) && !MapApi.isSubtype(type, PROPERTIES, hierarchy);
+  }
+
+  private static ApiMethod wrapperFactory(String name, String param) {
+    return new ApiMethod(CallKind.STATIC, "java.util.Collections", name, List.of(param));
+  }
+}

@@ -1,0 +1,141 @@
+package dev.mapsafe.knowledge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CallKind;
+import dev.mapsafe.knowledge.mapapi.Effect;
+import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.Operand;
+import dev.mapsafe.knowledge.mapapi.Traversal;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class MapApiTest {
+  private final JdkHierarchy jdk = new JdkHierarchy();
+
+  private List<Effect> effects(CallKind kind, String owner, String name, String... params) {
+    return MapApi.effectsOf(new ApiMethod(kind, owner, name, List.of(params)), jdk);
+  }
+
+  private Traversal traversalOf(List<Effect> effects, Operand operand) {
+    return effects.stream()
+        .filter(e -> e.kind() == MapEffect.ITERATE && e.operand().equals(operand))
+        .map(Effect::traversal)
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void viewIteratorsAreExternalAndBulkOperationsInternal() {
+    // A Set view called through its own interface still matches the Iterable/Collection facts.
+    assertEquals(Traversal.EXTERNAL, traversalOf(effects(CallKind.INSTANCE, "java.util.Set", "iterator"), Operand.RECEIVER));
+    assertEquals(Traversal.EXTERNAL, traversalOf(effects(CallKind.INSTANCE, "java.util.Set", "stream"), Operand.RECEIVER));
+    assertEquals(Traversal.EXTERNAL, traversalOf(effects(CallKind.INSTANCE, "java.util.Set", "spliterator"), Operand.RECEIVER));
+    assertEquals(Traversal.INTERNAL,
+        traversalOf(effects(CallKind.INSTANCE, "java.util.Set", "forEach", "java.util.function.Consumer"), Operand.RECEIVER));
+    assertEquals(Traversal.INTERNAL, traversalOf(effects(CallKind.INSTANCE, "java.util.Collection", "toArray"), Operand.RECEIVER));
+  }
+
+  @Test
+  void mostSpecificOwnerDecidesHowAddAllReadsItsArgument() {
+    Operand arg = Operand.arg(0);
+    assertEquals(Traversal.INTERNAL,
+        traversalOf(effects(CallKind.INSTANCE, "java.util.ArrayList", "addAll", "java.util.Collection"), arg));
+    assertEquals(Traversal.EXTERNAL,
+        traversalOf(effects(CallKind.INSTANCE, "java.util.HashSet", "addAll", "java.util.Collection"), arg));
+    // The receiver's implementation is unknown: no claim about the argument.
+    assertEquals(null,
+        traversalOf(effects(CallKind.INSTANCE, "java.util.Set", "addAll", "java.util.Collection"), arg));
+  }
+
+  @Test
+  void copyOperationsFollowTheJdkSource() {
+    Operand arg = Operand.arg(0);
+    assertEquals(Traversal.EXTERNAL, traversalOf(effects(CallKind.CONSTRUCTOR, "java.util.HashMap", "<init>", "java.util.Map"), arg));
+    assertEquals(Traversal.EXTERNAL, traversalOf(effects(CallKind.CONSTRUCTOR, "java.util.HashSet", "<init>", "java.util.Collection"), arg));
+    assertEquals(Traversal.INTERNAL, traversalOf(effects(CallKind.CONSTRUCTOR, "java.util.ArrayList", "<init>", "java.util.Collection"), arg));
+    assertEquals(Traversal.INTERNAL, traversalOf(effects(CallKind.STATIC, "java.util.Map", "copyOf", "java.util.Map"), arg));
+    assertEquals(Traversal.INTERNAL, traversalOf(effects(CallKind.STATIC, "java.util.List", "copyOf", "java.util.Collection"), arg));
+    assertEquals(Traversal.EXTERNAL, traversalOf(effects(CallKind.STATIC, "java.util.Set", "copyOf", "java.util.Collection"), arg));
+    assertEquals(Traversal.EXTERNAL,
+        traversalOf(effects(CallKind.STATIC, "java.lang.String", "join", "java.lang.CharSequence", "java.lang.Iterable"), Operand.arg(1)));
+    // A capacity constructor is not a copy.
+    assertTrue(effects(CallKind.CONSTRUCTOR, "java.util.HashMap", "<init>", "int").isEmpty());
+    // Constructors are not inherited: a user subclass's constructor is unknown.
+    assertTrue(effects(CallKind.CONSTRUCTOR, "java.util.Properties", "<init>", "java.util.Map").isEmpty());
+  }
+
+  @Test
+  void viewsOfMapsAndUnmodifiableWrappers() {
+    assertEquals(MapEffect.VIEW, effects(CallKind.INSTANCE, "java.util.TreeMap", "headMap", "java.lang.Object").get(0).kind());
+    assertEquals(MapEffect.VIEW, effects(CallKind.INSTANCE, "java.util.HashMap", "keySet").get(0).kind());
+    Effect unmodifiable =
+        effects(CallKind.STATIC, "java.util.Collections", "unmodifiableMap", "java.util.Map").get(0);
+    assertEquals(MapEffect.VIEW, unmodifiable.kind());
+    assertEquals(Operand.arg(0), unmodifiable.operand());
+  }
+
+  @Test
+  void selfLockedTypes() {
+    assertTrue(MapTypes.isSelfLockedMapType("java.util.Hashtable", jdk));
+    assertFalse(MapTypes.isSelfLockedMapType("java.util.Properties", jdk));
+    assertFalse(MapTypes.isSelfLockedMapType("java.util.HashMap", jdk));
+    assertTrue(MapTypes.createsSynchronizedWrapper(
+        new ApiMethod(CallKind.STATIC, "java.util.Collections", "synchronizedMap", List.of("java.util.Map"))));
+    assertFalse(MapTypes.createsSynchronizedWrapper(
+        new ApiMethod(CallKind.STATIC, "java.util.Collections", "unmodifiableMap", List.of("java.util.Map"))));
+  }
+
+  /** Every fact must name a method or constructor that exists in the running JDK, with those parameters. */
+  @Test
+  void everyFactNamesARealJdkMember() throws Exception {
+    for (ApiMethod m : MapApi.facts().keySet()) {
+      Class<?> owner;
+      try {
+        owner = Class.forName(m.owner());
+      } catch (ClassNotFoundException e) {
+        // SequencedMap & co. exist only from JDK 21; the model lists them for code compiled against 21+.
+        assertTrue(Runtime.version().feature() < 21, "missing owner " + m.owner());
+        continue;
+      }
+      Class<?>[] params = new Class<?>[m.params().size()];
+      for (int i = 0; i < params.length; i++) {
+        params[i] = classOf(m.params().get(i));
+      }
+      if (m.kind() == CallKind.CONSTRUCTOR) {
+        owner.getConstructor(params);
+      } else {
+        Method method = findMethod(owner, m.name(), params);
+        assertEquals(m.kind() == CallKind.STATIC, Modifier.isStatic(method.getModifiers()), m.display());
+      }
+    }
+  }
+
+  private static Method findMethod(Class<?> owner, String name, Class<?>[] params) throws NoSuchMethodException {
+    try {
+      return owner.getMethod(name, params);
+    } catch (NoSuchMethodException e) {
+      return owner.getDeclaredMethod(name, params);
+    }
+  }
+
+  private static Class<?> classOf(String binaryName) throws ClassNotFoundException {
+    Map<String, Class<?>> primitives =
+        Arrays.stream(new Class<?>[] {int.class, boolean.class, long.class})
+            .collect(Collectors.toMap(Class::getName, c -> c));
+    if (binaryName.endsWith("[]")) {
+      return java.lang.reflect.Array.newInstance(classOf(binaryName.substring(0, binaryName.length() - 2)), 0).getClass();
+    }
+    return primitives.containsKey(binaryName) ? primitives.get(binaryName) : Class.forName(binaryName);
+  }
+}
