@@ -1,0 +1,60 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CallKind;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import edu.umd.cs.findbugs.ba.Hierarchy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.bcel.Const;
+import org.apache.bcel.generic.ConstantPoolGen;
+import org.apache.bcel.generic.INVOKEDYNAMIC;
+import org.apache.bcel.generic.INVOKESTATIC;
+import org.apache.bcel.generic.InvokeInstruction;
+import org.apache.bcel.generic.ObjectType;
+import org.apache.bcel.generic.ReferenceType;
+import org.apache.bcel.generic.Type;
+
+/** Translates invoke instructions into the knowledge module's vocabulary (binary names, ApiMethod). */
+public final class BytecodeApi {
+  private BytecodeApi() {}
+
+  /** The call as the map API model names it; the owner is the class named in the instruction. */
+  public static Optional<ApiMethod> call(InvokeInstruction invoke, ConstantPoolGen cpg) {
+    if (invoke instanceof INVOKEDYNAMIC) {
+      return Optional.empty();
+    }
+    ReferenceType ref = invoke.getReferenceType(cpg);
+    if (!(ref instanceof ObjectType)) {
+      return Optional.empty(); // e.g. clone() on an array
+    }
+    String name = invoke.getMethodName(cpg);
+    CallKind kind =
+        invoke instanceof INVOKESTATIC
+            ? CallKind.STATIC
+            : invoke.getOpcode() == Const.INVOKESPECIAL && "<init>".equals(name) ? CallKind.CONSTRUCTOR : CallKind.INSTANCE;
+    List<String> params = new ArrayList<>();
+    for (Type t : Type.getArgumentTypes(invoke.getSignature(cpg))) {
+      params.add(t.toString());
+    }
+    return Optional.of(new ApiMethod(kind, ((ObjectType) ref).getClassName(), name, params));
+  }
+
+  /** SpotBugs' class hierarchy, memoized; classes it cannot load are subtypes of nothing. */
+  public static TypeHierarchy hierarchy() {
+    Map<String, Boolean> cache = new HashMap<>();
+    return (type, supertype) ->
+        cache.computeIfAbsent(
+            type + ' ' + supertype,
+            key -> {
+              try {
+                return Hierarchy.isSubtype(type, supertype);
+              } catch (ClassNotFoundException | RuntimeException unknown) {
+                return false;
+              }
+            });
+  }
+}

@@ -1,0 +1,285 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CallKind;
+import dev.mapsafe.knowledge.mapapi.Effect;
+import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import edu.umd.cs.findbugs.SourceLineAnnotation;
+import edu.umd.cs.findbugs.ba.CFG;
+import edu.umd.cs.findbugs.ba.CFGBuilderException;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.ba.SignatureParser;
+import edu.umd.cs.findbugs.ba.XFactory;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.ba.vna.ValueNumber;
+import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
+import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.bcel.Const;
+import org.apache.bcel.classfile.LocalVariable;
+import org.apache.bcel.classfile.LocalVariableTable;
+import org.apache.bcel.classfile.Method;
+import org.apache.bcel.generic.ASTORE;
+import org.apache.bcel.generic.ConstantPoolGen;
+import org.apache.bcel.generic.FieldInstruction;
+import org.apache.bcel.generic.INVOKEDYNAMIC;
+import org.apache.bcel.generic.INVOKESTATIC;
+import org.apache.bcel.generic.Instruction;
+import org.apache.bcel.generic.InvokeInstruction;
+import org.apache.bcel.generic.ReferenceType;
+
+/**
+ * What each instruction of one method does to which map: the {@link Origin} of its reference values (field
+ * loads, maps created here, method results, views), the traversals the map API model knows, the values
+ * stored into fields and returned, and which created maps escape the method. Knows nothing of patterns.
+ */
+public final class MapValues {
+
+  /** A call that walks an operand, where the operand comes from a known origin. */
+  public static final class TraversalSite {
+    public final Effect effect;
+    public final Origin subject;
+    public final SourceLineAnnotation line;
+    /** Whether the monitor of the subject's root value is held here (SpotBugs' lock dataflow). */
+    public final boolean rootMonitorHeld;
+    /** The origins of the other values whose monitors are held here (to match re-loads and accessors). */
+    public final List<Origin> heldOrigins;
+
+    TraversalSite(Effect effect, Origin subject, SourceLineAnnotation line, boolean held, List<Origin> heldOrigins) {
+      this.effect = effect;
+      this.subject = subject;
+      this.line = line;
+      this.rootMonitorHeld = held;
+      this.heldOrigins = heldOrigins;
+    }
+  }
+
+  /** A value stored into a field; {@code value} is null when its origin is unknown. */
+  public static final class FieldStore {
+    public final XField field;
+    public final Origin value;
+
+    FieldStore(XField field, Origin value) {
+      this.field = field;
+      this.value = value;
+    }
+  }
+
+  private final XMethod method;
+  private final Map<ValueNumber, Origin> origins = new HashMap<>();
+  private final List<TraversalSite> traversals = new ArrayList<>();
+  private final List<FieldStore> stores = new ArrayList<>();
+  private final List<Origin> returns = new ArrayList<>();
+  private final Set<ValueNumber> escaped = new HashSet<>();
+
+  private MapValues(XMethod method) {
+    this.method = method;
+  }
+
+  public XMethod method() {
+    return method;
+  }
+
+  public List<TraversalSite> traversals() {
+    return traversals;
+  }
+
+  public List<FieldStore> stores() {
+    return stores;
+  }
+
+  /** Origins of the values the method returns; null entries for values of unknown origin. */
+  public List<Origin> returns() {
+    return returns;
+  }
+
+  /** Whether a map created in this method leaves it (stored, returned, captured, passed on). */
+  public boolean escapes(Origin.Created created) {
+    return escaped.contains(created.value());
+  }
+
+  public static MapValues analyze(ClassContext context, Method method, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    MapValues result = new MapValues(XFactory.createXMethod(context.getJavaClass(), method));
+    CFG cfg = context.getCFG(method);
+    ValueNumberDataflow vna = context.getValueNumberDataflow(method);
+    HeldMonitors monitors = new HeldMonitors(context, method);
+    ConstantPoolGen cpg = context.getConstantPoolGen();
+    List<Location> locations = new ArrayList<>();
+    cfg.locationIterator().forEachRemaining(locations::add);
+    // Bytecode order: in javac output a value is defined before the instructions that use it.
+    locations.sort(Comparator.comparingInt(l -> l.getHandle().getPosition()));
+    Set<Integer> seen = new HashSet<>();
+    for (Location location : locations) {
+      if (!seen.add(location.getHandle().getPosition())) {
+        continue;
+      }
+      ValueNumberFrame before = vna.getFactAtLocation(location);
+      ValueNumberFrame after = vna.getFactAfterLocation(location);
+      if (before == null || after == null || !before.isValid() || !after.isValid()) {
+        continue;
+      }
+      result.step(context, method, location, before, after, cpg, monitors, hierarchy);
+    }
+    return result;
+  }
+
+  private void step(
+      ClassContext context,
+      Method m,
+      Location location,
+      ValueNumberFrame before,
+      ValueNumberFrame after,
+      ConstantPoolGen cpg,
+      HeldMonitors monitors,
+      TypeHierarchy hierarchy)
+      throws DataflowAnalysisException {
+    Instruction ins = location.getHandle().getInstruction();
+    short op = ins.getOpcode();
+    if (op == Const.GETFIELD || op == Const.GETSTATIC) {
+      FieldInstruction fi = (FieldInstruction) ins;
+      if (fi.getType(cpg) instanceof ReferenceType) {
+        ValueNumber base = op == Const.GETFIELD ? before.getTopValue() : null;
+        ValueNumber value = after.getTopValue();
+        origins.putIfAbsent(value, new Origin.FieldLoad(XFactory.createXField(fi, cpg), base, value));
+      }
+    } else if (op == Const.PUTFIELD || op == Const.PUTSTATIC) {
+      FieldInstruction fi = (FieldInstruction) ins;
+      if (fi.getType(cpg) instanceof ReferenceType) {
+        ValueNumber value = before.getTopValue();
+        stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value)));
+        escape(value);
+      }
+    } else if (op == Const.ARETURN) {
+      ValueNumber value = before.getTopValue();
+      returns.add(origins.get(value));
+      escape(value);
+    } else if (op == Const.AASTORE) {
+      escape(before.getTopValue());
+    } else if (ins instanceof ASTORE) {
+      Origin origin = origins.get(before.getTopValue());
+      if (origin instanceof Origin.Created && location.getHandle().getNext() != null) {
+        localName(m, ((ASTORE) ins).getIndex(), location.getHandle().getNext().getPosition())
+            .ifPresent(((Origin.Created) origin)::nameIfUnnamed);
+      }
+    } else if (ins instanceof InvokeInstruction) {
+      invoke(context, m, location, (InvokeInstruction) ins, before, after, cpg, monitors, hierarchy);
+    }
+  }
+
+  private void invoke(
+      ClassContext context,
+      Method m,
+      Location location,
+      InvokeInstruction invoke,
+      ValueNumberFrame before,
+      ValueNumberFrame after,
+      ConstantPoolGen cpg,
+      HeldMonitors monitors,
+      TypeHierarchy hierarchy)
+      throws DataflowAnalysisException {
+    int argCount = before.getNumArguments(invoke, cpg);
+    SignatureParser signature = new SignatureParser(invoke.getSignature(cpg));
+    ValueNumber[] args = new ValueNumber[argCount];
+    for (int i = 0; i < argCount; i++) {
+      args[i] = before.getArgument(invoke, cpg, i, signature);
+    }
+    if (invoke instanceof INVOKEDYNAMIC) {
+      for (ValueNumber captured : args) {
+        escape(captured); // captured by a lambda: it may run anywhere, any time
+      }
+      return;
+    }
+    ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
+    ValueNumber result =
+        invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
+    Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
+    List<Effect> effects = api.map(a -> MapApi.effectsOf(a, hierarchy)).orElse(List.of());
+    boolean[] argumentOnlyIterated = new boolean[argCount];
+    for (Effect effect : effects) {
+      ValueNumber operand = effect.operand().isReceiver() ? receiver : argOrNull(args, effect.operand().argIndex());
+      Origin subject = operand == null ? null : origins.get(operand);
+      if (!effect.operand().isReceiver() && effect.kind() == MapEffect.ITERATE && operand != null) {
+        argumentOnlyIterated[effect.operand().argIndex()] = true;
+      }
+      if (subject == null) {
+        continue;
+      }
+      if (effect.kind() == MapEffect.VIEW && result != null) {
+        origins.put(result, new Origin.View(subject, invoke.getMethodName(cpg), effect.operand().isReceiver(), result));
+      } else if (effect.isExternalTraversal()) {
+        traversals.add(
+            new TraversalSite(
+                effect,
+                subject,
+                SourceLineAnnotation.fromVisitedInstruction(context, m, location),
+                monitors.holds(location, subject.root().value()),
+                heldOrigins(monitors, location)));
+      }
+    }
+    for (int i = 0; i < argCount; i++) {
+      if (!argumentOnlyIterated[i]) {
+        escape(args[i]);
+      }
+    }
+    if (api.isPresent()) {
+      ApiMethod call = api.get();
+      if (MapTypes.createsSynchronizedWrapper(call) && result != null) {
+        origins.put(result, new Origin.Created("Collections." + call.name() + " wrapper", result));
+      } else if (call.kind() == CallKind.CONSTRUCTOR
+          && receiver != null
+          && MapTypes.isSelfLockedMapType(call.owner(), hierarchy)) {
+        origins.put(receiver, new Origin.Created(selfLockedKind(call.owner()), receiver));
+      } else if (result != null && !origins.containsKey(result)) {
+        origins.put(result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, result));
+      }
+    }
+  }
+
+  private static ValueNumber argOrNull(ValueNumber[] args, int index) {
+    return index < args.length ? args[index] : null;
+  }
+
+  private static String selfLockedKind(String owner) {
+    return owner.equals(MapTypes.HASHTABLE) || owner.contains("$") ? "Hashtable" : owner.substring(owner.lastIndexOf('.') + 1);
+  }
+
+  private List<Origin> heldOrigins(HeldMonitors monitors, Location location) throws DataflowAnalysisException {
+    Collection<ValueNumber> held = monitors.at(location);
+    List<Origin> result = new ArrayList<>();
+    for (ValueNumber v : held) {
+      Origin o = origins.get(v);
+      if (o != null) {
+        result.add(o);
+      }
+    }
+    return result;
+  }
+
+  private void escape(ValueNumber value) {
+    Origin origin = value == null ? null : origins.get(value);
+    if (origin != null && origin.root() instanceof Origin.Created) {
+      escaped.add(origin.root().value());
+    }
+  }
+
+  private static Optional<String> localName(Method m, int index, int pc) {
+    LocalVariableTable table = m.getLocalVariableTable();
+    LocalVariable variable = table == null ? null : table.getLocalVariable(index, pc);
+    return variable == null ? Optional.empty() : Optional.of(variable.getName());
+  }
+}

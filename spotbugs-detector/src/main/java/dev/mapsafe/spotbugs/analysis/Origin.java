@@ -1,0 +1,133 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.ba.vna.ValueNumber;
+import java.util.Objects;
+
+/** Where a reference value of a method comes from, as far as the map analyses care. */
+public abstract class Origin {
+  private final ValueNumber value;
+
+  Origin(ValueNumber value) {
+    this.value = value;
+  }
+
+  /** The value number of this value in its method. */
+  public ValueNumber value() {
+    return value;
+  }
+
+  /** The map a view chain starts from; the origin itself when it is not a view. */
+  public Origin root() {
+    return this;
+  }
+
+  /** How the source code names the value, for messages. */
+  public abstract String display();
+
+  /** A value loaded from a field; {@code base} is the object's value number, null for a static field. */
+  public static final class FieldLoad extends Origin {
+    private final XField field;
+    private final ValueNumber base;
+
+    FieldLoad(XField field, ValueNumber base, ValueNumber value) {
+      super(value);
+      this.field = field;
+      this.base = base;
+    }
+
+    public XField field() {
+      return field;
+    }
+
+    /** Whether both denote the same field of the same object. */
+    public boolean sameFieldOfSameObject(FieldLoad other) {
+      return field.equals(other.field) && Objects.equals(base, other.base);
+    }
+
+    public ValueNumber base() {
+      return base;
+    }
+
+    @Override
+    public String display() {
+      return field.getName();
+    }
+  }
+
+  /** A map created in the method; {@code kind} says what makes it self-locked. */
+  public static final class Created extends Origin {
+    private final String kind;
+    private String name;
+
+    Created(String kind, ValueNumber value) {
+      super(value);
+      this.kind = kind;
+    }
+
+    public String kind() {
+      return kind;
+    }
+
+    void nameIfUnnamed(String localName) {
+      if (name == null) {
+        name = localName;
+      }
+    }
+
+    @Override
+    public String display() {
+      return name != null ? name : "a new " + kind;
+    }
+  }
+
+  /** The result of calling a method that may return a shared map; {@code receiver} is null for static. */
+  public static final class MethodResult extends Origin {
+    private final XMethod method;
+    private final ValueNumber receiver;
+
+    MethodResult(XMethod method, ValueNumber receiver, ValueNumber value) {
+      super(value);
+      this.method = method;
+      this.receiver = receiver;
+    }
+
+    public XMethod method() {
+      return method;
+    }
+
+    public ValueNumber receiver() {
+      return receiver;
+    }
+
+    @Override
+    public String display() {
+      return method.getName() + "()";
+    }
+  }
+
+  /** A live view of another origin, made by {@code call} ({@code keySet}, {@code unmodifiableSet}, ...). */
+  public static final class View extends Origin {
+    private final Origin of;
+    private final String call;
+    private final boolean onReceiver;
+
+    View(Origin of, String call, boolean onReceiver, ValueNumber value) {
+      super(value);
+      this.of = of;
+      this.call = call;
+      this.onReceiver = onReceiver;
+    }
+
+    @Override
+    public Origin root() {
+      return of.root();
+    }
+
+    @Override
+    public String display() {
+      return onReceiver ? of.display() + "." + call + "()" : "Collections." + call + "(" + of.display() + ")";
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.util.ClassName;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides, once every class of the analysis has been seen, which origins are self-locked maps
+ * ({@code Collections.synchronized*} wrappers, {@code Hashtable}): the bytecode counterpart of the Error
+ * Prone engine's analysis of the same name, with the same rules. A field counts when its declared type is
+ * self-locked, or when it is private or final and every value stored into it creates a wrapper. A map
+ * created in a method counts only when it escapes the method. A method result counts when the method cannot
+ * be overridden and always returns one self-locked field.
+ */
+public final class SelfLockedMaps {
+
+  /** A self-locked map: how it is named, what makes it self-locked, and the object it is (for lock matching). */
+  public static final class Resolved {
+    public final Origin identity;
+    public final String kind;
+    public final XField field;
+
+    Resolved(Origin identity, String kind, XField field) {
+      this.identity = identity;
+      this.kind = kind;
+      this.field = field;
+    }
+  }
+
+  private final TypeHierarchy hierarchy;
+  private final Map<XField, List<Origin>> storedValues = new HashMap<>();
+  private final Map<XMethod, List<Origin>> returnedValues = new HashMap<>();
+
+  public SelfLockedMaps(TypeHierarchy hierarchy) {
+    this.hierarchy = hierarchy;
+  }
+
+  public void add(MapValues method) {
+    for (MapValues.FieldStore store : method.stores()) {
+      storedValues.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
+    }
+    returnedValues.computeIfAbsent(method.method(), m -> new ArrayList<>()).addAll(method.returns());
+  }
+
+  /** The self-locked map behind a traversed subject of {@code where}, or empty. */
+  public Optional<Resolved> resolve(Origin subject, MapValues where) {
+    Origin root = subject.root();
+    if (root instanceof Origin.Created) {
+      Origin.Created created = (Origin.Created) root;
+      return where.escapes(created) ? Optional.of(new Resolved(created, created.kind(), null)) : Optional.empty();
+    }
+    if (root instanceof Origin.FieldLoad) {
+      Origin.FieldLoad load = (Origin.FieldLoad) root;
+      return fieldKind(load.field()).map(kind -> new Resolved(load, kind, load.field()));
+    }
+    if (root instanceof Origin.MethodResult) {
+      Origin.MethodResult result = (Origin.MethodResult) root;
+      return accessedField(result.method())
+          .flatMap(field -> fieldKind(field).map(kind ->
+              new Resolved(new Origin.FieldLoad(field, result.receiver(), result.value()), kind, field)));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code held} denotes the same object as the resolved map (a re-load, or an accessor call). */
+  public boolean sameObject(Origin held, Resolved map) {
+    if (held.value().equals(map.identity.value())) {
+      return true;
+    }
+    if (held instanceof Origin.MethodResult) {
+      Origin.MethodResult call = (Origin.MethodResult) held;
+      Optional<XField> field = accessedField(call.method());
+      held = field.isPresent() ? new Origin.FieldLoad(field.get(), call.receiver(), call.value()) : held;
+    }
+    return held instanceof Origin.FieldLoad
+        && map.identity instanceof Origin.FieldLoad
+        && ((Origin.FieldLoad) held).sameFieldOfSameObject((Origin.FieldLoad) map.identity);
+  }
+
+  private Optional<String> fieldKind(XField field) {
+    String type = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
+    if (type != null && MapTypes.isSelfLockedMapType(type, hierarchy)) {
+      return Optional.of(type.substring(type.lastIndexOf('.') + 1));
+    }
+    if (!field.isPrivate() && !field.isFinal()) {
+      return Optional.empty(); // other classes may assign it
+    }
+    List<Origin> values = storedValues.getOrDefault(field, List.of());
+    String kind = null;
+    for (Origin value : values) {
+      if (!(value instanceof Origin.Created)) {
+        return Optional.empty();
+      }
+      kind = kind == null ? ((Origin.Created) value).kind() : kind;
+    }
+    return Optional.ofNullable(kind);
+  }
+
+  /** The one field a non-overridable method of the analysed code always returns. */
+  private Optional<XField> accessedField(XMethod method) {
+    List<Origin> returned = returnedValues.get(method);
+    if (returned == null || returned.isEmpty() || !(method.isPrivate() || method.isStatic() || method.isFinal())) {
+      return Optional.empty();
+    }
+    XField field = null;
+    for (Origin o : returned) {
+      if (!(o instanceof Origin.FieldLoad) || (field != null && !field.equals(((Origin.FieldLoad) o).field()))) {
+        return Optional.empty();
+      }
+      field = ((Origin.FieldLoad) o).field();
+    }
+    return Optional.ofNullable(field);
+  }
+}

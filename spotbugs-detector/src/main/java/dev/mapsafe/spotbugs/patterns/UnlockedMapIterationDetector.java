@@ -1,0 +1,107 @@
+package dev.mapsafe.spotbugs.patterns;
+
+import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.Origin;
+import dev.mapsafe.spotbugs.analysis.SelfLockedMaps;
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.BugReporter;
+import edu.umd.cs.findbugs.Detector;
+import edu.umd.cs.findbugs.FieldAnnotation;
+import edu.umd.cs.findbugs.MethodAnnotation;
+import edu.umd.cs.findbugs.Priorities;
+import edu.umd.cs.findbugs.ba.CFGBuilderException;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.bcel.classfile.Method;
+
+/**
+ * UnlockedMapIteration on bytecode: a view of a {@code Collections.synchronized*} wrapper or a
+ * {@code Hashtable} traversed from outside without the map's monitor. Facts are collected per class (an
+ * outer class, its lambdas and its inner classes are separate class files) and reported once at the end.
+ */
+public final class UnlockedMapIterationDetector implements Detector {
+  private static final Pattern PATTERN = Pattern.UNLOCKED_MAP_ITERATION;
+
+  private final BugReporter reporter;
+  private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
+  private final SelfLockedMaps selfLocked = new SelfLockedMaps(hierarchy);
+  private final List<MapValues> methods = new ArrayList<>();
+
+  public UnlockedMapIterationDetector(BugReporter reporter) {
+    this.reporter = reporter;
+  }
+
+  @Override
+  public void visitClassContext(ClassContext context) {
+    for (Method method : context.getJavaClass().getMethods()) {
+      if (method.getCode() == null) {
+        continue;
+      }
+      try {
+        MapValues values = MapValues.analyze(context, method, hierarchy);
+        selfLocked.add(values);
+        if (!values.traversals().isEmpty()) {
+          methods.add(values);
+        }
+      } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
+        // Bad input never fails the analysis: skip the method.
+      }
+    }
+  }
+
+  @Override
+  public void report() {
+    List<BugInstance> bugs = new ArrayList<>();
+    for (MapValues method : methods) {
+      for (MapValues.TraversalSite site : method.traversals()) {
+        if (!site.effect.isExternalTraversal()) {
+          continue;
+        }
+        Optional<SelfLockedMaps.Resolved> map = selfLocked.resolve(site.subject, method);
+        if (map.isEmpty() || site.rootMonitorHeld || isHeldUnderAnotherName(site, map.get())) {
+          continue;
+        }
+        bugs.add(bug(method, site, map.get()));
+      }
+    }
+    // Deterministic output, whatever order the classes were visited in.
+    bugs.sort(
+        Comparator.comparing((BugInstance b) -> b.getPrimarySourceLineAnnotation().getClassName())
+            .thenComparingInt(b -> b.getPrimarySourceLineAnnotation().getStartLine())
+            .thenComparing(b -> b.getPrimaryMethod().getNameInClass(false, true, true)));
+    bugs.forEach(reporter::reportBug);
+    methods.clear();
+  }
+
+  private boolean isHeldUnderAnotherName(MapValues.TraversalSite site, SelfLockedMaps.Resolved map) {
+    for (Origin held : site.heldOrigins) {
+      if (selfLocked.sameObject(held, map)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private BugInstance bug(MapValues method, MapValues.TraversalSite site, SelfLockedMaps.Resolved map) {
+    String message =
+        Messages.unlockedMapIteration(
+            map.identity.display(), map.kind, site.subject.display(), site.effect.fact().display());
+    BugInstance bug =
+        new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+            .addClass(method.method().getClassName())
+            .addMethod(MethodAnnotation.fromXMethod(method.method()))
+            .addString(message);
+    if (map.field != null) {
+      bug.addField(FieldAnnotation.fromXField(map.field));
+    }
+    return bug.addSourceLine(site.line);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.mapsafe.spotbugs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mapsafe.knowledge.catalog.ExpectMarkers;
+import dev.mapsafe.knowledge.catalog.Pattern;
+import edu.umd.cs.findbugs.BugCollection;
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.test.SpotBugsRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Runs SpotBugs on one fixture's class files and compares mapsafe's findings with its markers. */
+final class Fixtures {
+  private static final Path SOURCES = Paths.get("src/test/java");
+  private static final Path CLASSES = Paths.get("target/test-classes");
+
+  private Fixtures() {}
+
+  /** The fixture's mapsafe bugs; {@code fixture} is a class name like {@code fixtures.unlocked.Explicit}. */
+  static List<BugInstance> analyze(SpotBugsRunner spotbugs, String fixture) {
+    Path dir = CLASSES.resolve(fixture.substring(0, fixture.lastIndexOf('.')).replace('.', '/'));
+    String simple = fixture.substring(fixture.lastIndexOf('.') + 1);
+    try (Stream<Path> files = Files.list(dir)) {
+      Path[] classes =
+          files.filter(p -> p.getFileName().toString().equals(simple + ".class")
+                  || p.getFileName().toString().startsWith(simple + "$"))
+              .sorted()
+              .toArray(Path[]::new);
+      BugCollection bugs = spotbugs.performAnalysis(classes);
+      return bugs.getCollection().stream()
+          .filter(b -> b.getType().startsWith("MAPSAFE_"))
+          .collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Asserts that the fixture's mapsafe findings are exactly its markers: same types, same lines. */
+  static void assertExactlyMarked(SpotBugsRunner spotbugs, String fixture) {
+    List<String> actual =
+        analyze(spotbugs, fixture).stream()
+            .map(b -> b.getType() + " at line " + b.getPrimarySourceLineAnnotation().getStartLine())
+            .sorted()
+            .collect(Collectors.toList());
+    assertEquals(expected(fixture), actual, "mapsafe findings of " + fixture);
+  }
+
+  static List<String> expected(String fixture) {
+    Path source = SOURCES.resolve(fixture.replace('.', '/') + ".java");
+    try {
+      List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < lines.size(); i++) {
+        int at = lines.get(i).indexOf("//");
+        if (at >= 0) {
+          for (Pattern p : ExpectMarkers.patternsIn(lines.get(i).substring(at))) {
+            expected.add(p.bugType() + " at line " + ExpectMarkers.findingLine(lines, i + 1, at + 1));
+          }
+        }
+      }
+      return expected.stream().sorted().collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
