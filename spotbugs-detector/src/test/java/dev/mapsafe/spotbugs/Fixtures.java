@@ -6,6 +6,7 @@ import dev.mapsafe.knowledge.catalog.ExpectMarkers;
 import dev.mapsafe.knowledge.catalog.Pattern;
 import edu.umd.cs.findbugs.BugCollection;
 import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.config.UserPreferences;
 import edu.umd.cs.findbugs.test.SpotBugsRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,13 +36,27 @@ final class Fixtures {
                   || p.getFileName().toString().startsWith(simple + "$"))
               .sorted()
               .toArray(Path[]::new);
-      BugCollection bugs = spotbugs.performAnalysis(classes);
+      BugCollection bugs = run(spotbugs, classes);
       return bugs.getCollection().stream()
           .filter(b -> b.getType().startsWith("MAPSAFE_"))
           .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Runs SpotBugs with the detectors a user gets by default. The harness enables every detector, debug ones
+   * included (TestingGround prints each method's stack frames), so the preferences are reset before it runs.
+   */
+  static BugCollection run(SpotBugsRunner spotbugs, Path... classes) {
+    return spotbugs.performAnalysis(
+        engine -> {
+          UserPreferences defaults = UserPreferences.createDefaultUserPreferences();
+          defaults.getFilterSettings().clearAllCategories();
+          engine.setUserPreferences(defaults);
+        },
+        classes);
   }
 
   /** Asserts that the fixture's mapsafe findings are exactly its markers: same types, same lines. */

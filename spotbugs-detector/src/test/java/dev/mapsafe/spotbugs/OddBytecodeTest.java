@@ -33,7 +33,7 @@ class OddBytecodeTest {
     Files.createDirectories(dir);
     Path file = dir.resolve("Odd.class");
     Files.write(file, oddClass());
-    BugCollection bugs = spotbugs.performAnalysis(file);
+    BugCollection bugs = Fixtures.run(spotbugs, file);
     String ourErrors =
         ((SortedBugCollection) bugs).getErrors().stream()
             .map(AnalysisError::getStackTrace)

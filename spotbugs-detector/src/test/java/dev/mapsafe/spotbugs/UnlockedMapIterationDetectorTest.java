@@ -33,6 +33,11 @@ class UnlockedMapIterationDetectorTest {
   }
 
   @Test
+  void localsThatEscape(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.Escapes");
+  }
+
+  @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.unlocked.Negatives").isEmpty());
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.Negatives");

@@ -11,6 +11,7 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
@@ -214,6 +215,21 @@ public final class SelfLockedMaps {
         return !returnsView || (depth < MAX_DEPTH && staysLocal(callPath, state, depth + 1));
       }
       return false;
+    }
+    if (parent instanceof VariableTree declaration
+        && declaration.getInitializer() == self
+        && ASTHelpers.getSymbol(declaration) instanceof VarSymbol view
+        && MapIdentity.isEffectivelyFinalLocal(view)) {
+      // A view kept in a local stays local when every use of that local does.
+      if (depth >= MAX_DEPTH) {
+        return false;
+      }
+      for (TreePath viewUse : Declarations.of(state).uses(view)) {
+        if (!staysLocal(viewUse, state, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
     }
     if (parent instanceof MethodInvocationTree || parent instanceof NewClassTree) {
       for (MapEffects.Access access : MapEffects.of(parent, state)) {
