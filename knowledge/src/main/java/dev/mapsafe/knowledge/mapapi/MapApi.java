@@ -12,6 +12,7 @@ import static dev.mapsafe.knowledge.mapapi.Traversal.INTERNAL;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,8 @@ public final class MapApi {
           "java.util.concurrent.ConcurrentSkipListMap");
 
   private static final Map<ApiMethod, List<Effect>> FACTS = new LinkedHashMap<>();
+  /** Instance facts by method name: every call site of the analysed code asks, so lookups must be cheap. */
+  private static final Map<String, List<ApiMethod>> INSTANCE_FACTS_BY_NAME = new HashMap<>();
 
   static {
     // Map: reads, writes, views, and the bulk operations the map performs inside its own call.
@@ -215,10 +218,8 @@ public final class MapApi {
       return exact == null ? List.of() : exact;
     }
     ApiMethod best = null;
-    for (ApiMethod fact : FACTS.keySet()) {
-      if (fact.kind() == INSTANCE
-          && fact.name().equals(call.name())
-          && fact.params().equals(call.params())
+    for (ApiMethod fact : INSTANCE_FACTS_BY_NAME.getOrDefault(call.name(), List.of())) {
+      if (fact.params().equals(call.params())
           && isSubtype(call.owner(), fact.owner(), hierarchy)
           && (best == null || isSubtype(fact.owner(), best.owner(), hierarchy))) {
         best = fact;
@@ -264,6 +265,9 @@ public final class MapApi {
     }
     if (FACTS.put(method, List.copyOf(owned)) != null) {
       throw new IllegalStateException("duplicate map API fact: " + method);
+    }
+    if (kind == INSTANCE) {
+      INSTANCE_FACTS_BY_NAME.computeIfAbsent(name, n -> new ArrayList<>()).add(method);
     }
   }
 }

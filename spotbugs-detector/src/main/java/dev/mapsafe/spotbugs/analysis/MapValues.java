@@ -18,6 +18,9 @@ import edu.umd.cs.findbugs.ba.XFactory;
 import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
+import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
+import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
 import java.util.ArrayList;
@@ -30,6 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.bcel.Const;
+import org.apache.bcel.classfile.Constant;
+import org.apache.bcel.classfile.ConstantInvokeDynamic;
 import org.apache.bcel.classfile.LocalVariable;
 import org.apache.bcel.classfile.LocalVariableTable;
 import org.apache.bcel.classfile.Method;
@@ -68,6 +73,17 @@ public final class MapValues {
     }
   }
 
+  /** A lambda body that a call running its callbacks inline was given, and the monitors held at that call. */
+  public static final class InlineLambda {
+    public final MethodDescriptor body;
+    public final List<Origin> heldOrigins;
+
+    InlineLambda(MethodDescriptor body, List<Origin> heldOrigins) {
+      this.body = body;
+      this.heldOrigins = heldOrigins;
+    }
+  }
+
   /** A value stored into a field; {@code value} is null when its origin is unknown. */
   public static final class FieldStore {
     public final XField field;
@@ -85,9 +101,13 @@ public final class MapValues {
   private final List<FieldStore> stores = new ArrayList<>();
   private final List<Origin> returns = new ArrayList<>();
   private final Set<ValueNumber> escaped = new HashSet<>();
+  private final Map<ValueNumber, List<MethodDescriptor>> lambdaBodies = new HashMap<>();
+  private final List<InlineLambda> inlineLambdas = new ArrayList<>();
+  private final ValueNumber thisValue;
 
-  private MapValues(XMethod method) {
+  private MapValues(XMethod method, ValueNumber thisValue) {
     this.method = method;
+    this.thisValue = thisValue;
   }
 
   public XMethod method() {
@@ -102,6 +122,11 @@ public final class MapValues {
     return stores;
   }
 
+  /** The lambda bodies of this method that calls run inline, with the monitors held there. */
+  public List<InlineLambda> inlineLambdas() {
+    return inlineLambdas;
+  }
+
   /** Origins of the values the method returns; null entries for values of unknown origin. */
   public List<Origin> returns() {
     return returns;
@@ -114,9 +139,12 @@ public final class MapValues {
 
   public static MapValues analyze(ClassContext context, Method method, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
-    MapValues result = new MapValues(XFactory.createXMethod(context.getJavaClass(), method));
     CFG cfg = context.getCFG(method);
     ValueNumberDataflow vna = context.getValueNumberDataflow(method);
+    MapValues result =
+        new MapValues(
+            XFactory.createXMethod(context.getJavaClass(), method),
+            method.isStatic() ? null : vna.getAnalysis().getThisValue());
     HeldMonitors monitors = new HeldMonitors(context, method);
     ConstantPoolGen cpg = context.getConstantPoolGen();
     List<Location> locations = new ArrayList<>();
@@ -155,7 +183,8 @@ public final class MapValues {
       if (fi.getType(cpg) instanceof ReferenceType) {
         ValueNumber base = op == Const.GETFIELD ? before.getTopValue() : null;
         ValueNumber value = after.getTopValue();
-        origins.putIfAbsent(value, new Origin.FieldLoad(XFactory.createXField(fi, cpg), base, value));
+        origins.putIfAbsent(
+            value, new Origin.FieldLoad(XFactory.createXField(fi, cpg), base, isThis(base), value));
       }
     } else if (op == Const.PUTFIELD || op == Const.PUTSTATIC) {
       FieldInstruction fi = (FieldInstruction) ins;
@@ -202,12 +231,22 @@ public final class MapValues {
       for (ValueNumber captured : args) {
         escape(captured); // captured by a lambda: it may run anywhere, any time
       }
+      if (invoke.getReturnType(cpg) instanceof ReferenceType) {
+        lambdaBodies.put(after.getTopValue(), lambdaBodies(context, (INVOKEDYNAMIC) invoke, cpg));
+      }
       return;
     }
     ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
     ValueNumber result =
         invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
+    if (api.isPresent() && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), hierarchy)) {
+      for (ValueNumber arg : args) {
+        for (MethodDescriptor body : lambdaBodies.getOrDefault(arg, List.of())) {
+          inlineLambdas.add(new InlineLambda(body, heldOrigins(monitors, location)));
+        }
+      }
+    }
     List<Effect> effects = api.map(a -> MapApi.effectsOf(a, hierarchy)).orElse(List.of());
     boolean[] argumentOnlyIterated = new boolean[argCount];
     for (Effect effect : effects) {
@@ -245,9 +284,34 @@ public final class MapValues {
           && MapTypes.isSelfLockedMapType(call.owner(), hierarchy)) {
         origins.put(receiver, new Origin.Created(selfLockedKind(call.owner()), receiver));
       } else if (result != null && !origins.containsKey(result)) {
-        origins.put(result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, result));
+        origins.put(
+            result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));
       }
     }
+  }
+
+  private boolean isThis(ValueNumber value) {
+    return value != null && value.equals(thisValue);
+  }
+
+  /** The synthetic lambda bodies of this class that an invokedynamic instantiates. */
+  private static List<MethodDescriptor> lambdaBodies(ClassContext context, INVOKEDYNAMIC invoke, ConstantPoolGen cpg) {
+    Constant constant = cpg.getConstant(invoke.getIndex());
+    if (!(constant instanceof ConstantInvokeDynamic)) {
+      return List.of();
+    }
+    List<MethodDescriptor> bodies = new ArrayList<>();
+    for (MethodDescriptor target :
+        BootstrapMethodsUtil.getInvokedMethodTargets(
+            context.getJavaClass(),
+            ((ConstantInvokeDynamic) constant).getBootstrapMethodAttrIndex(),
+            cpg.getConstantPool())) {
+      if (target.getName().startsWith("lambda$")
+          && target.getSlashedClassName().equals(context.getClassDescriptor().getClassName())) {
+        bodies.add(target);
+      }
+    }
+    return bodies;
   }
 
   private static ValueNumber argOrNull(ValueNumber[] args, int index) {

@@ -30,11 +30,13 @@ public abstract class Origin {
   public static final class FieldLoad extends Origin {
     private final XField field;
     private final ValueNumber base;
+    private final boolean onThis;
 
-    FieldLoad(XField field, ValueNumber base, ValueNumber value) {
+    FieldLoad(XField field, ValueNumber base, boolean onThis, ValueNumber value) {
       super(value);
       this.field = field;
       this.base = base;
+      this.onThis = onThis;
     }
 
     public XField field() {
@@ -46,8 +48,12 @@ public abstract class Origin {
       return field.equals(other.field) && Objects.equals(base, other.base);
     }
 
-    public ValueNumber base() {
-      return base;
+    /**
+     * Whether both denote the same field of the same object when they come from different methods: a
+     * static field, or an instance field of {@code this} in both (a lambda body and its creator share it).
+     */
+    public boolean sameFieldOfThis(FieldLoad other) {
+      return field.equals(other.field) && (field.isStatic() || (onThis && other.onThis));
     }
 
     @Override
@@ -86,11 +92,13 @@ public abstract class Origin {
   public static final class MethodResult extends Origin {
     private final XMethod method;
     private final ValueNumber receiver;
+    private final boolean onThis;
 
-    MethodResult(XMethod method, ValueNumber receiver, ValueNumber value) {
+    MethodResult(XMethod method, ValueNumber receiver, boolean onThis, ValueNumber value) {
       super(value);
       this.method = method;
       this.receiver = receiver;
+      this.onThis = onThis;
     }
 
     public XMethod method() {
@@ -99,6 +107,11 @@ public abstract class Origin {
 
     public ValueNumber receiver() {
       return receiver;
+    }
+
+    /** Whether the method was called on {@code this}. */
+    public boolean onThis() {
+      return onThis;
     }
 
     @Override

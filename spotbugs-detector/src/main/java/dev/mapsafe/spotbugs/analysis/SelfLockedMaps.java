@@ -64,24 +64,45 @@ public final class SelfLockedMaps {
       Origin.MethodResult result = (Origin.MethodResult) root;
       return accessedField(result.method())
           .flatMap(field -> fieldKind(field).map(kind ->
-              new Resolved(new Origin.FieldLoad(field, result.receiver(), result.value()), kind, field)));
+              new Resolved(
+                  new Origin.FieldLoad(field, result.receiver(), result.onThis(), result.value()), kind, field)));
     }
     return Optional.empty();
   }
 
-  /** Whether {@code held} denotes the same object as the resolved map (a re-load, or an accessor call). */
+  /** Whether {@code held}, a monitor held in the same method, is the resolved map (a re-load, an accessor). */
   public boolean sameObject(Origin held, Resolved map) {
     if (held.value().equals(map.identity.value())) {
       return true;
     }
-    if (held instanceof Origin.MethodResult) {
-      Origin.MethodResult call = (Origin.MethodResult) held;
-      Optional<XField> field = accessedField(call.method());
-      held = field.isPresent() ? new Origin.FieldLoad(field.get(), call.receiver(), call.value()) : held;
-    }
-    return held instanceof Origin.FieldLoad
+    Optional<Origin.FieldLoad> heldField = asField(held);
+    return heldField.isPresent()
         && map.identity instanceof Origin.FieldLoad
-        && ((Origin.FieldLoad) held).sameFieldOfSameObject((Origin.FieldLoad) map.identity);
+        && heldField.get().sameFieldOfSameObject((Origin.FieldLoad) map.identity);
+  }
+
+  /**
+   * Whether {@code held}, a monitor held in another method that runs the map's method inline (a lambda's
+   * creator), is the resolved map: the same static field, or the same field of {@code this}.
+   */
+  public boolean sameObjectFromCaller(Origin held, Resolved map) {
+    Optional<Origin.FieldLoad> heldField = asField(held);
+    return heldField.isPresent()
+        && map.identity instanceof Origin.FieldLoad
+        && heldField.get().sameFieldOfThis((Origin.FieldLoad) map.identity);
+  }
+
+  /** A field load, or an accessor call standing for the field it returns. */
+  private Optional<Origin.FieldLoad> asField(Origin origin) {
+    if (origin instanceof Origin.FieldLoad) {
+      return Optional.of((Origin.FieldLoad) origin);
+    }
+    if (origin instanceof Origin.MethodResult) {
+      Origin.MethodResult call = (Origin.MethodResult) origin;
+      return accessedField(call.method())
+          .map(field -> new Origin.FieldLoad(field, call.receiver(), call.onThis(), call.value()));
+    }
+    return Optional.empty();
   }
 
   private Optional<String> fieldKind(XField field) {

@@ -16,8 +16,11 @@ import edu.umd.cs.findbugs.Priorities;
 import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.apache.bcel.classfile.Method;
@@ -34,6 +37,8 @@ public final class UnlockedMapIterationDetector implements Detector {
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
   private final SelfLockedMaps selfLocked = new SelfLockedMaps(hierarchy);
   private final List<MapValues> methods = new ArrayList<>();
+  /** Monitors held where a lambda body is run inline, by body: the body runs with them held. */
+  private final Map<MethodDescriptor, List<List<Origin>>> heldAroundInlineLambdas = new HashMap<>();
 
   public UnlockedMapIterationDetector(BugReporter reporter) {
     this.reporter = reporter;
@@ -48,6 +53,9 @@ public final class UnlockedMapIterationDetector implements Detector {
       try {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         selfLocked.add(values);
+        for (MapValues.InlineLambda lambda : values.inlineLambdas()) {
+          heldAroundInlineLambdas.computeIfAbsent(lambda.body, b -> new ArrayList<>()).add(lambda.heldOrigins);
+        }
         if (!values.traversals().isEmpty()) {
           methods.add(values);
         }
@@ -66,7 +74,10 @@ public final class UnlockedMapIterationDetector implements Detector {
           continue;
         }
         Optional<SelfLockedMaps.Resolved> map = selfLocked.resolve(site.subject, method);
-        if (map.isEmpty() || site.rootMonitorHeld || isHeldUnderAnotherName(site, map.get())) {
+        if (map.isEmpty()
+            || site.rootMonitorHeld
+            || isHeldUnderAnotherName(site, map.get())
+            || isHeldByInlineCaller(method, map.get())) {
           continue;
         }
         bugs.add(bug(method, site, map.get()));
@@ -79,6 +90,7 @@ public final class UnlockedMapIterationDetector implements Detector {
             .thenComparing(b -> b.getPrimaryMethod().getNameInClass(false, true, true)));
     bugs.forEach(reporter::reportBug);
     methods.clear();
+    heldAroundInlineLambdas.clear();
   }
 
   private boolean isHeldUnderAnotherName(MapValues.TraversalSite site, SelfLockedMaps.Resolved map) {
@@ -88,6 +100,20 @@ public final class UnlockedMapIterationDetector implements Detector {
       }
     }
     return false;
+  }
+
+  /** A lambda body run inline where every call site holds the map's monitor. */
+  private boolean isHeldByInlineCaller(MapValues method, SelfLockedMaps.Resolved map) {
+    List<List<Origin>> callers = heldAroundInlineLambdas.get(method.method().getMethodDescriptor());
+    if (callers == null) {
+      return false;
+    }
+    for (List<Origin> held : callers) {
+      if (held.stream().noneMatch(h -> selfLocked.sameObjectFromCaller(h, map))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private BugInstance bug(MapValues method, MapValues.TraversalSite site, SelfLockedMaps.Resolved map) {
