@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -26,23 +27,28 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  /** The fixture's mapsafe bugs; {@code fixture} is a class name like {@code fixtures.unlocked.Explicit}. */
-  static List<BugInstance> analyze(SpotBugsRunner spotbugs, String fixture) {
-    Path dir = CLASSES.resolve(fixture.substring(0, fixture.lastIndexOf('.')).replace('.', '/'));
-    String simple = fixture.substring(fixture.lastIndexOf('.') + 1);
-    try (Stream<Path> files = Files.list(dir)) {
-      Path[] classes =
-          files.filter(p -> p.getFileName().toString().equals(simple + ".class")
-                  || p.getFileName().toString().startsWith(simple + "$"))
-              .sorted()
-              .toArray(Path[]::new);
-      BugCollection bugs = run(spotbugs, classes);
-      return bugs.getCollection().stream()
-          .filter(b -> b.getType().startsWith("MAPSAFE_"))
-          .collect(Collectors.toList());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * The mapsafe bugs of the fixtures analysed together; a fixture is a top-level class name like
+   * {@code fixtures.unlocked.Explicit}, and its nested classes come with it.
+   */
+  static List<BugInstance> analyze(SpotBugsRunner spotbugs, String... fixtures) {
+    List<Path> classes = new ArrayList<>();
+    for (String fixture : fixtures) {
+      Path dir = CLASSES.resolve(fixture.substring(0, fixture.lastIndexOf('.')).replace('.', '/'));
+      String simple = fixture.substring(fixture.lastIndexOf('.') + 1);
+      try (Stream<Path> files = Files.list(dir)) {
+        files.filter(p -> p.getFileName().toString().equals(simple + ".class")
+                || p.getFileName().toString().startsWith(simple + "$"))
+            .sorted()
+            .forEach(classes::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
+    BugCollection bugs = run(spotbugs, classes.toArray(Path[]::new));
+    return bugs.getCollection().stream()
+        .filter(b -> b.getType().startsWith("MAPSAFE_"))
+        .collect(Collectors.toList());
   }
 
   /**
@@ -59,14 +65,20 @@ final class Fixtures {
         classes);
   }
 
-  /** Asserts that the fixture's mapsafe findings are exactly its markers: same types, same lines. */
-  static void assertExactlyMarked(SpotBugsRunner spotbugs, String fixture) {
+  /** Asserts that the fixtures' mapsafe findings are exactly their markers: same files, types and lines. */
+  static void assertExactlyMarked(SpotBugsRunner spotbugs, String... fixtures) {
     List<String> actual =
-        analyze(spotbugs, fixture).stream()
-            .map(b -> b.getType() + " at line " + b.getPrimarySourceLineAnnotation().getStartLine())
+        analyze(spotbugs, fixtures).stream()
+            .map(b -> b.getPrimarySourceLineAnnotation().getSourceFile() + ": " + b.getType() + " at line "
+                + b.getPrimarySourceLineAnnotation().getStartLine())
             .sorted()
             .collect(Collectors.toList());
-    assertEquals(expected(fixture), actual, "mapsafe findings of " + fixture);
+    List<String> expected = new ArrayList<>();
+    for (String fixture : fixtures) {
+      expected.addAll(expected(fixture));
+    }
+    Collections.sort(expected);
+    assertEquals(expected, actual, "mapsafe findings of " + String.join(", ", fixtures));
   }
 
   static List<String> expected(String fixture) {
@@ -78,7 +90,8 @@ final class Fixtures {
         int at = lines.get(i).indexOf("//");
         if (at >= 0) {
           for (Pattern p : ExpectMarkers.patternsIn(lines.get(i).substring(at))) {
-            expected.add(p.bugType() + " at line " + ExpectMarkers.findingLine(lines, i + 1, at + 1));
+            expected.add(source.getFileName() + ": " + p.bugType() + " at line "
+                + ExpectMarkers.findingLine(lines, i + 1, at + 1));
           }
         }
       }

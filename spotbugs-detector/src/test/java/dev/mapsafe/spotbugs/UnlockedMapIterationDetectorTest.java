@@ -37,6 +37,12 @@ class UnlockedMapIterationDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.Escapes");
   }
 
+  /** The shape of a finding in ActiveMQ 5.18.6 (MemoryTopicMessageStore.addSubscription). */
+  @Test
+  void fieldInheritedFromAnotherClassFile(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.MessageStore", "fixtures.unlocked.TopicStore");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.unlocked.Negatives").isEmpty());

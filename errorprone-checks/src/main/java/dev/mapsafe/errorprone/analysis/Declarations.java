@@ -10,48 +10,57 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An index of one compilation unit, built by one scan and cached: where each variable is declared, every
- * value assigned to it, every use of it, and each method's declaration and returned expressions. The
- * analyses ask it instead of rescanning the file for every question.
+ * An index of one compilation unit, built by one scan and cached for the compilation: every value assigned
+ * to each variable, every use of it, the expressions each method returns, and the {@code synchronized} lock
+ * expressions. The analyses ask it instead of rescanning the file for every question.
  */
 public final class Declarations {
-  /** Error Prone scans one compilation unit at a time: keep the index of the last one only. */
-  private static Declarations last;
+  /** The indexes of one compilation, kept in its javac Context so that they live exactly as long as it. */
+  private static final Context.Key<Map<CompilationUnitTree, Declarations>> CACHE = new Context.Key<>();
 
-  private final CompilationUnitTree unit;
-
-  private final Map<Symbol, TreePath> declarations = new HashMap<>();
   private final Map<Symbol, List<TreePath>> assignedValues = new HashMap<>();
   private final Map<Symbol, List<TreePath>> uses = new HashMap<>();
   private final Map<MethodSymbol, List<TreePath>> returnedValues = new HashMap<>();
+  private final List<TreePath> monitors = new ArrayList<>();
 
-  private Declarations(CompilationUnitTree unit) {
-    this.unit = unit;
+  private Declarations() {}
+
+  /** The index of the compilation unit being checked. */
+  public static Declarations of(VisitorState state) {
+    return of(state.getPath().getCompilationUnit(), state);
   }
 
-  public static synchronized Declarations of(VisitorState state) {
-    CompilationUnitTree unit = state.getPath().getCompilationUnit();
-    if (last == null || last.unit != unit) {
-      last = index(unit);
+  /**
+   * The index of the compilation unit that declares {@code sym}, when javac compiles it in this compilation
+   * (a field inherited from a class in another file of the same module); otherwise the current one's.
+   */
+  public static Declarations declaring(Symbol sym, VisitorState state) {
+    TreePath declaration = JavacTrees.instance(state.context).getPath(sym);
+    return declaration == null ? of(state) : of(declaration.getCompilationUnit(), state);
+  }
+
+  private static Declarations of(CompilationUnitTree unit, VisitorState state) {
+    Map<CompilationUnitTree, Declarations> cache = state.context.get(CACHE);
+    if (cache == null) {
+      cache = new HashMap<>();
+      state.context.put(CACHE, cache);
     }
-    return last;
-  }
-
-  /** The declaration of a variable of this compilation unit. */
-  public TreePath declaration(Symbol variable) {
-    return declarations.get(variable);
+    return cache.computeIfAbsent(unit, Declarations::index);
   }
 
   /** Initializer and right-hand sides of the assignments to the variable, in this compilation unit. */
@@ -74,17 +83,19 @@ public final class Declarations {
     return returnedValues.getOrDefault(method, List.of());
   }
 
+  /** The lock expressions of every {@code synchronized (...)} statement of this compilation unit. */
+  public List<TreePath> monitors() {
+    return monitors;
+  }
+
   private static Declarations index(CompilationUnitTree unit) {
-    Declarations index = new Declarations(unit);
+    Declarations index = new Declarations();
     new TreePathScanner<Void, MethodSymbol>() {
       @Override
       public Void visitVariable(VariableTree tree, MethodSymbol method) {
         Symbol sym = ASTHelpers.getSymbol(tree);
-        if (sym != null) {
-          index.declarations.put(sym, getCurrentPath());
-          if (tree.getInitializer() != null) {
-            add(index.assignedValues, sym, new TreePath(getCurrentPath(), tree.getInitializer()));
-          }
+        if (sym != null && tree.getInitializer() != null) {
+          add(index.assignedValues, sym, new TreePath(getCurrentPath(), tree.getInitializer()));
         }
         return super.visitVariable(tree, method);
       }
@@ -96,6 +107,12 @@ public final class Declarations {
           add(index.assignedValues, sym, new TreePath(getCurrentPath(), tree.getExpression()));
         }
         return super.visitAssignment(tree, method);
+      }
+
+      @Override
+      public Void visitSynchronized(SynchronizedTree tree, MethodSymbol method) {
+        index.monitors.add(new TreePath(getCurrentPath(), tree.getExpression()));
+        return super.visitSynchronized(tree, method);
       }
 
       @Override

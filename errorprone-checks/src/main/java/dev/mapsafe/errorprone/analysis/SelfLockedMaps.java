@@ -38,13 +38,22 @@ import javax.lang.model.element.ElementKind;
 public final class SelfLockedMaps {
 
   /**
+   * What makes a map self-locked.
+   *
+   * @param description for messages: "Collections.synchronizedMap wrapper", "Hashtable"
+   * @param deliberate whether the code chose a synchronized wrapper (a statement that the map is shared), rather
+   *     than a type that merely happens to lock (legacy code uses Hashtable as its everyday map)
+   */
+  public record Kind(String description, boolean deliberate) {}
+
+  /**
    * A self-locked map reached from an operand.
    *
    * @param map the expression naming the map, and its path (where it can be bound as a lock)
-   * @param kind what makes it self-locked, for messages ("Collections.synchronizedMap wrapper")
+   * @param kind what makes it self-locked
    * @param confined whether it is a local created in the method that never leaves it
    */
-  public record Subject(TreePath map, String kind, boolean confined) {}
+  public record Subject(TreePath map, Kind kind, boolean confined) {}
 
   private static final int MAX_DEPTH = 8;
 
@@ -92,7 +101,7 @@ public final class SelfLockedMaps {
       return Optional.empty();
     }
     TreePath value = values.get(0);
-    Optional<String> created = createdKind((ExpressionTree) value.getLeaf(), state);
+    Optional<Kind> created = createdKind((ExpressionTree) value.getLeaf(), state);
     if (created.isPresent()) {
       return Optional.of(new Subject(path, created.get(), !escapes(var, state)));
     }
@@ -105,22 +114,22 @@ public final class SelfLockedMaps {
   }
 
   /** The kind of a self-locked field, or empty. */
-  private static Optional<String> fieldKind(VarSymbol field, VisitorState state) {
+  private static Optional<Kind> fieldKind(VarSymbol field, VisitorState state) {
     Type declared = field.type;
     if (declared != null
         && MapTypes.isSelfLockedMapType(JavacApi.binaryName(declared, state.getTypes()), JavacApi.hierarchy(state))) {
-      return Optional.of(declared.tsym.getSimpleName().toString());
+      return Optional.of(new Kind(declared.tsym.getSimpleName().toString(), false));
     }
     if ((field.flags() & (Flags.PRIVATE | Flags.FINAL)) == 0) {
       return Optional.empty(); // other classes may assign it
     }
-    return commonCreatedKind(Declarations.of(state).assignedValues(field), state);
+    return commonCreatedKind(Declarations.declaring(field, state).assignedValues(field), state);
   }
 
-  private static Optional<String> commonCreatedKind(List<TreePath> values, VisitorState state) {
-    String kind = null;
+  private static Optional<Kind> commonCreatedKind(List<TreePath> values, VisitorState state) {
+    Kind kind = null;
     for (TreePath value : values) {
-      Optional<String> created = createdKind((ExpressionTree) value.getLeaf(), state);
+      Optional<Kind> created = createdKind((ExpressionTree) value.getLeaf(), state);
       if (created.isEmpty()) {
         return Optional.empty();
       }
@@ -129,35 +138,59 @@ public final class SelfLockedMaps {
     return Optional.ofNullable(kind);
   }
 
-  /** "Collections.synchronizedMap wrapper" or "Hashtable" when the expression creates one. */
-  static Optional<String> createdKind(ExpressionTree tree, VisitorState state) {
+  /** The kind of self-locked map the expression creates: a synchronized wrapper or a Hashtable. */
+  static Optional<Kind> createdKind(ExpressionTree tree, VisitorState state) {
     tree = MapIdentity.strip(tree);
     if (tree instanceof MethodInvocationTree || tree instanceof NewClassTree) {
       Optional<ApiMethod> api = JavacApi.call(tree, state);
       if (api.isPresent() && MapTypes.createsSynchronizedWrapper(api.get())) {
-        return Optional.of("Collections." + api.get().name() + " wrapper");
+        return Optional.of(new Kind("Collections." + api.get().name() + " wrapper", true));
       }
     }
     if (tree instanceof NewClassTree creation) {
       Type type = ASTHelpers.getType(creation);
       if (type != null
           && MapTypes.isSelfLockedMapType(JavacApi.binaryName(type, state.getTypes()), JavacApi.hierarchy(state))) {
-        return Optional.of(creation.getClassBody() == null ? type.tsym.getSimpleName().toString() : "Hashtable");
+        return Optional.of(
+            new Kind(creation.getClassBody() == null ? type.tsym.getSimpleName().toString() : "Hashtable", false));
       }
     }
     return Optional.empty();
   }
 
   /**
+   * Whether some {@code synchronized (...)} statement of this compilation unit locks the subject's map (named
+   * directly, through an alias or an accessor): the author treats it as shared.
+   */
+  public static boolean isLockedSomewhere(Subject subject, VisitorState state) {
+    Symbol map = canonicalSymbol(subject.map(), state);
+    if (map == null) {
+      return false;
+    }
+    for (Declarations unit : List.of(Declarations.of(state), Declarations.declaring(map, state))) {
+      for (TreePath lock : unit.monitors()) {
+        if (canonicalSymbol(lock, state) == map) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Symbol canonicalSymbol(TreePath expression, VisitorState state) {
+    return ASTHelpers.getSymbol(MapIdentity.strip((ExpressionTree) MapIdentity.canonical(expression, state, 0).getLeaf()));
+  }
+
+  /**
    * The shared map a non-overridable method of this compilation unit always returns (a field, or another
    * such method); a method that creates a new wrapper per call returns nothing shared.
    */
-  private static Optional<String> kindReturnedBy(MethodSymbol method, VisitorState state, int depth) {
+  private static Optional<Kind> kindReturnedBy(MethodSymbol method, VisitorState state, int depth) {
     Declarations index = Declarations.of(state);
     if (!index.declares(method) || !MapIdentity.isNotOverridable(method)) {
       return Optional.empty();
     }
-    String kind = null;
+    Kind kind = null;
     for (TreePath r : index.returnedValues(method)) {
       Optional<Subject> s = resolve(r, state, depth + 1);
       if (s.isEmpty() || s.get().confined() || createdKind((ExpressionTree) r.getLeaf(), state).isPresent()) {

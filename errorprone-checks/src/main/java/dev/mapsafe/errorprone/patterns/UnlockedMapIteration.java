@@ -82,6 +82,11 @@ public final class UnlockedMapIteration extends BugChecker
     if (subject.isEmpty() || subject.get().confined()) {
       return Description.NO_MATCH;
     }
+    // A synchronized wrapper says the map is shared. Legacy code uses Hashtable as its everyday map, so a
+    // Hashtable needs evidence: the code locks it elsewhere, so its author knows traversals need the lock.
+    if (!subject.get().kind().deliberate() && !SelfLockedMaps.isLockedSomewhere(subject.get(), state)) {
+      return Description.NO_MATCH;
+    }
     TreePath mapPath = subject.get().map();
     ExpressionTree map = (ExpressionTree) mapPath.getLeaf();
     Optional<GuardedByExpression> lock = MapIdentity.of(mapPath, state);
@@ -91,7 +96,7 @@ public final class UnlockedMapIteration extends BugChecker
     String mapSource = state.getSourceForNode(map);
     String message =
         Messages.unlockedMapIteration(
-            mapSource, subject.get().kind(), state.getSourceForNode(access.operand()), access.effect().fact().display());
+            mapSource, subject.get().kind().description(), state.getSourceForNode(access.operand()), access.effect().fact().display());
     Description.Builder description = buildDescription(tree).setMessage(message);
     wrapInSynchronized(state, mapSource, mapPath).ifPresent(description::addFix);
     return description.build();

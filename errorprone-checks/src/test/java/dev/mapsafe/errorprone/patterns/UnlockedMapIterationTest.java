@@ -86,6 +86,7 @@ class UnlockedMapIterationTest {
             "  private final Hashtable<String, Long> seen = new Hashtable<>();",
             "  private final Map<String, Long> wrapped = Collections.synchronizedMap(new HashMap<>());",
             "  private Map<String, Long> wrapped() { return wrapped; }",
+            "  long locked() { synchronized (seen) { return seen.values().stream().mapToLong(v -> v).sum(); } }",
             "  long a() {",
             "    long n = 0;",
             "    // BUG: Diagnostic contains: (a Hashtable)",
@@ -246,8 +247,48 @@ class UnlockedMapIterationTest {
             "      names.forEach(n -> { for (String k : sessions.keySet()) {} });",
             "    }",
             "  }",
+            "  // A Hashtable nothing locks is legacy code's everyday map: no evidence it is shared.",
+            "  private final Hashtable<String, Integer> legacy = new Hashtable<>();",
+            "  int legacyTable() {",
+            "    int n = 0;",
+            "    for (int v : legacy.values()) { n += v; }",
+            "    return n + new HashMap<>(legacy).size();",
+            "  }",
             "  @SuppressWarnings(\"UnlockedMapIteration\")",
             "  void suppressed() { for (String k : sessions.keySet()) {} }",
+            "}")
+        .doTest();
+  }
+
+  /** The shape of a finding in ActiveMQ 5.18.6 (MemoryTopicMessageStore.addSubscription). */
+  @Test
+  void fieldInheritedFromAClassInAnotherFile() {
+    helper
+        .addSourceLines(
+            "MessageStore.java",
+            "import java.util.*;",
+            "class MessageStore {",
+            "  protected final Map<String, String> messageTable;",
+            "  MessageStore(Map<String, String> table) { this.messageTable = Collections.synchronizedMap(table); }",
+            "  void removeAll() { synchronized (messageTable) { messageTable.clear(); } }",
+            "  int count() {",
+            "    int n = 0;",
+            "    synchronized (messageTable) { for (String k : messageTable.keySet()) { n++; } }",
+            "    return n;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "TopicStore.java",
+            "import java.util.*;",
+            "class TopicStore extends MessageStore {",
+            "  TopicStore() { super(new HashMap<>()); }",
+            "  synchronized void addSubscription(List<String> sub) {",
+            "    // BUG: Diagnostic contains: messageTable.entrySet() is traversed",
+            "    for (Map.Entry<String, String> e : messageTable.entrySet()) { sub.add(e.getKey()); }",
+            "  }",
+            "  void replay(List<String> sub) {",
+            "    synchronized (messageTable) { for (String v : messageTable.values()) { sub.add(v); } }",
+            "  }",
             "}")
         .doTest();
   }

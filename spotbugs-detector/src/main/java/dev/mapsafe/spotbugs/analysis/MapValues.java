@@ -103,6 +103,7 @@ public final class MapValues {
   private final Set<ValueNumber> escaped = new HashSet<>();
   private final Map<ValueNumber, List<MethodDescriptor>> lambdaBodies = new HashMap<>();
   private final List<InlineLambda> inlineLambdas = new ArrayList<>();
+  private final List<Origin> monitored = new ArrayList<>();
   private final ValueNumber thisValue;
 
   private MapValues(XMethod method, ValueNumber thisValue) {
@@ -125,6 +126,11 @@ public final class MapValues {
   /** The lambda bodies of this method that calls run inline, with the monitors held there. */
   public List<InlineLambda> inlineLambdas() {
     return inlineLambdas;
+  }
+
+  /** The origins of the objects this method enters the monitor of ({@code synchronized (x)}). */
+  public List<Origin> monitored() {
+    return monitored;
   }
 
   /** Origins of the values the method returns; null entries for values of unknown origin. */
@@ -197,6 +203,11 @@ public final class MapValues {
       ValueNumber value = before.getTopValue();
       returns.add(origins.get(value));
       escape(value);
+    } else if (op == Const.MONITORENTER) {
+      Origin locked = origins.get(before.getTopValue());
+      if (locked != null) {
+        monitored.add(locked);
+      }
     } else if (op == Const.AASTORE) {
       escape(before.getTopValue());
     } else if (ins instanceof ASTORE) {
@@ -278,11 +289,11 @@ public final class MapValues {
     if (api.isPresent()) {
       ApiMethod call = api.get();
       if (MapTypes.createsSynchronizedWrapper(call) && result != null) {
-        origins.put(result, new Origin.Created("Collections." + call.name() + " wrapper", result));
+        origins.put(result, new Origin.Created("Collections." + call.name() + " wrapper", true, result));
       } else if (call.kind() == CallKind.CONSTRUCTOR
           && receiver != null
           && MapTypes.isSelfLockedMapType(call.owner(), hierarchy)) {
-        origins.put(receiver, new Origin.Created(selfLockedKind(call.owner()), receiver));
+        origins.put(receiver, new Origin.Created(selfLockedKind(call.owner()), false, receiver));
       } else if (result != null && !origins.containsKey(result)) {
         origins.put(
             result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));

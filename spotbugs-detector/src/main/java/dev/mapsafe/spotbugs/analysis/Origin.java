@@ -62,18 +62,27 @@ public abstract class Origin {
     }
   }
 
-  /** A map created in the method; {@code kind} says what makes it self-locked. */
+  /**
+   * A map created in the method; {@code kind} says what makes it self-locked, {@code deliberate} whether it is
+   * a synchronized wrapper (chosen for sharing) rather than a type that merely locks (a Hashtable).
+   */
   public static final class Created extends Origin {
     private final String kind;
+    private final boolean deliberate;
     private String name;
 
-    Created(String kind, ValueNumber value) {
+    Created(String kind, boolean deliberate, ValueNumber value) {
       super(value);
       this.kind = kind;
+      this.deliberate = deliberate;
     }
 
     public String kind() {
       return kind;
+    }
+
+    public boolean deliberate() {
+      return deliberate;
     }
 
     void nameIfUnnamed(String localName) {

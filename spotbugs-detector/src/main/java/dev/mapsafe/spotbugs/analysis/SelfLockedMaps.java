@@ -21,13 +21,24 @@ import java.util.Optional;
  */
 public final class SelfLockedMaps {
 
-  /** A self-locked map: how it is named, what makes it self-locked, and the object it is (for lock matching). */
+  /** What makes a map self-locked; {@code deliberate} for a synchronized wrapper, false for a Hashtable. */
+  public static final class Kind {
+    public final String description;
+    public final boolean deliberate;
+
+    Kind(String description, boolean deliberate) {
+      this.description = description;
+      this.deliberate = deliberate;
+    }
+  }
+
+  /** A self-locked map: the object it is (for lock matching), what makes it self-locked, its field if any. */
   public static final class Resolved {
     public final Origin identity;
-    public final String kind;
+    public final Kind kind;
     public final XField field;
 
-    Resolved(Origin identity, String kind, XField field) {
+    Resolved(Origin identity, Kind kind, XField field) {
       this.identity = identity;
       this.kind = kind;
       this.field = field;
@@ -37,6 +48,7 @@ public final class SelfLockedMaps {
   private final TypeHierarchy hierarchy;
   private final Map<XField, List<Origin>> storedValues = new HashMap<>();
   private final Map<XMethod, List<Origin>> returnedValues = new HashMap<>();
+  private final List<Origin> monitored = new ArrayList<>();
 
   public SelfLockedMaps(TypeHierarchy hierarchy) {
     this.hierarchy = hierarchy;
@@ -47,6 +59,24 @@ public final class SelfLockedMaps {
       storedValues.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
     }
     returnedValues.computeIfAbsent(method.method(), m -> new ArrayList<>()).addAll(method.returns());
+    monitored.addAll(method.monitored());
+  }
+
+  /**
+   * Whether some {@code synchronized (...)} of the analysed code locks the map (its field, directly or through
+   * an accessor, or the created map itself): the author treats it as shared.
+   */
+  public boolean isLockedSomewhere(Resolved map) {
+    for (Origin locked : monitored) {
+      if (locked == map.identity) {
+        return true;
+      }
+      Optional<Origin.FieldLoad> field = asField(locked);
+      if (field.isPresent() && map.field != null && field.get().field().equals(map.field)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The self-locked map behind a traversed subject of {@code where}, or empty. */
@@ -54,7 +84,9 @@ public final class SelfLockedMaps {
     Origin root = subject.root();
     if (root instanceof Origin.Created) {
       Origin.Created created = (Origin.Created) root;
-      return where.escapes(created) ? Optional.of(new Resolved(created, created.kind(), null)) : Optional.empty();
+      return where.escapes(created)
+          ? Optional.of(new Resolved(created, new Kind(created.kind(), created.deliberate()), null))
+          : Optional.empty();
     }
     if (root instanceof Origin.FieldLoad) {
       Origin.FieldLoad load = (Origin.FieldLoad) root;
@@ -105,21 +137,22 @@ public final class SelfLockedMaps {
     return Optional.empty();
   }
 
-  private Optional<String> fieldKind(XField field) {
+  private Optional<Kind> fieldKind(XField field) {
     String type = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
     if (type != null && MapTypes.isSelfLockedMapType(type, hierarchy)) {
-      return Optional.of(type.substring(type.lastIndexOf('.') + 1));
+      return Optional.of(new Kind(type.substring(type.lastIndexOf('.') + 1), false));
     }
     if (!field.isPrivate() && !field.isFinal()) {
       return Optional.empty(); // other classes may assign it
     }
     List<Origin> values = storedValues.getOrDefault(field, List.of());
-    String kind = null;
+    Kind kind = null;
     for (Origin value : values) {
       if (!(value instanceof Origin.Created)) {
         return Optional.empty();
       }
-      kind = kind == null ? ((Origin.Created) value).kind() : kind;
+      Origin.Created created = (Origin.Created) value;
+      kind = kind == null ? new Kind(created.kind(), created.deliberate()) : kind;
     }
     return Optional.ofNullable(kind);
   }

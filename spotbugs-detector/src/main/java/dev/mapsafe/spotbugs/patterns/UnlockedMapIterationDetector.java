@@ -74,7 +74,10 @@ public final class UnlockedMapIterationDetector implements Detector {
           continue;
         }
         Optional<SelfLockedMaps.Resolved> map = selfLocked.resolve(site.subject, method);
+        // A synchronized wrapper says the map is shared. Legacy code uses Hashtable as its everyday map, so a
+        // Hashtable needs evidence: the code locks it elsewhere, so its author knows traversals need the lock.
         if (map.isEmpty()
+            || (!map.get().kind.deliberate && !selfLocked.isLockedSomewhere(map.get()))
             || site.rootMonitorHeld
             || isHeldUnderAnotherName(site, map.get())
             || isHeldByInlineCaller(method, map.get())) {
@@ -119,7 +122,7 @@ public final class UnlockedMapIterationDetector implements Detector {
   private BugInstance bug(MapValues method, MapValues.TraversalSite site, SelfLockedMaps.Resolved map) {
     String message =
         Messages.unlockedMapIteration(
-            map.identity.display(), map.kind, site.subject.display(), site.effect.fact().display());
+            map.identity.display(), map.kind.description, site.subject.display(), site.effect.fact().display());
     BugInstance bug =
         new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
             .addClass(method.method().getClassName())
