@@ -96,6 +96,20 @@ class MapApiTest {
         new ApiMethod(CallKind.STATIC, "java.util.Collections", "unmodifiableMap", List.of("java.util.Map"))));
   }
 
+  @Test
+  void cheapFilters() {
+    assertTrue(MapApi.mentions("keySet"));
+    assertTrue(MapApi.mentions("<init>"));
+    assertFalse(MapApi.mentions("getName"));
+    assertTrue(MapTypes.mayHoldMapOrView("java.util.Set", jdk));
+    assertTrue(MapTypes.mayHoldMapOrView("java.util.Collection", jdk));
+    assertTrue(MapTypes.mayHoldMapOrView("java.util.Hashtable", jdk));
+    assertTrue(MapTypes.mayHoldMapOrView("java.util.Map", jdk));
+    assertFalse(MapTypes.mayHoldMapOrView("java.util.List", jdk));
+    assertFalse(MapTypes.mayHoldMapOrView("java.util.HashSet", jdk));
+    assertFalse(MapTypes.mayHoldMapOrView("java.lang.String", jdk));
+  }
+
   /** Every fact must name a method or constructor that exists in the running JDK, with those parameters. */
   @Test
   void everyFactNamesARealJdkMember() throws Exception {

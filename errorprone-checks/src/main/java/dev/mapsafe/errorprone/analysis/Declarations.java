@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.lang.model.element.ElementKind;
 
 /**
  * An index of one compilation unit, built by one scan and cached for the compilation: every value assigned
@@ -68,7 +69,7 @@ public final class Declarations {
     return assignedValues.getOrDefault(variable, List.of());
   }
 
-  /** Identifier and member-select references to the variable, in this compilation unit. */
+  /** References to a local variable. */
   public List<TreePath> uses(Symbol variable) {
     return uses.getOrDefault(variable, List.of());
   }
@@ -128,8 +129,10 @@ public final class Declarations {
       }
 
       private void recordUse(Tree tree) {
+        // Only locals: their uses decide whether a local map escapes; fields' uses would only cost memory.
         Symbol sym = ASTHelpers.getSymbol(tree);
-        if (sym instanceof Symbol.VarSymbol) {
+        if (sym instanceof Symbol.VarSymbol
+            && (sym.getKind() == ElementKind.LOCAL_VARIABLE || sym.getKind() == ElementKind.RESOURCE_VARIABLE)) {
           add(index.uses, sym, getCurrentPath());
         }
       }

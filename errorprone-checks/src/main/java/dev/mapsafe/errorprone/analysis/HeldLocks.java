@@ -3,16 +3,13 @@ package dev.mapsafe.errorprone.analysis;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByBinder;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
-import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
-import com.sun.tools.javac.tree.JCTree.JCExpression;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import java.util.HashSet;
@@ -73,18 +70,5 @@ public final class HeldLocks {
     Optional<ApiMethod> api = JavacApi.call(call, state);
     return api.isPresent()
         && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
-  }
-
-  /** Binds an expression the way EP's lock analysis does; empty for expressions it cannot name. */
-  static Optional<GuardedByExpression> bind(ExpressionTree expression, VisitorState state) {
-    try {
-      return GuardedByBinder.bindExpression((JCExpression) expression, state);
-    } catch (RuntimeException unexpectedTree) {
-      return Optional.empty();
-    }
-  }
-
-  static boolean isStatic(MethodTree method) {
-    return ASTHelpers.getSymbol(method).isStatic();
   }
 }

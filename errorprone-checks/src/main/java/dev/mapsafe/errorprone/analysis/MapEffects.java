@@ -7,6 +7,7 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
+import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
@@ -36,6 +37,10 @@ public final class MapEffects {
       return accesses(ITERABLE_ITERATOR, loop.getExpression(), List.of(), state);
     }
     if (tree instanceof MethodInvocationTree invocation) {
+      Symbol sym = ASTHelpers.getSymbol(invocation);
+      if (sym == null || !MapApi.mentions(sym.getSimpleName().toString())) {
+        return List.of();
+      }
       return JavacApi.call(invocation, state)
           .map(call -> accesses(call, ASTHelpers.getReceiver(invocation), invocation.getArguments(), state))
           .orElse(List.of());

@@ -16,6 +16,7 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.tree.JCTree.JCExpression;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
@@ -32,14 +33,18 @@ public final class MapIdentity {
   /** The object the expression at {@code path} denotes; empty when it cannot be named. */
   public static Optional<GuardedByExpression> of(TreePath path, VisitorState state) {
     TreePath canonical = canonical(path, state, 0);
-    return HeldLocks.bind((ExpressionTree) canonical.getLeaf(), state.withPath(canonical));
+    try {
+      return GuardedByBinder.bindExpression((JCExpression) canonical.getLeaf(), state.withPath(canonical));
+    } catch (RuntimeException unexpectedTree) {
+      return Optional.empty(); // not a lock expression EP's binder understands
+    }
   }
 
   /** The monitor a {@code synchronized} method holds: {@code this}, or the class for a static method. */
   static Optional<GuardedByExpression> ofEnclosingMonitor(MethodTree method, VisitorState state) {
     try {
       ClassTree owner = state.findEnclosing(ClassTree.class);
-      String lock = HeldLocks.isStatic(method) ? owner.getSimpleName() + ".class" : "this";
+      String lock = ASTHelpers.getSymbol(method).isStatic() ? owner.getSimpleName() + ".class" : "this";
       return GuardedByBinder.bindString(lock, GuardedBySymbolResolver.from(method, state));
     } catch (RuntimeException unexpectedTree) {
       return Optional.empty();

@@ -60,6 +60,11 @@ public final class SelfLockedMaps {
   private SelfLockedMaps() {}
 
   public static Optional<Subject> behind(TreePath operand, VisitorState state) {
+    Type type = ASTHelpers.getType(operand.getLeaf());
+    if (type == null
+        || !MapTypes.mayHoldMapOrView(JavacApi.binaryName(type, state.getTypes()), JavacApi.hierarchy(state))) {
+      return Optional.empty();
+    }
     return resolve(operand, state, 0);
   }
 

@@ -13,9 +13,11 @@ import static dev.mapsafe.knowledge.mapapi.Traversal.INTERNAL;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The map API model: what each JDK call does to the maps, map views and collections it is given. Both
@@ -55,6 +57,7 @@ public final class MapApi {
   private static final Map<ApiMethod, List<Effect>> FACTS = new LinkedHashMap<>();
   /** Instance facts by method name: every call site of the analysed code asks, so lookups must be cheap. */
   private static final Map<String, List<ApiMethod>> INSTANCE_FACTS_BY_NAME = new HashMap<>();
+  private static final Set<String> NAMES = new HashSet<>();
 
   static {
     // Map: reads, writes, views, and the bulk operations the map performs inside its own call.
@@ -228,6 +231,14 @@ public final class MapApi {
     return best == null ? List.of() : FACTS.get(best);
   }
 
+  /**
+   * Whether any fact has this method name ({@code <init>} for constructors): a cheap test engines make before
+   * building an {@link ApiMethod} for each of the many calls that cannot matter.
+   */
+  public static boolean mentions(String name) {
+    return NAMES.contains(name);
+  }
+
   /** The whole table, in declaration order, for the docs page. */
   public static Map<ApiMethod, List<Effect>> facts() {
     return Collections.unmodifiableMap(FACTS);
@@ -266,6 +277,7 @@ public final class MapApi {
     if (FACTS.put(method, List.copyOf(owned)) != null) {
       throw new IllegalStateException("duplicate map API fact: " + method);
     }
+    NAMES.add(name);
     if (kind == INSTANCE) {
       INSTANCE_FACTS_BY_NAME.computeIfAbsent(name, n -> new ArrayList<>()).add(method);
     }

@@ -79,7 +79,25 @@ public final class MapTypes {
           wrapperFactory("synchronizedSortedMap", "java.util.SortedMap"),
           wrapperFactory("synchronizedNavigableMap", "java.util.NavigableMap"));
 
+  /**
+   * The static types a map view is declared as: {@code keySet()} is a {@code Set}, {@code values()} a
+   * {@code Collection}, {@code navigableKeySet()} a {@code NavigableSet}, and so on. No concrete collection
+   * class ({@code ArrayList}, {@code HashSet}) and no {@code List} is ever a map view.
+   */
+  private static final List<String> VIEW_TYPES =
+      List.of(
+          "java.lang.Iterable", "java.util.Collection", "java.util.Set", "java.util.SortedSet",
+          "java.util.NavigableSet", "java.util.SequencedCollection", "java.util.SequencedSet");
+
   private MapTypes() {}
+
+  /**
+   * Whether a value of this static type may be a map or a live view of one. Most traversals in real code are
+   * of lists and arrays, which this rules out before any further analysis.
+   */
+  public static boolean mayHoldMapOrView(String type, TypeHierarchy hierarchy) {
+    return VIEW_TYPES.contains(type) || MapApi.isSubtype(type, "java.util.Map", hierarchy);
+  }
 
   public static List<MapType> types() {
     return TYPES;

@@ -54,7 +54,7 @@ import org.apache.bcel.generic.ReferenceType;
  */
 public final class MapValues {
 
-  /** A call that walks an operand, where the operand comes from a known origin. */
+  /** A call that walks an operand (from outside or inside, see the effect), where the operand's origin is known. */
   public static final class TraversalSite {
     public final Effect effect;
     public final Origin subject;
@@ -271,7 +271,7 @@ public final class MapValues {
       }
       if (effect.kind() == MapEffect.VIEW && result != null) {
         origins.put(result, new Origin.View(subject, invoke.getMethodName(cpg), effect.operand().isReceiver(), result));
-      } else if (effect.isExternalTraversal()) {
+      } else if (effect.kind() == MapEffect.ITERATE) {
         traversals.add(
             new TraversalSite(
                 effect,
