@@ -19,8 +19,8 @@ import java.util.List;
 
 /** What one call, constructor call or for-each loop does to which operand, according to the map API model. */
 public final class MapEffects {
-  /** An effect of {@code call} on the expression {@code operand}. */
-  public record Access(ExpressionTree operand, Effect effect, ApiMethod call) {}
+  /** An effect of a call on the expression {@code operand}; {@code effect.fact()} names the call. */
+  public record Access(ExpressionTree operand, Effect effect) {}
 
   private static final ApiMethod ITERABLE_ITERATOR =
       new ApiMethod(CallKind.INSTANCE, "java.lang.Iterable", "iterator", List.of());
@@ -63,7 +63,7 @@ public final class MapEffects {
               ? receiver
               : operand.argIndex() < args.size() ? args.get(operand.argIndex()) : null;
       if (tree != null) {
-        result.add(new Access(tree, effect, call));
+        result.add(new Access(tree, effect));
       }
     }
     return result;
