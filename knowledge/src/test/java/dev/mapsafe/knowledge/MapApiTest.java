@@ -14,10 +14,7 @@ import dev.mapsafe.knowledge.mapapi.Operand;
 import dev.mapsafe.knowledge.mapapi.Traversal;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class MapApiTest {
@@ -115,16 +112,16 @@ class MapApiTest {
   void everyFactNamesARealJdkMember() throws Exception {
     for (ApiMethod m : MapApi.facts().keySet()) {
       Class<?> owner;
+      Class<?>[] params = new Class<?>[m.params().size()];
       try {
         owner = Class.forName(m.owner());
+        for (int i = 0; i < params.length; i++) {
+          params[i] = JdkHierarchy.classOf(m.params().get(i));
+        }
       } catch (ClassNotFoundException e) {
         // SequencedMap & co. exist only from JDK 21; the model lists them for code compiled against 21+.
-        assertTrue(Runtime.version().feature() < 21, "missing owner " + m.owner());
+        assertTrue(Runtime.version().feature() < 21, "missing type in " + m.display());
         continue;
-      }
-      Class<?>[] params = new Class<?>[m.params().size()];
-      for (int i = 0; i < params.length; i++) {
-        params[i] = classOf(m.params().get(i));
       }
       if (m.kind() == CallKind.CONSTRUCTOR) {
         owner.getConstructor(params);
@@ -141,15 +138,5 @@ class MapApiTest {
     } catch (NoSuchMethodException e) {
       return owner.getDeclaredMethod(name, params);
     }
-  }
-
-  private static Class<?> classOf(String binaryName) throws ClassNotFoundException {
-    Map<String, Class<?>> primitives =
-        Arrays.stream(new Class<?>[] {int.class, boolean.class, long.class})
-            .collect(Collectors.toMap(Class::getName, c -> c));
-    if (binaryName.endsWith("[]")) {
-      return java.lang.reflect.Array.newInstance(classOf(binaryName.substring(0, binaryName.length() - 2)), 0).getClass();
-    }
-    return primitives.containsKey(binaryName) ? primitives.get(binaryName) : Class.forName(binaryName);
   }
 }
