@@ -96,7 +96,10 @@ public final class UnlockedMapIteration extends BugChecker
     String mapSource = state.getSourceForNode(map);
     String message =
         Messages.unlockedMapIteration(
-            mapSource, subject.get().kind().description(), state.getSourceForNode(access.operand()), access.effect().fact().display());
+            mapSource,
+            subject.get().kind().description(),
+            state.getSourceForNode(access.operand()),
+            access.effect().fact().display());
     Description.Builder description = buildDescription(tree).setMessage(message);
     wrapInSynchronized(state, mapSource, mapPath).ifPresent(description::addFix);
     return description.build();
