@@ -66,7 +66,7 @@ class PluginMetadataTest {
         elements(messages, "BugCode").get(0).getAttribute("abbrev"));
   }
 
-  /** SpotBugs 4.10 runs on Java 11+: every class of the plugin, knowledge included, must be Java 11 bytecode. */
+  /** SpotBugs 4.10 runs on Java 11+: every class of the plugin must be Java 11 bytecode (knowledge: its own test). */
   @Test
   void pluginClassesLoadOnJava11() throws IOException {
     try (Stream<Path> files = Files.walk(Paths.get("target/classes"))) {
@@ -79,7 +79,5 @@ class PluginMetadataTest {
         }
       }
     }
-    assertTrue(Files.exists(Paths.get("target/classes/dev/mapsafe/knowledge/mapapi/MapApi.class")),
-        "the knowledge classes must be embedded in the plugin");
   }
 }

@@ -38,6 +38,7 @@ public final class Declarations {
   private final Map<Symbol, List<TreePath>> uses = new HashMap<>();
   private final Map<MethodSymbol, List<TreePath>> returnedValues = new HashMap<>();
   private final List<TreePath> monitors = new ArrayList<>();
+  private final Map<MethodSymbol, TreePath> methods = new HashMap<>();
 
   private Declarations() {}
 
@@ -82,6 +83,11 @@ public final class Declarations {
   /** The expressions the method's own return statements return (not those of nested lambdas or classes). */
   public List<TreePath> returnedValues(MethodSymbol method) {
     return returnedValues.getOrDefault(method, List.of());
+  }
+
+  /** The declaration of a method of this compilation unit, or null. */
+  public TreePath method(MethodSymbol method) {
+    return methods.get(method);
   }
 
   /** The lock expressions of every {@code synchronized (...)} statement of this compilation unit. */
@@ -141,6 +147,7 @@ public final class Declarations {
       public Void visitMethod(MethodTree tree, MethodSymbol outer) {
         MethodSymbol sym = ASTHelpers.getSymbol(tree);
         index.returnedValues.computeIfAbsent(sym, s -> new ArrayList<>());
+        index.methods.put(sym, getCurrentPath());
         return super.visitMethod(tree, sym);
       }
 

@@ -21,4 +21,20 @@ public final class Messages {
             + " (new ArrayList<>(...), List.copyOf(...), Map.copyOf(...) use its toArray).",
         traversed, traversal, map, mapKind, map);
   }
+
+  /**
+   * @param map how the code names the map ({@code cache})
+   * @param update the update call ({@code Map.computeIfAbsent(Object, Function)})
+   * @param write the write its function makes to the same map, with its line ({@code Map.put(Object, Object) at
+   *     line 21})
+   * @param via the methods the write is reached through, or an empty string when it is in the function itself
+   */
+  public static String recursiveMapCompute(String map, String update, String write, String via) {
+    return String.format(
+        "the function passed to %s on %s updates %s itself (%s%s): HashMap and TreeMap throw"
+            + " ConcurrentModificationException, ConcurrentHashMap throws IllegalStateException: Recursive update"
+            + " (or hangs on JDK 8). Compute the value first and then putIfAbsent it, or memoise with a structure"
+            + " that allows recursion.",
+        update, map, map, write, via.isEmpty() ? "" : ", through " + via);
+  }
 }

@@ -58,6 +58,7 @@ public final class MapApi {
   /** Instance facts by method name: every call site of the analysed code asks, so lookups must be cheap. */
   private static final Map<String, List<ApiMethod>> INSTANCE_FACTS_BY_NAME = new HashMap<>();
   private static final Set<String> NAMES = new HashSet<>();
+  private static final Map<ApiMethod, Integer> UPDATE_FUNCTIONS = new HashMap<>();
 
   static {
     // Map: reads, writes, views, and the bulk operations the map performs inside its own call.
@@ -76,6 +77,10 @@ public final class MapApi {
       fact(INSTANCE, MAP, m, on(WRITE));
     }
     fact(INSTANCE, MAP, "replaceAll(" + BI_FUNCTION + ")", on(WRITE), iterates(INTERNAL));
+    updateFunction("computeIfAbsent(O," + FUNCTION + ")", 1);
+    updateFunction("computeIfPresent(O," + BI_FUNCTION + ")", 1);
+    updateFunction("compute(O," + BI_FUNCTION + ")", 1);
+    updateFunction("merge(O,O," + BI_FUNCTION + ")", 2);
     // Every JDK map's putAll walks argument.entrySet() with an iterator (HashMap.putMapEntries,
     // AbstractMap.putAll, TreeMap.putAll, ConcurrentHashMap.putAll, Hashtable.putAll).
     fact(INSTANCE, MAP, "putAll(java.util.Map)", on(WRITE), iterates(EXTERNAL, 0));
@@ -216,9 +221,23 @@ public final class MapApi {
    * wins ({@code ArrayList.addAll} reads its argument with {@code toArray}, other collections iterate it).
    */
   public static List<Effect> effectsOf(ApiMethod call, TypeHierarchy hierarchy) {
+    ApiMethod fact = factFor(call, hierarchy);
+    return fact == null ? List.of() : FACTS.get(fact);
+  }
+
+  /**
+   * The argument index of the function an atomic update call runs while it updates the map
+   * ({@code computeIfAbsent}, {@code computeIfPresent}, {@code compute}: 1; {@code merge}: 2), or -1.
+   */
+  public static int updateFunctionArgument(ApiMethod call, TypeHierarchy hierarchy) {
+    ApiMethod fact = factFor(call, hierarchy);
+    Integer index = fact == null ? null : UPDATE_FUNCTIONS.get(fact);
+    return index == null ? -1 : index;
+  }
+
+  private static ApiMethod factFor(ApiMethod call, TypeHierarchy hierarchy) {
     if (call.kind() != INSTANCE) {
-      List<Effect> exact = FACTS.get(call);
-      return exact == null ? List.of() : exact;
+      return FACTS.containsKey(call) ? call : null;
     }
     ApiMethod best = null;
     for (ApiMethod fact : INSTANCE_FACTS_BY_NAME.getOrDefault(call.name(), List.of())) {
@@ -228,7 +247,7 @@ public final class MapApi {
         best = fact;
       }
     }
-    return best == null ? List.of() : FACTS.get(best);
+    return best;
   }
 
   /**
@@ -260,8 +279,17 @@ public final class MapApi {
     return new Effect(Operand.arg(argument), ITERATE, traversal);
   }
 
+  /** Marks a Map fact (already entered) as an update that runs the function at {@code argument}. */
+  private static void updateFunction(String signature, int argument) {
+    ApiMethod method = method(INSTANCE, MAP, signature);
+    if (!FACTS.containsKey(method)) {
+      throw new IllegalStateException("no fact " + method);
+    }
+    UPDATE_FUNCTIONS.put(method, argument);
+  }
+
   /** {@code signature} is {@code name(T1,T2)}; {@code O} abbreviates {@code java.lang.Object}. */
-  private static void fact(CallKind kind, String owner, String signature, Effect... effects) {
+  private static ApiMethod method(CallKind kind, String owner, String signature) {
     int open = signature.indexOf('(');
     String name = signature.substring(0, open);
     String inside = signature.substring(open + 1, signature.length() - 1);
@@ -269,7 +297,12 @@ public final class MapApi {
     for (String p : inside.isEmpty() ? new String[0] : inside.split(",")) {
       params.add(p.equals("O") ? OBJECT : p);
     }
-    ApiMethod method = new ApiMethod(kind, owner, name, params);
+    return new ApiMethod(kind, owner, name, params);
+  }
+
+  private static void fact(CallKind kind, String owner, String signature, Effect... effects) {
+    ApiMethod method = method(kind, owner, signature);
+    String name = method.name();
     List<Effect> owned = new ArrayList<>();
     for (Effect e : effects) {
       owned.add(e.of(method));

@@ -89,7 +89,25 @@ public final class MapTypes {
           "java.lang.Iterable", "java.util.Collection", "java.util.Set", "java.util.SortedSet",
           "java.util.NavigableSet", "java.util.SequencedCollection", "java.util.SequencedSet");
 
+  /**
+   * Map classes whose atomic updates fail when their function updates the same map: HashMap (and
+   * LinkedHashMap) and TreeMap (JDK 15+) throw ConcurrentModificationException, ConcurrentHashMap throws
+   * IllegalStateException "Recursive update" (or, on JDK 8, loops forever).
+   */
+  private static final List<String> REJECT_RECURSIVE_UPDATE =
+      List.of("java.util.HashMap", "java.util.TreeMap", "java.util.concurrent.ConcurrentHashMap");
+
   private MapTypes() {}
+
+  /** Whether maps of this class fail when a compute/merge function updates the same map. */
+  public static boolean rejectsRecursiveUpdate(String type, TypeHierarchy hierarchy) {
+    for (String rejecting : REJECT_RECURSIVE_UPDATE) {
+      if (MapApi.isSubtype(type, rejecting, hierarchy)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
    * Whether a value of this static type may be a map or a live view of one. Most traversals in real code are

@@ -84,6 +84,37 @@ public final class MapValues {
     }
   }
 
+  /** A call that writes an operand whose origin is known (the map API model's WRITE effects). */
+  public static final class Write {
+    public final Effect effect;
+    public final Origin subject;
+    public final SourceLineAnnotation line;
+
+    Write(Effect effect, Origin subject, SourceLineAnnotation line) {
+      this.effect = effect;
+      this.subject = subject;
+      this.line = line;
+    }
+  }
+
+  /**
+   * An atomic update ({@code computeIfAbsent}, {@code merge}, ...) of a receiver whose origin is known, with
+   * the methods of this class its function argument runs (a lambda body or a method reference's target).
+   */
+  public static final class Update {
+    public final Effect effect;
+    public final Origin receiver;
+    public final List<MethodDescriptor> functionBodies;
+    public final SourceLineAnnotation line;
+
+    Update(Effect effect, Origin receiver, List<MethodDescriptor> functionBodies, SourceLineAnnotation line) {
+      this.effect = effect;
+      this.receiver = receiver;
+      this.functionBodies = functionBodies;
+      this.line = line;
+    }
+  }
+
   /** A value stored into a field; {@code value} is null when its origin is unknown. */
   public static final class FieldStore {
     public final XField field;
@@ -104,6 +135,9 @@ public final class MapValues {
   private final Map<ValueNumber, List<MethodDescriptor>> lambdaBodies = new HashMap<>();
   private final List<InlineLambda> inlineLambdas = new ArrayList<>();
   private final List<Origin> monitored = new ArrayList<>();
+  private final List<Write> writes = new ArrayList<>();
+  private final List<Update> updates = new ArrayList<>();
+  private final List<MethodDescriptor> callees = new ArrayList<>();
   private final ValueNumber thisValue;
 
   private MapValues(XMethod method, ValueNumber thisValue) {
@@ -126,6 +160,19 @@ public final class MapValues {
   /** The lambda bodies of this method that calls run inline, with the monitors held there. */
   public List<InlineLambda> inlineLambdas() {
     return inlineLambdas;
+  }
+
+  public List<Write> writes() {
+    return writes;
+  }
+
+  public List<Update> updates() {
+    return updates;
+  }
+
+  /** The methods this method invokes (not through invokedynamic). */
+  public List<MethodDescriptor> callees() {
+    return callees;
   }
 
   /** The origins of the objects this method enters the monitor of ({@code synchronized (x)}). */
@@ -247,6 +294,7 @@ public final class MapValues {
       }
       return;
     }
+    callees.add(XFactory.createXMethod(invoke, cpg).getMethodDescriptor());
     ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
     ValueNumber result =
         invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
@@ -254,7 +302,9 @@ public final class MapValues {
     if (api.isPresent() && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), hierarchy)) {
       for (ValueNumber arg : args) {
         for (MethodDescriptor body : lambdaBodies.getOrDefault(arg, List.of())) {
-          inlineLambdas.add(new InlineLambda(body, heldOrigins(monitors, location)));
+          if (body.getName().startsWith("lambda$")) { // a method reference's target runs with no monitor of ours
+            inlineLambdas.add(new InlineLambda(body, heldOrigins(monitors, location)));
+          }
         }
       }
     }
@@ -268,6 +318,15 @@ public final class MapValues {
       }
       if (subject == null) {
         continue;
+      }
+      if (effect.kind() == MapEffect.WRITE) {
+        writes.add(new Write(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+        int function = MapApi.updateFunctionArgument(api.get(), hierarchy);
+        if (effect.operand().isReceiver() && function >= 0 && function < argCount) {
+          updates.add(
+              new Update(effect, subject, lambdaBodies.getOrDefault(args[function], List.of()),
+                  SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+        }
       }
       if (effect.kind() == MapEffect.VIEW && result != null) {
         origins.put(result, new Origin.View(subject, invoke.getMethodName(cpg), effect.operand().isReceiver(), result));
@@ -294,6 +353,8 @@ public final class MapValues {
           && receiver != null
           && MapTypes.isSelfLockedMapType(call.owner(), hierarchy)) {
         origins.put(receiver, new Origin.Created(selfLockedKind(call.owner()), false, receiver));
+      } else if (call.kind() == CallKind.CONSTRUCTOR && receiver != null && !origins.containsKey(receiver)) {
+        origins.put(receiver, new Origin.Constructed(call.owner(), receiver));
       } else if (result != null && !origins.containsKey(result)) {
         origins.put(
             result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));
@@ -305,7 +366,7 @@ public final class MapValues {
     return value != null && value.equals(thisValue);
   }
 
-  /** The synthetic lambda bodies of this class that an invokedynamic instantiates. */
+  /** The methods of this class an invokedynamic's function object runs: lambda bodies, method references. */
   private static List<MethodDescriptor> lambdaBodies(ClassContext context, INVOKEDYNAMIC invoke, ConstantPoolGen cpg) {
     Constant constant = cpg.getConstant(invoke.getIndex());
     if (!(constant instanceof ConstantInvokeDynamic)) {
@@ -317,8 +378,7 @@ public final class MapValues {
             context.getJavaClass(),
             ((ConstantInvokeDynamic) constant).getBootstrapMethodAttrIndex(),
             cpg.getConstantPool())) {
-      if (target.getName().startsWith("lambda$")
-          && target.getSlashedClassName().equals(context.getClassDescriptor().getClassName())) {
+      if (target.getSlashedClassName().equals(context.getClassDescriptor().getClassName())) {
         bodies.add(target);
       }
     }

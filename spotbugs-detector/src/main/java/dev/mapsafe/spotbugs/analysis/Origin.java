@@ -97,6 +97,25 @@ public abstract class Origin {
     }
   }
 
+  /** An object constructed in the method with {@code new}, of a class that is not self-locked. */
+  public static final class Constructed extends Origin {
+    private final String className;
+
+    Constructed(String className, ValueNumber value) {
+      super(value);
+      this.className = className;
+    }
+
+    public String className() {
+      return className;
+    }
+
+    @Override
+    public String display() {
+      return "a new " + className.substring(className.lastIndexOf('.') + 1);
+    }
+  }
+
   /** The result of calling a method that may return a shared map; {@code receiver} is null for static. */
   public static final class MethodResult extends Origin {
     private final XMethod method;

@@ -1,0 +1,43 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which map classes a field holds: its declared type when that is a class, otherwise the classes of the
+ * {@code new} expressions assigned to it, when the field is private or final and every value assigned to it
+ * (in its declaring file) is one.
+ */
+public final class MapImplementations {
+  private MapImplementations() {}
+
+  /** Binary class names, or empty when they cannot be known. */
+  public static Optional<List<String>> of(VarSymbol field, VisitorState state) {
+    Type declared = field.type;
+    if (declared != null && !declared.isInterface() && declared.tsym != null && !declared.tsym.isAbstract()) {
+      return Optional.of(List.of(JavacApi.binaryName(declared, state.getTypes())));
+    }
+    if ((field.flags() & (Flags.PRIVATE | Flags.FINAL)) == 0) {
+      return Optional.empty();
+    }
+    List<String> classes = new ArrayList<>();
+    for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+      ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
+      Type type = tree instanceof NewClassTree ? ASTHelpers.getType(tree) : null;
+      if (type == null) {
+        return Optional.empty();
+      }
+      classes.add(JavacApi.binaryName(type, state.getTypes()));
+    }
+    return classes.isEmpty() ? Optional.empty() : Optional.of(classes);
+  }
+}

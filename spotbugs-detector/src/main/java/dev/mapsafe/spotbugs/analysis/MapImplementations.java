@@ -1,0 +1,54 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.util.ClassName;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which map classes a field holds, from every class of the analysis: its declared type when that is a class,
+ * otherwise the classes constructed and stored into it, when the field is private or final and every value
+ * stored into it is such a construction. The bytecode counterpart of the Error Prone analysis of that name.
+ */
+public final class MapImplementations {
+  private final TypeHierarchy hierarchy;
+  private final Map<XField, List<Origin>> stored = new HashMap<>();
+
+  public MapImplementations(TypeHierarchy hierarchy) {
+    this.hierarchy = hierarchy;
+  }
+
+  public void add(MapValues method) {
+    for (MapValues.FieldStore store : method.stores()) {
+      stored.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
+    }
+  }
+
+  /** Binary class names, or empty when they cannot be known. */
+  public Optional<List<String>> of(XField field) {
+    String declared = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
+    if (declared != null && isConcreteClass(declared)) {
+      return Optional.of(List.of(declared));
+    }
+    if (!field.isPrivate() && !field.isFinal()) {
+      return Optional.empty();
+    }
+    List<String> classes = new ArrayList<>();
+    for (Origin value : stored.getOrDefault(field, List.of())) {
+      if (!(value instanceof Origin.Constructed)) {
+        return Optional.empty();
+      }
+      classes.add(((Origin.Constructed) value).className());
+    }
+    return classes.isEmpty() ? Optional.empty() : Optional.of(classes);
+  }
+
+  /** The JDK map interfaces are the usual declared types; anything else declared is taken as the class. */
+  private boolean isConcreteClass(String type) {
+    return !hierarchy.isSubtype("java.util.Map", type) && !type.equals("java.util.Map");
+  }
+}

@@ -1,0 +1,155 @@
+package dev.mapsafe.spotbugs.patterns;
+
+import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.MapImplementations;
+import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.Origin;
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.BugReporter;
+import edu.umd.cs.findbugs.Detector;
+import edu.umd.cs.findbugs.FieldAnnotation;
+import edu.umd.cs.findbugs.MethodAnnotation;
+import edu.umd.cs.findbugs.Priorities;
+import edu.umd.cs.findbugs.ba.CFGBuilderException;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.bcel.classfile.Method;
+
+/**
+ * RecursiveMapCompute on bytecode: an atomic update of a map field whose function (a lambda body or a method
+ * reference's target) writes the same field's map, directly or through methods of the same class.
+ */
+public final class RecursiveMapComputeDetector implements Detector {
+  private static final Pattern PATTERN = Pattern.RECURSIVE_MAP_COMPUTE;
+  private static final int MAX_METHODS = 64;
+
+  private final BugReporter reporter;
+  private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
+  private final MapImplementations implementations = new MapImplementations(hierarchy);
+  private final Map<MethodDescriptor, MapValues> methods = new HashMap<>();
+
+  public RecursiveMapComputeDetector(BugReporter reporter) {
+    this.reporter = reporter;
+  }
+
+  @Override
+  public void visitClassContext(ClassContext context) {
+    for (Method method : context.getJavaClass().getMethods()) {
+      if (method.getCode() == null) {
+        continue;
+      }
+      try {
+        MapValues values = MapValues.analyze(context, method, hierarchy);
+        implementations.add(values);
+        methods.put(values.method().getMethodDescriptor(), values);
+      } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
+        // Bad input never fails the analysis: skip the method.
+      }
+    }
+  }
+
+  @Override
+  public void report() {
+    List<BugInstance> bugs = new ArrayList<>();
+    for (MapValues method : methods.values()) {
+      for (MapValues.Update update : method.updates()) {
+        if (!(update.receiver.root() instanceof Origin.FieldLoad)) {
+          continue;
+        }
+        XField field = ((Origin.FieldLoad) update.receiver.root()).field();
+        Optional<List<String>> classes = implementations.of(field);
+        if (classes.isEmpty()
+            || !classes.get().stream().allMatch(c -> MapTypes.rejectsRecursiveUpdate(c, hierarchy))) {
+          continue;
+        }
+        findWrite(update, field).ifPresent(found -> bugs.add(bug(method, update, field, found)));
+      }
+    }
+    // Deterministic output, whatever order the classes were visited in.
+    bugs.sort(
+        Comparator.comparing((BugInstance b) -> b.getPrimarySourceLineAnnotation().getClassName())
+            .thenComparingInt(b -> b.getPrimarySourceLineAnnotation().getStartLine()));
+    bugs.forEach(reporter::reportBug);
+    methods.clear();
+  }
+
+  /** A write found in the function's methods: the write, and the methods it was reached through. */
+  private static final class Found {
+    final MapValues.Write write;
+    final List<String> through;
+
+    Found(MapValues.Write write, List<String> through) {
+      this.write = write;
+      this.through = through;
+    }
+  }
+
+  /** Breadth-first over the function's bodies and the methods of the analysed classes they call. */
+  private Optional<Found> findWrite(MapValues.Update update, XField field) {
+    Deque<MethodDescriptor> work = new ArrayDeque<>();
+    Map<MethodDescriptor, List<String>> through = new HashMap<>();
+    Set<MethodDescriptor> seen = new HashSet<>();
+    for (MethodDescriptor body : update.functionBodies) {
+      List<String> path = body.getName().startsWith("lambda$") ? List.of() : List.of(body.getName() + "()");
+      if (seen.add(body)) {
+        work.add(body);
+        through.put(body, path);
+      }
+    }
+    while (!work.isEmpty() && seen.size() <= MAX_METHODS) {
+      MethodDescriptor current = work.removeFirst();
+      MapValues values = methods.get(current);
+      if (values == null) {
+        continue;
+      }
+      for (MapValues.Write write : values.writes()) {
+        Origin root = write.subject.root();
+        if (write.effect.operand().isReceiver()
+            && root instanceof Origin.FieldLoad
+            && ((Origin.FieldLoad) root).field().equals(field)) {
+          return Optional.of(new Found(write, through.get(current)));
+        }
+      }
+      for (MethodDescriptor callee : values.callees()) {
+        if (methods.containsKey(callee) && seen.add(callee)) {
+          List<String> path = new ArrayList<>(through.get(current));
+          path.add(callee.getName() + "()");
+          through.put(callee, path);
+          work.add(callee);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private BugInstance bug(MapValues method, MapValues.Update update, XField field, Found found) {
+    String message =
+        Messages.recursiveMapCompute(
+            field.getName(),
+            update.effect.fact().display(),
+            found.write.effect.fact().display() + " at line " + found.write.line.getStartLine(),
+            String.join(" -> ", found.through));
+    return new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+        .addClass(method.method().getClassName())
+        .addMethod(MethodAnnotation.fromXMethod(method.method()))
+        .addString(message)
+        .addField(FieldAnnotation.fromXField(field))
+        .addSourceLine(update.line);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.mapsafe.spotbugs;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.test.SpotBugsExtension;
+import edu.umd.cs.findbugs.test.SpotBugsRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SpotBugsExtension.class)
+class RecursiveMapComputeDetectorTest {
+  @Test
+  void recursiveMemoisationAndDirectWrites(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.Memo");
+  }
+
+  @Test
+  void negatives(SpotBugsRunner spotbugs) {
+    assertTrue(Fixtures.expected("fixtures.recursive.MemoNegatives").isEmpty());
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.MemoNegatives");
+  }
+
+  @Test
+  void messageNamesTheMapTheWriteAndThePath(SpotBugsRunner spotbugs) {
+    BugInstance resolve =
+        Fixtures.analyze(spotbugs, "fixtures.recursive.Memo").stream()
+            .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 24)
+            .findFirst()
+            .orElseThrow();
+    String message = resolve.getMessageWithoutPrefix();
+    assertTrue(message.contains("the function passed to Map.computeIfAbsent(Object, Function) on DEPS updates DEPS"
+        + " itself (Map.computeIfAbsent(Object, Function) at line 24, through load() -> resolve())"), message);
+  }
+}
