@@ -13,6 +13,7 @@ import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.Operand;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,14 @@ public final class MapEffects {
           .orElse(List.of());
     }
     return List.of();
+  }
+
+  /** Whether the call returns a live view of its receiver ({@code keySet()}, {@code headMap(..)}, ...). */
+  public static boolean returnsViewOfReceiver(MethodInvocationTree call, VisitorState state) {
+    return JavacApi.call(call, state)
+        .map(api -> MapApi.effectsOf(api, JavacApi.hierarchy(state)).stream()
+            .anyMatch(e -> e.kind() == MapEffect.VIEW && e.operand().isReceiver()))
+        .orElse(false);
   }
 
   private static List<Access> accesses(

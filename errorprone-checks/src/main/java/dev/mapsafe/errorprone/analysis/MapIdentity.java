@@ -51,6 +51,11 @@ public final class MapIdentity {
     }
   }
 
+  /** The variable or method an expression names after canonicalisation (aliases, accessors); may be null. */
+  public static Symbol symbolOf(TreePath expression, VisitorState state) {
+    return ASTHelpers.getSymbol(strip((ExpressionTree) canonical(expression, state, 0).getLeaf()));
+  }
+
   /** Strips parentheses and casts, which do not change the object. */
   public static ExpressionTree strip(ExpressionTree tree) {
     while (true) {

@@ -13,7 +13,6 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.Effect;
-import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.element.ElementKind;
 
 /**
  * Writes to a map field that a function makes when it runs: in a lambda's body or the method a method
@@ -106,23 +106,14 @@ public final class MapWrites {
   public static Symbol rootField(TreePath expression, VisitorState state) {
     for (int depth = 0; depth < 8; depth++) {
       ExpressionTree tree = MapIdentity.strip((ExpressionTree) expression.getLeaf());
-      if (tree instanceof MethodInvocationTree call && ASTHelpers.getReceiver(call) != null) {
-        boolean view =
-            JavacApi.call(call, state)
-                .map(api -> MapApi.effectsOf(api, JavacApi.hierarchy(state)).stream()
-                    .anyMatch(e -> e.kind() == MapEffect.VIEW && e.operand().isReceiver()))
-                .orElse(false);
-        if (view) {
-          expression = new TreePath(expression, ASTHelpers.getReceiver(call));
-          continue;
-        }
+      if (tree instanceof MethodInvocationTree call
+          && ASTHelpers.getReceiver(call) != null
+          && MapEffects.returnsViewOfReceiver(call, state)) {
+        expression = new TreePath(expression, ASTHelpers.getReceiver(call));
+        continue;
       }
-      Symbol sym =
-          ASTHelpers.getSymbol(
-              MapIdentity.strip((ExpressionTree) MapIdentity.canonical(expression, state, 0).getLeaf()));
-      return sym instanceof Symbol.VarSymbol v && v.getKind() == javax.lang.model.element.ElementKind.FIELD
-          ? sym
-          : null;
+      Symbol sym = MapIdentity.symbolOf(expression, state);
+      return sym instanceof Symbol.VarSymbol v && v.getKind() == ElementKind.FIELD ? sym : null;
     }
     return null;
   }

@@ -168,13 +168,13 @@ public final class SelfLockedMaps {
    * directly, through an alias or an accessor): the author treats it as shared.
    */
   public static boolean isLockedSomewhere(Subject subject, VisitorState state) {
-    Symbol map = canonicalSymbol(subject.map(), state);
+    Symbol map = MapIdentity.symbolOf(subject.map(), state);
     if (map == null) {
       return false;
     }
     for (Declarations unit : List.of(Declarations.of(state), Declarations.declaring(map, state))) {
       for (TreePath lock : unit.monitors()) {
-        if (canonicalSymbol(lock, state) == map) {
+        if (MapIdentity.symbolOf(lock, state) == map) {
           return true;
         }
       }
@@ -182,9 +182,7 @@ public final class SelfLockedMaps {
     return false;
   }
 
-  private static Symbol canonicalSymbol(TreePath expression, VisitorState state) {
-    return ASTHelpers.getSymbol(MapIdentity.strip((ExpressionTree) MapIdentity.canonical(expression, state, 0).getLeaf()));
-  }
+
 
   /**
    * The shared map a non-overridable method of this compilation unit always returns (a field, or another
@@ -245,12 +243,8 @@ public final class SelfLockedMaps {
     if (parent instanceof MemberSelectTree select && select.getExpression() == self) {
       TreePath callPath = use.getParentPath().getParentPath();
       if (callPath != null && callPath.getLeaf() instanceof MethodInvocationTree call) {
-        boolean returnsView =
-            JavacApi.call(call, state)
-                .map(api -> MapApi.effectsOf(api, JavacApi.hierarchy(state)).stream()
-                    .anyMatch(e -> e.kind() == MapEffect.VIEW && e.operand().isReceiver()))
-                .orElse(true);
-        return !returnsView || (depth < MAX_DEPTH && staysLocal(callPath, state, depth + 1));
+        boolean knownNotAView = JavacApi.call(call, state).isPresent() && !MapEffects.returnsViewOfReceiver(call, state);
+        return knownNotAView || (depth < MAX_DEPTH && staysLocal(callPath, state, depth + 1));
       }
       return false;
     }

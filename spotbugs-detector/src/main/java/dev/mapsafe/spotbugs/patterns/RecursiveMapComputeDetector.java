@@ -21,7 +21,6 @@ import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -81,11 +80,7 @@ public final class RecursiveMapComputeDetector implements Detector {
         findWrite(update, field).ifPresent(found -> bugs.add(bug(method, update, field, found)));
       }
     }
-    // Deterministic output, whatever order the classes were visited in.
-    bugs.sort(
-        Comparator.comparing((BugInstance b) -> b.getPrimarySourceLineAnnotation().getClassName())
-            .thenComparingInt(b -> b.getPrimarySourceLineAnnotation().getStartLine()));
-    bugs.forEach(reporter::reportBug);
+    Findings.report(bugs, reporter);
     methods.clear();
   }
 

@@ -18,7 +18,6 @@ import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
@@ -86,12 +85,7 @@ public final class UnlockedMapIterationDetector implements Detector {
         bugs.add(bug(method, site, map.get()));
       }
     }
-    // Deterministic output, whatever order the classes were visited in.
-    bugs.sort(
-        Comparator.comparing((BugInstance b) -> b.getPrimarySourceLineAnnotation().getClassName())
-            .thenComparingInt(b -> b.getPrimarySourceLineAnnotation().getStartLine())
-            .thenComparing(b -> b.getPrimaryMethod().getNameInClass(false, true, true)));
-    bugs.forEach(reporter::reportBug);
+    Findings.report(bugs, reporter);
     methods.clear();
     heldAroundInlineLambdas.clear();
   }
