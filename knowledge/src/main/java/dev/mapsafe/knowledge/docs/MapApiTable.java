@@ -5,17 +5,13 @@ import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.Traversal;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Renders the map API model as the docs page {@code docs/map-api.md}; the docs module's test fails when the
- * page and the model differ. Regenerate with {@code java MapApiTable docs/map-api.md} (see docs/README.md).
+ * page and the model differ, and rewrites it when run with {@code -Dmapsafe.docs.update=true} (docs/README.md).
  */
 public final class MapApiTable {
   private MapApiTable() {}
@@ -76,9 +72,5 @@ public final class MapApiTable {
       what += effect.traversal() == Traversal.EXTERNAL ? " (EXTERNAL)" : " (INTERNAL)";
     }
     return what + " " + effect.operand();
-  }
-
-  public static void main(String[] args) throws IOException {
-    Files.write(Path.of(args[0]), markdown().getBytes(StandardCharsets.UTF_8));
   }
 }
