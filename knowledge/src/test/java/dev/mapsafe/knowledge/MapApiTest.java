@@ -10,6 +10,9 @@ import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.KeyUse;
+import dev.mapsafe.knowledge.mapapi.StructuralChange;
+import java.util.Optional;
 import dev.mapsafe.knowledge.mapapi.Operand;
 import dev.mapsafe.knowledge.mapapi.Traversal;
 import java.lang.reflect.Method;
@@ -138,5 +141,47 @@ class MapApiTest {
     } catch (NoSuchMethodException e) {
       return owner.getDeclaredMethod(name, params);
     }
+  }
+
+  private ApiMethod call(String owner, String name, String... params) {
+    return new ApiMethod(CallKind.INSTANCE, owner, name, List.of(params));
+  }
+
+  @Test
+  void singleKeyCallsNameWhatTheyDoWithTheKey() {
+    String o = "java.lang.Object";
+    assertEquals(Optional.of(KeyUse.PRESENCE_TEST),
+        MapApi.keyUse(call("java.util.concurrent.ConcurrentHashMap", "containsKey", o), jdk));
+    assertEquals(Optional.of(KeyUse.LOOKUP), MapApi.keyUse(call("java.util.Map", "getOrDefault", o, o), jdk));
+    assertEquals(Optional.of(KeyUse.STORE), MapApi.keyUse(call("java.util.Hashtable", "put", o, o), jdk));
+    assertEquals(Optional.of(KeyUse.REMOVAL), MapApi.keyUse(call("java.util.Map", "remove", o), jdk));
+    // Already atomic, or not about one key: no key use.
+    assertEquals(Optional.empty(), MapApi.keyUse(call("java.util.Map", "putIfAbsent", o, o), jdk));
+    assertEquals(Optional.empty(), MapApi.keyUse(call("java.util.Map", "remove", o, o), jdk));
+    assertEquals(Optional.empty(), MapApi.keyUse(call("java.util.Set", "remove", o), jdk));
+  }
+
+  @Test
+  void structuralChangesFollowTheJdkImplementations() {
+    String o = "java.lang.Object";
+    assertEquals(Optional.of(StructuralChange.ALWAYS), MapApi.structuralChange(call("java.util.HashMap", "remove", o), jdk));
+    assertEquals(Optional.of(StructuralChange.ALWAYS), MapApi.structuralChange(call("java.util.Set", "remove", o), jdk));
+    assertEquals(Optional.of(StructuralChange.ALWAYS), MapApi.structuralChange(call("java.util.Map", "clear"), jdk));
+    assertEquals(Optional.of(StructuralChange.UNLESS_KEY_PRESENT),
+        MapApi.structuralChange(call("java.util.TreeMap", "put", o, o), jdk));
+    assertEquals(Optional.of(StructuralChange.NEVER), MapApi.structuralChange(call("java.util.Map", "replace", o, o), jdk));
+    assertEquals(Optional.empty(), MapApi.structuralChange(call("java.util.Map", "get", o), jdk));
+  }
+
+  @Test
+  void iterationBehaviourComesFromTheMostSpecificKnownType() {
+    assertEquals(Optional.of(MapTypes.Iteration.FAIL_FAST), MapTypes.iteration("java.util.LinkedHashMap", jdk));
+    assertEquals(Optional.of(MapTypes.Iteration.WEAKLY_CONSISTENT), MapTypes.iteration("java.util.Properties", jdk));
+    assertEquals(Optional.of(MapTypes.Iteration.WEAKLY_CONSISTENT), MapTypes.iteration("java.util.EnumMap", jdk));
+    assertEquals(Optional.of(MapTypes.Iteration.WEAKLY_CONSISTENT),
+        MapTypes.iteration("java.util.concurrent.ConcurrentMap", jdk));
+    assertEquals(Optional.empty(), MapTypes.iteration("java.util.Map", jdk));
+    assertTrue(MapTypes.isConcurrentMap("java.util.concurrent.ConcurrentSkipListMap", jdk));
+    assertFalse(MapTypes.isConcurrentMap("java.util.Hashtable", jdk));
   }
 }

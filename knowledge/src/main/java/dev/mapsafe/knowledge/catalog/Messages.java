@@ -1,5 +1,7 @@
 package dev.mapsafe.knowledge.catalog;
 
+import dev.mapsafe.knowledge.mapapi.CheckThenAct;
+
 /**
  * The finding messages, shared by both engines so a finding reads the same in the compiler output, the
  * SpotBugs report and SARIF. Arguments are the evidence each engine found.
@@ -36,5 +38,35 @@ public final class Messages {
             + " (or hangs on JDK 8). Compute the value first and then putIfAbsent it, or memoise with a structure"
             + " that allows recursion.",
         update, map, map, write, via.isEmpty() ? "" : ", through " + via);
+  }
+
+  /**
+   * @param map how the code names the map ({@code counts})
+   * @param mapKind what makes its single calls thread-safe ({@code ConcurrentHashMap},
+   *     {@code Collections.synchronizedMap wrapper})
+   * @param sequence what was found
+   * @param check the first call and its line ({@code containsKey(key) at line 12})
+   * @param act the second call and its line ({@code put(key, ...) at line 13})
+   */
+  public static String nonAtomicMapUpdate(
+      String map, String mapKind, CheckThenAct sequence, String check, String act) {
+    return String.format(
+        "%s then %s on %s (a %s) is not atomic (%s): another thread can change the entry between the two"
+            + " calls, so an update is lost or a stale value is used. Fix: %s.",
+        check, act, map, mapKind, sequence.sequence(), sequence.advice());
+  }
+
+  /**
+   * @param map how the code names the map ({@code sessions})
+   * @param traversal the iteration and its line ({@code for-each over sessions.keySet() at line 12})
+   * @param write the modifying call and its line ({@code Map.remove(Object) at line 14})
+   */
+  public static String mapModifiedDuringIteration(String map, String traversal, String write) {
+    return String.format(
+        "%s is structurally modified by %s while the %s continues: its fail-fast iterator throws"
+            + " ConcurrentModificationException on the next step. Fix: remove through the iterator"
+            + " (iterator.remove()), use %s.keySet().removeIf(..) / entrySet().removeIf(..) or replaceAll, or"
+            + " collect the keys and modify %s after the loop.",
+        map, write, traversal, map, map);
   }
 }

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -59,6 +60,8 @@ public final class MapApi {
   private static final Map<String, List<ApiMethod>> INSTANCE_FACTS_BY_NAME = new HashMap<>();
   private static final Set<String> NAMES = new HashSet<>();
   private static final Map<ApiMethod, Integer> UPDATE_FUNCTIONS = new HashMap<>();
+  private static final Map<ApiMethod, KeyUse> KEY_USES = new HashMap<>();
+  private static final Map<ApiMethod, StructuralChange> STRUCTURAL_CHANGES = new HashMap<>();
 
   static {
     // Map: reads, writes, views, and the bulk operations the map performs inside its own call.
@@ -81,6 +84,21 @@ public final class MapApi {
     updateFunction("computeIfPresent(O," + BI_FUNCTION + ")", 1);
     updateFunction("compute(O," + BI_FUNCTION + ")", 1);
     updateFunction("merge(O,O," + BI_FUNCTION + ")", 2);
+    keyUse("containsKey(O)", KeyUse.PRESENCE_TEST);
+    keyUse("get(O)", KeyUse.LOOKUP);
+    keyUse("getOrDefault(O,O)", KeyUse.LOOKUP);
+    keyUse("put(O,O)", KeyUse.STORE);
+    keyUse("remove(O)", KeyUse.REMOVAL);
+    for (String m :
+        List.of(
+            "put(O,O)", "putIfAbsent(O,O)", "computeIfAbsent(O," + FUNCTION + ")",
+            "computeIfPresent(O," + BI_FUNCTION + ")", "compute(O," + BI_FUNCTION + ")",
+            "merge(O,O," + BI_FUNCTION + ")")) {
+      structural(m, StructuralChange.UNLESS_KEY_PRESENT);
+    }
+    for (String m : List.of("replace(O,O)", "replace(O,O,O)", "replaceAll(" + BI_FUNCTION + ")")) {
+      structural(m, StructuralChange.NEVER);
+    }
     // Every JDK map's putAll walks argument.entrySet() with an iterator (HashMap.putMapEntries,
     // AbstractMap.putAll, TreeMap.putAll, ConcurrentHashMap.putAll, Hashtable.putAll).
     fact(INSTANCE, MAP, "putAll(java.util.Map)", on(WRITE), iterates(EXTERNAL, 0));
@@ -235,6 +253,25 @@ public final class MapApi {
     return index == null ? -1 : index;
   }
 
+  /** What a single-key Map call does with its key (argument 0), or empty. */
+  public static Optional<KeyUse> keyUse(ApiMethod call, TypeHierarchy hierarchy) {
+    ApiMethod fact = factFor(call, hierarchy);
+    return Optional.ofNullable(fact == null ? null : KEY_USES.get(fact));
+  }
+
+  /**
+   * Whether a call that writes its receiver changes the receiver's structure; empty for calls that do not
+   * write their receiver.
+   */
+  public static Optional<StructuralChange> structuralChange(ApiMethod call, TypeHierarchy hierarchy) {
+    ApiMethod fact = factFor(call, hierarchy);
+    if (fact == null
+        || FACTS.get(fact).stream().noneMatch(e -> e.kind() == WRITE && e.operand().isReceiver())) {
+      return Optional.empty();
+    }
+    return Optional.of(STRUCTURAL_CHANGES.getOrDefault(fact, StructuralChange.ALWAYS));
+  }
+
   private static ApiMethod factFor(ApiMethod call, TypeHierarchy hierarchy) {
     if (call.kind() != INSTANCE) {
       return FACTS.containsKey(call) ? call : null;
@@ -281,11 +318,22 @@ public final class MapApi {
 
   /** Marks a Map fact (already entered) as an update that runs the function at {@code argument}. */
   private static void updateFunction(String signature, int argument) {
-    ApiMethod method = method(INSTANCE, MAP, signature);
+    UPDATE_FUNCTIONS.put(existing(method(INSTANCE, MAP, signature)), argument);
+  }
+
+  private static void keyUse(String signature, KeyUse use) {
+    KEY_USES.put(existing(method(INSTANCE, MAP, signature)), use);
+  }
+
+  private static void structural(String signature, StructuralChange change) {
+    STRUCTURAL_CHANGES.put(existing(method(INSTANCE, MAP, signature)), change);
+  }
+
+  private static ApiMethod existing(ApiMethod method) {
     if (!FACTS.containsKey(method)) {
       throw new IllegalStateException("no fact " + method);
     }
-    UPDATE_FUNCTIONS.put(method, argument);
+    return method;
   }
 
   /** {@code signature} is {@code name(T1,T2)}; {@code O} abbreviates {@code java.lang.Object}. */

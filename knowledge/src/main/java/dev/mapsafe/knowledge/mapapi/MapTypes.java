@@ -1,6 +1,7 @@
 package dev.mapsafe.knowledge.mapapi;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the JDK promises about each map type under concurrency, and which calls create a map that must be
@@ -51,6 +52,8 @@ public final class MapTypes {
     }
   }
 
+  private static final String CONCURRENT_MAP = "java.util.concurrent.ConcurrentMap";
+
   /** The binary name of the JDK's self-locked map class. */
   public static final String HASHTABLE = "java.util.Hashtable";
 
@@ -98,6 +101,30 @@ public final class MapTypes {
       List.of("java.util.HashMap", "java.util.TreeMap", "java.util.concurrent.ConcurrentHashMap");
 
   private MapTypes() {}
+
+  /** Whether the type is a {@code ConcurrentMap}: single calls are atomic, sequences of calls are not. */
+  public static boolean isConcurrentMap(String type, TypeHierarchy hierarchy) {
+    return MapApi.isSubtype(type, CONCURRENT_MAP, hierarchy);
+  }
+
+  /**
+   * How iterators of a map of this static type behave: by the most specific row of the type table, weakly
+   * consistent for any {@code ConcurrentMap}; empty when the type does not say (an interface such as
+   * {@code Map}, or a class the table does not know).
+   */
+  public static Optional<Iteration> iteration(String type, TypeHierarchy hierarchy) {
+    MapType best = null;
+    for (MapType row : TYPES) {
+      if (MapApi.isSubtype(type, row.name(), hierarchy)
+          && (best == null || MapApi.isSubtype(row.name(), best.name(), hierarchy))) {
+        best = row;
+      }
+    }
+    if (best != null) {
+      return Optional.of(best.iteration());
+    }
+    return isConcurrentMap(type, hierarchy) ? Optional.of(Iteration.WEAKLY_CONSISTENT) : Optional.empty();
+  }
 
   /** Whether maps of this class fail when a compute/merge function updates the same map. */
   public static boolean rejectsRecursiveUpdate(String type, TypeHierarchy hierarchy) {

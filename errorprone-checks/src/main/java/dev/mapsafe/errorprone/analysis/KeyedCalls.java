@@ -1,0 +1,305 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.mapsafe.knowledge.mapapi.KeyUse;
+import dev.mapsafe.knowledge.mapapi.MapApi;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * Single-key map calls ({@code containsKey}, {@code get}, {@code put}, {@code remove}: the model's
+ * {@link KeyUse}) and how two of them on the same map and key depend on each other within one method body:
+ * a call that runs only when a test of the entry succeeds or fails, and a value stored that was computed from
+ * the entry read before.
+ */
+public final class KeyedCalls {
+
+  /** A single-key call on a map. */
+  public record Call(TreePath path, KeyUse use) {
+    public MethodInvocationTree tree() {
+      return (MethodInvocationTree) path.getLeaf();
+    }
+
+    public ExpressionTree receiver() {
+      return ASTHelpers.getReceiver(tree());
+    }
+
+    public ExpressionTree key() {
+      return tree().getArguments().get(0);
+    }
+  }
+
+  /** How a condition tests the entry a check call read. */
+  public enum Test {
+    /** {@code containsKey(k)}. */
+    PRESENCE,
+    /** {@code get(k) == null}, {@code v != null}. */
+    NULL,
+    /** {@code get(k) == x}, {@code x.equals(get(k))}, {@code get(k) > 3}: compared with another value. */
+    VALUE
+  }
+
+  /**
+   * A check on the same map and key that decides whether a call runs.
+   *
+   * @param check the check call
+   * @param test how the condition uses its result
+   * @param decision the {@code if} statement or conditional expression whose condition holds the check
+   * @param earlyExit whether the call follows an {@code if (check) exit;} rather than being one of its branches
+   */
+  public record Guard(Call check, Test test, TreePath decision, boolean earlyExit) {}
+
+  private KeyedCalls() {}
+
+  /** The single-key call at {@code path}, if it is one (a receiver is required: no implicit {@code this}). */
+  public static Optional<Call> of(TreePath path, VisitorState state) {
+    if (!(path.getLeaf() instanceof MethodInvocationTree call)
+        || call.getArguments().isEmpty()
+        || ASTHelpers.getReceiver(call) == null) {
+      return Optional.empty();
+    }
+    Symbol sym = ASTHelpers.getSymbol(call);
+    if (sym == null || !MapApi.mentions(sym.getSimpleName().toString())) {
+      return Optional.empty();
+    }
+    return JavacApi.call(call, state)
+        .flatMap(api -> MapApi.keyUse(api, JavacApi.hierarchy(state)))
+        .map(use -> new Call(path, use));
+  }
+
+  /** Whether two calls are on the same map object and the same key value. */
+  public static boolean sameMapAndKey(Call a, Call b, VisitorState state) {
+    return sameKey(a.key(), b.key()) && sameObject(
+        new TreePath(a.path(), a.receiver()), new TreePath(b.path(), b.receiver()), state);
+  }
+
+  /** Whether two expressions denote the same object by {@link MapIdentity}. */
+  public static boolean sameObject(TreePath a, TreePath b, VisitorState state) {
+    Optional<?> x = MapIdentity.of(a, state);
+    Optional<?> y = MapIdentity.of(b, state);
+    return x.isPresent() && x.equals(y);
+  }
+
+  /**
+   * Whether two key expressions surely have the same value: the same literal, or the same variable that is
+   * not reassigned (an effectively final local or parameter, or a final field read on the same object).
+   */
+  public static boolean sameKey(ExpressionTree a, ExpressionTree b) {
+    a = MapIdentity.strip(a);
+    b = MapIdentity.strip(b);
+    if (a instanceof LiteralTree x && b instanceof LiteralTree y) {
+      return x.getValue() != null && Objects.equals(x.getValue(), y.getValue());
+    }
+    Symbol x = ASTHelpers.getSymbol(a);
+    if (!(x instanceof VarSymbol var) || x != ASTHelpers.getSymbol(b)) {
+      return false;
+    }
+    boolean fixed =
+        var.getKind() == ElementKind.FIELD
+            ? (var.flags() & Flags.FINAL) != 0
+            : (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0;
+    if (!fixed) {
+      return false;
+    }
+    return var.isStatic() || var.getKind() != ElementKind.FIELD || sameQualifier(a, b);
+  }
+
+  private static boolean sameQualifier(ExpressionTree a, ExpressionTree b) {
+    String qa = a instanceof MemberSelectTree s ? s.getExpression().toString() : "this";
+    String qb = b instanceof MemberSelectTree s ? s.getExpression().toString() : "this";
+    return qa.equals(qb) && (qa.equals("this") || !qa.contains("("));
+  }
+
+  /**
+   * The checks on the same map and key that decide whether {@code act} runs: the condition of an enclosing
+   * {@code if} or conditional expression, or of an earlier {@code if (...) return/throw/break/continue;} in an
+   * enclosing block. The search stays in the method (or lambda) body that contains the call.
+   */
+  public static List<Guard> guards(Call act, VisitorState state) {
+    List<Guard> guards = new ArrayList<>();
+    Tree child = act.path().getLeaf();
+    for (TreePath p = act.path().getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
+      Tree node = p.getLeaf();
+      if (node instanceof MethodTree || node instanceof LambdaExpressionTree || node instanceof ClassTree) {
+        break;
+      }
+      ExpressionTree condition =
+          node instanceof IfTree branch && child != branch.getCondition()
+              ? branch.getCondition()
+              : node instanceof ConditionalExpressionTree cond && child != cond.getCondition()
+                  ? cond.getCondition()
+                  : null;
+      if (condition != null) {
+        for (Found c : checksIn(new TreePath(p, condition), act, state)) {
+          guards.add(new Guard(c.check, c.test, p, false));
+        }
+      } else if (node instanceof BlockTree block) {
+        for (StatementTree before : block.getStatements()) {
+          if (before == child) {
+            break;
+          }
+          if (before instanceof IfTree exit && exit.getElseStatement() == null && exits(exit.getThenStatement())) {
+            TreePath ifPath = new TreePath(p, exit);
+            checksIn(new TreePath(ifPath, exit.getCondition()), act, state)
+                .forEach(c -> guards.add(new Guard(c.check, c.test, ifPath, true)));
+          }
+        }
+      }
+    }
+    return guards;
+  }
+
+  /**
+   * The lookup of the same map and key that the value {@code store} writes is computed from: inside the value
+   * expression, or the initializer of a local the value expression reads.
+   */
+  public static Optional<Call> valueSource(Call store, VisitorState state) {
+    if (store.tree().getArguments().size() < 2) {
+      return Optional.empty();
+    }
+    TreePath value = new TreePath(store.path(), store.tree().getArguments().get(1));
+    List<Found> found = new ArrayList<>();
+    scan(value, store, state, found, 0, true);
+    return found.stream()
+        .map(c -> c.check)
+        .filter(c -> c.use() == KeyUse.LOOKUP)
+        .findFirst();
+  }
+
+  private record Found(Call check, Test test) {}
+
+  /** Checks on act's map and key in an expression, looking through locals it reads to their initializers. */
+  private static List<Found> checksIn(TreePath expression, Call act, VisitorState state) {
+    List<Found> found = new ArrayList<>();
+    scan(expression, act, state, found, 0, false);
+    return found;
+  }
+
+  /**
+   * @param unchangedLocalsOnly follow only locals that are never reassigned (a stored value is computed from
+   *     the lookup only if the local still holds its result; a tested local is tested right where it is read)
+   */
+  private static void scan(
+      TreePath expression, Call act, VisitorState state, List<Found> found, int depth, boolean unchangedLocalsOnly) {
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        Optional<Call> call = of(getCurrentPath(), state);
+        if (call.isPresent()
+            && call.get().use() != KeyUse.STORE
+            && call.get().use() != KeyUse.REMOVAL
+            && (startsBefore(call.get(), act) || within(getCurrentPath(), act))
+            && sameMapAndKey(call.get(), act, state)) {
+          found.add(new Found(call.get(), testOf(getCurrentPath(), call.get().use(), expression)));
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        Symbol sym = ASTHelpers.getSymbol(tree);
+        if (depth < 2
+            && sym instanceof VarSymbol local
+            && sym.getKind() == ElementKind.LOCAL_VARIABLE
+            && (!unchangedLocalsOnly || MapIdentity.isEffectivelyFinalLocal(local))) {
+          for (TreePath init : Declarations.of(state).assignedValues(local)) {
+            if (init.getParentPath().getLeaf() instanceof VariableTree) {
+              List<Found> inner = new ArrayList<>();
+              KeyedCalls.scan(init, act, state, inner, depth + 1, unchangedLocalsOnly);
+              for (Found f : inner) {
+                // The local stands for the call's result: the test is how the local is used here.
+                Test test = f.check.use() == KeyUse.LOOKUP ? testOf(getCurrentPath(), KeyUse.LOOKUP, expression) : f.test;
+                found.add(new Found(f.check, test));
+              }
+            }
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null; // runs at another time
+      }
+
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null;
+      }
+    }.scan(expression, null);
+  }
+
+  private static boolean startsBefore(Call check, Call act) {
+    return ASTHelpers.getStartPosition(check.tree()) < ASTHelpers.getStartPosition(act.tree());
+  }
+
+  private static boolean within(TreePath path, Call act) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() == act.tree()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How the value at {@code use} (a lookup or a local holding its result) is tested. */
+  private static Test testOf(TreePath use, KeyUse kind, TreePath root) {
+    if (kind == KeyUse.PRESENCE_TEST) {
+      return Test.PRESENCE;
+    }
+    TreePath p = use.getParentPath();
+    while (p != null && p.getLeaf() instanceof com.sun.source.tree.ParenthesizedTree && p != root) {
+      p = p.getParentPath();
+    }
+    if (p != null && p.getLeaf() instanceof BinaryTree binary
+        && (binary.getKind() == Tree.Kind.EQUAL_TO || binary.getKind() == Tree.Kind.NOT_EQUAL_TO)
+        && (isNull(binary.getLeftOperand()) || isNull(binary.getRightOperand()))) {
+      return Test.NULL;
+    }
+    return Test.VALUE;
+  }
+
+  private static boolean isNull(ExpressionTree tree) {
+    return MapIdentity.strip(tree).getKind() == Tree.Kind.NULL_LITERAL;
+  }
+
+  /** Whether a statement always leaves the enclosing block: return, throw, break, continue, or a block ending so. */
+  public static boolean exits(StatementTree statement) {
+    if (statement instanceof BlockTree block) {
+      List<? extends StatementTree> s = block.getStatements();
+      return !s.isEmpty() && exits(s.get(s.size() - 1));
+    }
+    return statement instanceof ReturnTree
+        || statement instanceof ThrowTree
+        || statement instanceof BreakTree
+        || statement instanceof ContinueTree;
+  }
+}

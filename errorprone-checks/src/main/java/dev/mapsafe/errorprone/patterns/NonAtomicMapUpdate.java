@@ -1,0 +1,135 @@
+package dev.mapsafe.errorprone.patterns;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.util.TreePath;
+import dev.mapsafe.errorprone.analysis.HeldLocks;
+import dev.mapsafe.errorprone.analysis.KeyedCalls;
+import dev.mapsafe.errorprone.analysis.KeyedCalls.Call;
+import dev.mapsafe.errorprone.analysis.KeyedCalls.Guard;
+import dev.mapsafe.errorprone.analysis.KeyedCalls.Test;
+import dev.mapsafe.errorprone.analysis.ThreadSafeMaps;
+import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.mapapi.CheckThenAct;
+import dev.mapsafe.knowledge.mapapi.KeyUse;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Two single-key calls on the same concurrent or synchronized map and key, where the second runs only because
+ * of what the first saw ({@code containsKey} then {@code put}) or stores what the first read ({@code get}
+ * then {@code put}), with no lock held across both: another thread can change the entry in between.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary =
+        "Check-then-act or read-modify-write on a concurrent or synchronized map that must be one atomic call",
+    severity = WARNING,
+    linkType = CUSTOM,
+    link = "docs/patterns/NonAtomicMapUpdate.md")
+public final class NonAtomicMapUpdate extends BugChecker implements MethodInvocationTreeMatcher {
+
+  /** What was found: the sequence, the first call, and the decision it feeds (null for a computed value). */
+  record Sequence(CheckThenAct kind, Call check, Guard guard) {}
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    try {
+      Optional<Call> act = KeyedCalls.of(state.getPath(), state);
+      if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST) {
+        return Description.NO_MATCH;
+      }
+      Optional<Sequence> sequence = sequence(act.get(), state);
+      if (sequence.isEmpty()) {
+        return Description.NO_MATCH;
+      }
+      Optional<String> kind = ThreadSafeMaps.kindOf(new TreePath(state.getPath(), act.get().receiver()), state);
+      if (kind.isEmpty() || lockedAcrossBoth(sequence.get().check(), act.get(), state)) {
+        return Description.NO_MATCH;
+      }
+      String message =
+          Messages.nonAtomicMapUpdate(
+              state.getSourceForNode(act.get().receiver()),
+              kind.get(),
+              sequence.get().kind(),
+              brief(sequence.get().check(), state),
+              brief(act.get(), state));
+      Description.Builder description = buildDescription(tree).setMessage(message);
+      AtomicRewrites.of(sequence.get(), act.get(), state).ifPresent(description::addFix);
+      return description.build();
+    } catch (RuntimeException unexpectedTree) {
+      return Description.NO_MATCH; // bad input never fails the build
+    }
+  }
+
+  private static Optional<Sequence> sequence(Call act, VisitorState state) {
+    if (act.use() == KeyUse.STORE) {
+      Optional<Call> source = KeyedCalls.valueSource(act, state);
+      if (source.isPresent()) {
+        return Optional.of(new Sequence(CheckThenAct.READ_MODIFY_WRITE, source.get(), null));
+      }
+    }
+    for (Guard guard : KeyedCalls.guards(act, state)) {
+      CheckThenAct kind = classify(act, guard, state);
+      if (kind != null) {
+        return Optional.of(new Sequence(kind, guard.check(), guard));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static CheckThenAct classify(Call act, Guard guard, VisitorState state) {
+    Test test = guard.test();
+    switch (act.use()) {
+      case STORE:
+        return test == Test.PRESENCE
+            ? CheckThenAct.PUT_IF_ABSENT
+            : test == Test.NULL ? CheckThenAct.GET_OR_CREATE : CheckThenAct.CONDITIONAL_REPLACE;
+      case REMOVAL:
+        // remove after a presence or null test is harmless: removing an absent key does nothing.
+        return test == Test.VALUE ? CheckThenAct.CONDITIONAL_REMOVE : null;
+      case LOOKUP:
+        return test != Test.VALUE && isDereferenced(act.path()) ? CheckThenAct.CHECK_THEN_GET : null;
+      default:
+        return null;
+    }
+  }
+
+  /** Whether the call's result is used as the receiver of a call or field access. */
+  private static boolean isDereferenced(TreePath call) {
+    TreePath p = call;
+    while (p.getParentPath().getLeaf() instanceof com.sun.source.tree.ParenthesizedTree
+        || p.getParentPath().getLeaf() instanceof com.sun.source.tree.TypeCastTree) {
+      p = p.getParentPath();
+    }
+    return p.getParentPath().getLeaf() instanceof MemberSelectTree select && select.getExpression() == p.getLeaf();
+  }
+
+  /** Whether one lock is held at both calls (every other access is then assumed to take it too). */
+  private static boolean lockedAcrossBoth(Call check, Call act, VisitorState state) {
+    Set<GuardedByExpression> common = new HashSet<>(HeldLocks.at(check.path(), state));
+    common.retainAll(HeldLocks.at(act.path(), state));
+    return !common.isEmpty();
+  }
+
+  /** {@code cache.put(key, ..) at line 14}. */
+  private static String brief(Call call, VisitorState state) {
+    MethodInvocationTree tree = call.tree();
+    long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+    String args = state.getSourceForNode(call.key()) + (tree.getArguments().size() > 1 ? ", .." : "");
+    return state.getSourceForNode(call.receiver()) + "." + ASTHelpers.getSymbol(tree).getSimpleName()
+        + "(" + args + ") at line " + line;
+  }
+}

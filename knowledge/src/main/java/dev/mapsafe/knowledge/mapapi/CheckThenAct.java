@@ -1,0 +1,51 @@
+package dev.mapsafe.knowledge.mapapi;
+
+/**
+ * The two-call sequences on one key of a shared map that another thread can interleave, and the single
+ * atomic call that replaces each. Both engines classify what they find into one of these.
+ */
+public enum CheckThenAct {
+  /** {@code if (!m.containsKey(k)) m.put(k, v)}. */
+  PUT_IF_ABSENT(
+      "containsKey then put",
+      "use putIfAbsent(k, v), or computeIfAbsent(k, key -> create()) when the value is built on demand"
+          + " (replace(k, v) when the put is meant only for a present key)"),
+  /** {@code V v = m.get(k); if (v == null) { v = create(); m.put(k, v); }}. */
+  GET_OR_CREATE(
+      "get, null check, then put",
+      "use computeIfAbsent(k, key -> create()) and its result; if create() is slow or touches this map, build"
+          + " the value first and keep what putIfAbsent(k, value) returns"),
+  /** {@code m.put(k, m.get(k) + 1)}. */
+  READ_MODIFY_WRITE(
+      "get then put of a value computed from it",
+      "use merge(k, delta, Integer::sum) or compute(k, (key, old) -> ...), which read and write in one step"),
+  /** {@code if (m.containsKey(k)) return m.get(k).foo();}. */
+  CHECK_THEN_GET(
+      "containsKey then get, dereferenced",
+      "call get(k) once and test the result for null: the entry can be removed between the two calls"),
+  /** {@code if (m.get(k) == expected) m.remove(k)}. */
+  CONDITIONAL_REMOVE(
+      "get, compare, then remove", "use remove(k, expected), which removes only while k still maps to it"),
+  /** {@code if (expected.equals(m.get(k))) m.put(k, next)}. */
+  CONDITIONAL_REPLACE(
+      "get, compare, then put",
+      "use replace(k, expected, next), which replaces only while k still maps to expected");
+
+  private final String sequence;
+  private final String advice;
+
+  CheckThenAct(String sequence, String advice) {
+    this.sequence = sequence;
+    this.advice = advice;
+  }
+
+  /** The sequence as the message names it, e.g. "containsKey then put". */
+  public String sequence() {
+    return sequence;
+  }
+
+  /** The atomic alternative, as the message and the docs state it. */
+  public String advice() {
+    return advice;
+  }
+}

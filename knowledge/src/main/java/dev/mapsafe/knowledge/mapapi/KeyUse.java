@@ -1,0 +1,16 @@
+package dev.mapsafe.knowledge.mapapi;
+
+/**
+ * What a single-key call does with its key (always argument 0). Two such calls on the same map and key form
+ * the check-then-act and read-modify-write sequences that must be one atomic call on a shared map.
+ */
+public enum KeyUse {
+  /** {@code containsKey(k)}. */
+  PRESENCE_TEST,
+  /** {@code get(k)}, {@code getOrDefault(k, d)}: the result also tells presence (null when absent). */
+  LOOKUP,
+  /** {@code put(k, v)}. */
+  STORE,
+  /** {@code remove(k)}. */
+  REMOVAL
+}
