@@ -26,6 +26,7 @@ import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.mapsafe.knowledge.mapapi.EntryTest;
 import dev.mapsafe.knowledge.mapapi.KeyUse;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import java.util.ArrayList;
@@ -57,16 +58,6 @@ public final class KeyedCalls {
     }
   }
 
-  /** How a condition tests the entry a check call read. */
-  public enum Test {
-    /** {@code containsKey(k)}. */
-    PRESENCE,
-    /** {@code get(k) == null}, {@code v != null}. */
-    NULL,
-    /** {@code get(k) == x}, {@code x.equals(get(k))}, {@code get(k) > 3}: compared with another value. */
-    VALUE
-  }
-
   /**
    * A check on the same map and key that decides whether a call runs.
    *
@@ -75,7 +66,7 @@ public final class KeyedCalls {
    * @param decision the {@code if} statement or conditional expression whose condition holds the check
    * @param earlyExit whether the call follows an {@code if (check) exit;} rather than being one of its branches
    */
-  public record Guard(Call check, Test test, TreePath decision, boolean earlyExit) {}
+  public record Guard(Call check, EntryTest test, TreePath decision, boolean earlyExit) {}
 
   private KeyedCalls() {}
 
@@ -194,7 +185,7 @@ public final class KeyedCalls {
         .findFirst();
   }
 
-  private record Found(Call check, Test test) {}
+  private record Found(Call check, EntryTest test) {}
 
   /** Checks on act's map and key in an expression, looking through locals it reads to their initializers. */
   private static List<Found> checksIn(TreePath expression, Call act, VisitorState state) {
@@ -236,7 +227,7 @@ public final class KeyedCalls {
               KeyedCalls.scan(init, act, state, inner, depth + 1, unchangedLocalsOnly);
               for (Found f : inner) {
                 // The local stands for the call's result: the test is how the local is used here.
-                Test test = f.check.use() == KeyUse.LOOKUP ? testOf(getCurrentPath(), KeyUse.LOOKUP, expression) : f.test;
+                EntryTest test = f.check.use() == KeyUse.LOOKUP ? testOf(getCurrentPath(), KeyUse.LOOKUP, expression) : f.test;
                 found.add(new Found(f.check, test));
               }
             }
@@ -271,9 +262,9 @@ public final class KeyedCalls {
   }
 
   /** How the value at {@code use} (a lookup or a local holding its result) is tested. */
-  private static Test testOf(TreePath use, KeyUse kind, TreePath root) {
+  private static EntryTest testOf(TreePath use, KeyUse kind, TreePath root) {
     if (kind == KeyUse.PRESENCE_TEST) {
-      return Test.PRESENCE;
+      return EntryTest.PRESENCE;
     }
     TreePath p = use.getParentPath();
     while (p != null && p.getLeaf() instanceof com.sun.source.tree.ParenthesizedTree && p != root) {
@@ -282,9 +273,9 @@ public final class KeyedCalls {
     if (p != null && p.getLeaf() instanceof BinaryTree binary
         && (binary.getKind() == Tree.Kind.EQUAL_TO || binary.getKind() == Tree.Kind.NOT_EQUAL_TO)
         && (isNull(binary.getLeftOperand()) || isNull(binary.getRightOperand()))) {
-      return Test.NULL;
+      return EntryTest.NULL;
     }
-    return Test.VALUE;
+    return EntryTest.VALUE;
   }
 
   private static boolean isNull(ExpressionTree tree) {

@@ -11,6 +11,8 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.util.TreePath;
@@ -18,7 +20,7 @@ import dev.mapsafe.errorprone.analysis.HeldLocks;
 import dev.mapsafe.errorprone.analysis.KeyedCalls;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Call;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Guard;
-import dev.mapsafe.errorprone.analysis.KeyedCalls.Test;
+import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.ThreadSafeMaps;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.CheckThenAct;
@@ -82,29 +84,12 @@ public final class NonAtomicMapUpdate extends BugChecker implements MethodInvoca
       }
     }
     for (Guard guard : KeyedCalls.guards(act, state)) {
-      CheckThenAct kind = classify(act, guard, state);
+      CheckThenAct kind = CheckThenAct.guarded(act.use(), guard.test(), isDereferenced(act.path()));
       if (kind != null) {
         return Optional.of(new Sequence(kind, guard.check(), guard));
       }
     }
     return Optional.empty();
-  }
-
-  private static CheckThenAct classify(Call act, Guard guard, VisitorState state) {
-    Test test = guard.test();
-    switch (act.use()) {
-      case STORE:
-        return test == Test.PRESENCE
-            ? CheckThenAct.PUT_IF_ABSENT
-            : test == Test.NULL ? CheckThenAct.GET_OR_CREATE : CheckThenAct.CONDITIONAL_REPLACE;
-      case REMOVAL:
-        // remove after a presence or null test is harmless: removing an absent key does nothing.
-        return test == Test.VALUE ? CheckThenAct.CONDITIONAL_REMOVE : null;
-      case LOOKUP:
-        return test != Test.VALUE && isDereferenced(act.path()) ? CheckThenAct.CHECK_THEN_GET : null;
-      default:
-        return null;
-    }
   }
 
   /** Whether the call's result is used as the receiver of a call or field access. */
@@ -128,8 +113,12 @@ public final class NonAtomicMapUpdate extends BugChecker implements MethodInvoca
   private static String brief(Call call, VisitorState state) {
     MethodInvocationTree tree = call.tree();
     long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
-    String args = state.getSourceForNode(call.key()) + (tree.getArguments().size() > 1 ? ", .." : "");
-    return state.getSourceForNode(call.receiver()) + "." + ASTHelpers.getSymbol(tree).getSimpleName()
-        + "(" + args + ") at line " + line;
+    ExpressionTree key = MapIdentity.strip(call.key());
+    return Messages.keyedCall(
+        state.getSourceForNode(call.receiver()),
+        ASTHelpers.getSymbol(tree).getSimpleName().toString(),
+        key instanceof IdentifierTree ? state.getSourceForNode(key) : null,
+        tree.getArguments().size() > 1,
+        line);
   }
 }

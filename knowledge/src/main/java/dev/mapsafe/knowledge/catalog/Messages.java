@@ -41,6 +41,15 @@ public final class Messages {
   }
 
   /**
+   * A single-key call as messages name it: {@code counts.put(user, ..) at line 14}.
+   *
+   * @param key the key's variable name, or null when it is not a plain variable
+   */
+  public static String keyedCall(String map, String method, String key, boolean moreArguments, long line) {
+    return map + "." + method + "(" + (key == null ? ".." : key) + (moreArguments ? ", .." : "") + ") at line " + line;
+  }
+
+  /**
    * @param map how the code names the map ({@code counts})
    * @param mapKind what makes its single calls thread-safe ({@code ConcurrentHashMap},
    *     {@code Collections.synchronizedMap wrapper})

@@ -39,6 +39,24 @@ public enum CheckThenAct {
     this.advice = advice;
   }
 
+  /**
+   * The sequence formed by a call that runs only when a test of the same map and key succeeds (or fails), or
+   * null when the pair is harmless: a {@code remove} after a presence test removes nothing that matters, and a
+   * {@code get} after a test is a problem only when its result is dereferenced.
+   */
+  public static CheckThenAct guarded(KeyUse act, EntryTest test, boolean actResultDereferenced) {
+    switch (act) {
+      case STORE:
+        return test == EntryTest.PRESENCE ? PUT_IF_ABSENT : test == EntryTest.NULL ? GET_OR_CREATE : CONDITIONAL_REPLACE;
+      case REMOVAL:
+        return test == EntryTest.VALUE ? CONDITIONAL_REMOVE : null;
+      case LOOKUP:
+        return test != EntryTest.VALUE && actResultDereferenced ? CHECK_THEN_GET : null;
+      default:
+        return null;
+    }
+  }
+
   /** The sequence as the message names it, e.g. "containsKey then put". */
   public String sequence() {
     return sequence;

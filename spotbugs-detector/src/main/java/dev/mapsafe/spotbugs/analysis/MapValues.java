@@ -190,6 +190,16 @@ public final class MapValues {
     return escaped.contains(created.value());
   }
 
+  /** Whether an object constructed in this method leaves it. */
+  public boolean escapes(Origin.Constructed constructed) {
+    return escaped.contains(constructed.value());
+  }
+
+  /** The origin of a value of this method, or null when unknown. */
+  public Origin originOf(ValueNumber value) {
+    return origins.get(value);
+  }
+
   public static MapValues analyze(ClassContext context, Method method, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
     CFG cfg = context.getCFG(method);
@@ -407,12 +417,13 @@ public final class MapValues {
 
   private void escape(ValueNumber value) {
     Origin origin = value == null ? null : origins.get(value);
-    if (origin != null && origin.root() instanceof Origin.Created) {
+    if (origin != null && (origin.root() instanceof Origin.Created || origin.root() instanceof Origin.Constructed)) {
       escaped.add(origin.root().value());
     }
   }
 
-  private static Optional<String> localName(Method m, int index, int pc) {
+  /** The name of local variable slot {@code index} at {@code pc}, from the LocalVariableTable if present. */
+  static Optional<String> localName(Method m, int index, int pc) {
     LocalVariableTable table = m.getLocalVariableTable();
     LocalVariable variable = table == null ? null : table.getLocalVariable(index, pc);
     return variable == null ? Optional.empty() : Optional.of(variable.getName());

@@ -1,0 +1,361 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CheckThenAct;
+import dev.mapsafe.knowledge.mapapi.EntryTest;
+import dev.mapsafe.knowledge.mapapi.KeyUse;
+import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import edu.umd.cs.findbugs.SourceLineAnnotation;
+import edu.umd.cs.findbugs.ba.BasicBlock;
+import edu.umd.cs.findbugs.ba.CFG;
+import edu.umd.cs.findbugs.ba.CFGBuilderException;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.ba.Edge;
+import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.ba.PostDominatorsAnalysis;
+import edu.umd.cs.findbugs.ba.SignatureParser;
+import edu.umd.cs.findbugs.ba.vna.ValueNumber;
+import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
+import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.bcel.Const;
+import org.apache.bcel.classfile.Method;
+import org.apache.bcel.generic.ConstantPoolGen;
+import org.apache.bcel.generic.FieldInstruction;
+import org.apache.bcel.generic.IfInstruction;
+import org.apache.bcel.generic.Instruction;
+import org.apache.bcel.generic.InvokeInstruction;
+import org.apache.bcel.generic.INVOKEDYNAMIC;
+import org.apache.bcel.generic.INVOKESTATIC;
+import org.apache.bcel.generic.LoadInstruction;
+
+/**
+ * Single-key map calls of one method ({@code containsKey}, {@code get}, {@code put}, {@code remove}: the
+ * model's {@link KeyUse}) and the two-call sequences on one map and key that must be atomic: a call that runs
+ * only because of a branch on what an earlier call saw (control dependence: it does not post-dominate the
+ * branch), or a store of a value computed from an earlier lookup (data dependence, followed through every
+ * instruction and through the merges of the control flow). The bytecode counterpart of the Error Prone
+ * analysis of the same name.
+ */
+public final class KeyedCalls {
+
+  /** A single-key call whose receiver's origin is known. */
+  public static final class Call {
+    public final KeyUse use;
+    public final ApiMethod api;
+    public final Origin map;
+    public final SourceLineAnnotation line;
+    /** The key's local variable name, or null. */
+    public final String keyName;
+    final ValueNumber key;
+    final ValueNumber stored;
+    final ValueNumber result;
+    final Location location;
+    final Collection<ValueNumber> heldMonitors;
+    boolean dereferenced;
+
+    Call(KeyUse use, ApiMethod api, Origin map, SourceLineAnnotation line, String keyName, ValueNumber key,
+        ValueNumber stored, ValueNumber result, Location location, Collection<ValueNumber> heldMonitors) {
+      this.use = use;
+      this.api = api;
+      this.map = map;
+      this.line = line;
+      this.keyName = keyName;
+      this.key = key;
+      this.stored = stored;
+      this.result = result;
+      this.location = location;
+      this.heldMonitors = heldMonitors;
+    }
+  }
+
+  /** Two calls on one map and key that another thread can interleave, and no monitor held across both. */
+  public static final class Sequence {
+    public final CheckThenAct kind;
+    public final Call check;
+    public final Call act;
+
+    Sequence(CheckThenAct kind, Call check, Call act) {
+      this.kind = kind;
+      this.check = check;
+      this.act = act;
+    }
+  }
+
+  /** A conditional branch on values derived from checks, and how it tests each. */
+  private static final class Branch {
+    final BasicBlock block;
+    final Map<Call, EntryTest> tests = new HashMap<>();
+
+    Branch(BasicBlock block) {
+      this.block = block;
+    }
+  }
+
+  private static final Set<String> BOXES =
+      Set.of("java.lang.Integer", "java.lang.Long", "java.lang.Short", "java.lang.Byte", "java.lang.Character",
+          "java.lang.Boolean");
+
+  private final List<Call> calls = new ArrayList<>();
+  private final List<Branch> branches = new ArrayList<>();
+  /** For each value, the check calls it is computed from. */
+  private final Map<ValueNumber, Set<Call>> derived = new HashMap<>();
+  /** For each value, the lookups whose result it is (itself, or after a cast). */
+  private final Map<ValueNumber, Set<Call>> exactly = new HashMap<>();
+  private final Map<ValueNumber, ValueNumber> unboxedKeys = new HashMap<>();
+  private final Map<ValueNumber, String> localNames = new HashMap<>();
+  private final CFG cfg;
+  private final PostDominatorsAnalysis postDominators;
+
+  private KeyedCalls(CFG cfg, PostDominatorsAnalysis postDominators) {
+    this.cfg = cfg;
+    this.postDominators = postDominators;
+  }
+
+  /** The non-atomic sequences of one method; {@code values} is that method's {@link MapValues}. */
+  public static List<Sequence> sequences(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    CFG cfg = context.getCFG(method);
+    KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method));
+    analysis.scan(context, method, values, hierarchy);
+    return analysis.sequences();
+  }
+
+  private void scan(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    ValueNumberDataflow vna = context.getValueNumberDataflow(method);
+    HeldMonitors monitors = new HeldMonitors(context, method);
+    ConstantPoolGen cpg = context.getConstantPoolGen();
+    List<Location> locations = new ArrayList<>();
+    cfg.locationIterator().forEachRemaining(locations::add);
+    // Bytecode order: in javac output a value is defined before the instructions that use it.
+    locations.sort(Comparator.comparingInt(l -> l.getHandle().getPosition()));
+    Set<Integer> seen = new HashSet<>();
+    for (Location location : locations) {
+      if (!seen.add(location.getHandle().getPosition())) {
+        continue;
+      }
+      ValueNumberFrame before = vna.getFactAtLocation(location);
+      ValueNumberFrame after = vna.getFactAfterLocation(location);
+      if (before == null || after == null || !before.isValid() || !after.isValid()) {
+        continue;
+      }
+      if (location.getBasicBlock().getFirstInstruction() == location.getHandle()) {
+        mergeAtBlockEntry(location.getBasicBlock(), before, vna);
+      }
+      step(context, method, location, before, after, cpg, values, monitors, hierarchy);
+    }
+  }
+
+  private void step(ClassContext context, Method method, Location location, ValueNumberFrame before,
+      ValueNumberFrame after, ConstantPoolGen cpg, MapValues values, HeldMonitors monitors, TypeHierarchy hierarchy)
+      throws DataflowAnalysisException {
+    Instruction ins = location.getHandle().getInstruction();
+    int consumed = ins.consumeStack(cpg);
+    int produced = ins.produceStack(cpg);
+    if (consumed == Const.UNPREDICTABLE || produced == Const.UNPREDICTABLE
+        || consumed > before.getStackDepth() || produced > after.getStackDepth()) {
+      return;
+    }
+    Set<Call> sources = new HashSet<>();
+    for (int i = 0; i < consumed; i++) {
+      sources.addAll(derived.getOrDefault(before.getStackValue(i), Set.of()));
+    }
+    for (int i = 0; i < produced && !sources.isEmpty(); i++) {
+      derived.computeIfAbsent(after.getStackValue(i), v -> new HashSet<>()).addAll(sources);
+    }
+    if (ins instanceof LoadInstruction && produced == 1) {
+      ValueNumber loaded = after.getTopValue();
+      MapValues.localName(method, ((LoadInstruction) ins).getIndex(), location.getHandle().getPosition())
+          .ifPresent(name -> localNames.putIfAbsent(loaded, name));
+    }
+    if (ins.getOpcode() == Const.CHECKCAST && exactly.containsKey(before.getTopValue())) {
+      exactly.computeIfAbsent(after.getTopValue(), v -> new HashSet<>()).addAll(exactly.get(before.getTopValue()));
+    }
+    if (ins instanceof IfInstruction && !sources.isEmpty()) {
+      Branch branch = new Branch(location.getBasicBlock());
+      boolean nullTest = ins.getOpcode() == Const.IFNULL || ins.getOpcode() == Const.IFNONNULL;
+      for (Call check : sources) {
+        EntryTest test =
+            check.use == KeyUse.PRESENCE_TEST
+                ? EntryTest.PRESENCE
+                : nullTest && exactly.getOrDefault(before.getTopValue(), Set.of()).contains(check)
+                    ? EntryTest.NULL
+                    : EntryTest.VALUE;
+        branch.tests.put(check, test);
+      }
+      branches.add(branch);
+    }
+    if (ins instanceof FieldInstruction && ins.getOpcode() == Const.GETFIELD) {
+      exactly.getOrDefault(before.getTopValue(), Set.of()).forEach(c -> c.dereferenced = true);
+    }
+    if (ins instanceof InvokeInstruction && !(ins instanceof INVOKEDYNAMIC)) {
+      invoke(context, method, location, (InvokeInstruction) ins, before, after, cpg, values, monitors, hierarchy);
+    }
+  }
+
+  private void invoke(ClassContext context, Method method, Location location, InvokeInstruction invoke,
+      ValueNumberFrame before, ValueNumberFrame after, ConstantPoolGen cpg, MapValues values, HeldMonitors monitors,
+      TypeHierarchy hierarchy) throws DataflowAnalysisException {
+    int argCount = before.getNumArguments(invoke, cpg);
+    SignatureParser signature = new SignatureParser(invoke.getSignature(cpg));
+    ValueNumber[] args = new ValueNumber[argCount];
+    for (int i = 0; i < argCount; i++) {
+      args[i] = before.getArgument(invoke, cpg, i, signature);
+    }
+    if (invoke instanceof INVOKESTATIC) {
+      if (argCount == 1 && invoke.getMethodName(cpg).equals("valueOf") && BOXES.contains(invoke.getClassName(cpg))) {
+        unboxedKeys.put(after.getTopValue(), args[0]);
+      }
+      return;
+    }
+    ValueNumber receiver = before.getInstance(invoke, cpg);
+    exactly.getOrDefault(receiver, Set.of()).forEach(c -> c.dereferenced = true);
+    Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
+    Optional<KeyUse> use = api.flatMap(a -> MapApi.keyUse(a, hierarchy));
+    Origin map = values.originOf(receiver);
+    if (use.isEmpty() || map == null || argCount == 0) {
+      return;
+    }
+    ValueNumber key = unboxedKeys.getOrDefault(args[0], args[0]);
+    ValueNumber result = invoke.produceStack(cpg) == 1 ? after.getTopValue() : null;
+    Call call =
+        new Call(use.get(), api.get(), map, SourceLineAnnotation.fromVisitedInstruction(context, method, location),
+            localNames.get(key), key, argCount > 1 ? args[1] : null, result, location, monitors.at(location));
+    calls.add(call);
+    if (result != null && (use.get() == KeyUse.PRESENCE_TEST || use.get() == KeyUse.LOOKUP)) {
+      derived.computeIfAbsent(result, v -> new HashSet<>()).add(call);
+      if (use.get() == KeyUse.LOOKUP) {
+        exactly.computeIfAbsent(result, v -> new HashSet<>()).add(call);
+      }
+    }
+  }
+
+  /**
+   * A value merged from several paths (a phi) is computed from whatever any incoming value is computed from.
+   * The merge may happen in empty blocks before this one, so those are looked through.
+   */
+  private void mergeAtBlockEntry(BasicBlock block, ValueNumberFrame entry, ValueNumberDataflow vna) {
+    Deque<BasicBlock> work = new ArrayDeque<>();
+    Set<Integer> visited = new HashSet<>();
+    work.add(block);
+    while (!work.isEmpty() && visited.size() < 16) {
+      BasicBlock current = work.removeFirst();
+      for (Iterator<Edge> edges = cfg.incomingEdgeIterator(current); edges.hasNext(); ) {
+        Edge edge = edges.next();
+        BasicBlock source = edge.getSource();
+        if (edge.isExceptionEdge() || !visited.add(source.getLabel())) {
+          continue;
+        }
+        if (source.isEmpty()) {
+          work.add(source);
+          continue;
+        }
+        ValueNumberFrame incoming = vna.getResultFact(source);
+        if (incoming == null || !incoming.isValid() || incoming.getNumSlots() != entry.getNumSlots()) {
+          continue;
+        }
+        for (int slot = 0; slot < entry.getNumSlots(); slot++) {
+          Set<Call> from = derived.get(incoming.getValue(slot));
+          if (from != null && !incoming.getValue(slot).equals(entry.getValue(slot))) {
+            derived.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(from);
+          }
+        }
+      }
+    }
+  }
+
+  private List<Sequence> sequences() {
+    List<Sequence> result = new ArrayList<>();
+    for (Call act : calls) {
+      if (act.use == KeyUse.PRESENCE_TEST) {
+        continue;
+      }
+      Sequence found = null;
+      if (act.use == KeyUse.STORE && act.stored != null) {
+        for (Call check : derived.getOrDefault(act.stored, Set.of())) {
+          if (check.use == KeyUse.LOOKUP && sameMapAndKey(check, act)) {
+            found = new Sequence(CheckThenAct.READ_MODIFY_WRITE, check, act);
+          }
+        }
+      }
+      for (Branch branch : branches) {
+        if (found != null) {
+          break;
+        }
+        for (Map.Entry<Call, EntryTest> test : branch.tests.entrySet()) {
+          Call check = test.getKey();
+          CheckThenAct kind = CheckThenAct.guarded(act.use, test.getValue(), act.dereferenced);
+          if (kind != null && check != act && sameMapAndKey(check, act) && decides(branch.block, act)) {
+            found = new Sequence(kind, check, act);
+            break;
+          }
+        }
+      }
+      if (found != null && !lockedAcrossBoth(found.check, act)) {
+        result.add(found);
+      }
+    }
+    return result;
+  }
+
+  private static boolean sameMapAndKey(Call a, Call b) {
+    if (!a.key.equals(b.key)) {
+      return false;
+    }
+    Origin x = a.map.root();
+    Origin y = b.map.root();
+    return x.value().equals(y.value())
+        || (x instanceof Origin.FieldLoad && y instanceof Origin.FieldLoad
+            && ((Origin.FieldLoad) x).sameFieldOfSameObject((Origin.FieldLoad) y));
+  }
+
+  private static boolean lockedAcrossBoth(Call check, Call act) {
+    for (ValueNumber held : check.heldMonitors) {
+      if (act.heldMonitors.contains(held)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the branch decides if the act runs: the act is reachable from it and does not post-dominate it. */
+  private boolean decides(BasicBlock branch, Call act) {
+    BasicBlock target = act.location.getBasicBlock();
+    BitSet postDominatingBranch = postDominators.getAllDominatorsOf(branch);
+    return !postDominatingBranch.get(target.getLabel()) && reachable(branch, target);
+  }
+
+  private boolean reachable(BasicBlock from, BasicBlock to) {
+    Deque<BasicBlock> work = new ArrayDeque<>();
+    Set<Integer> visited = new HashSet<>();
+    work.add(from);
+    while (!work.isEmpty()) {
+      BasicBlock block = work.removeFirst();
+      if (block == to && block != from) {
+        return true;
+      }
+      for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(block); edges.hasNext(); ) {
+        Edge edge = edges.next();
+        if (!edge.isExceptionEdge() && visited.add(edge.getTarget().getLabel())) {
+          work.add(edge.getTarget());
+        }
+      }
+    }
+    return false;
+  }
+}
