@@ -7,6 +7,7 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
@@ -60,6 +61,33 @@ public final class MapEffects {
         .map(api -> MapApi.effectsOf(api, JavacApi.hierarchy(state)).stream()
             .anyMatch(e -> e.kind() == MapEffect.VIEW && e.operand().isReceiver()))
         .orElse(false);
+  }
+
+  /**
+   * The map an expression is a live view of, or the expression itself: {@code m.keySet()},
+   * {@code m.headMap(k).entrySet()} and an effectively final local holding one all lead to {@code m}.
+   */
+  public static TreePath viewedMap(TreePath expression, VisitorState state) {
+    TreePath current = expression;
+    for (int depth = 0; depth < 8; depth++) {
+      ExpressionTree tree = MapIdentity.strip((ExpressionTree) current.getLeaf());
+      if (tree instanceof MethodInvocationTree call && returnsViewOfReceiver(call, state)
+          && ASTHelpers.getReceiver(call) != null) {
+        current = new TreePath(new TreePath(current, tree), ASTHelpers.getReceiver(call));
+        continue;
+      }
+      if (ASTHelpers.getSymbol(tree) instanceof Symbol.VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)) {
+        List<TreePath> values = Declarations.of(state).assignedValues(local);
+        if (values.size() == 1
+            && MapIdentity.strip((ExpressionTree) values.get(0).getLeaf()) instanceof MethodInvocationTree call
+            && returnsViewOfReceiver(call, state)) {
+          current = values.get(0);
+          continue;
+        }
+      }
+      return current;
+    }
+    return current;
   }
 
   private static List<Access> accesses(
