@@ -55,6 +55,7 @@ public final class Iterations {
    * One iteration of a map.
    *
    * @param loop the loop statement or the {@code forEach} call
+   * @param start where the traversal starts: the looped-over expression, {@code iterator()} or {@code forEach}
    * @param map the iterated map (the views are looked through)
    * @param body what runs for each element
    * @param description for messages: "for-each loop over sessions.keySet()"
@@ -62,7 +63,7 @@ public final class Iterations {
    * @param callback whether the body is a lambda the map runs for each entry (it cannot leave the loop)
    */
   public record Iteration(
-      TreePath loop, TreePath map, TreePath body, String description, Set<Symbol> currentKeys, boolean callback) {}
+      TreePath loop, TreePath start, TreePath map, TreePath body, String description, Set<Symbol> currentKeys, boolean callback) {}
 
   /** A structural modification of the iterated map: the call and the model's fact for it. */
   public record Modification(TreePath call, ApiMethod fact) {}
@@ -76,8 +77,8 @@ public final class Iterations {
     EnhancedForLoopTree loop = (EnhancedForLoopTree) loopPath.getLeaf();
     TreePath collection = new TreePath(loopPath, loop.getExpression());
     return viewedMap(collection, state)
-        .map(map -> new Iteration(loopPath, map, new TreePath(loopPath, loop.getStatement()),
-            "for-each loop over " + state.getSourceForNode(loop.getExpression()),
+        .map(map -> new Iteration(loopPath, collection, map, new TreePath(loopPath, loop.getStatement()),
+            "loop over " + state.getSourceForNode(loop.getExpression()),
             Set.of(ASTHelpers.getSymbol(loop.getVariable())), false));
   }
 
@@ -113,8 +114,8 @@ public final class Iterations {
       }
     }.scan(new TreePath(loopPath, body), null);
     return viewedMap(collection, state)
-        .map(map -> new Iteration(loopPath, map, new TreePath(loopPath, body),
-            "iterator loop over " + state.getSourceForNode(collection.getLeaf()), elements, false));
+        .map(map -> new Iteration(loopPath, values.get(0), map, new TreePath(loopPath, body),
+            "loop over " + state.getSourceForNode(collection.getLeaf()), elements, false));
   }
 
   /** {@code m.forEach((k, v) -> ..)} and {@code m.keySet().forEach(k -> ..)} with a lambda. */
@@ -132,7 +133,7 @@ public final class Iterations {
     TreePath receiver = new TreePath(callPath, ASTHelpers.getReceiver(call));
     Optional<TreePath> map = isMap(receiver, state) ? Optional.of(receiver) : viewedMap(receiver, state);
     TreePath lambdaPath = new TreePath(callPath, lambda);
-    return map.map(m -> new Iteration(callPath, m, new TreePath(lambdaPath, lambda.getBody()),
+    return map.map(m -> new Iteration(callPath, callPath, m, new TreePath(lambdaPath, lambda.getBody()),
         state.getSourceForNode(receiver.getLeaf()) + ".forEach",
         Set.of(ASTHelpers.getSymbol(lambda.getParameters().get(0))), true));
   }

@@ -76,7 +76,7 @@ public final class MapModifiedDuringIteration extends BugChecker
       String message =
           Messages.mapModifiedDuringIteration(
               map,
-              iteration.get().description() + " at line " + line(iteration.get().loop().getLeaf(), state),
+              iteration.get().description() + " at line " + line(iteration.get().start().getLeaf(), state),
               write.get().fact().display() + " at line " + line(write.get().call().getLeaf(), state));
       Description.Builder description =
           buildDescription(write.get().call().getLeaf()).setMessage(message);

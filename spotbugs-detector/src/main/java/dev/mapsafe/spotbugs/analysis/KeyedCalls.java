@@ -317,11 +317,7 @@ public final class KeyedCalls {
     if (!a.key.equals(b.key)) {
       return false;
     }
-    Origin x = a.map.root();
-    Origin y = b.map.root();
-    return x.value().equals(y.value())
-        || (x instanceof Origin.FieldLoad && y instanceof Origin.FieldLoad
-            && ((Origin.FieldLoad) x).sameFieldOfSameObject((Origin.FieldLoad) y));
+    return Origin.sameObject(a.map, b.map);
   }
 
   private static boolean lockedAcrossBoth(Call check, Call act) {
@@ -337,25 +333,8 @@ public final class KeyedCalls {
   private boolean decides(BasicBlock branch, Call act) {
     BasicBlock target = act.location.getBasicBlock();
     BitSet postDominatingBranch = postDominators.getAllDominatorsOf(branch);
-    return !postDominatingBranch.get(target.getLabel()) && reachable(branch, target);
+    return !postDominatingBranch.get(target.getLabel()) && ControlFlow.reachable(cfg, branch, target);
   }
 
-  private boolean reachable(BasicBlock from, BasicBlock to) {
-    Deque<BasicBlock> work = new ArrayDeque<>();
-    Set<Integer> visited = new HashSet<>();
-    work.add(from);
-    while (!work.isEmpty()) {
-      BasicBlock block = work.removeFirst();
-      if (block == to && block != from) {
-        return true;
-      }
-      for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(block); edges.hasNext(); ) {
-        Edge edge = edges.next();
-        if (!edge.isExceptionEdge() && visited.add(edge.getTarget().getLabel())) {
-          work.add(edge.getTarget());
-        }
-      }
-    }
-    return false;
-  }
+
 }

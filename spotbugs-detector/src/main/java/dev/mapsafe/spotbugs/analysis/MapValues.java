@@ -195,6 +195,11 @@ public final class MapValues {
     return escaped.contains(constructed.value());
   }
 
+  /** The methods of this class that a function object made by invokedynamic runs (lambda bodies, method refs). */
+  public List<MethodDescriptor> lambdaBodiesOf(ValueNumber functionObject) {
+    return lambdaBodies.getOrDefault(functionObject, List.of());
+  }
+
   /** The origin of a value of this method, or null when unknown. */
   public Origin originOf(ValueNumber value) {
     return origins.get(value);

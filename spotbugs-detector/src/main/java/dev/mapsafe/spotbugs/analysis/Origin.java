@@ -23,6 +23,14 @@ public abstract class Origin {
     return this;
   }
 
+  /** Whether two origins of one method are views of (or are) the same map object. */
+  public static boolean sameObject(Origin a, Origin b) {
+    Origin x = a.root();
+    Origin y = b.root();
+    return x.value().equals(y.value())
+        || (x instanceof FieldLoad && y instanceof FieldLoad && ((FieldLoad) x).sameFieldOfSameObject((FieldLoad) y));
+  }
+
   /** How the source code names the value, for messages. */
   public abstract String display();
 

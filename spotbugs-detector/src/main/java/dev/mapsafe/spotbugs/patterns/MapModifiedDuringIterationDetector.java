@@ -1,0 +1,153 @@
+package dev.mapsafe.spotbugs.patterns;
+
+import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.StructuralChange;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.Iterators;
+import dev.mapsafe.spotbugs.analysis.MapImplementations;
+import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.Origin;
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.BugReporter;
+import edu.umd.cs.findbugs.Detector;
+import edu.umd.cs.findbugs.FieldAnnotation;
+import edu.umd.cs.findbugs.MethodAnnotation;
+import edu.umd.cs.findbugs.Priorities;
+import edu.umd.cs.findbugs.SourceLineAnnotation;
+import edu.umd.cs.findbugs.ba.CFGBuilderException;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
+import edu.umd.cs.findbugs.util.ClassName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.bcel.classfile.Method;
+
+/**
+ * MapModifiedDuringIteration on bytecode: a structural write of a fail-fast map inside a running iterator
+ * loop over one of its views ({@link Iterators}), or in a lambda the map's own {@code forEach} runs. Map
+ * classes are decided once every class has been seen.
+ */
+public final class MapModifiedDuringIterationDetector implements Detector {
+  private static final Pattern PATTERN = Pattern.MAP_MODIFIED_DURING_ITERATION;
+
+  private final BugReporter reporter;
+  private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
+  private final MapImplementations implementations = new MapImplementations(hierarchy);
+  private final Map<MethodDescriptor, MapValues> values = new LinkedHashMap<>();
+  private final Map<MethodDescriptor, Iterators> iterations = new LinkedHashMap<>();
+
+  public MapModifiedDuringIterationDetector(BugReporter reporter) {
+    this.reporter = reporter;
+  }
+
+  @Override
+  public void visitClassContext(ClassContext context) {
+    for (Method method : context.getJavaClass().getMethods()) {
+      if (method.getCode() == null) {
+        continue;
+      }
+      try {
+        MapValues methodValues = MapValues.analyze(context, method, hierarchy);
+        implementations.add(methodValues);
+        Iterators found = Iterators.analyze(context, method, methodValues, hierarchy);
+        MethodDescriptor descriptor = methodValues.method().getMethodDescriptor();
+        values.put(descriptor, methodValues);
+        iterations.put(descriptor, found);
+      } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
+        // Bad input never fails the analysis: skip the method.
+      }
+    }
+  }
+
+  @Override
+  public void report() {
+    List<BugInstance> bugs = new ArrayList<>();
+    for (Map.Entry<MethodDescriptor, Iterators> method : iterations.entrySet()) {
+      MapValues where = values.get(method.getKey());
+      for (Iterators.Modified modified : method.getValue().modifiedLoops()) {
+        if (mayFailFast(modified.loop.subject.root())) {
+          bugs.add(bug(where, modified.loop.subject, "loop over " + modified.loop.subject.display(), modified.loop.line,
+              modified.write));
+        }
+      }
+      for (Iterators.Callback callback : method.getValue().callbacks()) {
+        writeInCallback(callback)
+            .filter(write -> mayFailFast(callback.subject.root()))
+            .ifPresent(write -> bugs.add(
+                bug(where, callback.subject, callback.subject.display() + ".forEach", callback.line, write)));
+      }
+    }
+    Findings.report(bugs, reporter);
+    values.clear();
+    iterations.clear();
+  }
+
+  /** A write that always changes the structure of the iterated field, in a lambda body the forEach runs. */
+  private Optional<Iterators.Write> writeInCallback(Iterators.Callback callback) {
+    if (!(callback.subject.root() instanceof Origin.FieldLoad)) {
+      return Optional.empty();
+    }
+    Origin.FieldLoad iterated = (Origin.FieldLoad) callback.subject.root();
+    for (MethodDescriptor body : callback.bodies) {
+      Iterators inBody = iterations.get(body);
+      for (Iterators.Write write : inBody == null ? List.<Iterators.Write>of() : inBody.writes()) {
+        if (write.change == StructuralChange.ALWAYS
+            && write.subject.root() instanceof Origin.FieldLoad
+            && ((Origin.FieldLoad) write.subject.root()).sameFieldOfThis(iterated)) {
+          return Optional.of(write);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** By the class of the map when it can be known; a map of unknown class counts (most maps are fail-fast). */
+  private boolean mayFailFast(Origin root) {
+    Optional<MapTypes.Iteration> iteration = Optional.empty();
+    if (root instanceof Origin.FieldLoad) {
+      String declared = ClassName.fromFieldSignatureToDottedClassName(((Origin.FieldLoad) root).field().getSignature());
+      iteration = declared == null ? Optional.empty() : MapTypes.iteration(declared, hierarchy);
+      if (iteration.isEmpty()) {
+        Optional<List<String>> classes = implementations.of(((Origin.FieldLoad) root).field());
+        return classes.isEmpty() || classes.get().stream().allMatch(this::isFailFastClass);
+      }
+    } else if (root instanceof Origin.Constructed) {
+      return isFailFastClass(((Origin.Constructed) root).className());
+    } else if (root instanceof Origin.MethodResult) {
+      String returned = ClassName.fromFieldSignatureToDottedClassName(
+          new edu.umd.cs.findbugs.ba.SignatureParser(((Origin.MethodResult) root).method().getSignature())
+              .getReturnTypeSignature());
+      iteration = returned == null ? Optional.empty() : MapTypes.iteration(returned, hierarchy);
+    }
+    return iteration.orElse(MapTypes.Iteration.FAIL_FAST) == MapTypes.Iteration.FAIL_FAST;
+  }
+
+  private boolean isFailFastClass(String className) {
+    return MapTypes.iteration(className, hierarchy).orElse(MapTypes.Iteration.FAIL_FAST) == MapTypes.Iteration.FAIL_FAST;
+  }
+
+  private BugInstance bug(MapValues method, Origin iterated, String traversal, SourceLineAnnotation traversalLine,
+      Iterators.Write write) {
+    String message =
+        Messages.mapModifiedDuringIteration(
+            iterated.root().display(),
+            traversal + " at line " + traversalLine.getStartLine(),
+            write.fact.display() + " at line " + write.line.getStartLine());
+    BugInstance bug =
+        new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+            .addClass(method.method().getClassName())
+            .addMethod(MethodAnnotation.fromXMethod(method.method()))
+            .addString(message);
+    if (iterated.root() instanceof Origin.FieldLoad) {
+      bug.addField(FieldAnnotation.fromXField(((Origin.FieldLoad) iterated.root()).field()));
+    }
+    return bug.addSourceLine(write.line);
+  }
+}

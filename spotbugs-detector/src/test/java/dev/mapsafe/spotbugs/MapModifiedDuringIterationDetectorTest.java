@@ -1,0 +1,35 @@
+package dev.mapsafe.spotbugs;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.test.SpotBugsExtension;
+import edu.umd.cs.findbugs.test.SpotBugsRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SpotBugsExtension.class)
+class MapModifiedDuringIterationDetectorTest {
+  @Test
+  void modificationsWhileTheLoopContinues(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.iteration.Pruner");
+  }
+
+  @Test
+  void negatives(SpotBugsRunner spotbugs) {
+    assertTrue(Fixtures.expected("fixtures.iteration.IterationNegatives").isEmpty());
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.iteration.IterationNegatives");
+  }
+
+  @Test
+  void messageNamesTheMapTheLoopAndTheWrite(SpotBugsRunner spotbugs) {
+    BugInstance expire =
+        Fixtures.analyze(spotbugs, "fixtures.iteration.Pruner").stream()
+            .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 16)
+            .findFirst()
+            .orElseThrow();
+    String message = expire.getMessageWithoutPrefix();
+    assertTrue(message.startsWith("lastSeen is structurally modified by Map.remove(Object) at line 16 while the"
+        + " loop over lastSeen.keySet() at line 14 continues"), message);
+  }
+}
