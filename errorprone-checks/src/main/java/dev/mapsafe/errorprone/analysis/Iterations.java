@@ -79,7 +79,7 @@ public final class Iterations {
     return viewedMap(collection, state)
         .map(map -> new Iteration(loopPath, collection, map, new TreePath(loopPath, loop.getStatement()),
             "loop over " + state.getSourceForNode(loop.getExpression()),
-            Set.of(ASTHelpers.getSymbol(loop.getVariable())), false));
+            withAliases(Set.of(ASTHelpers.getSymbol(loop.getVariable())), loop.getStatement()), false));
   }
 
   /** {@code while (it.hasNext())} or {@code for (..; it.hasNext(); )} over {@code it = view.iterator()}. */
@@ -115,7 +115,7 @@ public final class Iterations {
     }.scan(new TreePath(loopPath, body), null);
     return viewedMap(collection, state)
         .map(map -> new Iteration(loopPath, values.get(0), map, new TreePath(loopPath, body),
-            "loop over " + state.getSourceForNode(collection.getLeaf()), elements, false));
+            "loop over " + state.getSourceForNode(collection.getLeaf()), withAliases(elements, body), false));
   }
 
   /** {@code m.forEach((k, v) -> ..)} and {@code m.keySet().forEach(k -> ..)} with a lambda. */
@@ -135,7 +135,22 @@ public final class Iterations {
     TreePath lambdaPath = new TreePath(callPath, lambda);
     return map.map(m -> new Iteration(callPath, callPath, m, new TreePath(lambdaPath, lambda.getBody()),
         state.getSourceForNode(receiver.getLeaf()) + ".forEach",
-        Set.of(ASTHelpers.getSymbol(lambda.getParameters().get(0))), true));
+        withAliases(Set.of(ASTHelpers.getSymbol(lambda.getParameters().get(0))), lambda.getBody()), true));
+  }
+
+  /** The element variables plus the locals of the body that copy the current key ({@code K k = e.getKey();}). */
+  private static Set<Symbol> withAliases(Set<Symbol> elements, Tree body) {
+    Set<Symbol> keys = new HashSet<>(elements);
+    new com.sun.source.util.TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree variable, Void unused) {
+        if (variable.getInitializer() != null && isCurrentKey(variable.getInitializer(), keys)) {
+          keys.add(ASTHelpers.getSymbol(variable));
+        }
+        return super.visitVariable(variable, null);
+      }
+    }.scan(body, null);
+    return keys;
   }
 
   /**
@@ -224,13 +239,17 @@ public final class Iterations {
 
   /** {@code k} or {@code e.getKey()} where {@code k} or {@code e} holds the element being visited. */
   private static boolean isCurrentKey(ExpressionTree key, Iteration iteration) {
+    return isCurrentKey(key, iteration.currentKeys());
+  }
+
+  private static boolean isCurrentKey(ExpressionTree key, Set<Symbol> currentKeys) {
     key = MapIdentity.strip(key);
     if (key instanceof MethodInvocationTree getKey
         && ASTHelpers.getSymbol(getKey).getSimpleName().contentEquals("getKey")
         && ASTHelpers.getReceiver(getKey) != null) {
       key = MapIdentity.strip(ASTHelpers.getReceiver(getKey));
     }
-    return key instanceof IdentifierTree && iteration.currentKeys().contains(ASTHelpers.getSymbol(key));
+    return key instanceof IdentifierTree && currentKeys.contains(ASTHelpers.getSymbol(key));
   }
 
   private static boolean sameMap(TreePath a, TreePath b, VisitorState state) {

@@ -20,7 +20,6 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Flags;
@@ -221,15 +220,14 @@ public final class KeyedCalls {
             && sym instanceof VarSymbol local
             && sym.getKind() == ElementKind.LOCAL_VARIABLE
             && (!unchangedLocalsOnly || MapIdentity.isEffectivelyFinalLocal(local))) {
-          for (TreePath init : Declarations.of(state).assignedValues(local)) {
-            if (init.getParentPath().getLeaf() instanceof VariableTree) {
-              List<Found> inner = new ArrayList<>();
-              KeyedCalls.scan(init, act, state, inner, depth + 1, unchangedLocalsOnly);
-              for (Found f : inner) {
-                // The local stands for the call's result: the test is how the local is used here.
-                EntryTest test = f.check.use() == KeyUse.LOOKUP ? testOf(getCurrentPath(), KeyUse.LOOKUP, expression) : f.test;
-                found.add(new Found(f.check, test));
-              }
+          // Every value the local is given: in double-checked code the second lookup is the one under the lock.
+          for (TreePath value : Declarations.of(state).assignedValues(local)) {
+            List<Found> inner = new ArrayList<>();
+            KeyedCalls.scan(value, act, state, inner, depth + 1, unchangedLocalsOnly);
+            for (Found f : inner) {
+              // The local stands for the call's result: the test is how the local is used here.
+              EntryTest test = f.check.use() == KeyUse.LOOKUP ? testOf(getCurrentPath(), KeyUse.LOOKUP, expression) : f.test;
+              found.add(new Found(f.check, test));
             }
           }
         }

@@ -25,7 +25,9 @@ import dev.mapsafe.errorprone.analysis.ThreadSafeMaps;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.CheckThenAct;
 import dev.mapsafe.knowledge.mapapi.KeyUse;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -58,7 +60,7 @@ public final class NonAtomicMapUpdate extends BugChecker implements MethodInvoca
         return Description.NO_MATCH;
       }
       Optional<String> kind = ThreadSafeMaps.kindOf(new TreePath(state.getPath(), act.get().receiver()), state);
-      if (kind.isEmpty() || lockedAcrossBoth(sequence.get().check(), act.get(), state)) {
+      if (kind.isEmpty()) {
         return Description.NO_MATCH;
       }
       String message =
@@ -76,20 +78,27 @@ public final class NonAtomicMapUpdate extends BugChecker implements MethodInvoca
     }
   }
 
+  /**
+   * The first sequence the act ends, unless one of its checks shares a lock with it: in double-checked code
+   * ({@code get}; {@code synchronized (lock) { get; put }}) the checks under the lock make the put safe, as long
+   * as every writer takes the lock.
+   */
   private static Optional<Sequence> sequence(Call act, VisitorState state) {
+    List<Sequence> candidates = new ArrayList<>();
     if (act.use() == KeyUse.STORE) {
-      Optional<Call> source = KeyedCalls.valueSource(act, state);
-      if (source.isPresent()) {
-        return Optional.of(new Sequence(CheckThenAct.READ_MODIFY_WRITE, source.get(), null));
-      }
+      KeyedCalls.valueSource(act, state)
+          .ifPresent(source -> candidates.add(new Sequence(CheckThenAct.READ_MODIFY_WRITE, source, null)));
     }
     for (Guard guard : KeyedCalls.guards(act, state)) {
       CheckThenAct kind = CheckThenAct.guarded(act.use(), guard.test(), isDereferenced(act.path()));
       if (kind != null) {
-        return Optional.of(new Sequence(kind, guard.check(), guard));
+        candidates.add(new Sequence(kind, guard.check(), guard));
       }
     }
-    return Optional.empty();
+    if (candidates.stream().anyMatch(c -> lockedAcrossBoth(c.check(), act, state))) {
+      return Optional.empty();
+    }
+    return candidates.stream().findFirst();
   }
 
   /** Whether the call's result is used as the receiver of a call or field access. */

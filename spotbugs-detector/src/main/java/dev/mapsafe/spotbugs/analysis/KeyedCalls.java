@@ -279,35 +279,38 @@ public final class KeyedCalls {
     }
   }
 
+  /**
+   * For each act, the first sequence it ends, unless one of its checks shares a monitor with it (double-checked
+   * code: the checks under the lock make the act safe, as long as every writer takes the lock).
+   */
   private List<Sequence> sequences() {
     List<Sequence> result = new ArrayList<>();
     for (Call act : calls) {
       if (act.use == KeyUse.PRESENCE_TEST) {
         continue;
       }
-      Sequence found = null;
+      List<Sequence> candidates = new ArrayList<>();
       if (act.use == KeyUse.STORE && act.stored != null) {
         for (Call check : derived.getOrDefault(act.stored, Set.of())) {
           if (check.use == KeyUse.LOOKUP && sameMapAndKey(check, act)) {
-            found = new Sequence(CheckThenAct.READ_MODIFY_WRITE, check, act);
+            candidates.add(new Sequence(CheckThenAct.READ_MODIFY_WRITE, check, act));
           }
         }
       }
       for (Branch branch : branches) {
-        if (found != null) {
-          break;
-        }
         for (Map.Entry<Call, EntryTest> test : branch.tests.entrySet()) {
           Call check = test.getKey();
           CheckThenAct kind = CheckThenAct.guarded(act.use, test.getValue(), act.dereferenced);
           if (kind != null && check != act && sameMapAndKey(check, act) && decides(branch.block, act)) {
-            found = new Sequence(kind, check, act);
-            break;
+            candidates.add(new Sequence(kind, check, act));
           }
         }
       }
-      if (found != null && !lockedAcrossBoth(found.check, act)) {
-        result.add(found);
+      if (!candidates.isEmpty() && candidates.stream().noneMatch(c -> lockedAcrossBoth(c.check, act))) {
+        // Deterministic choice: a computed value first, then the nearest check before the act.
+        candidates.sort(Comparator.comparing((Sequence c) -> c.kind != CheckThenAct.READ_MODIFY_WRITE)
+            .thenComparing(c -> -c.check.location.getHandle().getPosition()));
+        result.add(candidates.get(0));
       }
     }
     return result;
