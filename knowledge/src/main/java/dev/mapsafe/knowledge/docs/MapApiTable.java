@@ -1,10 +1,12 @@
 package dev.mapsafe.knowledge.docs;
 
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CheckThenAct;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.Traversal;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -56,12 +58,23 @@ public final class MapApiTable {
         .append(" fail-fast and are not modelled.\n\n")
         .append("So a traversal is safe without `synchronized (map)` exactly when it is `INTERNAL` below;")
         .append(" `toString` is not listed because `Object` declares it, and it is internal for these maps.\n\n")
-        .append("## Calls\n\n| call | kind | effects |\n|---|---|---|\n");
+        .append("## Calls\n\n")
+        .append("*Structural* says whether a write adds or removes entries (what makes fail-fast iterators")
+        .append(" throw): `ALWAYS`, `UNLESS_KEY_PRESENT` (only replaces the value of a present key) or `NEVER`.")
+        .append(" *Key* says what a single-key call does with its key, for check-then-act sequences.\n\n")
+        .append("| call | kind | effects | structural | key |\n|---|---|---|---|---|\n");
+    TypeHierarchy exact = (type, supertype) -> false; // each fact is asked about itself
     for (Map.Entry<ApiMethod, List<Effect>> e : MapApi.facts().entrySet()) {
       sb.append("| `").append(e.getKey().display()).append("` | ")
           .append(e.getKey().kind().name().toLowerCase(java.util.Locale.ROOT)).append(" | ")
           .append(e.getValue().stream().map(MapApiTable::describe).collect(Collectors.joining("; ")))
+          .append(" | ").append(MapApi.structuralChange(e.getKey(), exact).map(Enum::name).orElse(""))
+          .append(" | ").append(MapApi.keyUse(e.getKey(), exact).map(Enum::name).orElse(""))
           .append(" |\n");
+    }
+    sb.append("\n## Check-then-act sequences and their atomic call\n\n| sequence | fix |\n|---|---|\n");
+    for (CheckThenAct sequence : CheckThenAct.values()) {
+      sb.append("| ").append(sequence.sequence()).append(" | ").append(sequence.advice()).append(" |\n");
     }
     return sb.toString();
   }
