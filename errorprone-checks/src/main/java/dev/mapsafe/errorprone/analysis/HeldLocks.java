@@ -3,7 +3,16 @@ package dev.mapsafe.errorprone.analysis;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByBinder;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
+import dev.mapsafe.knowledge.threads.Locks;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -18,9 +27,12 @@ import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
- * Which monitors are held at a point of the code, as lock expressions bound by Error Prone's
- * {@link GuardedByBinder}. The walk goes outwards from the point through {@code synchronized}
- * blocks up to the enclosing method (a {@code synchronized} method holds {@code this} or its class); it
+ * Which exclusive locks are held at a point of the code, as lock expressions bound by Error Prone's
+ * {@link GuardedByBinder}: monitors, and {@code java.util.concurrent.locks} locks taken by an earlier
+ * statement of an enclosing block and not released since ({@code lock.lock(); try { .. } finally { .. }}, a
+ * {@code ReadWriteLock}'s write lock, a {@code StampedLock} write stamp, {@code if (lock.tryLock())}). The walk
+ * goes outwards from the point through {@code synchronized} blocks up to the enclosing method (a
+ * {@code synchronized} method holds {@code this} or its class); it
  * stops at a class body, and at a lambda unless the lambda is an argument of a call that runs it inline
  * ({@link InlineCallbacks}), because any other lambda may run later or on another thread.
  *
@@ -41,6 +53,16 @@ public final class HeldLocks {
         if (lock.isPresent()) {
           locks.add(lock.get());
         }
+      } else if (node instanceof BlockTree block) {
+        lockRegionsBefore(block, child, p, state, locks);
+      } else if (node instanceof IfTree branch && child == branch.getThenStatement()) {
+        // if (lock.tryLock()) { .. }
+        ExpressionTree condition = MapIdentity.strip(branch.getCondition());
+        if (condition instanceof MethodInvocationTree call
+            && lockAction(call, state) == Locks.Action.TRY_ACQUIRE) {
+          lockIdentity(new TreePath(new TreePath(p, call), ASTHelpers.getReceiver(call)), state)
+              .ifPresent(locks::add);
+        }
       } else if (node instanceof MethodTree method) {
         if (method.getModifiers().getFlags().contains(Modifier.SYNCHRONIZED)) {
           Optional<GuardedByExpression> self = MapIdentity.ofEnclosingMonitor(method, state.withPath(p));
@@ -56,6 +78,90 @@ public final class HeldLocks {
       }
     }
     return locks;
+  }
+
+  /**
+   * The exclusive {@code java.util.concurrent.locks} locks taken by statements of {@code block} before
+   * {@code child} and not released by any statement in between ({@code lock.lock(); try { child } finally
+   * { lock.unlock(); }}). A shared (read) lock does not count: other readers run under it too.
+   */
+  private static void lockRegionsBefore(
+      BlockTree block, Tree child, TreePath blockPath, VisitorState state, Set<GuardedByExpression> locks) {
+    Set<GuardedByExpression> held = new HashSet<>();
+    for (StatementTree statement : block.getStatements()) {
+      if (statement == child) {
+        break;
+      }
+      TreePath statementPath = new TreePath(blockPath, statement);
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          Locks.Action action = lockAction(call, state);
+          boolean topLevel = getCurrentPath().getParentPath().getLeaf() == statement
+              || getCurrentPath().getParentPath().getParentPath().getLeaf() == statement;
+          if (action == Locks.Action.RELEASE || (action == Locks.Action.ACQUIRE_EXCLUSIVE && topLevel)) {
+            Optional<GuardedByExpression> lock =
+                lockIdentity(new TreePath(getCurrentPath(), ASTHelpers.getReceiver(call)), state);
+            if (lock.isPresent()) {
+              if (action == Locks.Action.RELEASE) {
+                held.remove(lock.get());
+              } else {
+                held.add(lock.get());
+              }
+            }
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+      }.scan(statementPath, null);
+    }
+    locks.addAll(held);
+  }
+
+  private static Locks.Action lockAction(MethodInvocationTree call, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Symbol sym = ASTHelpers.getSymbol(call);
+    Type type = receiver == null ? null : ASTHelpers.getType(receiver);
+    if (sym == null || type == null) {
+      return Locks.Action.NONE;
+    }
+    ExpressionTree stripped = MapIdentity.strip(receiver);
+    boolean readView =
+        stripped instanceof MethodInvocationTree view && Boolean.TRUE.equals(readWriteView(view, state));
+    return Locks.action(
+        JavacApi.binaryName(type, state.getTypes()), sym.getSimpleName().toString(), readView, JavacApi.hierarchy(state));
+  }
+
+  /** {@code rw.readLock()}: TRUE; {@code rw.writeLock()}: FALSE; otherwise null. */
+  private static Boolean readWriteView(MethodInvocationTree call, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Type type = receiver == null ? null : ASTHelpers.getType(receiver);
+    return type == null
+        ? null
+        : Locks.readWriteView(
+            JavacApi.binaryName(type, state.getTypes()),
+            ASTHelpers.getSymbol(call).getSimpleName().toString(),
+            JavacApi.hierarchy(state));
+  }
+
+  /** The lock object: the lock itself, or the ReadWriteLock whose write lock it is. */
+  private static Optional<GuardedByExpression> lockIdentity(TreePath lock, VisitorState state) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) lock.getLeaf());
+    if (tree instanceof MethodInvocationTree view
+        && readWriteView(view, state) != null
+        && ASTHelpers.getReceiver(view) != null) {
+      return MapIdentity.of(new TreePath(new TreePath(lock, view), ASTHelpers.getReceiver(view)), state);
+    }
+    return MapIdentity.of(lock, state);
   }
 
   public static boolean holds(Set<GuardedByExpression> locks, GuardedByExpression lock) {

@@ -78,4 +78,51 @@ public final class Messages {
             + " collect the keys and modify %s after the loop.",
         map, write, traversal, map, map);
   }
+
+  /**
+   * @param map how the code names the map ({@code prices})
+   * @param mapClass its class ({@code HashMap})
+   * @param write where and on which thread it is written ({@code put(..) in the task passed to
+   *     pool.execute(..) at line 27})
+   * @param other the conflicting access ({@code get(..) by callers of latest() at line 40})
+   * @param locks the lock situation ({@code no lock held at either}, {@code synchronized (this) at line 40 only})
+   * @param fix the advice of {@link #sharedMapFix}
+   */
+  public static String unguardedSharedMap(
+      String map, String mapClass, String write, String other, String locks, String fix) {
+    return String.format(
+        "%s (a %s) is written by %s and accessed by %s, with %s: a %s used by several threads at once loses"
+            + " entries, returns stale or torn values and can corrupt its table. Fix: %s.",
+        map, mapClass, write, other, locks, mapClass, fix);
+  }
+
+  /**
+   * The fix that fits the map and the code around it.
+   *
+   * @param mapClass the map's class, simple name
+   * @param nullStoredAt the line of a visible {@code put} of a null key or value, or 0
+   * @param knownLock a lock the code already holds at some access of the map, or null
+   * @param parallelStream whether the writer is an operation of a parallel stream
+   */
+  public static String sharedMapFix(String mapClass, long nullStoredAt, String knownLock, boolean parallelStream) {
+    if (parallelStream) {
+      return "collect with Collectors.toConcurrentMap or groupingByConcurrent instead of writing the map from the"
+          + " stream's operations, or make the stream sequential";
+    }
+    String guard = knownLock != null
+        ? "guard every access with synchronized (" + knownLock + "), the lock already used for it"
+        : "guard every access with one lock";
+    switch (mapClass) {
+      case "TreeMap":
+        return "use ConcurrentSkipListMap (sorted and thread-safe), or " + guard;
+      case "LinkedHashMap":
+        return guard + " (ConcurrentHashMap would lose the insertion or access order)";
+      case "HashMap":
+        return nullStoredAt > 0
+            ? guard + " (ConcurrentHashMap rejects the null stored at line " + nullStoredAt + ")"
+            : "use ConcurrentHashMap (with putIfAbsent, merge or compute for check-then-act), or " + guard;
+      default:
+        return guard;
+    }
+  }
 }

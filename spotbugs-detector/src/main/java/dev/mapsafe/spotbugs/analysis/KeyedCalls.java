@@ -66,10 +66,12 @@ public final class KeyedCalls {
     final ValueNumber result;
     final Location location;
     final Collection<ValueNumber> heldMonitors;
+    final Set<String> heldLocks;
     boolean dereferenced;
 
     Call(KeyUse use, ApiMethod api, Origin map, SourceLineAnnotation line, String keyName, ValueNumber key,
-        ValueNumber stored, ValueNumber result, Location location, Collection<ValueNumber> heldMonitors) {
+        ValueNumber stored, ValueNumber result, Location location, Collection<ValueNumber> heldMonitors,
+        Set<String> heldLocks) {
       this.use = use;
       this.api = api;
       this.map = map;
@@ -80,6 +82,7 @@ public final class KeyedCalls {
       this.result = result;
       this.location = location;
       this.heldMonitors = heldMonitors;
+      this.heldLocks = heldLocks;
     }
   }
 
@@ -120,6 +123,7 @@ public final class KeyedCalls {
   private final Map<ValueNumber, String> localNames = new HashMap<>();
   private final CFG cfg;
   private final PostDominatorsAnalysis postDominators;
+  private LockRegions locks;
 
   private KeyedCalls(CFG cfg, PostDominatorsAnalysis postDominators) {
     this.cfg = cfg;
@@ -139,6 +143,7 @@ public final class KeyedCalls {
       throws CFGBuilderException, DataflowAnalysisException {
     ValueNumberDataflow vna = context.getValueNumberDataflow(method);
     HeldMonitors monitors = new HeldMonitors(context, method);
+    locks = LockRegions.analyze(context, method, values, hierarchy);
     ConstantPoolGen cpg = context.getConstantPoolGen();
     List<Location> locations = new ArrayList<>();
     cfg.locationIterator().forEachRemaining(locations::add);
@@ -235,7 +240,7 @@ public final class KeyedCalls {
     ValueNumber result = invoke.produceStack(cpg) == 1 ? after.getTopValue() : null;
     Call call =
         new Call(use.get(), api.get(), map, SourceLineAnnotation.fromVisitedInstruction(context, method, location),
-            localNames.get(key), key, argCount > 1 ? args[1] : null, result, location, monitors.at(location));
+            localNames.get(key), key, argCount > 1 ? args[1] : null, result, location, monitors.at(location), locks.at(location));
     calls.add(call);
     if (result != null && (use.get() == KeyUse.PRESENCE_TEST || use.get() == KeyUse.LOOKUP)) {
       derived.computeIfAbsent(result, v -> new HashSet<>()).add(call);
@@ -324,6 +329,11 @@ public final class KeyedCalls {
   }
 
   private static boolean lockedAcrossBoth(Call check, Call act) {
+    for (String held : check.heldLocks) {
+      if (act.heldLocks.contains(held)) {
+        return true;
+      }
+    }
     for (ValueNumber held : check.heldMonitors) {
       if (act.heldMonitors.contains(held)) {
         return true;

@@ -1,0 +1,78 @@
+package dev.mapsafe.knowledge.threads;
+
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import java.util.List;
+
+/**
+ * The {@code java.util.concurrent.locks} vocabulary: which calls take and release which kind of lock. A lock
+ * is exclusive ({@code Lock}, a write lock, a {@code StampedLock} write stamp) or shared (a read lock or read
+ * stamp: it keeps writers out but lets other readers in, so it does not make a check-then-act atomic).
+ */
+public final class Locks {
+
+  /** What a call does to a lock. */
+  public enum Action {
+    ACQUIRE_EXCLUSIVE,
+    ACQUIRE_SHARED,
+    /** {@code tryLock()}: holds the lock where its result was true. */
+    TRY_ACQUIRE,
+    RELEASE,
+    NONE
+  }
+
+  private static final String LOCK = "java.util.concurrent.locks.Lock";
+  private static final String READ_WRITE_LOCK = "java.util.concurrent.locks.ReadWriteLock";
+  private static final String READ_LOCK = "java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock";
+  private static final String STAMPED_LOCK = "java.util.concurrent.locks.StampedLock";
+
+  private static final List<String> STAMPED_EXCLUSIVE = List.of("writeLock", "writeLockInterruptibly");
+  private static final List<String> STAMPED_SHARED = List.of("readLock", "readLockInterruptibly");
+  private static final List<String> STAMPED_RELEASE = List.of("unlockWrite", "unlockRead", "unlock");
+
+  private Locks() {}
+
+  /**
+   * What calling {@code name} on a receiver of static type {@code owner} does.
+   *
+   * @param sharedView whether the receiver is known to be a read lock ({@code rw.readLock()}, or a variable of the
+   *     read-lock type)
+   */
+  public static Action action(String owner, String name, boolean sharedView, TypeHierarchy hierarchy) {
+    if (isSubtype(owner, STAMPED_LOCK, hierarchy)) {
+      return STAMPED_EXCLUSIVE.contains(name)
+          ? Action.ACQUIRE_EXCLUSIVE
+          : STAMPED_SHARED.contains(name) ? Action.ACQUIRE_SHARED
+          : STAMPED_RELEASE.contains(name) ? Action.RELEASE : Action.NONE;
+    }
+    if (!isSubtype(owner, LOCK, hierarchy)) {
+      return Action.NONE;
+    }
+    boolean shared = sharedView || isSubtype(owner, READ_LOCK, hierarchy);
+    switch (name) {
+      case "lock":
+      case "lockInterruptibly":
+        return shared ? Action.ACQUIRE_SHARED : Action.ACQUIRE_EXCLUSIVE;
+      case "tryLock":
+        return shared ? Action.NONE : Action.TRY_ACQUIRE;
+      case "unlock":
+        return Action.RELEASE;
+      default:
+        return Action.NONE;
+    }
+  }
+
+  /**
+   * Whether {@code name} called on a {@code ReadWriteLock} returns its read lock (true), its write lock (false),
+   * or neither (null).
+   */
+  public static Boolean readWriteView(String owner, String name, TypeHierarchy hierarchy) {
+    if (!isSubtype(owner, READ_WRITE_LOCK, hierarchy)) {
+      return null;
+    }
+    return name.equals("readLock") ? Boolean.TRUE : name.equals("writeLock") ? Boolean.FALSE : null;
+  }
+
+  private static boolean isSubtype(String type, String supertype, TypeHierarchy hierarchy) {
+    return type.equals(supertype) || hierarchy.isSubtype(type, supertype);
+  }
+}

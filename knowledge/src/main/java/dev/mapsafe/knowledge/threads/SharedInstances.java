@@ -1,0 +1,81 @@
+package dev.mapsafe.knowledge.threads;
+
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import java.util.List;
+
+/**
+ * Classes whose one instance serves many threads at once: classes declared thread-safe, framework singletons
+ * and servlets. Their non-private methods run concurrently with each other and with themselves.
+ */
+public final class SharedInstances {
+  /** Annotations that declare a class thread-safe. */
+  private static final List<String> THREAD_SAFE =
+      List.of(
+          "com.google.errorprone.annotations.ThreadSafe",
+          "javax.annotation.concurrent.ThreadSafe",
+          "net.jcip.annotations.ThreadSafe");
+
+  /** Annotations of framework-managed singletons (unless a scope annotation says otherwise). */
+  private static final List<String> SINGLETONS =
+      List.of(
+          "org.springframework.stereotype.Component",
+          "org.springframework.stereotype.Service",
+          "org.springframework.stereotype.Repository",
+          "org.springframework.stereotype.Controller",
+          "org.springframework.web.bind.annotation.RestController",
+          "jakarta.inject.Singleton",
+          "javax.inject.Singleton",
+          "jakarta.enterprise.context.ApplicationScoped",
+          "javax.enterprise.context.ApplicationScoped",
+          "jakarta.servlet.annotation.WebServlet",
+          "javax.servlet.annotation.WebServlet");
+
+  /** Scope annotations that make a Spring bean one instance per use, not a singleton. */
+  public static final String SPRING_SCOPE = "org.springframework.context.annotation.Scope";
+
+  /** Spring scopes that are not shared between concurrent requests. */
+  private static final List<String> UNSHARED_SCOPES = List.of("prototype", "request", "thread");
+
+  /** Supertypes whose instances the container shares between request threads. */
+  private static final List<String> SHARED_SUPERTYPES =
+      List.of("jakarta.servlet.Servlet", "javax.servlet.Servlet", "jakarta.servlet.Filter", "javax.servlet.Filter");
+
+  private SharedInstances() {}
+
+  /**
+   * What makes a class's instances shared, for messages ("@Service singleton", "@ThreadSafe class",
+   * "servlet"), or null.
+   *
+   * @param annotations binary names of the class's annotations
+   * @param scope the value of its Spring {@code @Scope} annotation, or null
+   */
+  public static String sharedBy(String type, List<String> annotations, String scope, TypeHierarchy hierarchy) {
+    for (String a : annotations) {
+      if (THREAD_SAFE.contains(a)) {
+        return "@ThreadSafe class";
+      }
+    }
+    if (scope != null && UNSHARED_SCOPES.stream().anyMatch(s -> scope.toLowerCase(java.util.Locale.ROOT).contains(s))) {
+      return null;
+    }
+    for (String a : annotations) {
+      if (SINGLETONS.contains(a)) {
+        return "@" + a.substring(a.lastIndexOf('.') + 1) + " singleton";
+      }
+    }
+    for (String s : SHARED_SUPERTYPES) {
+      if (hierarchy.isSubtype(type, s)) {
+        return "servlet container instance";
+      }
+    }
+    return null;
+  }
+
+  public static List<String> threadSafeAnnotations() {
+    return THREAD_SAFE;
+  }
+
+  public static List<String> singletonAnnotations() {
+    return SINGLETONS;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.mapsafe.knowledge.threads;
+
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import java.util.List;
+
+/**
+ * Calls that run a function object they are given (a lambda, method reference, anonymous class) on another
+ * thread, possibly after they return: the code of that function may run concurrently with its creator and,
+ * for some launchers, with itself.
+ */
+public final class TaskLaunchers {
+
+  /** One kind of launcher: methods of an owner type (and its subtypes) with the given names. */
+  private static final class Launcher {
+    final String owner;
+    final List<String> names;
+    final boolean repeats;
+
+    Launcher(String owner, boolean repeats, String... names) {
+      this.owner = owner;
+      this.repeats = repeats;
+      this.names = List.of(names);
+    }
+  }
+
+  private static final List<Launcher> LAUNCHERS =
+      List.of(
+          new Launcher("java.lang.Thread", false, "<init>", "startVirtualThread"),
+          new Launcher("java.lang.Thread$Builder", false, "start", "unstarted"),
+          new Launcher("java.util.concurrent.ThreadFactory", false, "newThread"),
+          new Launcher("java.util.concurrent.Executor", false, "execute"),
+          new Launcher("java.util.concurrent.ExecutorService", false, "submit", "invokeAll", "invokeAny"),
+          new Launcher("java.util.concurrent.ScheduledExecutorService", true,
+              "schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay"),
+          new Launcher("java.util.concurrent.CompletableFuture", false,
+              "runAsync", "supplyAsync", "thenApplyAsync", "thenAcceptAsync", "thenRunAsync", "thenComposeAsync",
+              "thenCombineAsync", "thenAcceptBothAsync", "runAfterBothAsync", "applyToEitherAsync",
+              "acceptEitherAsync", "runAfterEitherAsync", "handleAsync", "whenCompleteAsync", "exceptionallyAsync",
+              "completeAsync"),
+          new Launcher("java.util.Timer", true, "schedule", "scheduleAtFixedRate"));
+
+  /** Where parallel streams start: the operations of a stream after these run concurrently with themselves. */
+  private static final List<String> PARALLEL_STREAM_STARTS =
+      List.of("java.util.Collection#parallelStream", "java.util.stream.BaseStream#parallel");
+
+  private TaskLaunchers() {}
+
+  /** Whether a call of {@code name} ({@code <init>} for a constructor) on {@code owner} runs its function arguments elsewhere. */
+  public static boolean launches(String owner, String name, TypeHierarchy hierarchy) {
+    return find(owner, name, hierarchy) != null;
+  }
+
+  /** Whether the launched function may run again while it runs (a timer or fixed-rate schedule). */
+  public static boolean repeats(String owner, String name, TypeHierarchy hierarchy) {
+    Launcher l = find(owner, name, hierarchy);
+    return l != null && l.repeats;
+  }
+
+  /** Whether the call makes a stream parallel ({@code parallelStream()}, {@code parallel()}). */
+  public static boolean startsParallelStream(String owner, String name, TypeHierarchy hierarchy) {
+    for (String start : PARALLEL_STREAM_STARTS) {
+      String type = start.substring(0, start.indexOf('#'));
+      if (start.endsWith("#" + name) && (owner.equals(type) || hierarchy.isSubtype(owner, type))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Launcher find(String owner, String name, TypeHierarchy hierarchy) {
+    for (Launcher l : LAUNCHERS) {
+      if (l.names.contains(name) && (owner.equals(l.owner) || hierarchy.isSubtype(owner, l.owner))) {
+        return l;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Locks;
+import edu.umd.cs.findbugs.ba.BasicBlock;
+import edu.umd.cs.findbugs.ba.CFG;
+import edu.umd.cs.findbugs.ba.CFGBuilderException;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.ba.Edge;
+import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.ba.vna.ValueNumber;
+import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
+import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.bcel.classfile.Method;
+import org.apache.bcel.generic.ConstantPoolGen;
+import org.apache.bcel.generic.INVOKEDYNAMIC;
+import org.apache.bcel.generic.INVOKESTATIC;
+import org.apache.bcel.generic.InstructionHandle;
+import org.apache.bcel.generic.InvokeInstruction;
+
+/**
+ * Which exclusive {@code java.util.concurrent.locks} locks are surely held at each instruction of a method: a
+ * forward must-analysis over the control flow graph (intersection at merges, exception edges included so
+ * that a {@code finally} that unlocks is seen) of {@code lock()}/{@code unlock()} calls, a
+ * {@code ReadWriteLock}'s write lock and {@code StampedLock} write stamps. SpotBugs' own lock dataflow covers
+ * monitors only ({@link HeldMonitors}). Locks are named by where they are loaded from ({@code this.lock},
+ * {@code Registry.LOCK}, the write lock of {@code this.rw}), so names compare across methods.
+ */
+public final class LockRegions {
+  private final Map<Integer, Set<String>> heldBefore = new HashMap<>();
+
+  private LockRegions() {}
+
+  /** The names of the exclusive locks held before the instruction at {@code location}. */
+  public Set<String> at(Location location) {
+    return heldBefore.getOrDefault(location.getHandle().getPosition(), Set.of());
+  }
+
+  public static LockRegions analyze(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    LockRegions result = new LockRegions();
+    CFG cfg = context.getCFG(method);
+    ValueNumberDataflow vna = context.getValueNumberDataflow(method);
+    ConstantPoolGen cpg = context.getConstantPoolGen();
+    Map<Integer, Set<String>> entry = new HashMap<>(); // block label -> locks held at entry; absent = not reached
+    entry.put(cfg.getEntry().getLabel(), Set.of());
+    Deque<BasicBlock> work = new ArrayDeque<>();
+    work.add(cfg.getEntry());
+    int steps = 0;
+    while (!work.isEmpty() && steps++ < 10_000) {
+      BasicBlock block = work.removeFirst();
+      Set<String> held = new HashSet<>(entry.get(block.getLabel()));
+      for (Iterator<InstructionHandle> it = block.instructionIterator(); it.hasNext(); ) {
+        InstructionHandle handle = it.next();
+        result.heldBefore.put(handle.getPosition(), Set.copyOf(held));
+        transfer(new Location(handle, block), held, vna, cpg, values, hierarchy);
+      }
+      for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(block); edges.hasNext(); ) {
+        BasicBlock target = edges.next().getTarget();
+        Set<String> old = entry.get(target.getLabel());
+        Set<String> merged = old == null ? Set.copyOf(held) : intersection(old, held);
+        if (!merged.equals(old)) {
+          entry.put(target.getLabel(), merged);
+          work.add(target);
+        }
+      }
+    }
+    return result;
+  }
+
+  private static Set<String> intersection(Set<String> a, Set<String> b) {
+    Set<String> r = new HashSet<>(a);
+    r.retainAll(b);
+    return Set.copyOf(r);
+  }
+
+  private static void transfer(Location location, Set<String> held, ValueNumberDataflow vna, ConstantPoolGen cpg,
+      MapValues values, TypeHierarchy hierarchy) throws DataflowAnalysisException {
+    if (!(location.getHandle().getInstruction() instanceof InvokeInstruction)
+        || location.getHandle().getInstruction() instanceof INVOKEDYNAMIC
+        || location.getHandle().getInstruction() instanceof INVOKESTATIC) {
+      return;
+    }
+    InvokeInstruction invoke = (InvokeInstruction) location.getHandle().getInstruction();
+    Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
+    ValueNumberFrame frame = vna.getFactAtLocation(location);
+    if (api.isEmpty() || frame == null || !frame.isValid()) {
+      return;
+    }
+    Origin receiver = values.originOf(frame.getInstance(invoke, cpg));
+    boolean readView = receiver instanceof Origin.MethodResult
+        && Boolean.TRUE.equals(Locks.readWriteView(
+            ((Origin.MethodResult) receiver).method().getClassName(),
+            ((Origin.MethodResult) receiver).method().getName(), hierarchy));
+    Locks.Action action = Locks.action(api.get().owner(), api.get().name(), readView, hierarchy);
+    if (action != Locks.Action.ACQUIRE_EXCLUSIVE && action != Locks.Action.RELEASE) {
+      return;
+    }
+    String name = name(receiver, values, hierarchy);
+    if (name == null) {
+      return;
+    }
+    if (action == Locks.Action.ACQUIRE_EXCLUSIVE) {
+      held.add(name);
+    } else {
+      held.remove(name);
+    }
+  }
+
+  /** {@code this.lock}, {@code Registry.LOCK}, and for {@code rw.writeLock()} the name of {@code rw}. */
+  private static String name(Origin lock, MapValues values, TypeHierarchy hierarchy) {
+    if (lock instanceof Origin.FieldLoad) {
+      Origin.FieldLoad load = (Origin.FieldLoad) lock;
+      return (load.field().isStatic() ? load.field().getClassName() : "this") + "." + load.field().getName();
+    }
+    if (lock instanceof Origin.MethodResult) {
+      Origin.MethodResult view = (Origin.MethodResult) lock;
+      ValueNumber owner = view.receiver();
+      if (owner != null
+          && Locks.readWriteView(view.method().getClassName(), view.method().getName(), hierarchy) != null) {
+        return name(values.originOf(owner), values, hierarchy);
+      }
+    }
+    return null;
+  }
+}
