@@ -8,6 +8,7 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.SynchronizedTree;
@@ -38,6 +39,7 @@ public final class Declarations {
   private final Map<Symbol, List<TreePath>> uses = new HashMap<>();
   private final Map<MethodSymbol, List<TreePath>> returnedValues = new HashMap<>();
   private final List<TreePath> monitors = new ArrayList<>();
+  private final Map<MethodSymbol, List<TreePath>> invocations = new HashMap<>();
   private final Map<MethodSymbol, TreePath> methods = new HashMap<>();
 
   private Declarations() {}
@@ -70,7 +72,12 @@ public final class Declarations {
     return assignedValues.getOrDefault(variable, List.of());
   }
 
-  /** References to a local variable. */
+  /** The calls of a method in this compilation unit. */
+  public List<TreePath> invocations(MethodSymbol method) {
+    return invocations.getOrDefault(method, List.of());
+  }
+
+  /** References to a local variable or a field (the declaration itself excluded). */
   public List<TreePath> uses(Symbol variable) {
     return uses.getOrDefault(variable, List.of());
   }
@@ -135,12 +142,21 @@ public final class Declarations {
       }
 
       private void recordUse(Tree tree) {
-        // Only locals: their uses decide whether a local map escapes; fields' uses would only cost memory.
+        // Locals (whether a local map escapes) and fields (which threads touch a map field).
         Symbol sym = ASTHelpers.getSymbol(tree);
         if (sym instanceof Symbol.VarSymbol
-            && (sym.getKind() == ElementKind.LOCAL_VARIABLE || sym.getKind() == ElementKind.RESOURCE_VARIABLE)) {
+            && (sym.getKind() == ElementKind.LOCAL_VARIABLE || sym.getKind() == ElementKind.RESOURCE_VARIABLE
+                || sym.getKind() == ElementKind.FIELD)) {
           add(index.uses, sym, getCurrentPath());
         }
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, MethodSymbol method) {
+        if (ASTHelpers.getSymbol(tree) instanceof MethodSymbol callee) {
+          add(index.invocations, callee, getCurrentPath());
+        }
+        return super.visitMethodInvocation(tree, method);
       }
 
       @Override

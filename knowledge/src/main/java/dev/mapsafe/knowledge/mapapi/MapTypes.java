@@ -102,6 +102,21 @@ public final class MapTypes {
 
   private MapTypes() {}
 
+  /** The concurrency of a map class by the most specific row of the type table; empty for unknown types. */
+  public static Optional<Concurrency> concurrency(String type, TypeHierarchy hierarchy) {
+    MapType best = null;
+    for (MapType row : TYPES) {
+      if (MapApi.isSubtype(type, row.name(), hierarchy)
+          && (best == null || MapApi.isSubtype(row.name(), best.name(), hierarchy))) {
+        best = row;
+      }
+    }
+    if (best != null) {
+      return Optional.of(best.concurrency());
+    }
+    return isConcurrentMap(type, hierarchy) ? Optional.of(Concurrency.CONCURRENT) : Optional.empty();
+  }
+
   /** Whether the type is a {@code ConcurrentMap}: single calls are atomic, sequences of calls are not. */
   public static boolean isConcurrentMap(String type, TypeHierarchy hierarchy) {
     return MapApi.isSubtype(type, CONCURRENT_MAP, hierarchy);

@@ -1,0 +1,85 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
+import dev.mapsafe.knowledge.mapapi.Effect;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the code of one file does to the map a field holds, site by site: reads, writes and traversals (also
+ * through views: {@code map.keySet().remove(k)} writes {@code map}), with the locks held and the thread
+ * contexts ({@link ThreadReach}) of each site. Uses the map API model; knows nothing of patterns.
+ */
+public final class FieldAccesses {
+
+  /**
+   * One access.
+   *
+   * @param call the call (or loop) that accesses the map
+   * @param kind READ, WRITE or ITERATE
+   * @param effect the model's effect, naming the call
+   * @param locks the exclusive locks held there
+   * @param contexts the threads it may run on
+   */
+  public record Access(
+      TreePath call, MapEffect kind, Effect effect, Set<GuardedByExpression> locks, List<ThreadReach.Context> contexts) {}
+
+  private FieldAccesses() {}
+
+  public static List<Access> of(Symbol field, VisitorState state) {
+    List<Access> result = new ArrayList<>();
+    for (TreePath use : Declarations.of(state).uses(field)) {
+      access(use, state, 0).ifPresent(result::add);
+    }
+    return result;
+  }
+
+  private static java.util.Optional<Access> access(TreePath operand, VisitorState state, int depth) {
+    TreePath at = operand;
+    while (at.getParentPath().getLeaf() instanceof ParenthesizedTree
+        || at.getParentPath().getLeaf() instanceof TypeCastTree) {
+      at = at.getParentPath();
+    }
+    Tree parent = at.getParentPath().getLeaf();
+    TreePath callPath = null;
+    if (parent instanceof MemberSelectTree select && select.getExpression() == at.getLeaf()
+        && at.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree) {
+      callPath = at.getParentPath().getParentPath();
+    } else if (parent instanceof MethodInvocationTree || parent instanceof NewClassTree
+        || (parent instanceof EnhancedForLoopTree loop && loop.getExpression() == at.getLeaf())) {
+      callPath = at.getParentPath();
+    }
+    if (callPath == null || depth > 4) {
+      return java.util.Optional.empty();
+    }
+    for (MapEffects.Access effect : MapEffects.of(callPath.getLeaf(), state)) {
+      if (MapIdentity.strip(effect.operand()) != MapIdentity.strip((ExpressionTree) at.getLeaf())) {
+        continue;
+      }
+      MapEffect kind = effect.effect().kind();
+      if (kind == MapEffect.VIEW) {
+        // What is done to the view is done to the map.
+        return callPath.getLeaf() instanceof MethodInvocationTree || callPath.getLeaf() instanceof NewClassTree
+            ? access(callPath, state, depth + 1)
+            : java.util.Optional.empty();
+      }
+      return java.util.Optional.of(
+          new Access(callPath, kind, effect.effect(), HeldLocks.at(callPath, state), ThreadReach.of(callPath, state)));
+    }
+    return java.util.Optional.empty();
+  }
+}

@@ -1,0 +1,278 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.threads.HappensBefore;
+import dev.mapsafe.knowledge.threads.InlineCallbacks;
+import dev.mapsafe.knowledge.threads.TaskLaunchers;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * On which threads a piece of code may run: in a task (a lambda, method reference or anonymous class given to a
+ * launcher of the thread vocabulary, or an operation of a parallel stream, or a {@code Thread} subclass's
+ * {@code run()}), in the callers of a non-private method, or during construction. Private methods run in the
+ * contexts of their callers in the same file. Knows nothing of maps or patterns.
+ */
+public final class ThreadReach {
+
+  /** What kind of thread runs the code. */
+  public enum Kind {
+    /** Launched onto another thread; may run concurrently with its launcher and the class's other methods. */
+    TASK,
+    /** Runs on whatever thread calls this non-private method. */
+    CALLER,
+    /** Runs while the object (or class) is constructed, before it is shared. */
+    CONSTRUCTION
+  }
+
+  /**
+   * One context.
+   *
+   * @param kind what runs it
+   * @param anchor the launching call (TASK) or the method (CALLER, CONSTRUCTION); contexts are equal when their
+   *     anchors are
+   * @param description for messages: "the task passed to pool.execute(..) at line 27", "callers of latest()"
+   * @param selfConcurrent whether several runs of it may overlap (launched in a loop, repeating, parallel)
+   * @param parallelStream whether it is an operation of a parallel stream
+   * @param launcher the method that launches the task (TASK only), and whether it waits for it before returning
+   */
+  public record Context(
+      Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
+      TreePath launcher, boolean joined) {}
+
+  private static final int MAX_CALLER_DEPTH = 4;
+
+  private ThreadReach() {}
+
+  /** The contexts the code at {@code path} may run in (at least one). */
+  public static List<Context> of(TreePath path, VisitorState state) {
+    List<Context> result = new ArrayList<>();
+    collect(path, state, result, new HashSet<>(), 0);
+    return result;
+  }
+
+  private static void collect(TreePath path, VisitorState state, List<Context> out, Set<Tree> seen, int depth) {
+    Tree child = path.getLeaf();
+    for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
+      Tree node = p.getLeaf();
+      if (node instanceof LambdaExpressionTree || node instanceof MemberReferenceTree) {
+        Optional<Context> task = taskOf(p, state);
+        if (task.isPresent()) {
+          out.add(task.get());
+          return;
+        }
+      } else if (node instanceof NewClassTree creation && creation.getClassBody() == child) {
+        Optional<Context> task = taskOf(p, state);
+        if (task.isPresent()) {
+          out.add(task.get());
+          return;
+        }
+      } else if (node instanceof MethodTree method) {
+        methodContexts(p, method, state, out, seen, depth);
+        return;
+      } else if (node instanceof VariableTree && p.getParentPath().getLeaf() instanceof ClassTree) {
+        out.add(new Context(Kind.CONSTRUCTION, node, "field initializer", false, false, null, false));
+        return;
+      } else if (node instanceof BlockTree && p.getParentPath().getLeaf() instanceof ClassTree) {
+        out.add(new Context(Kind.CONSTRUCTION, node, "initializer", false, false, null, false));
+        return;
+      } else if (node instanceof ClassTree) {
+        return;
+      }
+    }
+  }
+
+  private static void methodContexts(
+      TreePath methodPath, MethodTree method, VisitorState state, List<Context> out, Set<Tree> seen, int depth) {
+    MethodSymbol sym = ASTHelpers.getSymbol(method);
+    if (sym == null) {
+      return;
+    }
+    if (sym.isConstructor()) {
+      out.add(new Context(Kind.CONSTRUCTION, method, "the constructor", false, false, null, false));
+      return;
+    }
+    Tree owner = methodPath.getParentPath().getLeaf();
+    if (owner instanceof ClassTree && methodPath.getParentPath().getParentPath().getLeaf() instanceof NewClassTree) {
+      // A method of an anonymous class runs where the anonymous object runs it: a launcher, or its creator.
+      collect(methodPath.getParentPath(), state, out, seen, depth);
+      return;
+    }
+    if (isThreadRun(sym, state)) {
+      out.add(new Context(Kind.TASK, method, "the thread's run()", false, false, null, false));
+      return;
+    }
+    if (sym.isPrivate() && depth < MAX_CALLER_DEPTH && seen.add(method)) {
+      List<TreePath> calls = Declarations.of(state).invocations(sym);
+      if (!calls.isEmpty()) {
+        for (TreePath call : calls) {
+          collect(call, state, out, seen, depth + 1);
+        }
+        return;
+      }
+    }
+    out.add(new Context(Kind.CALLER, method, "callers of " + sym.getSimpleName() + "()", false, false, null, false));
+  }
+
+  private static boolean isThreadRun(MethodSymbol method, VisitorState state) {
+    return method.getSimpleName().contentEquals("run")
+        && method.getParameters().isEmpty()
+        && method.owner instanceof ClassSymbol cls
+        && JavacApi.hierarchy(state).isSubtype(cls.flatName().toString(), "java.lang.Thread");
+  }
+
+  /** The task a function object at {@code fn} (lambda, method reference, anonymous class) is, if launched. */
+  private static Optional<Context> taskOf(TreePath fn, VisitorState state) {
+    Tree parent = fn.getParentPath().getLeaf();
+    if (!(parent instanceof MethodInvocationTree || parent instanceof NewClassTree)) {
+      return Optional.empty();
+    }
+    ExpressionTree call = (ExpressionTree) parent;
+    Optional<ApiMethod> api = JavacApi.call(call, state);
+    if (api.isEmpty()) {
+      return Optional.empty();
+    }
+    String owner = api.get().owner();
+    String name = api.get().name();
+    TreePath callPath = fn.getParentPath();
+    long line = line(call, state);
+    if (TaskLaunchers.launches(owner, name, JavacApi.hierarchy(state))) {
+      boolean repeats = TaskLaunchers.repeats(owner, name, JavacApi.hierarchy(state)) || inLoop(callPath);
+      String launched = call instanceof MethodInvocationTree invocation && ASTHelpers.getReceiver(invocation) != null
+          ? state.getSourceForNode(ASTHelpers.getReceiver(invocation)) + "." + name
+          : name.equals("<init>") ? "new " + simple(owner) : simple(owner) + "." + name;
+      TreePath launcher = enclosingMethod(callPath);
+      return Optional.of(
+          new Context(Kind.TASK, call, "the task passed to " + launched + "(..) at line " + line, repeats, false,
+              launcher, launcher != null && waitsAfter(launcher, call, state)));
+    }
+    if (call instanceof MethodInvocationTree invocation && isParallelStream(invocation, state)) {
+      return Optional.of(
+          new Context(Kind.TASK, call, "the parallel stream's " + name + "(..) at line " + line, true, true,
+              enclosingMethod(callPath), false));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the call is an operation of a stream made parallel earlier in its chain. */
+  private static boolean isParallelStream(MethodInvocationTree call, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    for (int i = 0; i < 16 && receiver instanceof MethodInvocationTree previous; i++) {
+      Optional<ApiMethod> api = JavacApi.call(previous, state);
+      if (api.isPresent()
+          && TaskLaunchers.startsParallelStream(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+        return true;
+      }
+      if (api.isPresent()
+          && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+        return false;
+      }
+      receiver = ASTHelpers.getReceiver(previous);
+    }
+    return false;
+  }
+
+  /** Whether the launching method waits for launched work (get, join, awaitTermination..) after the launch. */
+  private static boolean waitsAfter(TreePath method, Tree launch, VisitorState state) {
+    long start = ASTHelpers.getStartPosition(launch);
+    boolean[] found = {false};
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (ASTHelpers.getStartPosition(tree) > start && waits(tree, state)) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(method, null);
+    return found[0];
+  }
+
+  /** Whether a wait call lies in the launching method between the launch and {@code at}. */
+  public static boolean waitedBetween(Context task, TreePath at, VisitorState state) {
+    if (task.launcher() == null) {
+      return false;
+    }
+    long from = ASTHelpers.getStartPosition(task.anchor());
+    long to = ASTHelpers.getStartPosition(at.getLeaf());
+    boolean[] found = {false};
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        long p = ASTHelpers.getStartPosition(tree);
+        if (p > from && p < to && waits(tree, state)) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(task.launcher(), null);
+    return found[0];
+  }
+
+  private static boolean waits(MethodInvocationTree call, VisitorState state) {
+    Optional<ApiMethod> api = JavacApi.call(call, state);
+    return api.isPresent() && HappensBefore.waitsForTasks(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
+  }
+
+  /** Whether {@code at} is in the launching method of the task (so their order is known). */
+  public static boolean inLauncher(Context task, TreePath at) {
+    return task.launcher() != null && enclosingMethod(at) != null
+        && enclosingMethod(at).getLeaf() == task.launcher().getLeaf();
+  }
+
+  private static boolean inLoop(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree node = p.getLeaf();
+      if (node instanceof MethodTree || node instanceof ClassTree || node instanceof LambdaExpressionTree) {
+        return false;
+      }
+      if (node instanceof ForLoopTree || node instanceof EnhancedForLoopTree || node instanceof WhileLoopTree
+          || node instanceof DoWhileLoopTree) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static TreePath enclosingMethod(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof MethodTree) {
+        return p;
+      }
+      if (p.getLeaf() instanceof ClassTree) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static long line(Tree tree, VisitorState state) {
+    return state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+  }
+
+  private static String simple(String binaryName) {
+    return binaryName.substring(Math.max(binaryName.lastIndexOf('.'), binaryName.lastIndexOf('$')) + 1);
+  }
+}

@@ -1,0 +1,192 @@
+package dev.mapsafe.errorprone.patterns;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParameterizedTypeTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.mapsafe.errorprone.analysis.Declarations;
+import dev.mapsafe.errorprone.analysis.FieldAccesses;
+import dev.mapsafe.errorprone.analysis.JavacApi;
+import dev.mapsafe.errorprone.analysis.MapEffects;
+import dev.mapsafe.errorprone.analysis.MapIdentity;
+import dev.mapsafe.errorprone.analysis.MapImplementations;
+import dev.mapsafe.errorprone.analysis.Races;
+import dev.mapsafe.errorprone.analysis.Races.Race;
+import dev.mapsafe.errorprone.analysis.ThreadReach;
+import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * A non-thread-safe map field written on one thread and accessed on another with no lock held in common, as
+ * {@link Races} finds it. Reported once per field: at the write of the first race found, or, when the
+ * evidence is inconsistent locking, at the access that lacks the lock.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Non-thread-safe map used by several threads, at least one writing, with no common lock",
+    severity = WARNING,
+    linkType = CUSTOM,
+    link = "docs/patterns/UnguardedSharedMap.md")
+public final class UnguardedSharedMap extends BugChecker implements MethodInvocationTreeMatcher {
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    try {
+      for (MapEffects.Access access : MapEffects.of(tree, state)) {
+        if (access.effect().kind() == MapEffect.VIEW) {
+          continue;
+        }
+        TreePath map = MapEffects.viewedMap(new TreePath(state.getPath(), access.operand()), state);
+        Symbol sym = MapIdentity.symbolOf(map, state);
+        Optional<String> mapClass = sym instanceof VarSymbol field ? unsafeMapClass(field, state) : Optional.empty();
+        if (mapClass.isEmpty()) {
+          continue;
+        }
+        Optional<Race> race = Races.on((VarSymbol) sym, state);
+        if (race.isPresent() && race.get().reportAt().call().getLeaf() == tree) {
+          return describe(tree, (VarSymbol) sym, mapClass.get(), race.get(), state);
+        }
+      }
+    } catch (RuntimeException unexpectedTree) {
+      // Bad input never fails the build: skip the spot.
+    }
+    return Description.NO_MATCH;
+  }
+
+  /**
+   * The class of a field's map when it is not thread-safe ({@code HashMap}, {@code TreeMap}, ...). Volatile fields
+   * are published snapshots: mutating them in place is MutatedMapSnapshot's (catalog rule 4).
+   */
+  private static Optional<String> unsafeMapClass(VarSymbol field, VisitorState state) {
+    if (field.getKind() != ElementKind.FIELD || (field.flags() & Flags.VOLATILE) != 0) {
+      return Optional.empty();
+    }
+    Optional<List<String>> classes = MapImplementations.of(field, state);
+    if (classes.isEmpty()
+        || !classes.get().stream().allMatch(c -> MapTypes.concurrency(c, JavacApi.hierarchy(state))
+            .filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isPresent())) {
+      return Optional.empty();
+    }
+    String first = classes.get().get(0);
+    return Optional.of(first.substring(first.lastIndexOf('.') + 1));
+  }
+
+  private Description describe(MethodInvocationTree tree, VarSymbol field, String mapClass, Race race, VisitorState state) {
+    List<FieldAccesses.Access> all = FieldAccesses.of(field, state);
+    long nullStoredAt = nullStored(all, state);
+    String knownLock = all.stream()
+        .flatMap(a -> a.locks().stream())
+        .findFirst()
+        .map(UnguardedSharedMap::lockName)
+        .orElse(null);
+    String message =
+        Messages.unguardedSharedMap(
+            field.getSimpleName().toString(),
+            mapClass,
+            site(race.write(), race.writeContext().description(), state),
+            site(race.other(), race.otherContext().description() + sharedReason(field, race, state), state),
+            locks(race, state),
+            Messages.sharedMapFix(mapClass, nullStoredAt, knownLock, race.writeContext().parallelStream()));
+    Description.Builder description = buildDescription(tree).setMessage(message);
+    if (mapClass.equals("HashMap") && nullStoredAt == 0) {
+      concurrentHashMap(field, state).ifPresent(description::addFix);
+    }
+    return description.build();
+  }
+
+  /** Why two callers of the class run at once, when that is the evidence. */
+  private static String sharedReason(VarSymbol field, Race race, VisitorState state) {
+    String shared = Races.sharedBy(field, state);
+    return shared != null
+            && race.threadsSeen()
+            && race.writeContext().kind() == ThreadReach.Kind.CALLER
+            && race.otherContext().kind() == ThreadReach.Kind.CALLER
+        ? " (a " + shared + ": many threads call its methods at once)"
+        : "";
+  }
+
+  private static String site(FieldAccesses.Access access, String context, VisitorState state) {
+    return access.effect().fact().display() + " at line " + line(access.call().getLeaf(), state) + " in " + context;
+  }
+
+  private static String locks(Race race, VisitorState state) {
+    if (race.lockedElsewhere() != null) {
+      FieldAccesses.Access locked = race.write().locks().isEmpty() ? race.other() : race.write();
+      return "synchronized (" + lockName(race.lockedElsewhere()) + ") held at line "
+          + line(locked.call().getLeaf(), state) + " only";
+    }
+    if (race.write().locks().isEmpty() && race.other().locks().isEmpty()) {
+      return "no lock held at either";
+    }
+    return "no lock held in common";
+  }
+
+  private static String lockName(GuardedByExpression lock) {
+    String name = lock.toString();
+    return name.startsWith("this.") ? name.substring("this.".length()) : name;
+  }
+
+  /** The line of a visible put of a null key or value, or 0. */
+  private static long nullStored(List<FieldAccesses.Access> accesses, VisitorState state) {
+    for (FieldAccesses.Access a : accesses) {
+      if (a.kind() == MapEffect.WRITE && a.call().getLeaf() instanceof MethodInvocationTree call
+          && call.getArguments().stream().anyMatch(arg -> arg.getKind() == Tree.Kind.NULL_LITERAL)) {
+        return line(call, state);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * {@code new HashMap<>()} becomes {@code new ConcurrentHashMap<>()} in every assignment of the field, when the
+   * field is declared {@code Map} and each value is a no-argument or capacity construction in this file.
+   */
+  private static Optional<SuggestedFix> concurrentHashMap(VarSymbol field, VisitorState state) {
+    if (field.type == null || !JavacApi.binaryName(field.type, state.getTypes()).equals("java.util.Map")) {
+      return Optional.empty();
+    }
+    List<TreePath> values = Declarations.of(state).assignedValues(field);
+    SuggestedFix.Builder fix = SuggestedFix.builder().addImport("java.util.concurrent.ConcurrentHashMap");
+    for (TreePath value : values) {
+      ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
+      if (!(tree instanceof NewClassTree creation)
+          || creation.getClassBody() != null
+          || creation.getArguments().size() > 1
+          || creation.getArguments().stream().anyMatch(arg -> !ASTHelpers.getType(arg).isPrimitive())
+          || !JavacApi.binaryName(ASTHelpers.getType(creation), state.getTypes()).equals("java.util.HashMap")
+          || value.getCompilationUnit() != state.getPath().getCompilationUnit()) {
+        return Optional.empty();
+      }
+      Tree type = creation.getIdentifier() instanceof ParameterizedTypeTree generic
+          ? generic.getType()
+          : creation.getIdentifier();
+      fix.replace(type, "ConcurrentHashMap");
+    }
+    return values.isEmpty() ? Optional.empty() : Optional.of(fix.build());
+  }
+
+  private static long line(Tree tree, VisitorState state) {
+    return state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+  }
+}
