@@ -78,7 +78,8 @@ public final class FieldAccesses {
             : java.util.Optional.empty();
       }
       return java.util.Optional.of(
-          new Access(callPath, kind, effect.effect(), HeldLocks.at(callPath, state), ThreadReach.of(callPath, state)));
+          new Access(
+              callPath, kind, effect.effect(), HeldLocks.atIncludingCallers(callPath, state), ThreadReach.of(callPath, state)));
     }
     return java.util.Optional.empty();
   }

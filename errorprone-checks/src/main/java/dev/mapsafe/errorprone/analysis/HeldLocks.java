@@ -164,6 +164,53 @@ public final class HeldLocks {
     return MapIdentity.of(lock, state);
   }
 
+  /**
+   * The locks held at a point, plus those held at every call of its enclosing private method in this file
+   * (a private helper called only under a lock runs under it), followed up to a few callers deep.
+   */
+  public static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state) {
+    return atIncludingCallers(path, state, 0);
+  }
+
+  private static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state, int depth) {
+    Set<GuardedByExpression> locks = at(path, state);
+    TreePath method = null;
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree node = p.getLeaf();
+      if (node instanceof MethodTree) {
+        method = p;
+        break;
+      }
+      if (node instanceof ClassTree || (node instanceof LambdaExpressionTree && !runsInline(p, state))) {
+        return locks;
+      }
+    }
+    if (method == null || depth >= 3) {
+      return locks;
+    }
+    Symbol sym = ASTHelpers.getSymbol(method.getLeaf());
+    if (!(sym instanceof com.sun.tools.javac.code.Symbol.MethodSymbol m) || !m.isPrivate() || m.isConstructor()) {
+      return locks;
+    }
+    Set<GuardedByExpression> common = null;
+    for (TreePath call : Declarations.of(state).invocations(m)) {
+      if (ASTHelpers.findEnclosingNode(call, MethodTree.class) == method.getLeaf()) {
+        continue; // recursion adds nothing
+      }
+      Set<GuardedByExpression> atCall = atIncludingCallers(call, state, depth + 1);
+      if (common == null) {
+        common = new HashSet<>(atCall);
+      } else {
+        common.retainAll(atCall);
+      }
+    }
+    if (common != null) {
+      locks = new HashSet<>(locks);
+      locks.addAll(common);
+    }
+    return locks;
+  }
+
   public static boolean holds(Set<GuardedByExpression> locks, GuardedByExpression lock) {
     return locks.contains(lock);
   }

@@ -136,9 +136,17 @@ public final class Races {
   }
 
   private static boolean commonLock(Access a, Access b) {
-    Set<GuardedByExpression> common = new HashSet<>(a.locks());
-    common.retainAll(b.locks());
-    return !common.isEmpty();
+    Set<String> common = new HashSet<>();
+    a.locks().forEach(l -> common.add(lockName(l)));
+    return b.locks().stream().anyMatch(l -> common.contains(lockName(l)));
+  }
+
+  /**
+   * A lock as the code names it: a field of the enclosing instance reached from an inner class
+   * ({@code Outer.this.lock}) is the same lock as {@code this.lock} in the outer class.
+   */
+  public static String lockName(GuardedByExpression lock) {
+    return lock.toString().replaceFirst("^([A-Za-z_$][\\w$]*\\.)*this\\.", "");
   }
 
   private static boolean concurrent(

@@ -98,7 +98,7 @@ public final class UnguardedSharedMap extends BugChecker implements MethodInvoca
     String knownLock = all.stream()
         .flatMap(a -> a.locks().stream())
         .findFirst()
-        .map(UnguardedSharedMap::lockName)
+        .map(Races::lockName)
         .orElse(null);
     String message =
         Messages.unguardedSharedMap(
@@ -133,7 +133,7 @@ public final class UnguardedSharedMap extends BugChecker implements MethodInvoca
   private static String locks(Race race, VisitorState state) {
     if (race.lockedElsewhere() != null) {
       FieldAccesses.Access locked = race.write().locks().isEmpty() ? race.other() : race.write();
-      return "synchronized (" + lockName(race.lockedElsewhere()) + ") held at line "
+      return "synchronized (" + Races.lockName(race.lockedElsewhere()) + ") held at line "
           + line(locked.call().getLeaf(), state) + " only";
     }
     if (race.write().locks().isEmpty() && race.other().locks().isEmpty()) {
@@ -142,10 +142,7 @@ public final class UnguardedSharedMap extends BugChecker implements MethodInvoca
     return "no lock held in common";
   }
 
-  private static String lockName(GuardedByExpression lock) {
-    String name = lock.toString();
-    return name.startsWith("this.") ? name.substring("this.".length()) : name;
-  }
+
 
   /** The line of a visible put of a null key or value, or 0. */
   private static long nullStored(List<FieldAccesses.Access> accesses, VisitorState state) {

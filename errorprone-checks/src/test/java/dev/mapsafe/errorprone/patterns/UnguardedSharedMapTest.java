@@ -21,10 +21,11 @@ class UnguardedSharedMapTest {
             "  private final Map<String, Integer> hits = new LinkedHashMap<>();",
             "  private final Map<String, String> sources = new HashMap<>();",
             "  private final Map<String, Integer> errors = new HashMap<>();",
+            "  private final Map<String, Boolean> seen = new HashMap<>();",
             "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
             "  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();",
             "  void refresh(String sym) {",
-            "    // BUG: Diagnostic contains: prices (a HashMap) is written by Map.put(Object, Object) at line 13 in the task passed to pool.execute(..) at line 13 and accessed by Map.get(Object) at line 38 in callers of latest(), with no lock held at either",
+            "    // BUG: Diagnostic contains: prices (a HashMap) is written by Map.put(Object, Object) at line 14 in the task passed to pool.execute(..) at line 14 and accessed by Map.get(Object) at line 43 in callers of latest(), with no lock held at either",
             "    pool.execute(() -> prices.put(sym, fetch(sym)));",
             "  }",
             "  void stamp(String sym) {",
@@ -42,6 +43,10 @@ class UnguardedSharedMapTest {
             "    // BUG: Diagnostic contains: the task passed to new Thread(..)",
             "    new Thread(() -> sources.put(sym, from)).start();",
             "  }",
+            "  class Poller extends Thread {",
+            "    // BUG: Diagnostic contains: in the thread's run()",
+            "    @Override public void run() { seen.remove(\"stale\"); }",
+            "  }",
             "  void watch() {",
             "    timer.scheduleAtFixedRate(new Runnable() {",
             "      public void run() {",
@@ -55,6 +60,7 @@ class UnguardedSharedMapTest {
             "  int hitCount(String sym) { return hits.getOrDefault(sym, 0); }",
             "  String from(String sym) { return sources.get(sym); }",
             "  void error(String sym) { errors.merge(sym, 1, Integer::sum); }",
+            "  boolean wasSeen(String sym) { return seen.containsKey(sym); }",
             "  private double fetch(String sym) { return 1.0; }",
             "}")
         .doTest();
@@ -198,6 +204,19 @@ class UnguardedSharedMapTest {
             "  void inlineLambda(List<String> keys) { keys.forEach(k -> plain.put(k, 2)); }",
             "  void sequentialStream(List<String> keys) { keys.stream().forEach(k -> plain.put(k, 3)); }",
             "  int fixedOnlyRead(ExecutorService pool) { pool.execute(() -> System.out.println(fixed.get(\"x\"))); return fixed.size(); }",
+            "}")
+        .addSourceLines(
+            "Waiting.java",
+            "import java.util.*;",
+            "class Waiting {",
+            "  private final Map<String, Runnable> waiting = new LinkedHashMap<>();",
+            "  private final Map<String, Integer> cache = new WeakHashMap<>();",
+            "  class Timeouts extends Thread {",
+            "    @Override public void run() { synchronized (waiting) { waiting.remove(\"x\"); } }",
+            "  }",
+            "  void send(String id, Runnable r) { synchronized (waiting) { waiting.put(id, r); } }",
+            "  Integer lookup(String k) { synchronized (cache) { Integer v = cache.get(k); if (v == null) { fill(k); } return cache.get(k); } }",
+            "  private void fill(String k) { cache.put(k, k.length()); }",
             "}")
         .addSourceLines(
             "PerRequest.java",
