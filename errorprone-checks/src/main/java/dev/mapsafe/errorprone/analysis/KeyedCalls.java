@@ -184,6 +184,41 @@ public final class KeyedCalls {
         .findFirst();
   }
 
+  /**
+   * Whether, between {@code check} and {@code act}, the same entry is checked again under a lock: double-checked
+   * code ({@code if (m.get(k) == null) synchronized (lock) { if (m.get(k) == null) ... }}) or a protocol of its
+   * own that serializes the act. Either way the first check alone does not decide the act.
+   */
+  public static boolean recheckedUnderLock(Call check, Call act, VisitorState state) {
+    TreePath method = act.path();
+    while (method != null && !(method.getLeaf() instanceof MethodTree) && !(method.getLeaf() instanceof LambdaExpressionTree)) {
+      method = method.getParentPath();
+    }
+    if (method == null) {
+      return false;
+    }
+    int from = ASTHelpers.getStartPosition(check.tree());
+    int to = ASTHelpers.getStartPosition(act.tree());
+    boolean[] found = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        int at = ASTHelpers.getStartPosition(tree);
+        if (!found[0] && at > from && at < to) {
+          Optional<Call> recheck = of(getCurrentPath(), state);
+          if (recheck.isPresent()
+              && (recheck.get().use() == KeyUse.PRESENCE_TEST || recheck.get().use() == KeyUse.LOOKUP)
+              && sameMapAndKey(recheck.get(), act, state)
+              && !HeldLocks.at(getCurrentPath(), state).isEmpty()) {
+            found[0] = true;
+          }
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(method, null);
+    return found[0];
+  }
+
   private record Found(Call check, EntryTest test) {}
 
   /** Checks on act's map and key in an expression, looking through locals it reads to their initializers. */

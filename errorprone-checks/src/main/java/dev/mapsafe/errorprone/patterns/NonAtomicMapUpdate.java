@@ -95,7 +95,8 @@ public final class NonAtomicMapUpdate extends BugChecker implements MethodInvoca
         candidates.add(new Sequence(kind, guard.check(), guard));
       }
     }
-    if (candidates.stream().anyMatch(c -> lockedAcrossBoth(c.check(), act, state))) {
+    if (candidates.stream().anyMatch(
+        c -> lockedAcrossBoth(c.check(), act, state) || KeyedCalls.recheckedUnderLock(c.check(), act, state))) {
       return Optional.empty();
     }
     return candidates.stream().findFirst();

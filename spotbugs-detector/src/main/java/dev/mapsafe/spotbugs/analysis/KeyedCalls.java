@@ -311,7 +311,8 @@ public final class KeyedCalls {
           }
         }
       }
-      if (!candidates.isEmpty() && candidates.stream().noneMatch(c -> lockedAcrossBoth(c.check, act))) {
+      if (!candidates.isEmpty()
+          && candidates.stream().noneMatch(c -> lockedAcrossBoth(c.check, act) || recheckedUnderLock(c.check, act))) {
         // Deterministic choice: a computed value first, then the nearest check before the act.
         candidates.sort(Comparator.comparing((Sequence c) -> c.kind != CheckThenAct.READ_MODIFY_WRITE)
             .thenComparing(c -> -c.check.location.getHandle().getPosition()));
@@ -326,6 +327,25 @@ public final class KeyedCalls {
       return false;
     }
     return Origin.sameObject(a.map, b.map);
+  }
+
+  /**
+   * Whether the same entry is checked again under a lock between the check and the act (double-checked code,
+   * or a protocol of its own that serializes the act): the bytecode twin of the Error Prone analysis's rule.
+   */
+  private boolean recheckedUnderLock(Call check, Call act) {
+    int from = check.location.getHandle().getPosition();
+    int to = act.location.getHandle().getPosition();
+    for (Call c : calls) {
+      int at = c.location.getHandle().getPosition();
+      if (at > from && at < to
+          && (c.use == KeyUse.PRESENCE_TEST || c.use == KeyUse.LOOKUP)
+          && sameMapAndKey(c, act)
+          && (!c.heldMonitors.isEmpty() || !c.heldLocks.isEmpty())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean lockedAcrossBoth(Call check, Call act) {
