@@ -9,7 +9,8 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.util.Context;
 import dev.mapsafe.errorprone.analysis.FieldAccesses.Access;
-import dev.mapsafe.errorprone.analysis.ThreadReach.Kind;
+import dev.mapsafe.knowledge.threads.Overlap;
+import dev.mapsafe.knowledge.threads.Overlap.Kind;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.SharedInstances;
 import java.util.ArrayList;
@@ -99,36 +100,18 @@ public final class Races {
     return inconsistentLocking(accesses);
   }
 
-  /** An unlocked write, or an unlocked read of a map written under a lock, where other accesses hold a lock. */
   private static Optional<Race> inconsistentLocking(List<Access> accesses) {
-    Access locked = null;
-    for (Access a : accesses) {
-      if (!a.locks().isEmpty() && shared(a)) {
-        locked = a;
-        break;
-      }
-    }
-    if (locked == null) {
-      return Optional.empty();
-    }
-    GuardedByExpression lock = locked.locks().iterator().next();
-    for (Access a : accesses) {
-      if (a.kind() == MapEffect.WRITE && a.locks().isEmpty() && shared(a)) {
-        return Optional.of(new Race(a, locked, a.contexts().get(0), locked.contexts().get(0), lock));
-      }
-    }
-    for (Access write : accesses) {
-      if (write.kind() != MapEffect.WRITE || write.locks().isEmpty() || !shared(write)) {
-        continue;
-      }
-      for (Access read : accesses) {
-        // Unlocked traversals of a map whose writes are all locked are UnlockedMapIteration's (catalog rule 2).
-        if (read.kind() == MapEffect.READ && read.locks().isEmpty() && shared(read)) {
-          return Optional.of(new Race(write, read, write.contexts().get(0), read.contexts().get(0), lock));
-        }
-      }
-    }
-    return Optional.empty();
+    return Overlap.inconsistentLocking(
+            accesses,
+            a -> !a.locks().isEmpty(),
+            a -> a.kind() == MapEffect.WRITE,
+            a -> a.kind() == MapEffect.READ,
+            Races::shared)
+        .map(found -> {
+          Access locked = found.unlocked == found.write ? found.other : found.write;
+          return new Race(found.write, found.other, found.write.contexts().get(0), found.other.contexts().get(0),
+              locked.locks().iterator().next());
+        });
   }
 
   private static boolean shared(Access a) {
@@ -151,30 +134,15 @@ public final class Races {
 
   private static boolean concurrent(
       Access w, ThreadReach.Context wc, Access o, ThreadReach.Context oc, String sharedBy, VisitorState state) {
-    if (wc.kind() == Kind.CONSTRUCTION || oc.kind() == Kind.CONSTRUCTION) {
-      return false;
-    }
-    if (wc.kind() == Kind.TASK && oc.kind() == Kind.TASK) {
-      if (wc.anchor() == oc.anchor()) {
-        return wc.selfConcurrent();
+    return Overlap.mayOverlap(wc, oc, sharedBy != null, (task, otherIsWrite) -> {
+      Access other = otherIsWrite ? w : o;
+      if (!ThreadReach.inLauncher((ThreadReach.Context) task, other.call())) {
+        return null;
       }
-      return !(wc.joined() && oc.joined()) || sharedBy != null;
-    }
-    if (wc.kind() == Kind.TASK) {
-      return taskAndCaller(wc, o, sharedBy, state);
-    }
-    if (oc.kind() == Kind.TASK) {
-      return taskAndCaller(oc, w, sharedBy, state);
-    }
-    return sharedBy != null; // two callers: only a shared instance is called from several threads at once
-  }
-
-  private static boolean taskAndCaller(ThreadReach.Context task, Access caller, String sharedBy, VisitorState state) {
-    if (ThreadReach.inLauncher(task, caller.call())) {
-      return ASTHelpers.getStartPosition(caller.call().getLeaf()) > ASTHelpers.getStartPosition(task.anchor())
-          && !ThreadReach.waitedBetween(task, caller.call(), state);
-    }
-    return !task.joined() || sharedBy != null;
+      return ASTHelpers.getStartPosition(other.call().getLeaf())
+              < ASTHelpers.getStartPosition(((ThreadReach.Context) task).anchor())
+          || ThreadReach.waitedBetween((ThreadReach.Context) task, other.call(), state);
+    });
   }
 
   /** What makes the instances of the field's class shared by many threads, or null. */

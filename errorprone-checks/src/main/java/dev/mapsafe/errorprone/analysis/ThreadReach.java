@@ -22,6 +22,8 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
+import dev.mapsafe.knowledge.threads.Overlap;
+import dev.mapsafe.knowledge.threads.Overlap.Kind;
 import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,16 +39,6 @@ import java.util.Set;
  */
 public final class ThreadReach {
 
-  /** What kind of thread runs the code. */
-  public enum Kind {
-    /** Launched onto another thread; may run concurrently with its launcher and the class's other methods. */
-    TASK,
-    /** Runs on whatever thread calls this non-private method. */
-    CALLER,
-    /** Runs while the object (or class) is constructed, before it is shared. */
-    CONSTRUCTION
-  }
-
   /**
    * One context.
    *
@@ -60,7 +52,7 @@ public final class ThreadReach {
    */
   public record Context(
       Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
-      TreePath launcher, boolean joined) {}
+      TreePath launcher, boolean joined) implements Overlap.Side {}
 
   private static final int MAX_CALLER_DEPTH = 4;
 

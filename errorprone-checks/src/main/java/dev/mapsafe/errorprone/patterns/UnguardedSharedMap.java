@@ -29,7 +29,7 @@ import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.MapImplementations;
 import dev.mapsafe.errorprone.analysis.Races;
 import dev.mapsafe.errorprone.analysis.Races.Race;
-import dev.mapsafe.errorprone.analysis.ThreadReach;
+import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
@@ -120,8 +120,8 @@ public final class UnguardedSharedMap extends BugChecker implements MethodInvoca
     String shared = Races.sharedBy(field, state);
     return shared != null
             && race.threadsSeen()
-            && race.writeContext().kind() == ThreadReach.Kind.CALLER
-            && race.otherContext().kind() == ThreadReach.Kind.CALLER
+            && race.writeContext().kind() == Overlap.Kind.CALLER
+            && race.otherContext().kind() == Overlap.Kind.CALLER
         ? " (a " + shared + ": many threads call its methods at once)"
         : "";
   }
