@@ -17,7 +17,8 @@ class MapModifiedDuringIterationDetectorTest {
 
   @Test
   void negatives(SpotBugsRunner spotbugs) {
-    assertTrue(Fixtures.expected("fixtures.iteration.IterationNegatives").isEmpty());
+    assertTrue(Fixtures.expected("fixtures.iteration.IterationNegatives").stream()
+        .noneMatch(marker -> marker.contains("MAP_MODIFIED_DURING_ITERATION")));
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.iteration.IterationNegatives");
   }
 
@@ -25,11 +26,12 @@ class MapModifiedDuringIterationDetectorTest {
   void messageNamesTheMapTheLoopAndTheWrite(SpotBugsRunner spotbugs) {
     BugInstance expire =
         Fixtures.analyze(spotbugs, "fixtures.iteration.Pruner").stream()
-            .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 16)
+            .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 17)
+            .filter(b -> b.getType().equals("MAPSAFE_MAP_MODIFIED_DURING_ITERATION"))
             .findFirst()
             .orElseThrow();
     String message = expire.getMessageWithoutPrefix();
-    assertTrue(message.startsWith("lastSeen is structurally modified by Map.remove(Object) at line 16 while the"
+    assertTrue(message.startsWith("lastSeen is structurally modified by Map.remove(Object) at line 17 while the"
         + " loop over lastSeen.keySet() at line 14 continues"), message);
   }
 }

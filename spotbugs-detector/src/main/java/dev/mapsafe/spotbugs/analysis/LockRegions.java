@@ -33,8 +33,8 @@ import org.apache.bcel.generic.InvokeInstruction;
  * forward must-analysis over the control flow graph (intersection at merges, exception edges included so
  * that a {@code finally} that unlocks is seen) of {@code lock()}/{@code unlock()} calls, a
  * {@code ReadWriteLock}'s write lock and {@code StampedLock} write stamps. SpotBugs' own lock dataflow covers
- * monitors only ({@link HeldMonitors}). Locks are named by where they are loaded from ({@code this.lock},
- * {@code Registry.LOCK}, the write lock of {@code this.rw}), so names compare across methods.
+ * monitors only ({@link HeldMonitors}). Locks are named by the field they are loaded from (the write lock of
+ * {@code rw} by {@code rw}), so names compare across methods.
  */
 public final class LockRegions {
   private final Map<Integer, Set<String>> heldBefore = new HashMap<>();
@@ -117,11 +117,27 @@ public final class LockRegions {
     }
   }
 
-  /** {@code this.lock}, {@code Registry.LOCK}, and for {@code rw.writeLock()} the name of {@code rw}. */
-  private static String name(Origin lock, MapValues values, TypeHierarchy hierarchy) {
+  /**
+   * A lock named by the field it is loaded from ({@code example.Cache.lock}), comparable across the methods and
+   * the inner classes of the analysed code; null for a lock of unknown origin.
+   */
+  public static String fieldLockName(Origin lock) {
     if (lock instanceof Origin.FieldLoad) {
       Origin.FieldLoad load = (Origin.FieldLoad) lock;
-      return (load.field().isStatic() ? load.field().getClassName() : "this") + "." + load.field().getName();
+      return load.field().getClassName() + "." + load.field().getName();
+    }
+    return null;
+  }
+
+  /** The monitor of {@code this} in a method of {@code className}. */
+  public static String thisLockName(String className) {
+    return className + ".this";
+  }
+
+  /** A field lock, and for {@code rw.writeLock()} the name of {@code rw}. */
+  private static String name(Origin lock, MapValues values, TypeHierarchy hierarchy) {
+    if (lock instanceof Origin.FieldLoad) {
+      return fieldLockName(lock);
     }
     if (lock instanceof Origin.MethodResult) {
       Origin.MethodResult view = (Origin.MethodResult) lock;

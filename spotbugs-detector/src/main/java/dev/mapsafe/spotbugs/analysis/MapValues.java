@@ -20,7 +20,9 @@ import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
+import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
+import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
 import java.util.ArrayList;
@@ -115,6 +117,70 @@ public final class MapValues {
     }
   }
 
+  /** Any read, write or traversal of an operand whose origin is known, with the monitors held there. */
+  public static final class Access {
+    public final Effect effect;
+    public final Origin subject;
+    public final SourceLineAnnotation line;
+    public final Location location;
+    /** The origins of the objects whose monitors are held, and whether {@code this}'s is. */
+    public final List<Origin> heldOrigins;
+    public final boolean thisHeld;
+    /** Whether a null constant is passed to the call (a write that stores null). */
+    public final boolean passesNull;
+
+    Access(Effect effect, Origin subject, SourceLineAnnotation line, Location location, List<Origin> heldOrigins,
+        boolean thisHeld, boolean passesNull) {
+      this.effect = effect;
+      this.subject = subject;
+      this.line = line;
+      this.location = location;
+      this.heldOrigins = heldOrigins;
+      this.thisHeld = thisHeld;
+      this.passesNull = passesNull;
+    }
+  }
+
+  /**
+   * A call that runs function objects on another thread ({@code TaskLaunchers}), or an operation of a parallel
+   * stream: the lambda bodies and the classes of the objects it was given.
+   */
+  public static final class Launch {
+    public final List<MethodDescriptor> bodies;
+    public final List<String> constructedClasses;
+    public final String description;
+    public final SourceLineAnnotation line;
+    public final int position;
+    public final boolean selfConcurrent;
+    public final boolean parallelStream;
+
+    Launch(List<MethodDescriptor> bodies, List<String> constructedClasses, String description,
+        SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream) {
+      this.bodies = bodies;
+      this.constructedClasses = constructedClasses;
+      this.description = description;
+      this.line = line;
+      this.position = position;
+      this.selfConcurrent = selfConcurrent;
+      this.parallelStream = parallelStream;
+    }
+  }
+
+  /** A call of a method (not through invokedynamic), with the monitors held there. */
+  public static final class CallSite {
+    public final MethodDescriptor callee;
+    public final Location location;
+    public final List<Origin> heldOrigins;
+    public final boolean thisHeld;
+
+    CallSite(MethodDescriptor callee, Location location, List<Origin> heldOrigins, boolean thisHeld) {
+      this.callee = callee;
+      this.location = location;
+      this.heldOrigins = heldOrigins;
+      this.thisHeld = thisHeld;
+    }
+  }
+
   /** A value stored into a field; {@code value} is null when its origin is unknown. */
   public static final class FieldStore {
     public final XField field;
@@ -138,6 +204,14 @@ public final class MapValues {
   private final List<Write> writes = new ArrayList<>();
   private final List<Update> updates = new ArrayList<>();
   private final List<MethodDescriptor> callees = new ArrayList<>();
+  private final List<Access> accesses = new ArrayList<>();
+  private final List<CallSite> callSites = new ArrayList<>();
+  private final List<Launch> launches = new ArrayList<>();
+  private final List<Integer> waits = new ArrayList<>();
+  private final Set<ValueNumber> nulls = new HashSet<>();
+  private final Set<ValueNumber> parallelStreams = new HashSet<>();
+  private final List<MethodDescriptor> createdLambdas = new ArrayList<>();
+  private CFG cfg;
   private final ValueNumber thisValue;
 
   private MapValues(XMethod method, ValueNumber thisValue) {
@@ -200,6 +274,31 @@ public final class MapValues {
     return lambdaBodies.getOrDefault(functionObject, List.of());
   }
 
+  /** The calls this method makes, with the monitors held at each. */
+  public List<CallSite> callSites() {
+    return callSites;
+  }
+
+  /** Every read, write and traversal of an operand of known origin. */
+  public List<Access> accesses() {
+    return accesses;
+  }
+
+  /** The calls that run function objects on other threads, and parallel stream operations. */
+  public List<Launch> launches() {
+    return launches;
+  }
+
+  /** Bytecode positions of calls that wait for launched work (get, join, awaitTermination, ...). */
+  public List<Integer> waits() {
+    return waits;
+  }
+
+  /** The lambda bodies and method references this method creates (invokedynamic). */
+  public List<MethodDescriptor> createdLambdas() {
+    return createdLambdas;
+  }
+
   /** The origin of a value of this method, or null when unknown. */
   public Origin originOf(ValueNumber value) {
     return origins.get(value);
@@ -215,6 +314,7 @@ public final class MapValues {
             method.isStatic() ? null : vna.getAnalysis().getThisValue());
     HeldMonitors monitors = new HeldMonitors(context, method);
     ConstantPoolGen cpg = context.getConstantPoolGen();
+    result.cfg = cfg;
     List<Location> locations = new ArrayList<>();
     cfg.locationIterator().forEachRemaining(locations::add);
     // Bytecode order: in javac output a value is defined before the instructions that use it.
@@ -270,6 +370,8 @@ public final class MapValues {
       if (locked != null) {
         monitored.add(locked);
       }
+    } else if (op == Const.ACONST_NULL) {
+      nulls.add(after.getTopValue());
     } else if (op == Const.AASTORE) {
       escape(before.getTopValue());
     } else if (ins instanceof ASTORE) {
@@ -305,11 +407,16 @@ public final class MapValues {
         escape(captured); // captured by a lambda: it may run anywhere, any time
       }
       if (invoke.getReturnType(cpg) instanceof ReferenceType) {
-        lambdaBodies.put(after.getTopValue(), lambdaBodies(context, (INVOKEDYNAMIC) invoke, cpg));
+        List<MethodDescriptor> bodies = lambdaBodies(context, (INVOKEDYNAMIC) invoke, cpg);
+        lambdaBodies.put(after.getTopValue(), bodies);
+        createdLambdas.addAll(bodies);
       }
       return;
     }
-    callees.add(XFactory.createXMethod(invoke, cpg).getMethodDescriptor());
+    MethodDescriptor callee = XFactory.createXMethod(invoke, cpg).getMethodDescriptor();
+    callees.add(callee);
+    callSites.add(new CallSite(callee, location, heldOrigins(monitors, location),
+        thisValue != null && monitors.at(location).contains(thisValue)));
     ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
     ValueNumber result =
         invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
@@ -323,6 +430,9 @@ public final class MapValues {
         }
       }
     }
+    if (api.isPresent()) {
+      threads(context, m, location, api.get(), receiver, result, args, hierarchy);
+    }
     List<Effect> effects = api.map(a -> MapApi.effectsOf(a, hierarchy)).orElse(List.of());
     boolean[] argumentOnlyIterated = new boolean[argCount];
     for (Effect effect : effects) {
@@ -333,6 +443,16 @@ public final class MapValues {
       }
       if (subject == null) {
         continue;
+      }
+      if (effect.kind() != MapEffect.VIEW) {
+        boolean passesNull = false;
+        for (ValueNumber arg : args) {
+          passesNull |= nulls.contains(arg);
+        }
+        Collection<ValueNumber> held = monitors.at(location);
+        accesses.add(
+            new Access(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
+                heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull));
       }
       if (effect.kind() == MapEffect.WRITE) {
         writes.add(new Write(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
@@ -375,6 +495,50 @@ public final class MapValues {
             result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));
       }
     }
+  }
+
+  /** Launches of tasks, parallel stream operations and waits for tasks, as the thread vocabulary names them. */
+  private void threads(ClassContext context, Method m, Location location, ApiMethod call, ValueNumber receiver,
+      ValueNumber result, ValueNumber[] args, TypeHierarchy hierarchy) {
+    String owner = call.owner();
+    String name = call.name();
+    if (HappensBefore.waitsForTasks(owner, name, hierarchy)) {
+      waits.add(location.getHandle().getPosition());
+    }
+    boolean parallel = receiver != null && parallelStreams.contains(receiver);
+    if (TaskLaunchers.startsParallelStream(owner, name, hierarchy) || (parallel && result != null)) {
+      parallelStreams.add(result);
+    }
+    boolean launcherCall = TaskLaunchers.launches(owner, name, hierarchy);
+    if (!launcherCall && !parallel) {
+      return;
+    }
+    List<MethodDescriptor> bodies = new ArrayList<>();
+    List<String> classes = new ArrayList<>();
+    for (ValueNumber arg : args) {
+      bodies.addAll(lambdaBodies.getOrDefault(arg, List.of()));
+      Origin o = origins.get(arg);
+      if (o instanceof Origin.Constructed && ((Origin.Constructed) o).className().contains("$")) {
+        classes.add(((Origin.Constructed) o).className());
+      }
+    }
+    if (bodies.isEmpty() && classes.isEmpty()) {
+      return;
+    }
+    SourceLineAnnotation line = SourceLineAnnotation.fromVisitedInstruction(context, m, location);
+    Origin launcher = receiver == null ? null : origins.get(receiver);
+    String simpleOwner = owner.substring(Math.max(owner.lastIndexOf('.'), owner.lastIndexOf('$')) + 1);
+    String what = name.equals("<init>")
+        ? "new " + simpleOwner
+        : (launcher instanceof Origin.FieldLoad ? launcher.display() : simpleOwner) + "." + name;
+    boolean inLoop = ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock());
+    launches.add(
+        launcherCall
+            ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
+                line, location.getHandle().getPosition(), inLoop || TaskLaunchers.repeats(owner, name, hierarchy),
+                false)
+            : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
+                line, location.getHandle().getPosition(), true, true));
   }
 
   private boolean isThis(ValueNumber value) {

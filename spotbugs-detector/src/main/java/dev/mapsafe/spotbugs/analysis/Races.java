@@ -1,0 +1,186 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.threads.Overlap;
+import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
+import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Races on map fields over all analysed classes: the bytecode counterpart of the Error Prone analysis of the
+ * same name, deciding with the same rules ({@link Overlap}) on the contexts of {@link ThreadReach} and the
+ * locks of {@link HeldMonitors} and {@link LockRegions}.
+ */
+public final class Races {
+
+  /** One access of a field's map, where it is, the locks held and the threads it may run on. */
+  public static final class Site {
+    public final MapValues where;
+    public final MapValues.Access access;
+    public final Set<String> locks;
+    public final List<ThreadReach.Context> contexts;
+
+    Site(MapValues where, MapValues.Access access, Set<String> locks, List<ThreadReach.Context> contexts) {
+      this.where = where;
+      this.access = access;
+      this.locks = locks;
+      this.contexts = contexts;
+    }
+
+    MapEffect kind() {
+      return access.effect.kind();
+    }
+  }
+
+  /** A race; {@code lockedElsewhere} names the lock when the evidence is inconsistent locking. */
+  public static final class Race {
+    public final Site write;
+    public final Site other;
+    public final ThreadReach.Context writeContext;
+    public final ThreadReach.Context otherContext;
+    public final String lockedElsewhere;
+    public final Site reportAt;
+
+    Race(Site write, Site other, ThreadReach.Context wc, ThreadReach.Context oc, String lockedElsewhere, Site reportAt) {
+      this.write = write;
+      this.other = other;
+      this.writeContext = wc;
+      this.otherContext = oc;
+      this.lockedElsewhere = lockedElsewhere;
+      this.reportAt = reportAt;
+    }
+
+    public boolean threadsSeen() {
+      return lockedElsewhere == null;
+    }
+  }
+
+  private final ThreadReach reach;
+  private final Map<XField, List<Site>> sites = new LinkedHashMap<>();
+  /** For each method, the locks held at each of its call sites. */
+  private final Map<MethodDescriptor, List<Set<String>>> locksAtCalls = new HashMap<>();
+
+  public Races(ThreadReach reach) {
+    this.reach = reach;
+  }
+
+  /** Records the accesses of one method to field maps; {@code locks} are its lock regions. */
+  public void add(MapValues method, LockRegions locks) {
+    for (MapValues.CallSite call : method.callSites()) {
+      locksAtCalls.computeIfAbsent(call.callee, c -> new ArrayList<>())
+          .add(lockNames(method, call.location, call.heldOrigins, call.thisHeld, locks));
+    }
+    for (MapValues.Access access : method.accesses()) {
+      if (access.subject.root() instanceof Origin.FieldLoad) {
+        XField field = ((Origin.FieldLoad) access.subject.root()).field();
+        sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(method, access,
+            lockNames(method, access.location, access.heldOrigins, access.thisHeld, locks), null));
+      }
+    }
+  }
+
+  public Set<XField> fields() {
+    return sites.keySet();
+  }
+
+  /** All accesses of a field's map, with their contexts. */
+  public List<Site> sitesOf(XField field) {
+    List<Site> result = new ArrayList<>();
+    for (Site s : sites.getOrDefault(field, List.of())) {
+      Set<String> locks = new HashSet<>(s.locks);
+      locks.addAll(heldByEveryCaller(s.where));
+      result.add(new Site(s.where, s.access, locks, reach.of(s.where.method().getMethodDescriptor())));
+    }
+    // Source order, as the Error Prone engine sees the file.
+    result.sort(Comparator.comparingInt((Site s) -> s.access.line.getStartLine())
+        .thenComparing(s -> s.where.method().getClassName())
+        .thenComparingInt(s -> s.access.location.getHandle().getPosition()));
+    return result;
+  }
+
+  /** The first race on the field's map. */
+  public Optional<Race> on(XField field, boolean shared) {
+    List<Site> all = sitesOf(field);
+    for (boolean sameSiteToo : new boolean[] {false, true}) {
+      for (Site w : all) {
+        if (w.kind() != MapEffect.WRITE) {
+          continue;
+        }
+        for (ThreadReach.Context wc : w.contexts) {
+          for (Site o : all) {
+            if (o == w && !sameSiteToo) {
+              continue;
+            }
+            for (ThreadReach.Context oc : o.contexts) {
+              if (Overlap.mayOverlap(wc, oc, shared, (task, otherIsWrite) -> {
+                    Site other = otherIsWrite ? w : o;
+                    return reach.order((ThreadReach.Context) task, other.where, other.access.location);
+                  })
+                  && !commonLock(w, o)) {
+                return Optional.of(new Race(w, o, wc, oc, null, w));
+              }
+            }
+          }
+        }
+      }
+    }
+    return Overlap.inconsistentLocking(
+            all,
+            s -> !s.locks.isEmpty(),
+            s -> s.kind() == MapEffect.WRITE,
+            s -> s.kind() == MapEffect.READ,
+            s -> !s.contexts.isEmpty() && s.contexts.stream().noneMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION))
+        .map(found -> {
+          Site locked = found.unlocked == found.write ? found.other : found.write;
+          return new Race(found.write, found.other, found.write.contexts.get(0), found.other.contexts.get(0),
+              locked.locks.iterator().next(), found.unlocked);
+        });
+  }
+
+  private static boolean commonLock(Site a, Site b) {
+    Set<String> common = new HashSet<>(a.locks);
+    common.retainAll(b.locks);
+    return !common.isEmpty();
+  }
+
+  /** The locks every caller holds when it calls a private helper. */
+  private Set<String> heldByEveryCaller(MapValues method) {
+    List<Set<String>> atCalls = locksAtCalls.get(method.method().getMethodDescriptor());
+    if (!method.method().isPrivate() || atCalls == null || atCalls.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> common = null;
+    for (Set<String> held : atCalls) {
+      if (common == null) {
+        common = new HashSet<>(held);
+      } else {
+        common.retainAll(held);
+      }
+    }
+    return common;
+  }
+
+  private static Set<String> lockNames(
+      MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld, LockRegions regions) {
+    Set<String> names = new HashSet<>(regions.at(location));
+    if (thisHeld) {
+      names.add(LockRegions.thisLockName(method.method().getClassName()));
+    }
+    for (Origin held : heldOrigins) {
+      String name = LockRegions.fieldLockName(held);
+      if (name != null) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+}

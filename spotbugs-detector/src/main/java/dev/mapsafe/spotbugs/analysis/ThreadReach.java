@@ -1,0 +1,172 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Overlap;
+import dev.mapsafe.knowledge.threads.Overlap.Kind;
+import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * On which threads the methods of the analysed classes may run: the bytecode counterpart of the Error Prone
+ * analysis of the same name. A task is a lambda body or method reference target given to a launcher (or to a
+ * parallel stream operation), every method of an inner class whose instance is given to one, or a
+ * {@code Thread} subclass's {@code run()}; a lambda body that is not launched runs where it is created; a
+ * private or synthetic method runs where its callers do. Facts from all classes are combined first, so a task
+ * in {@code Outer$1} is seen accessing {@code Outer}'s fields.
+ */
+public final class ThreadReach {
+
+  /** One context. */
+  public static final class Context implements Overlap.Side {
+    private final Kind kind;
+    private final String anchor;
+    public final String description;
+    private final boolean selfConcurrent;
+    public final boolean parallelStream;
+    /** The launching method and the launch's bytecode position (tasks only). */
+    final MethodDescriptor launcher;
+    final int launchPosition;
+    private final boolean joined;
+
+    Context(Kind kind, String anchor, String description, boolean selfConcurrent, boolean parallelStream,
+        MethodDescriptor launcher, int launchPosition, boolean joined) {
+      this.kind = kind;
+      this.anchor = anchor;
+      this.description = description;
+      this.selfConcurrent = selfConcurrent;
+      this.parallelStream = parallelStream;
+      this.launcher = launcher;
+      this.launchPosition = launchPosition;
+      this.joined = joined;
+    }
+
+    @Override
+    public Kind kind() {
+      return kind;
+    }
+
+    @Override
+    public Object anchor() {
+      return anchor;
+    }
+
+    @Override
+    public boolean selfConcurrent() {
+      return selfConcurrent;
+    }
+
+    @Override
+    public boolean joined() {
+      return joined;
+    }
+  }
+
+  private static final int MAX_DEPTH = 6;
+
+  private final TypeHierarchy hierarchy;
+  private final Map<MethodDescriptor, MapValues> methods = new HashMap<>();
+  private final Map<MethodDescriptor, Context> launchedBodies = new HashMap<>();
+  private final Map<String, Context> launchedClasses = new HashMap<>();
+  private final Map<MethodDescriptor, List<MethodDescriptor>> callers = new HashMap<>();
+  private final Map<MethodDescriptor, List<MethodDescriptor>> creators = new HashMap<>();
+  private final Map<MethodDescriptor, List<Context>> memo = new HashMap<>();
+
+  public ThreadReach(TypeHierarchy hierarchy) {
+    this.hierarchy = hierarchy;
+  }
+
+  public void add(MapValues method) {
+    MethodDescriptor self = method.method().getMethodDescriptor();
+    methods.put(self, method);
+    boolean joinedAfter;
+    for (MapValues.Launch launch : method.launches()) {
+      joinedAfter = method.waits().stream().anyMatch(w -> w > launch.position);
+      Context task =
+          new Context(Kind.TASK, self + "@" + launch.position, launch.description, launch.selfConcurrent,
+              launch.parallelStream, self, launch.position, joinedAfter);
+      launch.bodies.forEach(b -> launchedBodies.putIfAbsent(b, task));
+      launch.constructedClasses.forEach(c -> launchedClasses.putIfAbsent(c, task));
+    }
+    for (MethodDescriptor callee : method.callees()) {
+      callers.computeIfAbsent(callee, c -> new ArrayList<>()).add(self);
+    }
+    for (MethodDescriptor body : method.createdLambdas()) {
+      creators.computeIfAbsent(body, c -> new ArrayList<>()).add(self);
+    }
+  }
+
+  /** The contexts a method may run in (at least one). */
+  public List<Context> of(MethodDescriptor method) {
+    return of(method, new HashSet<>(), 0);
+  }
+
+  private List<Context> of(MethodDescriptor m, Set<MethodDescriptor> seen, int depth) {
+    List<Context> known = memo.get(m);
+    if (known != null) {
+      return known;
+    }
+    List<Context> result = compute(m, seen, depth);
+    if (depth == 0) {
+      memo.put(m, result);
+    }
+    return result;
+  }
+
+  private List<Context> compute(MethodDescriptor m, Set<MethodDescriptor> seen, int depth) {
+    String className = m.getSlashedClassName().replace('/', '.');
+    String name = m.getName();
+    Context launched = launchedBodies.get(m);
+    if (launched == null && !name.equals("<init>")) {
+      launched = launchedClasses.get(className);
+    }
+    if (launched != null) {
+      return List.of(launched);
+    }
+    if (name.equals("run") && m.getSignature().equals("()V") && hierarchy.isSubtype(className, "java.lang.Thread")) {
+      return List.of(new Context(Kind.TASK, m.toString(), "the thread's run()", false, false, null, -1, false));
+    }
+    if (name.equals("<init>") || name.equals("<clinit>")) {
+      return List.of(new Context(Kind.CONSTRUCTION, m.toString(), "the constructor", false, false, null, -1, false));
+    }
+    MapValues values = methods.get(m);
+    List<MethodDescriptor> from =
+        name.startsWith("lambda$")
+            ? creators.getOrDefault(m, List.of())
+            : values != null && (values.method().isPrivate() || values.method().isSynthetic())
+                ? callers.getOrDefault(m, List.of())
+                : List.of();
+    if (!from.isEmpty() && depth < MAX_DEPTH && seen.add(m)) {
+      List<Context> result = new ArrayList<>();
+      for (MethodDescriptor caller : from) {
+        for (Context c : of(caller, seen, depth + 1)) {
+          if (!result.contains(c)) {
+            result.add(c);
+          }
+        }
+      }
+      if (!result.isEmpty()) {
+        return result;
+      }
+    }
+    return List.of(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
+  }
+
+  /**
+   * For a task and an access at {@code at} in method {@code where}: null when {@code where} is not the task's
+   * launching method; TRUE when the access runs before the launch or after a wait for the task.
+   */
+  public Boolean order(Context task, MapValues where, Location at) {
+    if (task.launcher == null || !task.launcher.equals(where.method().getMethodDescriptor())) {
+      return null;
+    }
+    int position = at.getHandle().getPosition();
+    return position < task.launchPosition
+        || where.waits().stream().anyMatch(w -> w > task.launchPosition && w < position);
+  }
+}

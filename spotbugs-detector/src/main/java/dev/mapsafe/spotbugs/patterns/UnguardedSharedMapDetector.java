@@ -1,0 +1,168 @@
+package dev.mapsafe.spotbugs.patterns;
+
+import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Overlap;
+import dev.mapsafe.knowledge.threads.SharedInstances;
+import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.MapImplementations;
+import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.Races;
+import dev.mapsafe.spotbugs.analysis.ThreadReach;
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.BugReporter;
+import edu.umd.cs.findbugs.Detector;
+import edu.umd.cs.findbugs.FieldAnnotation;
+import edu.umd.cs.findbugs.MethodAnnotation;
+import edu.umd.cs.findbugs.Priorities;
+import edu.umd.cs.findbugs.ba.CFGBuilderException;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
+import edu.umd.cs.findbugs.classfile.ClassDescriptor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.bcel.classfile.Method;
+
+/**
+ * UnguardedSharedMap on bytecode: a non-thread-safe map field written on one thread and accessed on another
+ * with no lock in common ({@link Races}, {@link ThreadReach}). Facts of all classes (an outer class, its
+ * lambdas, inner and anonymous classes) are combined and each field is reported once, at the end.
+ */
+public final class UnguardedSharedMapDetector implements Detector {
+  private static final Pattern PATTERN = Pattern.UNGUARDED_SHARED_MAP;
+
+  private final BugReporter reporter;
+  private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
+  private final MapImplementations implementations = new MapImplementations(hierarchy);
+  private final ThreadReach reach = new ThreadReach(hierarchy);
+  private final Races races = new Races(reach);
+  private final Map<String, String> sharedBy = new HashMap<>();
+
+  public UnguardedSharedMapDetector(BugReporter reporter) {
+    this.reporter = reporter;
+  }
+
+  @Override
+  public void visitClassContext(ClassContext context) {
+    String className = context.getClassDescriptor().getDottedClassName();
+    try {
+      sharedBy.put(className, sharedBy(context, className));
+    } catch (RuntimeException unexpected) {
+      // an annotation we cannot read: the class is not known to be shared
+    }
+    for (Method method : context.getJavaClass().getMethods()) {
+      if (method.getCode() == null) {
+        continue;
+      }
+      try {
+        MapValues values = MapValues.analyze(context, method, hierarchy);
+        implementations.add(values);
+        reach.add(values);
+        races.add(values, LockRegions.analyze(context, method, values, hierarchy));
+      } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
+        // Bad input never fails the analysis: skip the method.
+      }
+    }
+  }
+
+  private String sharedBy(ClassContext context, String className) {
+    List<String> annotations = new ArrayList<>();
+    String scope = null;
+    for (AnnotationValue a : context.getXClass().getAnnotations()) {
+      ClassDescriptor type = a.getAnnotationClass();
+      annotations.add(type.getDottedClassName());
+      if (type.getDottedClassName().equals(SharedInstances.SPRING_SCOPE)) {
+        Object value = a.getValue("value");
+        scope = value == null ? "" : value.toString();
+      }
+    }
+    return SharedInstances.sharedBy(className, annotations, scope, hierarchy);
+  }
+
+  @Override
+  public void report() {
+    List<BugInstance> bugs = new ArrayList<>();
+    for (XField field : races.fields()) {
+      Optional<String> mapClass = unsafeMapClass(field);
+      if (mapClass.isEmpty()) {
+        continue;
+      }
+      String shared = sharedBy.get(field.getClassName());
+      races.on(field, shared != null).ifPresent(race -> bugs.add(bug(field, mapClass.get(), race, shared)));
+    }
+    Findings.report(bugs, reporter);
+  }
+
+  /** The field's map class when it is not thread-safe; volatile fields are MutatedMapSnapshot's (rule 4). */
+  private Optional<String> unsafeMapClass(XField field) {
+    if (field.isVolatile()) {
+      return Optional.empty();
+    }
+    Optional<List<String>> classes = implementations.of(field);
+    if (classes.isEmpty()
+        || !classes.get().stream().allMatch(c -> MapTypes.concurrency(c, hierarchy)
+            .filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isPresent())) {
+      return Optional.empty();
+    }
+    String first = classes.get().get(0);
+    return Optional.of(first.substring(first.lastIndexOf('.') + 1));
+  }
+
+  private BugInstance bug(XField field, String mapClass, Races.Race race, String shared) {
+    List<Races.Site> all = races.sitesOf(field);
+    long nullStoredAt = all.stream()
+        .filter(s -> s.access.effect.kind() == MapEffect.WRITE && s.access.passesNull)
+        .map(s -> (long) s.access.line.getStartLine())
+        .findFirst()
+        .orElse(0L);
+    String knownLock = all.stream().flatMap(s -> s.locks.stream()).sorted().findFirst()
+        .map(UnguardedSharedMapDetector::lockDisplay).orElse(null);
+    String sharedReason =
+        shared != null && race.threadsSeen()
+                && race.writeContext.kind() == Overlap.Kind.CALLER && race.otherContext.kind() == Overlap.Kind.CALLER
+            ? " (a " + shared + ": many threads call its methods at once)"
+            : "";
+    String message =
+        Messages.unguardedSharedMap(
+            field.getName(),
+            mapClass,
+            site(race.write, race.writeContext.description),
+            site(race.other, race.otherContext.description + sharedReason),
+            locks(race),
+            Messages.sharedMapFix(mapClass, nullStoredAt, knownLock, race.writeContext.parallelStream));
+    return new BugInstance(this, PATTERN.bugType(),
+            race.threadsSeen() ? Priorities.HIGH_PRIORITY : Priorities.NORMAL_PRIORITY)
+        .addClass(race.reportAt.where.method().getClassName())
+        .addMethod(MethodAnnotation.fromXMethod(race.reportAt.where.method()))
+        .addString(message)
+        .addField(FieldAnnotation.fromXField(field))
+        .addSourceLine(race.reportAt.access.line);
+  }
+
+  private static String site(Races.Site site, String context) {
+    return site.access.effect.fact().display() + " at line " + site.access.line.getStartLine() + " in " + context;
+  }
+
+  private static String locks(Races.Race race) {
+    if (race.lockedElsewhere != null) {
+      Races.Site locked = race.reportAt == race.write ? race.other : race.write;
+      return "synchronized (" + lockDisplay(race.lockedElsewhere) + ") held at line "
+          + locked.access.line.getStartLine() + " only";
+    }
+    return race.write.locks.isEmpty() && race.other.locks.isEmpty() ? "no lock held at either" : "no lock held in common";
+  }
+
+  /** {@code example.Cache.lock} reads {@code lock}; {@code example.Cache.this} reads {@code this}. */
+  private static String lockDisplay(String name) {
+    return name.substring(name.lastIndexOf('.') + 1);
+  }
+}

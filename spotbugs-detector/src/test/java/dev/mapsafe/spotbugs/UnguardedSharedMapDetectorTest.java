@@ -1,0 +1,44 @@
+package dev.mapsafe.spotbugs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.Priorities;
+import edu.umd.cs.findbugs.test.SpotBugsExtension;
+import edu.umd.cs.findbugs.test.SpotBugsRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SpotBugsExtension.class)
+class UnguardedSharedMapDetectorTest {
+  @Test
+  void tasksParallelStreamsAndThreads(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.PriceBoard");
+  }
+
+  @Test
+  void sharedInstancesAndInconsistentLocking(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.SharedInstances");
+  }
+
+  @Test
+  void negatives(SpotBugsRunner spotbugs) {
+    assertTrue(Fixtures.expected("fixtures.shared.SharedNegatives").isEmpty());
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.SharedNegatives");
+  }
+
+  @Test
+  void messageNamesBothSitesTheirThreadsAndTheLocks(SpotBugsRunner spotbugs) {
+    BugInstance refresh =
+        Fixtures.analyze(spotbugs, "fixtures.shared.PriceBoard").stream()
+            .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 27)
+            .findFirst()
+            .orElseThrow();
+    String message = refresh.getMessageWithoutPrefix();
+    assertTrue(message.startsWith("prices (a HashMap) is written by Map.put(Object, Object) at line 27 in the task"
+        + " passed to pool.execute(..) at line 27 and accessed by Map.get(Object) at line 75 in callers of latest(),"
+        + " with no lock held at either"), message);
+    assertEquals(Priorities.HIGH_PRIORITY, refresh.getPriority());
+  }
+}
