@@ -43,9 +43,9 @@ public final class Races {
   public record Race(
       Access write, Access other, ThreadReach.Context writeContext, ThreadReach.Context otherContext,
       GuardedByExpression lockedElsewhere) {
-    /** Where to report: the write, or, for inconsistent locking, the access that lacks the lock. */
+    /** Where to report: the access that lacks the lock when only one of the two holds one, else the write. */
     public Access reportAt() {
-      return lockedElsewhere != null && !write.locks().isEmpty() ? other : write;
+      return !write.locks().isEmpty() && other.locks().isEmpty() ? other : write;
     }
 
     /** Whether threads were seen (a task, a parallel stream, a shared instance), not only inconsistent locking. */

@@ -39,8 +39,8 @@ import javax.lang.model.element.ElementKind;
 
 /**
  * A non-thread-safe map field written on one thread and accessed on another with no lock held in common, as
- * {@link Races} finds it. Reported once per field: at the write of the first race found, or, when the
- * evidence is inconsistent locking, at the access that lacks the lock.
+ * {@link Races} finds it. Reported once per field, for the first race found: at the access that lacks the lock
+ * when only one of the two holds one, else at the write.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -130,19 +130,20 @@ public final class UnguardedSharedMap extends BugChecker implements MethodInvoca
     return access.effect().fact().display() + " at line " + line(access.call().getLeaf(), state) + " in " + context;
   }
 
+  /** The lock situation: which lock one side holds that the other lacks, or that neither holds one. */
   private static String locks(Race race, VisitorState state) {
-    if (race.lockedElsewhere() != null) {
-      FieldAccesses.Access locked = race.write().locks().isEmpty() ? race.other() : race.write();
-      return "synchronized (" + Races.lockName(race.lockedElsewhere()) + ") held at line "
-          + line(locked.call().getLeaf(), state) + " only";
+    FieldAccesses.Access locked = race.reportAt() == race.write() ? race.other() : race.write();
+    if (!locked.locks().isEmpty() && race.reportAt().locks().isEmpty()) {
+      GuardedByExpression lock = race.lockedElsewhere() != null
+          ? race.lockedElsewhere()
+          : locked.locks().stream().min(java.util.Comparator.comparing(Races::lockName)).orElseThrow();
+      return "synchronized (" + Races.lockName(lock) + ") held at line " + line(locked.call().getLeaf(), state)
+          + " only";
     }
-    if (race.write().locks().isEmpty() && race.other().locks().isEmpty()) {
-      return "no lock held at either";
-    }
-    return "no lock held in common";
+    return race.write().locks().isEmpty() && race.other().locks().isEmpty()
+        ? "no lock held at either"
+        : "no lock held in common";
   }
-
-
 
   /** The line of a visible put of a null key or value, or 0. */
   private static long nullStored(List<FieldAccesses.Access> accesses, VisitorState state) {

@@ -18,8 +18,8 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
- * Compiles a sample with javac and Error Prone, as its Maven build does (same javac flags, release 17,
- * default checks plus mapsafe's), and returns the mapsafe diagnostics.
+ * Compiles a sample with javac and Error Prone, as its Maven build does (same javac flags, the release its pom
+ * sets, default checks plus mapsafe's), and returns the mapsafe diagnostics.
  */
 final class ErrorProneFindings {
   private static final java.util.regex.Pattern CHECK = java.util.regex.Pattern.compile("^\\[(\\w+)\\]");
@@ -33,7 +33,7 @@ final class ErrorProneFindings {
     String processorPath = System.getProperty("java.class.path");
     List<String> options =
         List.of(
-            "--release", "17",
+            "--release", project.release(),
             "-d", out.toString(),
             "-cp", project.classpath(),
             "-processorpath", processorPath,

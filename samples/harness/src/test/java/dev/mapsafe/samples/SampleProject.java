@@ -36,6 +36,21 @@ record SampleProject(Path dir) {
     return dir.getFileName().toString();
   }
 
+  /** The {@code maven.compiler.release} its pom sets. */
+  String release() {
+    try {
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("<maven.compiler.release>(\\d+)</maven.compiler.release>")
+          .matcher(Files.readString(dir.resolve("pom.xml"), StandardCharsets.UTF_8));
+      if (!m.find()) {
+        throw new IllegalStateException(name() + "/pom.xml sets no maven.compiler.release");
+      }
+      return m.group(1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   Path sourceRoot() {
     return dir.resolve("src/main/java");
   }

@@ -126,7 +126,8 @@ public final class Races {
                     return reach.order((ThreadReach.Context) task, other.where, other.access.location);
                   })
                   && !commonLock(w, o)) {
-                return Optional.of(new Race(w, o, wc, oc, null, w));
+                // Report where the fix goes: at the access that lacks the lock when only one holds one.
+                return Optional.of(new Race(w, o, wc, oc, null, !w.locks.isEmpty() && o.locks.isEmpty() ? o : w));
               }
             }
           }

@@ -152,11 +152,15 @@ public final class UnguardedSharedMapDetector implements Detector {
     return site.access.effect.fact().display() + " at line " + site.access.line.getStartLine() + " in " + context;
   }
 
+  /** The lock situation: which lock one side holds that the other lacks, or that neither holds one. */
   private static String locks(Races.Race race) {
-    if (race.lockedElsewhere != null) {
-      Races.Site locked = race.reportAt == race.write ? race.other : race.write;
-      return "synchronized (" + lockDisplay(race.lockedElsewhere) + ") held at line "
-          + locked.access.line.getStartLine() + " only";
+    Races.Site locked = race.reportAt == race.write ? race.other : race.write;
+    if (!locked.locks.isEmpty() && race.reportAt.locks.isEmpty()) {
+      String lock = race.lockedElsewhere != null
+          ? race.lockedElsewhere
+          : locked.locks.stream().min(java.util.Comparator.comparing(UnguardedSharedMapDetector::lockDisplay))
+              .orElseThrow();
+      return "synchronized (" + lockDisplay(lock) + ") held at line " + locked.access.line.getStartLine() + " only";
     }
     return race.write.locks.isEmpty() && race.other.locks.isEmpty() ? "no lock held at either" : "no lock held in common";
   }
