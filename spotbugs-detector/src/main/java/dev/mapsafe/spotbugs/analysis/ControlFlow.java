@@ -15,6 +15,11 @@ final class ControlFlow {
 
   /** Whether a path of one or more edges leads from {@code from} to {@code to}. */
   static boolean reachable(CFG cfg, BasicBlock from, BasicBlock to) {
+    return reachableAvoiding(cfg, from, to, null);
+  }
+
+  /** Whether a path of one or more edges leads from {@code from} to {@code to} without entering {@code avoid}. */
+  static boolean reachableAvoiding(CFG cfg, BasicBlock from, BasicBlock to, BasicBlock avoid) {
     Deque<BasicBlock> work = new ArrayDeque<>();
     Set<Integer> visited = new HashSet<>();
     work.add(from);
@@ -23,7 +28,7 @@ final class ControlFlow {
       for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(block); edges.hasNext(); ) {
         Edge edge = edges.next();
         BasicBlock next = edge.getTarget();
-        if (edge.isExceptionEdge() || !visited.add(next.getLabel())) {
+        if (edge.isExceptionEdge() || next == avoid || !visited.add(next.getLabel())) {
           continue;
         }
         if (next == to) {

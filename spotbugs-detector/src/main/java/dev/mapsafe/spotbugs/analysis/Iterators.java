@@ -7,6 +7,7 @@ import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.StructuralChange;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
+import edu.umd.cs.findbugs.ba.BasicBlock;
 import edu.umd.cs.findbugs.ba.CFG;
 import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
@@ -46,14 +47,16 @@ public final class Iterators {
     public final Origin subject;
     public final SourceLineAnnotation line;
     final ValueNumber iterator;
+    final Location created;
     final List<Location> nexts = new ArrayList<>();
     final List<Location> steps = new ArrayList<>();
     final Set<ValueNumber> currentElements = new HashSet<>();
 
-    Loop(Origin subject, SourceLineAnnotation line, ValueNumber iterator) {
+    Loop(Origin subject, SourceLineAnnotation line, ValueNumber iterator, Location created) {
       this.subject = subject;
       this.line = line;
       this.iterator = iterator;
+      this.created = created;
     }
   }
 
@@ -189,7 +192,7 @@ public final class Iterators {
         continue;
       }
       if (name.equals("iterator") && result != null) {
-        loops.add(new Loop(subject, line, result));
+        loops.add(new Loop(subject, line, result, location));
       }
     }
     if (name.equals("forEach") && argCount == 1 && !values.lambdaBodiesOf(args[0]).isEmpty()
@@ -215,13 +218,25 @@ public final class Iterators {
         if (Origin.sameObject(write.subject, loop.subject)
             && !(write.change == StructuralChange.UNLESS_KEY_PRESENT && loop.currentElements.contains(write.key))
             && loop.nexts.stream().anyMatch(next -> reachable(next, write.location))
-            && loop.steps.stream().anyMatch(step -> reachable(write.location, step))) {
+            && loop.steps.stream().anyMatch(step -> continuesTo(write.location, step, loop.created))) {
           result.add(new Modified(loop, write));
           break;
         }
       }
     }
     return result;
+  }
+
+  /**
+   * Whether the same iteration can take a step after the write: a path to the step that does not go through
+   * the iterator's creation (an outer loop that starts a new iteration is a new iterator, though value
+   * numbering gives it the same number).
+   */
+  private boolean continuesTo(Location write, Location step, Location created) {
+    BasicBlock avoid = created.getBasicBlock();
+    return (write.getBasicBlock() == step.getBasicBlock()
+            && write.getHandle().getPosition() < step.getHandle().getPosition())
+        || ControlFlow.reachableAvoiding(cfg, write.getBasicBlock(), step.getBasicBlock(), avoid);
   }
 
   /** Whether {@code to} can run after {@code from} (normal control flow only). */

@@ -297,7 +297,7 @@ public final class KeyedCalls {
       List<Sequence> candidates = new ArrayList<>();
       if (act.use == KeyUse.STORE && act.stored != null) {
         for (Call check : derived.getOrDefault(act.stored, Set.of())) {
-          if (check.use == KeyUse.LOOKUP && sameMapAndKey(check, act)) {
+          if (check.use == KeyUse.LOOKUP && sameMapAndKey(check, act) && before(check, act)) {
             candidates.add(new Sequence(CheckThenAct.READ_MODIFY_WRITE, check, act));
           }
         }
@@ -306,7 +306,8 @@ public final class KeyedCalls {
         for (Map.Entry<Call, EntryTest> test : branch.tests.entrySet()) {
           Call check = test.getKey();
           CheckThenAct kind = CheckThenAct.guarded(act.use, test.getValue(), act.dereferenced);
-          if (kind != null && check != act && sameMapAndKey(check, act) && decides(branch.block, act)) {
+          if (kind != null && check != act && before(check, act) && sameMapAndKey(check, act)
+              && decides(branch.block, act)) {
             candidates.add(new Sequence(kind, check, act));
           }
         }
@@ -320,6 +321,11 @@ public final class KeyedCalls {
       }
     }
     return result;
+  }
+
+  /** In bytecode order, as the source reads it (a check in a later loop iteration does not decide an act). */
+  private static boolean before(Call check, Call act) {
+    return check.location.getHandle().getPosition() < act.location.getHandle().getPosition();
   }
 
   private static boolean sameMapAndKey(Call a, Call b) {
