@@ -305,7 +305,7 @@ public final class KeyedCalls {
       for (Branch branch : branches) {
         for (Map.Entry<Call, EntryTest> test : branch.tests.entrySet()) {
           Call check = test.getKey();
-          CheckThenAct kind = CheckThenAct.guarded(act.use, test.getValue(), act.dereferenced);
+          CheckThenAct kind = CheckThenAct.guarded(act.use, test.getValue(), act.dereferenced && !nullChecked(act));
           if (kind != null && check != act && before(check, act) && sameMapAndKey(check, act)
               && decides(branch.block, act)) {
             candidates.add(new Sequence(kind, check, act));
@@ -321,6 +321,11 @@ public final class KeyedCalls {
       }
     }
     return result;
+  }
+
+  /** Whether the call's own result is tested for null (then its dereference is guarded). */
+  private boolean nullChecked(Call lookup) {
+    return branches.stream().anyMatch(b -> b.tests.get(lookup) == EntryTest.NULL);
   }
 
   /** In bytecode order, as the source reads it (a check in a later loop iteration does not decide an act). */
