@@ -113,7 +113,8 @@ public final class ThreadReach {
       return;
     }
     if (isThreadRun(sym, state)) {
-      out.add(new Context(Kind.TASK, method, "the thread's run()", false, false, null, false));
+      // Where it is started and joined is not known: it is taken as racing only with tasks (precision first).
+      out.add(new Context(Kind.TASK, method, "the thread's run()", false, false, null, true));
       return;
     }
     if (sym.isPrivate() && depth < MAX_CALLER_DEPTH && seen.add(method)) {
@@ -151,7 +152,7 @@ public final class ThreadReach {
     TreePath callPath = fn.getParentPath();
     long line = line(call, state);
     if (TaskLaunchers.launches(owner, name, JavacApi.hierarchy(state))) {
-      boolean repeats = TaskLaunchers.repeats(owner, name, JavacApi.hierarchy(state)) || inLoop(callPath);
+      boolean repeats = inLoop(callPath);
       String launched = call instanceof MethodInvocationTree invocation && ASTHelpers.getReceiver(invocation) != null
           ? state.getSourceForNode(ASTHelpers.getReceiver(invocation)) + "." + name
           : name.equals("<init>") ? "new " + simple(owner) : simple(owner) + "." + name;

@@ -61,6 +61,7 @@ class UnguardedSharedMapTest {
             "  String from(String sym) { return sources.get(sym); }",
             "  void error(String sym) { errors.merge(sym, 1, Integer::sum); }",
             "  boolean wasSeen(String sym) { return seen.containsKey(sym); }",
+            "  void markLater(String sym) { pool.execute(() -> seen.put(sym, true)); }",
             "  private double fetch(String sym) { return 1.0; }",
             "}")
         .doTest();

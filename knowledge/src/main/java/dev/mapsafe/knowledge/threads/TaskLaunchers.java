@@ -10,34 +10,36 @@ import java.util.List;
  */
 public final class TaskLaunchers {
 
-  /** One kind of launcher: methods of an owner type (and its subtypes) with the given names. */
+  /**
+   * One kind of launcher: methods of an owner type (and its subtypes) with the given names. A repeating
+   * schedule ({@code Timer}, {@code scheduleAtFixedRate}) never runs one task twice at the same time, so no
+   * launcher makes a task overlap itself; launching it in a loop does.
+   */
   private static final class Launcher {
     final String owner;
     final List<String> names;
-    final boolean repeats;
 
-    Launcher(String owner, boolean repeats, String... names) {
+    Launcher(String owner, String... names) {
       this.owner = owner;
-      this.repeats = repeats;
       this.names = List.of(names);
     }
   }
 
   private static final List<Launcher> LAUNCHERS =
       List.of(
-          new Launcher("java.lang.Thread", false, "<init>", "startVirtualThread"),
-          new Launcher("java.lang.Thread$Builder", false, "start", "unstarted"),
-          new Launcher("java.util.concurrent.ThreadFactory", false, "newThread"),
-          new Launcher("java.util.concurrent.Executor", false, "execute"),
-          new Launcher("java.util.concurrent.ExecutorService", false, "submit", "invokeAll", "invokeAny"),
-          new Launcher("java.util.concurrent.ScheduledExecutorService", true,
+          new Launcher("java.lang.Thread", "<init>", "startVirtualThread"),
+          new Launcher("java.lang.Thread$Builder", "start", "unstarted"),
+          new Launcher("java.util.concurrent.ThreadFactory", "newThread"),
+          new Launcher("java.util.concurrent.Executor", "execute"),
+          new Launcher("java.util.concurrent.ExecutorService", "submit", "invokeAll", "invokeAny"),
+          new Launcher("java.util.concurrent.ScheduledExecutorService",
               "schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay"),
-          new Launcher("java.util.concurrent.CompletableFuture", false,
+          new Launcher("java.util.concurrent.CompletableFuture",
               "runAsync", "supplyAsync", "thenApplyAsync", "thenAcceptAsync", "thenRunAsync", "thenComposeAsync",
               "thenCombineAsync", "thenAcceptBothAsync", "runAfterBothAsync", "applyToEitherAsync",
               "acceptEitherAsync", "runAfterEitherAsync", "handleAsync", "whenCompleteAsync", "exceptionallyAsync",
               "completeAsync"),
-          new Launcher("java.util.Timer", true, "schedule", "scheduleAtFixedRate"));
+          new Launcher("java.util.Timer", "schedule", "scheduleAtFixedRate"));
 
   /** Where parallel streams start: the operations of a stream after these run concurrently with themselves. */
   private static final List<String> PARALLEL_STREAM_STARTS =
@@ -48,12 +50,6 @@ public final class TaskLaunchers {
   /** Whether a call of {@code name} ({@code <init>} for a constructor) on {@code owner} runs its function arguments elsewhere. */
   public static boolean launches(String owner, String name, TypeHierarchy hierarchy) {
     return find(owner, name, hierarchy) != null;
-  }
-
-  /** Whether the launched function may run again while it runs (a timer or fixed-rate schedule). */
-  public static boolean repeats(String owner, String name, TypeHierarchy hierarchy) {
-    Launcher l = find(owner, name, hierarchy);
-    return l != null && l.repeats;
   }
 
   /** Whether the call makes a stream parallel ({@code parallelStream()}, {@code parallel()}). */

@@ -535,7 +535,7 @@ public final class MapValues {
     launches.add(
         launcherCall
             ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop || TaskLaunchers.repeats(owner, name, hierarchy),
+                line, location.getHandle().getPosition(), inLoop,
                 false)
             : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
                 line, location.getHandle().getPosition(), true, true));

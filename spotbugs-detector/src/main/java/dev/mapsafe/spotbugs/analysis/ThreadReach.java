@@ -129,7 +129,8 @@ public final class ThreadReach {
       return List.of(launched);
     }
     if (name.equals("run") && m.getSignature().equals("()V") && hierarchy.isSubtype(className, "java.lang.Thread")) {
-      return List.of(new Context(Kind.TASK, m.toString(), "the thread's run()", false, false, null, -1, false));
+      // Where it is started and joined is not known: it is taken as racing only with tasks (precision first).
+      return List.of(new Context(Kind.TASK, m.toString(), "the thread's run()", false, false, null, -1, true));
     }
     if (name.equals("<init>") || name.equals("<clinit>")) {
       return List.of(new Context(Kind.CONSTRUCTION, m.toString(), "the constructor", false, false, null, -1, false));
