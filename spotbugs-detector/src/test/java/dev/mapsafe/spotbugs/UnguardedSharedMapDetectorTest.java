@@ -23,6 +23,11 @@ class UnguardedSharedMapDetectorTest {
   }
 
   @Test
+  void reassignmentLosesTheConcurrentMap(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.Routes");
+  }
+
+  @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.shared.SharedNegatives").isEmpty());
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.SharedNegatives");

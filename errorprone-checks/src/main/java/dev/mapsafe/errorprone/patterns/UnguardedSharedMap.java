@@ -8,6 +8,7 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
@@ -21,6 +22,7 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
 import dev.mapsafe.errorprone.analysis.Declarations;
 import dev.mapsafe.errorprone.analysis.FieldAccesses;
 import dev.mapsafe.errorprone.analysis.JavacApi;
@@ -39,7 +41,8 @@ import javax.lang.model.element.ElementKind;
 
 /**
  * A non-thread-safe map field written on one thread and accessed on another with no lock held in common, as
- * {@link Races} finds it. Reported once per field, for the first race found: at the access that lacks the lock
+ * {@link Races} finds it; or a map field given a concurrent map in one assignment and a non-thread-safe map in
+ * another. Races are reported once per field, for the first race found: at the access that lacks the lock
  * when only one of the two holds one, else at the write.
  */
 @AutoService(BugChecker.class)
@@ -48,7 +51,50 @@ import javax.lang.model.element.ElementKind;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/UnguardedSharedMap.md")
-public final class UnguardedSharedMap extends BugChecker implements MethodInvocationTreeMatcher {
+public final class UnguardedSharedMap extends BugChecker
+    implements MethodInvocationTreeMatcher, NewClassTreeMatcher {
+
+  /**
+   * A field given a concurrent map in one assignment and a non-thread-safe map here: the concurrent intent is
+   * lost by this assignment.
+   */
+  @Override
+  public Description matchNewClass(NewClassTree tree, VisitorState state) {
+    try {
+      Tree parent = state.getPath().getParentPath().getLeaf();
+      Symbol target =
+          parent instanceof com.sun.source.tree.AssignmentTree assignment && assignment.getExpression() == tree
+              ? ASTHelpers.getSymbol(assignment.getVariable())
+              : parent instanceof com.sun.source.tree.VariableTree declaration && declaration.getInitializer() == tree
+                  ? ASTHelpers.getSymbol(declaration)
+                  : null;
+      Type created = ASTHelpers.getType(tree);
+      if (!(target instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD || created == null
+          || MapTypes.concurrency(JavacApi.binaryName(created, state.getTypes()), JavacApi.hierarchy(state))
+              .filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isEmpty()) {
+        return Description.NO_MATCH;
+      }
+      for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+        ExpressionTree other = MapIdentity.strip((ExpressionTree) value.getLeaf());
+        Type otherType = other instanceof NewClassTree ? ASTHelpers.getType(other) : null;
+        if (otherType != null
+            && MapTypes.isConcurrentMap(JavacApi.binaryName(otherType, state.getTypes()), JavacApi.hierarchy(state))) {
+          return buildDescription(tree)
+              .setMessage(
+                  Messages.mapLosesConcurrency(
+                      field.getSimpleName().toString(),
+                      created.tsym.getSimpleName().toString(),
+                      line(tree, state),
+                      otherType.tsym.getSimpleName().toString(),
+                      value.getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(other))))
+              .build();
+        }
+      }
+    } catch (RuntimeException unexpectedTree) {
+      // Bad input never fails the build: skip the spot.
+    }
+    return Description.NO_MATCH;
+  }
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {

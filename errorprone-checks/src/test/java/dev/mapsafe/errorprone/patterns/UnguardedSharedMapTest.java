@@ -137,6 +137,25 @@ class UnguardedSharedMapTest {
   }
 
   @Test
+  void reassignmentLosesTheConcurrentMap() {
+    helper
+        .addSourceLines(
+            "Routes.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Routes {",
+            "  private Map<String, String> routes = new ConcurrentHashMap<>();",
+            "  private Map<String, String> aliases = new ConcurrentHashMap<>();",
+            "  void reset() {",
+            "    // BUG: Diagnostic contains: routes is given a ConcurrentHashMap at line 4 but a HashMap at line 8",
+            "    routes = new HashMap<>();",
+            "    aliases = new ConcurrentHashMap<>(aliases);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   void negatives() {
     helper
         .addSourceLines(

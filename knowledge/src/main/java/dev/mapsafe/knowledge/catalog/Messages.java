@@ -125,4 +125,19 @@ public final class Messages {
         return guard;
     }
   }
+
+  /**
+   * A map field given a concurrent map in one assignment and a non-thread-safe one in another.
+   *
+   * @param map the field
+   * @param unsafeClass the non-thread-safe class ({@code HashMap}) and {@code unsafeLine} where it is assigned
+   * @param concurrentClass the concurrent class ({@code ConcurrentHashMap}) and {@code concurrentLine} where
+   */
+  public static String mapLosesConcurrency(
+      String map, String unsafeClass, long unsafeLine, String concurrentClass, long concurrentLine) {
+    return String.format(
+        "%s is given a %s at line %d but a %s at line %d: after this assignment the threads it was made"
+            + " concurrent for share a map that is not thread-safe. Fix: assign a %s here too (or a copy of one).",
+        map, concurrentClass, concurrentLine, unsafeClass, unsafeLine, concurrentClass);
+  }
 }

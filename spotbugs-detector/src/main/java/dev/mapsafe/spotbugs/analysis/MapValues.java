@@ -185,10 +185,12 @@ public final class MapValues {
   public static final class FieldStore {
     public final XField field;
     public final Origin value;
+    public final SourceLineAnnotation line;
 
-    FieldStore(XField field, Origin value) {
+    FieldStore(XField field, Origin value, SourceLineAnnotation line) {
       this.field = field;
       this.value = value;
+      this.line = line;
     }
   }
 
@@ -358,7 +360,8 @@ public final class MapValues {
       FieldInstruction fi = (FieldInstruction) ins;
       if (fi.getType(cpg) instanceof ReferenceType) {
         ValueNumber value = before.getTopValue();
-        stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value)));
+        stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
         escape(value);
       }
     } else if (op == Const.ARETURN) {

@@ -11,6 +11,7 @@ import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.Origin;
 import dev.mapsafe.spotbugs.analysis.Races;
 import dev.mapsafe.spotbugs.analysis.ThreadReach;
 import edu.umd.cs.findbugs.BugInstance;
@@ -27,6 +28,7 @@ import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import edu.umd.cs.findbugs.classfile.ClassDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +48,8 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final ThreadReach reach = new ThreadReach(hierarchy);
   private final Races races = new Races(reach);
   private final Map<String, String> sharedBy = new HashMap<>();
+  /** Maps stored into each field, with the method that stores them. */
+  private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();
 
   public UnguardedSharedMapDetector(BugReporter reporter) {
     this.reporter = reporter;
@@ -68,6 +72,11 @@ public final class UnguardedSharedMapDetector implements Detector {
         implementations.add(values);
         reach.add(values);
         races.add(values, LockRegions.analyze(context, method, values, hierarchy));
+        for (MapValues.FieldStore store : values.stores()) {
+          if (store.value instanceof Origin.Constructed) {
+            stores.computeIfAbsent(store.field, f -> new ArrayList<>()).add(Map.entry(values, store));
+          }
+        }
       } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
         // Bad input never fails the analysis: skip the method.
       }
@@ -99,7 +108,45 @@ public final class UnguardedSharedMapDetector implements Detector {
       String shared = sharedBy.get(field.getClassName());
       races.on(field, shared != null).ifPresent(race -> bugs.add(bug(field, mapClass.get(), race, shared)));
     }
+    bugs.addAll(lostConcurrency());
     Findings.report(bugs, reporter);
+  }
+
+  /** A field given a concurrent map in one store and a non-thread-safe map in another. */
+  private List<BugInstance> lostConcurrency() {
+    List<BugInstance> bugs = new ArrayList<>();
+    for (List<Map.Entry<MapValues, MapValues.FieldStore>> fieldStores : stores.values()) {
+      Optional<MapValues.FieldStore> concurrent = fieldStores.stream().map(Map.Entry::getValue)
+          .filter(s -> MapTypes.isConcurrentMap(className(s), hierarchy))
+          .findFirst();
+      if (concurrent.isEmpty()) {
+        continue;
+      }
+      for (Map.Entry<MapValues, MapValues.FieldStore> store : fieldStores) {
+        String unsafe = className(store.getValue());
+        if (MapTypes.concurrency(unsafe, hierarchy).filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isEmpty()) {
+          continue;
+        }
+        String message = Messages.mapLosesConcurrency(
+            store.getValue().field.getName(), simple(unsafe), store.getValue().line.getStartLine(),
+            simple(className(concurrent.get())), concurrent.get().line.getStartLine());
+        bugs.add(new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+            .addClass(store.getKey().method().getClassName())
+            .addMethod(MethodAnnotation.fromXMethod(store.getKey().method()))
+            .addString(message)
+            .addField(FieldAnnotation.fromXField(store.getValue().field))
+            .addSourceLine(store.getValue().line));
+      }
+    }
+    return bugs;
+  }
+
+  private static String className(MapValues.FieldStore store) {
+    return ((Origin.Constructed) store.value).className();
+  }
+
+  private static String simple(String className) {
+    return className.substring(className.lastIndexOf('.') + 1);
   }
 
   /** The field's map class when it is not thread-safe; volatile fields are MutatedMapSnapshot's (rule 4). */
