@@ -43,6 +43,19 @@ public final class HeldLocks {
   private HeldLocks() {}
 
   public static Set<GuardedByExpression> at(TreePath path, VisitorState state) {
+    return at(path, state, false);
+  }
+
+  /**
+   * The locks held at a point in either mode: exclusive ones and read locks ({@code rw.readLock()}, named by their
+   * {@code ReadWriteLock}). A read under a read lock and a write under the write lock of the same lock never
+   * overlap, which is what race questions need.
+   */
+  public static Set<GuardedByExpression> anyModeAt(TreePath path, VisitorState state) {
+    return at(path, state, true);
+  }
+
+  private static Set<GuardedByExpression> at(TreePath path, VisitorState state, boolean includeShared) {
     Set<GuardedByExpression> locks = new HashSet<>();
     Tree child = path.getLeaf();
     for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
@@ -54,7 +67,7 @@ public final class HeldLocks {
           locks.add(lock.get());
         }
       } else if (node instanceof BlockTree block) {
-        lockRegionsBefore(block, child, p, state, locks);
+        lockRegionsBefore(block, child, p, state, locks, includeShared);
       } else if (node instanceof IfTree branch && child == branch.getThenStatement()) {
         // if (lock.tryLock()) { .. }
         ExpressionTree condition = MapIdentity.strip(branch.getCondition());
@@ -86,7 +99,8 @@ public final class HeldLocks {
    * { lock.unlock(); }}). A shared (read) lock does not count: other readers run under it too.
    */
   private static void lockRegionsBefore(
-      BlockTree block, Tree child, TreePath blockPath, VisitorState state, Set<GuardedByExpression> locks) {
+      BlockTree block, Tree child, TreePath blockPath, VisitorState state, Set<GuardedByExpression> locks,
+      boolean includeShared) {
     Set<GuardedByExpression> held = new HashSet<>();
     for (StatementTree statement : block.getStatements()) {
       if (statement == child) {
@@ -99,7 +113,9 @@ public final class HeldLocks {
           Locks.Action action = lockAction(call, state);
           boolean topLevel = getCurrentPath().getParentPath().getLeaf() == statement
               || getCurrentPath().getParentPath().getParentPath().getLeaf() == statement;
-          if (action == Locks.Action.RELEASE || (action == Locks.Action.ACQUIRE_EXCLUSIVE && topLevel)) {
+          boolean acquires = action == Locks.Action.ACQUIRE_EXCLUSIVE
+              || (includeShared && action == Locks.Action.ACQUIRE_SHARED);
+          if (action == Locks.Action.RELEASE || (acquires && topLevel)) {
             Optional<GuardedByExpression> lock =
                 lockIdentity(new TreePath(getCurrentPath(), ASTHelpers.getReceiver(call)), state);
             if (lock.isPresent()) {
@@ -165,7 +181,8 @@ public final class HeldLocks {
   }
 
   /**
-   * The locks held at a point, plus those held at every call of its enclosing private method in this file
+   * The locks held at a point in either mode ({@link #anyModeAt}), plus those held at every call of its
+   * enclosing private method in this file
    * (a private helper called only under a lock runs under it), followed up to a few callers deep.
    */
   public static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state) {
@@ -173,7 +190,7 @@ public final class HeldLocks {
   }
 
   private static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state, int depth) {
-    Set<GuardedByExpression> locks = at(path, state);
+    Set<GuardedByExpression> locks = anyModeAt(path, state);
     TreePath method = null;
     for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
       Tree node = p.getLeaf();

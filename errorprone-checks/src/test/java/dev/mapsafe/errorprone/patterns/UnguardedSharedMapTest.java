@@ -239,6 +239,23 @@ class UnguardedSharedMapTest {
             "  private void fill(String k) { cache.put(k, k.length()); }",
             "}")
         .addSourceLines(
+            "ReadWrite.java",
+            "import java.util.*;",
+            "import java.util.concurrent.locks.*;",
+            "@com.google.errorprone.annotations.ThreadSafe",
+            "final class ReadWrite {",
+            "  private final Map<Integer, String> names = new HashMap<>();",
+            "  private final ReadWriteLock rw = new ReentrantReadWriteLock();",
+            "  void add(int id, String name) {",
+            "    rw.writeLock().lock();",
+            "    try { names.put(id, name); } finally { rw.writeLock().unlock(); }",
+            "  }",
+            "  String name(int id) {",
+            "    rw.readLock().lock();",
+            "    try { return names.get(id); } finally { rw.readLock().unlock(); }",
+            "  }",
+            "}")
+        .addSourceLines(
             "PerRequest.java",
             "import java.util.*;",
             "@org.springframework.stereotype.Component",

@@ -41,9 +41,30 @@ public final class LockRegions {
 
   private LockRegions() {}
 
+  private static final String EXCLUSIVE = "W:";
+  private static final String SHARED = "R:";
+
   /** The names of the exclusive locks held before the instruction at {@code location}. */
   public Set<String> at(Location location) {
-    return heldBefore.getOrDefault(location.getHandle().getPosition(), Set.of());
+    Set<String> names = new HashSet<>();
+    for (String held : heldBefore.getOrDefault(location.getHandle().getPosition(), Set.of())) {
+      if (held.startsWith(EXCLUSIVE)) {
+        names.add(held.substring(EXCLUSIVE.length()));
+      }
+    }
+    return names;
+  }
+
+  /**
+   * The names of the locks held in either mode: a read under a read lock and a write under the write lock of
+   * the same lock never overlap, which is what race questions need.
+   */
+  public Set<String> anyModeAt(Location location) {
+    Set<String> names = new HashSet<>();
+    for (String held : heldBefore.getOrDefault(location.getHandle().getPosition(), Set.of())) {
+      names.add(held.substring(2));
+    }
+    return names;
   }
 
   public static LockRegions analyze(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
@@ -103,17 +124,18 @@ public final class LockRegions {
             ((Origin.MethodResult) receiver).method().getClassName(),
             ((Origin.MethodResult) receiver).method().getName(), hierarchy));
     Locks.Action action = Locks.action(api.get().owner(), api.get().name(), readView, hierarchy);
-    if (action != Locks.Action.ACQUIRE_EXCLUSIVE && action != Locks.Action.RELEASE) {
-      return;
-    }
     String name = name(receiver, values, hierarchy);
     if (name == null) {
       return;
     }
     if (action == Locks.Action.ACQUIRE_EXCLUSIVE) {
-      held.add(name);
-    } else {
-      held.remove(name);
+      held.add(EXCLUSIVE + name);
+    } else if (action == Locks.Action.ACQUIRE_SHARED) {
+      held.add(SHARED + name);
+    } else if (action == Locks.Action.RELEASE) {
+      // unlockRead/unlockWrite, or the unlock of a read or write view: which mode is not always known.
+      held.remove(EXCLUSIVE + name);
+      held.remove(SHARED + name);
     }
   }
 

@@ -172,7 +172,7 @@ public final class Races {
 
   private static Set<String> lockNames(
       MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld, LockRegions regions) {
-    Set<String> names = new HashSet<>(regions.at(location));
+    Set<String> names = new HashSet<>(regions.anyModeAt(location));
     if (thisHeld) {
       names.add(LockRegions.thisLockName(method.method().getClassName()));
     }
