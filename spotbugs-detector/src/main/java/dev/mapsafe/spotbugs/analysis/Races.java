@@ -66,8 +66,8 @@ public final class Races {
 
   private final ThreadReach reach;
   private final Map<XField, List<Site>> sites = new LinkedHashMap<>();
-  /** For each method, the locks held at each of its call sites. */
-  private final Map<MethodDescriptor, List<Set<String>>> locksAtCalls = new HashMap<>();
+  /** For each method, its callers and the locks held at each call site. */
+  private final Map<MethodDescriptor, List<Map.Entry<MapValues, Set<String>>>> locksAtCalls = new HashMap<>();
 
   public Races(ThreadReach reach) {
     this.reach = reach;
@@ -77,7 +77,7 @@ public final class Races {
   public void add(MapValues method, LockRegions locks) {
     for (MapValues.CallSite call : method.callSites()) {
       locksAtCalls.computeIfAbsent(call.callee, c -> new ArrayList<>())
-          .add(lockNames(method, call.location, call.heldOrigins, call.thisHeld, locks));
+          .add(Map.entry(method, lockNames(method, call.location, call.heldOrigins, call.thisHeld, locks)));
     }
     for (MapValues.Access access : method.accesses()) {
       if (access.subject.root() instanceof Origin.FieldLoad) {
@@ -97,7 +97,7 @@ public final class Races {
     List<Site> result = new ArrayList<>();
     for (Site s : sites.getOrDefault(field, List.of())) {
       Set<String> locks = new HashSet<>(s.locks);
-      locks.addAll(heldByEveryCaller(s.where));
+      locks.addAll(heldByEveryCaller(s.where, 0));
       result.add(new Site(s.where, s.access, locks, reach.of(s.where.method().getMethodDescriptor())));
     }
     // Source order, as the Error Prone engine sees the file.
@@ -153,16 +153,20 @@ public final class Races {
     return !common.isEmpty();
   }
 
-  /** The locks every caller holds when it calls a private helper. */
-  private Set<String> heldByEveryCaller(MapValues method) {
-    List<Set<String>> atCalls = locksAtCalls.get(method.method().getMethodDescriptor());
-    if (!method.method().isPrivate() || atCalls == null || atCalls.isEmpty()) {
+  /** The locks every caller holds when it calls a private helper, followed up to a few callers deep. */
+  private Set<String> heldByEveryCaller(MapValues method, int depth) {
+    List<Map.Entry<MapValues, Set<String>>> atCalls = locksAtCalls.get(method.method().getMethodDescriptor());
+    if (!method.method().isPrivate() || atCalls == null || atCalls.isEmpty() || depth > 3) {
       return Set.of();
     }
     Set<String> common = null;
-    for (Set<String> held : atCalls) {
+    for (Map.Entry<MapValues, Set<String>> call : atCalls) {
+      Set<String> held = new HashSet<>(call.getValue());
+      if (call.getKey() != method) {
+        held.addAll(heldByEveryCaller(call.getKey(), depth + 1));
+      }
       if (common == null) {
-        common = new HashSet<>(held);
+        common = held;
       } else {
         common.retainAll(held);
       }
