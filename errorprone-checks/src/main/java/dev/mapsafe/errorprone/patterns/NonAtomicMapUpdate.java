@@ -52,7 +52,7 @@ public final class NonAtomicMapUpdate extends BugChecker implements MethodInvoca
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     try {
       Optional<Call> act = KeyedCalls.of(state.getPath(), state);
-      if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST) {
+      if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST || storeResultUsed(act.get())) {
         return Description.NO_MATCH;
       }
       Optional<Sequence> sequence = sequence(act.get(), state);
@@ -110,6 +110,15 @@ public final class NonAtomicMapUpdate extends BugChecker implements MethodInvoca
       p = p.getParentPath();
     }
     return p.getParentPath().getLeaf() instanceof MemberSelectTree select && select.getExpression() == p.getLeaf();
+  }
+
+  /**
+   * Whether a {@code put}'s result (the value it replaced) is used: the code then looks at what another thread
+   * may have stored in between, and handles it.
+   */
+  private static boolean storeResultUsed(Call act) {
+    return act.use() == KeyUse.STORE
+        && !(act.path().getParentPath().getLeaf() instanceof com.sun.source.tree.ExpressionStatementTree);
   }
 
   /** Whether one lock is held at both calls (every other access is then assumed to take it too). */

@@ -38,6 +38,7 @@ import org.apache.bcel.generic.ConstantPoolGen;
 import org.apache.bcel.generic.FieldInstruction;
 import org.apache.bcel.generic.IfInstruction;
 import org.apache.bcel.generic.Instruction;
+import org.apache.bcel.generic.InstructionHandle;
 import org.apache.bcel.generic.InvokeInstruction;
 import org.apache.bcel.generic.INVOKEDYNAMIC;
 import org.apache.bcel.generic.INVOKESTATIC;
@@ -291,8 +292,8 @@ public final class KeyedCalls {
   private List<Sequence> sequences() {
     List<Sequence> result = new ArrayList<>();
     for (Call act : calls) {
-      if (act.use == KeyUse.PRESENCE_TEST) {
-        continue;
+      if (act.use == KeyUse.PRESENCE_TEST || (act.use == KeyUse.STORE && resultUsed(act))) {
+        continue; // a put whose replaced value is used: the code handles what another thread stored
       }
       List<Sequence> candidates = new ArrayList<>();
       if (act.use == KeyUse.STORE && act.stored != null) {
@@ -321,6 +322,11 @@ public final class KeyedCalls {
       }
     }
     return result;
+  }
+
+  private static boolean resultUsed(Call call) {
+    InstructionHandle next = call.location.getHandle().getNext();
+    return call.result != null && (next == null || next.getInstruction().getOpcode() != Const.POP);
   }
 
   /** Whether the call's own result is tested for null (then its dereference is guarded). */
