@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -40,6 +41,7 @@ public final class Declarations {
   private final Map<MethodSymbol, List<TreePath>> returnedValues = new HashMap<>();
   private final List<TreePath> monitors = new ArrayList<>();
   private final Map<MethodSymbol, List<TreePath>> invocations = new HashMap<>();
+  private Set<String> invokedNames;
   private final Map<MethodSymbol, TreePath> methods = new HashMap<>();
 
   private Declarations() {}
@@ -70,6 +72,16 @@ public final class Declarations {
   /** Initializer and right-hand sides of the assignments to the variable, in this compilation unit. */
   public List<TreePath> assignedValues(Symbol variable) {
     return assignedValues.getOrDefault(variable, List.of());
+  }
+
+  /** Whether this compilation unit calls any method with one of these names (a cheap filter). */
+  public boolean invokesAnyOf(java.util.Collection<String> names) {
+    if (invokedNames == null) {
+      Set<String> all = new java.util.HashSet<>();
+      invocations.keySet().forEach(m -> all.add(m.getSimpleName().toString()));
+      invokedNames = all;
+    }
+    return names.stream().anyMatch(invokedNames::contains);
   }
 
   /** The calls of a method in this compilation unit. */

@@ -57,6 +57,8 @@ public final class HeldLocks {
 
   private static Set<GuardedByExpression> at(TreePath path, VisitorState state, boolean includeShared) {
     Set<GuardedByExpression> locks = new HashSet<>();
+    // Most files take no java.util.concurrent lock: then there are no lock regions to look for.
+    boolean usesLocks = Declarations.of(state).invokesAnyOf(Locks.acquiringMethodNames());
     Tree child = path.getLeaf();
     for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
       Tree node = p.getLeaf();
@@ -66,7 +68,7 @@ public final class HeldLocks {
         if (lock.isPresent()) {
           locks.add(lock.get());
         }
-      } else if (node instanceof BlockTree block) {
+      } else if (node instanceof BlockTree block && usesLocks) {
         lockRegionsBefore(block, child, p, state, locks, includeShared);
       } else if (node instanceof IfTree branch && child == branch.getThenStatement()) {
         // if (lock.tryLock()) { .. }

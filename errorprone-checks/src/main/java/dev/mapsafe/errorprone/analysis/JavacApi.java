@@ -13,7 +13,10 @@ import com.sun.tools.javac.code.Types;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,13 +64,23 @@ public final class JavacApi {
     return erased.toString();
   }
 
-  /** The class hierarchy as javac knows it; unknown classes are subtypes of nothing. */
+  /** Subtype answers of one compilation, kept in its javac Context: every check asks the same few questions. */
+  private static final Context.Key<Map<String, Boolean>> SUBTYPES = new Context.Key<>();
+
+  /** The class hierarchy as javac knows it; unknown classes are subtypes of nothing. Answers are memoized. */
   public static TypeHierarchy hierarchy(VisitorState state) {
-    return (type, supertype) -> {
-      Type t = state.getTypeFromString(type.replace('$', '.'));
-      Type s = state.getTypeFromString(supertype.replace('$', '.'));
-      Types types = state.getTypes();
-      return t != null && s != null && types.isSubtype(types.erasure(t), types.erasure(s));
-    };
+    Map<String, Boolean> memo = state.context.get(SUBTYPES);
+    if (memo == null) {
+      memo = new HashMap<>();
+      state.context.put(SUBTYPES, memo);
+    }
+    Map<String, Boolean> known = memo;
+    return (type, supertype) ->
+        known.computeIfAbsent(type + ' ' + supertype, key -> {
+          Type t = state.getTypeFromString(type.replace('$', '.'));
+          Type s = state.getTypeFromString(supertype.replace('$', '.'));
+          Types types = state.getTypes();
+          return t != null && s != null && types.isSubtype(types.erasure(t), types.erasure(s));
+        });
   }
 }

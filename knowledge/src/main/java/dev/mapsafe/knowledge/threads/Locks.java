@@ -31,6 +31,15 @@ public final class Locks {
 
   private Locks() {}
 
+  /** The names of every method that may take a lock: a cheap filter before any analysis of lock regions. */
+  public static List<String> acquiringMethodNames() {
+    return ACQUIRING;
+  }
+
+  private static final List<String> ACQUIRING =
+      List.of("lock", "lockInterruptibly", "tryLock", "writeLock", "writeLockInterruptibly", "readLock",
+          "readLockInterruptibly");
+
   /**
    * What calling {@code name} on a receiver of static type {@code owner} does.
    *
