@@ -188,11 +188,22 @@ public final class HeldLocks {
    * (a private helper called only under a lock runs under it), followed up to a few callers deep.
    */
   public static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state) {
-    return atIncludingCallers(path, state, 0);
+    return atIncludingCallers(path, state, true, 0);
   }
 
-  private static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state, int depth) {
-    Set<GuardedByExpression> locks = anyModeAt(path, state);
+  /**
+   * The read-write locks held only in read mode at a point (its callers' locks included, as in
+   * {@link #atIncludingCallers}): a write there runs while other readers hold the same lock.
+   */
+  public static Set<GuardedByExpression> readOnlyIncludingCallers(TreePath path, VisitorState state) {
+    Set<GuardedByExpression> read = new HashSet<>(atIncludingCallers(path, state, true, 0));
+    read.removeAll(atIncludingCallers(path, state, false, 0));
+    return read;
+  }
+
+  private static Set<GuardedByExpression> atIncludingCallers(
+      TreePath path, VisitorState state, boolean includeShared, int depth) {
+    Set<GuardedByExpression> locks = at(path, state, includeShared);
     TreePath method = null;
     for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
       Tree node = p.getLeaf();
@@ -216,7 +227,7 @@ public final class HeldLocks {
       if (ASTHelpers.findEnclosingNode(call, MethodTree.class) == method.getLeaf()) {
         continue; // recursion adds nothing
       }
-      Set<GuardedByExpression> atCall = atIncludingCallers(call, state, depth + 1);
+      Set<GuardedByExpression> atCall = atIncludingCallers(call, state, includeShared, depth + 1);
       if (common == null) {
         common = new HashSet<>(atCall);
       } else {

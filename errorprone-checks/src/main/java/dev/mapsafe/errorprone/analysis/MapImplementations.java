@@ -36,6 +36,10 @@ public final class MapImplementations {
       if (type == null) {
         return Optional.empty();
       }
+      // An anonymous subclass (an LRU cache overriding removeEldestEntry) behaves as the class it extends.
+      if (type.tsym != null && type.tsym.isAnonymous()) {
+        type = state.getTypes().supertype(type);
+      }
       classes.add(JavacApi.binaryName(type, state.getTypes()));
     }
     return classes.isEmpty() ? Optional.empty() : Optional.of(classes);

@@ -140,4 +140,20 @@ public final class Messages {
             + " concurrent for share a map that is not thread-safe. Fix: assign a %s here too (or a copy of one).",
         map, concurrentClass, concurrentLine, unsafeClass, unsafeLine, concurrentClass);
   }
+
+  /**
+   * @param map the map field
+   * @param call the call and its line ({@code Map.put(Object, Object) at line 31})
+   * @param lock the read-write lock whose read lock alone is held
+   * @param readThatWrites why a read changes the map, or null for a plain write
+   */
+  public static String mapWriteUnderReadLock(String map, String call, String lock, String readThatWrites) {
+    return String.format(
+        "%s changes %s while only the read lock of %s is held%s: other readers hold it at the same time, so the"
+            + " map is changed under them and can be corrupted. Fix: take the write lock for this path (and"
+            + " check the condition again after taking it), or use ConcurrentHashMap%s.",
+        call, map, lock,
+        readThatWrites == null ? "" : " (" + readThatWrites + ")",
+        readThatWrites == null ? "" : "; an access-ordered LinkedHashMap needs the write lock even for get");
+  }
 }

@@ -117,6 +117,23 @@ public final class MapTypes {
     return isConcurrentMap(type, hierarchy) ? Optional.of(Concurrency.CONCURRENT) : Optional.empty();
   }
 
+  /**
+   * Whether a read of this map changes it ("reads that write"): every call on a {@code WeakHashMap} expunges
+   * entries whose keys were collected, and {@code get}/{@code getOrDefault} on an access-ordered
+   * {@code LinkedHashMap} (the usual LRU cache) move the entry to the end. Under a read lock, both race with
+   * the other readers.
+   *
+   * @param accessOrdered whether the map was constructed with {@code accessOrder = true}
+   */
+  public static boolean readWrites(String type, boolean accessOrdered, String readName, TypeHierarchy hierarchy) {
+    if (MapApi.isSubtype(type, "java.util.WeakHashMap", hierarchy)) {
+      return true;
+    }
+    return accessOrdered
+        && MapApi.isSubtype(type, "java.util.LinkedHashMap", hierarchy)
+        && (readName.equals("get") || readName.equals("getOrDefault"));
+  }
+
   /** Whether the type is a {@code ConcurrentMap}: single calls are atomic, sequences of calls are not. */
   public static boolean isConcurrentMap(String type, TypeHierarchy hierarchy) {
     return MapApi.isSubtype(type, CONCURRENT_MAP, hierarchy);

@@ -55,6 +55,13 @@ public final class LockRegions {
     return names;
   }
 
+  /** The names of the read-write locks held only in read mode (a write there runs beside other readers). */
+  public Set<String> readOnlyAt(Location location) {
+    Set<String> names = anyModeAt(location);
+    names.removeAll(at(location));
+    return names;
+  }
+
   /**
    * The names of the locks held in either mode: a read under a read lock and a write under the write lock of
    * the same lock never overlap, which is what race questions need.

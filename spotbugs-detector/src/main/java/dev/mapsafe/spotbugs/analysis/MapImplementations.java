@@ -47,6 +47,12 @@ public final class MapImplementations {
     return classes.isEmpty() ? Optional.empty() : Optional.of(classes);
   }
 
+  /** Whether some map stored into the field was constructed with a last argument {@code true} (accessOrder). */
+  public boolean lastArgumentTrue(XField field) {
+    return stored.getOrDefault(field, List.of()).stream()
+        .anyMatch(o -> o instanceof Origin.Constructed && ((Origin.Constructed) o).lastArgumentTrue());
+  }
+
   /** The JDK map interfaces are the usual declared types; anything else declared is taken as the class. */
   private boolean isConcreteClass(String type) {
     return !hierarchy.isSubtype("java.util.Map", type) && !type.equals("java.util.Map");

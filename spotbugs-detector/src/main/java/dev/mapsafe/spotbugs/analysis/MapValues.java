@@ -211,6 +211,7 @@ public final class MapValues {
   private final List<Launch> launches = new ArrayList<>();
   private final List<Integer> waits = new ArrayList<>();
   private final Set<ValueNumber> nulls = new HashSet<>();
+  private final Set<ValueNumber> trues = new HashSet<>();
   private final Set<ValueNumber> parallelStreams = new HashSet<>();
   private final List<MethodDescriptor> createdLambdas = new ArrayList<>();
   private CFG cfg;
@@ -375,6 +376,8 @@ public final class MapValues {
       }
     } else if (op == Const.ACONST_NULL) {
       nulls.add(after.getTopValue());
+    } else if (op == Const.ICONST_1) {
+      trues.add(after.getTopValue());
     } else if (op == Const.AASTORE) {
       escape(before.getTopValue());
     } else if (ins instanceof ASTORE) {
@@ -492,7 +495,9 @@ public final class MapValues {
           && MapTypes.isSelfLockedMapType(call.owner(), hierarchy)) {
         origins.put(receiver, new Origin.Created(selfLockedKind(call.owner()), false, receiver));
       } else if (call.kind() == CallKind.CONSTRUCTOR && receiver != null && !origins.containsKey(receiver)) {
-        origins.put(receiver, new Origin.Constructed(call.owner(), receiver));
+        boolean lastTrue = argCount > 0 && call.params().get(argCount - 1).equals("boolean")
+            && trues.contains(args[argCount - 1]);
+        origins.put(receiver, new Origin.Constructed(call.owner(), lastTrue, receiver));
       } else if (result != null && !origins.containsKey(result)) {
         origins.put(
             result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));

@@ -108,14 +108,24 @@ public abstract class Origin {
   /** An object constructed in the method with {@code new}, of a class that is not self-locked. */
   public static final class Constructed extends Origin {
     private final String className;
+    private final boolean lastArgumentTrue;
 
-    Constructed(String className, ValueNumber value) {
+    Constructed(String className, boolean lastArgumentTrue, ValueNumber value) {
       super(value);
       this.className = className;
+      this.lastArgumentTrue = lastArgumentTrue;
     }
 
     public String className() {
       return className;
+    }
+
+    /**
+     * Whether the constructor's last argument was the constant {@code true}: for a {@code LinkedHashMap} (or an
+     * anonymous subclass, whose constructor passes its arguments on) that is {@code accessOrder}.
+     */
+    public boolean lastArgumentTrue() {
+      return lastArgumentTrue;
     }
 
     @Override

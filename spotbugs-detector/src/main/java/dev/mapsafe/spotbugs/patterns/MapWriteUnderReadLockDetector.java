@@ -1,0 +1,156 @@
+package dev.mapsafe.spotbugs.patterns;
+
+import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.MapImplementations;
+import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.Origin;
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.BugReporter;
+import edu.umd.cs.findbugs.Detector;
+import edu.umd.cs.findbugs.FieldAnnotation;
+import edu.umd.cs.findbugs.MethodAnnotation;
+import edu.umd.cs.findbugs.Priorities;
+import edu.umd.cs.findbugs.ba.CFGBuilderException;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.bcel.classfile.Method;
+
+/**
+ * MapWriteUnderReadLock on bytecode: a write (or a read that writes) of a non-thread-safe map field while only
+ * the read lock of a read-write lock is held ({@link LockRegions}), also in private helpers every caller of
+ * which holds it. Map classes are decided once every class has been seen.
+ */
+public final class MapWriteUnderReadLockDetector implements Detector {
+  private static final Pattern PATTERN = Pattern.MAP_WRITE_UNDER_READ_LOCK;
+
+  private final BugReporter reporter;
+  private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
+  private final MapImplementations implementations = new MapImplementations(hierarchy);
+  private final Map<MethodDescriptor, MapValues> methods = new LinkedHashMap<>();
+  private final Map<MethodDescriptor, LockRegions> regions = new HashMap<>();
+  /** For each method, its callers and where they call it. */
+  private final Map<MethodDescriptor, List<MapValues.CallSite>> callSites = new HashMap<>();
+  private final Map<MapValues.CallSite, MapValues> callerOf = new HashMap<>();
+
+  public MapWriteUnderReadLockDetector(BugReporter reporter) {
+    this.reporter = reporter;
+  }
+
+  @Override
+  public void visitClassContext(ClassContext context) {
+    for (Method method : context.getJavaClass().getMethods()) {
+      if (method.getCode() == null) {
+        continue;
+      }
+      try {
+        MapValues values = MapValues.analyze(context, method, hierarchy);
+        implementations.add(values);
+        MethodDescriptor self = values.method().getMethodDescriptor();
+        methods.put(self, values);
+        regions.put(self, LockRegions.analyze(context, method, values, hierarchy));
+        for (MapValues.CallSite call : values.callSites()) {
+          callSites.computeIfAbsent(call.callee, c -> new ArrayList<>()).add(call);
+          callerOf.put(call, values);
+        }
+      } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
+        // Bad input never fails the analysis: skip the method.
+      }
+    }
+  }
+
+  @Override
+  public void report() {
+    List<BugInstance> bugs = new ArrayList<>();
+    for (MapValues method : methods.values()) {
+      for (MapValues.Access access : method.accesses()) {
+        describe(method, access).ifPresent(bugs::add);
+      }
+    }
+    Findings.report(bugs, reporter);
+    methods.clear();
+    regions.clear();
+    callSites.clear();
+    callerOf.clear();
+  }
+
+  private Optional<BugInstance> describe(MapValues method, MapValues.Access access) {
+    MapEffect kind = access.effect.kind();
+    if ((kind != MapEffect.WRITE && kind != MapEffect.READ) || !(access.subject.root() instanceof Origin.FieldLoad)) {
+      return Optional.empty();
+    }
+    XField field = ((Origin.FieldLoad) access.subject.root()).field();
+    Optional<List<String>> classes = implementations.of(field);
+    if (classes.isEmpty() || !classes.get().stream().allMatch(c -> MapTypes.concurrency(c, hierarchy)
+        .filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isPresent())) {
+      return Optional.empty();
+    }
+    String reason = null;
+    if (kind == MapEffect.READ) {
+      boolean accessOrdered = implementations.lastArgumentTrue(field);
+      String name = access.effect.fact().name();
+      if (classes.get().stream().noneMatch(c -> MapTypes.readWrites(c, accessOrdered, name, hierarchy))) {
+        return Optional.empty();
+      }
+      reason = accessOrdered
+          ? "a get on an access-ordered LinkedHashMap moves the entry"
+          : "every call on a WeakHashMap expunges collected entries";
+    }
+    Set<String> readOnly = new HashSet<>(held(method, access.location, true, 0));
+    readOnly.removeAll(held(method, access.location, false, 0));
+    if (readOnly.isEmpty()) {
+      return Optional.empty();
+    }
+    String lock = readOnly.stream().sorted().findFirst().orElseThrow();
+    String message =
+        Messages.mapWriteUnderReadLock(
+            field.getName(),
+            access.effect.fact().display() + " at line " + access.line.getStartLine(),
+            lock.substring(lock.lastIndexOf('.') + 1),
+            reason);
+    return Optional.of(
+        new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+            .addClass(method.method().getClassName())
+            .addMethod(MethodAnnotation.fromXMethod(method.method()))
+            .addString(message)
+            .addField(FieldAnnotation.fromXField(field))
+            .addSourceLine(access.line));
+  }
+
+  /** The locks held at a point (in either mode, or exclusive only), plus those every caller of a private helper holds. */
+  private Set<String> held(MapValues method, edu.umd.cs.findbugs.ba.Location at, boolean anyMode, int depth) {
+    LockRegions own = regions.get(method.method().getMethodDescriptor());
+    Set<String> result = new HashSet<>(own == null ? Set.of() : anyMode ? own.anyModeAt(at) : own.at(at));
+    List<MapValues.CallSite> calls = callSites.get(method.method().getMethodDescriptor());
+    if (!method.method().isPrivate() || calls == null || calls.isEmpty() || depth > 3) {
+      return result;
+    }
+    Set<String> common = null;
+    for (MapValues.CallSite call : calls) {
+      MapValues caller = callerOf.get(call);
+      Set<String> atCall = caller == method ? Set.of() : held(caller, call.location, anyMode, depth + 1);
+      if (common == null) {
+        common = new HashSet<>(atCall);
+      } else {
+        common.retainAll(atCall);
+      }
+    }
+    result.addAll(common);
+    return result;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.mapsafe.spotbugs;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.test.SpotBugsExtension;
+import edu.umd.cs.findbugs.test.SpotBugsRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SpotBugsExtension.class)
+class MapWriteUnderReadLockDetectorTest {
+  @Test
+  void writesAndReadsThatWriteUnderTheReadLock(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.readlock.Lru");
+  }
+
+  @Test
+  void negatives(SpotBugsRunner spotbugs) {
+    assertTrue(Fixtures.expected("fixtures.readlock.ReadLockNegatives").stream()
+        .noneMatch(marker -> marker.contains("MAP_WRITE_UNDER_READ_LOCK")));
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.readlock.ReadLockNegatives");
+  }
+
+  @Test
+  void messageNamesTheLockAndWhyAReadWrites(SpotBugsRunner spotbugs) {
+    BugInstance get =
+        Fixtures.analyze(spotbugs, "fixtures.readlock.Lru").stream()
+            .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 25)
+            .findFirst()
+            .orElseThrow();
+    String message = get.getMessageWithoutPrefix();
+    assertTrue(message.startsWith("Map.get(Object) at line 25 changes cache while only the read lock of rw is held"
+        + " (a get on an access-ordered LinkedHashMap moves the entry)"), message);
+  }
+}
