@@ -13,6 +13,7 @@ import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -74,7 +75,20 @@ public final class LockRegions {
     return names;
   }
 
+  /** The lock regions of one method, computed once per class pass (kept in SpotBugs' per-class cache). */
   public static LockRegions analyze(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    MethodDescriptor descriptor = values.method().getMethodDescriptor();
+    Object cached = context.getMethodAnalysis(LockRegions.class, descriptor);
+    if (cached instanceof LockRegions) {
+      return (LockRegions) cached;
+    }
+    LockRegions result = compute(context, method, values, hierarchy);
+    context.putMethodAnalysis(LockRegions.class, descriptor, result);
+    return result;
+  }
+
+  private static LockRegions compute(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
     LockRegions result = new LockRegions();
     CFG cfg = context.getCFG(method);

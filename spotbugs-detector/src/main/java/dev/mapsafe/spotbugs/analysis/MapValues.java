@@ -17,6 +17,7 @@ import edu.umd.cs.findbugs.ba.SignatureParser;
 import edu.umd.cs.findbugs.ba.XFactory;
 import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.bcel.BCELUtil;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
@@ -307,7 +308,23 @@ public final class MapValues {
     return origins.get(value);
   }
 
+  /**
+   * The facts of one method, computed once per class pass: every mapsafe detector asks for them, so they are
+   * kept in SpotBugs' per-class analysis cache.
+   */
   public static MapValues analyze(ClassContext context, Method method, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    MethodDescriptor descriptor = BCELUtil.getMethodDescriptor(context.getJavaClass(), method);
+    Object cached = context.getMethodAnalysis(MapValues.class, descriptor);
+    if (cached instanceof MapValues) {
+      return (MapValues) cached;
+    }
+    MapValues result = compute(context, method, hierarchy);
+    context.putMethodAnalysis(MapValues.class, descriptor, result);
+    return result;
+  }
+
+  private static MapValues compute(ClassContext context, Method method, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
     CFG cfg = context.getCFG(method);
     ValueNumberDataflow vna = context.getValueNumberDataflow(method);
