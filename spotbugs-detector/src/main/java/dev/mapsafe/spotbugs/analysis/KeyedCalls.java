@@ -131,6 +131,17 @@ public final class KeyedCalls {
     this.postDominators = postDominators;
   }
 
+  /** Whether the method makes at least two single-key calls on maps of known origin (else no sequence exists). */
+  public static boolean worthAnalyzing(MapValues values, TypeHierarchy hierarchy) {
+    int keyed = 0;
+    for (MapValues.Access access : values.accesses()) {
+      if (access.effect.operand().isReceiver() && MapApi.keyUse(access.effect.fact(), hierarchy).isPresent()) {
+        keyed++;
+      }
+    }
+    return keyed >= 2;
+  }
+
   /** The non-atomic sequences of one method; {@code values} is that method's {@link MapValues}. */
   public static List<Sequence> sequences(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {

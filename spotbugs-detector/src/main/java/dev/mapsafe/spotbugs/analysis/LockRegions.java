@@ -83,7 +83,8 @@ public final class LockRegions {
     if (cached instanceof LockRegions) {
       return (LockRegions) cached;
     }
-    LockRegions result = compute(context, method, values, hierarchy);
+    boolean takesLocks = values.callees().stream().anyMatch(c -> Locks.acquiringMethodNames().contains(c.getName()));
+    LockRegions result = takesLocks ? compute(context, method, values, hierarchy) : new LockRegions();
     context.putMethodAnalysis(LockRegions.class, descriptor, result);
     return result;
   }

@@ -2,6 +2,7 @@ package dev.mapsafe.spotbugs.patterns;
 
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.StructuralChange;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
@@ -56,6 +57,10 @@ public final class MapModifiedDuringIterationDetector implements Detector {
       try {
         MapValues methodValues = MapValues.analyze(context, method, hierarchy);
         implementations.add(methodValues);
+        if (methodValues.accesses().stream().noneMatch(a -> a.effect.kind() == MapEffect.ITERATE
+            || a.effect.kind() == MapEffect.WRITE)) {
+          continue; // nothing is iterated or written here
+        }
         Iterators found = Iterators.analyze(context, method, methodValues, hierarchy);
         MethodDescriptor descriptor = methodValues.method().getMethodDescriptor();
         values.put(descriptor, methodValues);

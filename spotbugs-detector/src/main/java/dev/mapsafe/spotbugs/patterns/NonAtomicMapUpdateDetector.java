@@ -54,6 +54,9 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
         selfLocked.add(values);
+        if (!KeyedCalls.worthAnalyzing(values, hierarchy)) {
+          continue; // the dataflow below is the costly part: most methods make no two single-key calls
+        }
         List<KeyedCalls.Sequence> sequences = KeyedCalls.sequences(context, method, values, hierarchy);
         if (!sequences.isEmpty()) {
           found.put(values, sequences);
