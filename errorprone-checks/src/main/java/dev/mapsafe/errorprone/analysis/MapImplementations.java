@@ -8,7 +8,10 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,8 +23,25 @@ import java.util.Optional;
 public final class MapImplementations {
   private MapImplementations() {}
 
+  /** Answers of one compilation, kept in its javac Context: every map access of the code asks about its field. */
+  private static final Context.Key<Map<VarSymbol, Optional<List<String>>>> CACHE = new Context.Key<>();
+
   /** Binary class names, or empty when they cannot be known. */
   public static Optional<List<String>> of(VarSymbol field, VisitorState state) {
+    Map<VarSymbol, Optional<List<String>>> cache = state.context.get(CACHE);
+    if (cache == null) {
+      cache = new HashMap<>();
+      state.context.put(CACHE, cache);
+    }
+    Optional<List<String>> known = cache.get(field);
+    if (known == null) {
+      known = compute(field, state);
+      cache.put(field, known);
+    }
+    return known;
+  }
+
+  private static Optional<List<String>> compute(VarSymbol field, VisitorState state) {
     Type declared = field.type;
     if (declared != null && !declared.isInterface() && declared.tsym != null && !declared.tsym.isAbstract()) {
       return Optional.of(List.of(JavacApi.binaryName(declared, state.getTypes())));

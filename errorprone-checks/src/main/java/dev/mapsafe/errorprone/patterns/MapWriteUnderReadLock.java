@@ -45,10 +45,14 @@ import javax.lang.model.element.ElementKind;
     linkType = CUSTOM,
     link = "docs/patterns/MapWriteUnderReadLock.md")
 public final class MapWriteUnderReadLock extends BugChecker implements MethodInvocationTreeMatcher {
+  private static final List<String> READ_LOCKS = List.of("readLock", "readLockInterruptibly", "tryReadLock");
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     try {
+      if (!Declarations.of(state).invokesAnyOf(READ_LOCKS)) {
+        return Description.NO_MATCH; // no read lock is taken in this file
+      }
       for (MapEffects.Access access : MapEffects.of(tree, state)) {
         MapEffect kind = access.effect().kind();
         if (kind != MapEffect.WRITE && kind != MapEffect.READ) {
