@@ -64,8 +64,7 @@ public final class MapWriteUnderReadLock extends BugChecker implements MethodInv
           continue;
         }
         Optional<List<String>> classes = MapImplementations.of(field, state);
-        if (classes.isEmpty() || !classes.get().stream().allMatch(c -> MapTypes.concurrency(c, JavacApi.hierarchy(state))
-            .filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isPresent())) {
+        if (classes.isEmpty() || !classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, JavacApi.hierarchy(state)))) {
           continue;
         }
         String reason = null;

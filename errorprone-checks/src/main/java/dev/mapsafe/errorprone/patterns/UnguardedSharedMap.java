@@ -70,8 +70,7 @@ public final class UnguardedSharedMap extends BugChecker
                   : null;
       Type created = ASTHelpers.getType(tree);
       if (!(target instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD || created == null
-          || MapTypes.concurrency(JavacApi.binaryName(created, state.getTypes()), JavacApi.hierarchy(state))
-              .filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isEmpty()) {
+          || !MapTypes.isNotThreadSafe(JavacApi.binaryName(created, state.getTypes()), JavacApi.hierarchy(state))) {
         return Description.NO_MATCH;
       }
       for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
@@ -130,8 +129,7 @@ public final class UnguardedSharedMap extends BugChecker
     }
     Optional<List<String>> classes = MapImplementations.of(field, state);
     if (classes.isEmpty()
-        || !classes.get().stream().allMatch(c -> MapTypes.concurrency(c, JavacApi.hierarchy(state))
-            .filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isPresent())) {
+        || !classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, JavacApi.hierarchy(state)))) {
       return Optional.empty();
     }
     String first = classes.get().get(0);

@@ -134,6 +134,11 @@ public final class MapTypes {
         && (readName.equals("get") || readName.equals("getOrDefault"));
   }
 
+  /** Whether maps of this class are known to need external locking for any concurrent use with a writer. */
+  public static boolean isNotThreadSafe(String type, TypeHierarchy hierarchy) {
+    return concurrency(type, hierarchy).filter(c -> c == Concurrency.NOT_THREAD_SAFE).isPresent();
+  }
+
   /** Whether the type is a {@code ConcurrentMap}: single calls are atomic, sequences of calls are not. */
   public static boolean isConcurrentMap(String type, TypeHierarchy hierarchy) {
     return MapApi.isSubtype(type, CONCURRENT_MAP, hierarchy);

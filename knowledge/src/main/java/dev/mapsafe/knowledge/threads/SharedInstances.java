@@ -70,12 +70,4 @@ public final class SharedInstances {
     }
     return null;
   }
-
-  public static List<String> threadSafeAnnotations() {
-    return THREAD_SAFE;
-  }
-
-  public static List<String> singletonAnnotations() {
-    return SINGLETONS;
-  }
 }

@@ -56,13 +56,6 @@ public final class LockRegions {
     return names;
   }
 
-  /** The names of the read-write locks held only in read mode (a write there runs beside other readers). */
-  public Set<String> readOnlyAt(Location location) {
-    Set<String> names = anyModeAt(location);
-    names.removeAll(at(location));
-    return names;
-  }
-
   /**
    * The names of the locks held in either mode: a read under a read lock and a write under the write lock of
    * the same lock never overlap, which is what race questions need.
@@ -171,6 +164,11 @@ public final class LockRegions {
       return load.field().getClassName() + "." + load.field().getName();
     }
     return null;
+  }
+
+  /** How messages name a lock: {@code example.Cache.lock} reads {@code lock}, {@code example.Cache.this} {@code this}. */
+  public static String display(String lockName) {
+    return lockName.substring(lockName.lastIndexOf('.') + 1);
   }
 
   /** The monitor of {@code this} in a method of {@code className}. */

@@ -96,8 +96,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
     }
     XField field = ((Origin.FieldLoad) access.subject.root()).field();
     Optional<List<String>> classes = implementations.of(field);
-    if (classes.isEmpty() || !classes.get().stream().allMatch(c -> MapTypes.concurrency(c, hierarchy)
-        .filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isPresent())) {
+    if (classes.isEmpty() || !classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy))) {
       return Optional.empty();
     }
     String reason = null;
@@ -121,7 +120,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
         Messages.mapWriteUnderReadLock(
             field.getName(),
             access.effect.fact().display() + " at line " + access.line.getStartLine(),
-            lock.substring(lock.lastIndexOf('.') + 1),
+            LockRegions.display(lock),
             reason);
     return Optional.of(
         new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)

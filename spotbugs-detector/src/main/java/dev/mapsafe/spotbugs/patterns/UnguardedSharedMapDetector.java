@@ -124,7 +124,7 @@ public final class UnguardedSharedMapDetector implements Detector {
       }
       for (Map.Entry<MapValues, MapValues.FieldStore> store : fieldStores) {
         String unsafe = className(store.getValue());
-        if (MapTypes.concurrency(unsafe, hierarchy).filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isEmpty()) {
+        if (!MapTypes.isNotThreadSafe(unsafe, hierarchy)) {
           continue;
         }
         String message = Messages.mapLosesConcurrency(
@@ -156,8 +156,7 @@ public final class UnguardedSharedMapDetector implements Detector {
     }
     Optional<List<String>> classes = implementations.of(field);
     if (classes.isEmpty()
-        || !classes.get().stream().allMatch(c -> MapTypes.concurrency(c, hierarchy)
-            .filter(k -> k == MapTypes.Concurrency.NOT_THREAD_SAFE).isPresent())) {
+        || !classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy))) {
       return Optional.empty();
     }
     String first = classes.get().get(0);
@@ -172,7 +171,7 @@ public final class UnguardedSharedMapDetector implements Detector {
         .findFirst()
         .orElse(0L);
     String knownLock = all.stream().flatMap(s -> s.locks.stream()).sorted().findFirst()
-        .map(UnguardedSharedMapDetector::lockDisplay).orElse(null);
+        .map(LockRegions::display).orElse(null);
     String sharedReason =
         shared != null && race.threadsSeen()
                 && race.writeContext.kind() == Overlap.Kind.CALLER && race.otherContext.kind() == Overlap.Kind.CALLER
@@ -205,15 +204,10 @@ public final class UnguardedSharedMapDetector implements Detector {
     if (!locked.locks.isEmpty() && race.reportAt.locks.isEmpty()) {
       String lock = race.lockedElsewhere != null
           ? race.lockedElsewhere
-          : locked.locks.stream().min(java.util.Comparator.comparing(UnguardedSharedMapDetector::lockDisplay))
+          : locked.locks.stream().min(java.util.Comparator.comparing(LockRegions::display))
               .orElseThrow();
-      return "synchronized (" + lockDisplay(lock) + ") held at line " + locked.access.line.getStartLine() + " only";
+      return "synchronized (" + LockRegions.display(lock) + ") held at line " + locked.access.line.getStartLine() + " only";
     }
     return race.write.locks.isEmpty() && race.other.locks.isEmpty() ? "no lock held at either" : "no lock held in common";
-  }
-
-  /** {@code example.Cache.lock} reads {@code lock}; {@code example.Cache.this} reads {@code this}. */
-  private static String lockDisplay(String name) {
-    return name.substring(name.lastIndexOf('.') + 1);
   }
 }
