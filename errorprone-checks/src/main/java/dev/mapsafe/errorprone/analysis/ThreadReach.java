@@ -150,7 +150,8 @@ public final class ThreadReach {
     String owner = api.get().owner();
     String name = api.get().name();
     TreePath callPath = fn.getParentPath();
-    long line = line(call, state);
+    // The line of the function argument: a call chain starts lines earlier, bytecode names the call's own line.
+    long line = line(fn.getLeaf(), state);
     if (TaskLaunchers.launches(owner, name, JavacApi.hierarchy(state))) {
       boolean repeats = inLoop(callPath);
       String launched = call instanceof MethodInvocationTree invocation && ASTHelpers.getReceiver(invocation) != null

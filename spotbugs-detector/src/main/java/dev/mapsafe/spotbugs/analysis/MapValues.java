@@ -87,19 +87,6 @@ public final class MapValues {
     }
   }
 
-  /** A call that writes an operand whose origin is known (the map API model's WRITE effects). */
-  public static final class Write {
-    public final Effect effect;
-    public final Origin subject;
-    public final SourceLineAnnotation line;
-
-    Write(Effect effect, Origin subject, SourceLineAnnotation line) {
-      this.effect = effect;
-      this.subject = subject;
-      this.line = line;
-    }
-  }
-
   /**
    * An atomic update ({@code computeIfAbsent}, {@code merge}, ...) of a receiver whose origin is known, with
    * the methods of this class its function argument runs (a lambda body or a method reference's target).
@@ -204,7 +191,6 @@ public final class MapValues {
   private final Map<ValueNumber, List<MethodDescriptor>> lambdaBodies = new HashMap<>();
   private final List<InlineLambda> inlineLambdas = new ArrayList<>();
   private final List<Origin> monitored = new ArrayList<>();
-  private final List<Write> writes = new ArrayList<>();
   private final List<Update> updates = new ArrayList<>();
   private final List<MethodDescriptor> callees = new ArrayList<>();
   private final List<Access> accesses = new ArrayList<>();
@@ -238,10 +224,6 @@ public final class MapValues {
   /** The lambda bodies of this method that calls run inline, with the monitors held there. */
   public List<InlineLambda> inlineLambdas() {
     return inlineLambdas;
-  }
-
-  public List<Write> writes() {
-    return writes;
   }
 
   public List<Update> updates() {
@@ -478,7 +460,6 @@ public final class MapValues {
                 heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull));
       }
       if (effect.kind() == MapEffect.WRITE) {
-        writes.add(new Write(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
         int function = MapApi.updateFunctionArgument(api.get(), hierarchy);
         if (effect.operand().isReceiver() && function >= 0 && function < argCount) {
           updates.add(

@@ -2,6 +2,7 @@ package dev.mapsafe.spotbugs.patterns;
 
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
@@ -86,10 +87,10 @@ public final class RecursiveMapComputeDetector implements Detector {
 
   /** A write found in the function's methods: the write, and the methods it was reached through. */
   private static final class Found {
-    final MapValues.Write write;
+    final MapValues.Access write;
     final List<String> through;
 
-    Found(MapValues.Write write, List<String> through) {
+    Found(MapValues.Access write, List<String> through) {
       this.write = write;
       this.through = through;
     }
@@ -113,9 +114,10 @@ public final class RecursiveMapComputeDetector implements Detector {
       if (values == null) {
         continue;
       }
-      for (MapValues.Write write : values.writes()) {
+      for (MapValues.Access write : values.accesses()) {
         Origin root = write.subject.root();
-        if (write.effect.operand().isReceiver()
+        if (write.effect.kind() == MapEffect.WRITE
+            && write.effect.operand().isReceiver()
             && root instanceof Origin.FieldLoad
             && ((Origin.FieldLoad) root).field().equals(field)) {
           return Optional.of(new Found(write, through.get(current)));
