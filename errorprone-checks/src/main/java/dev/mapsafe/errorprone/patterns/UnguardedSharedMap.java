@@ -27,6 +27,7 @@ import dev.mapsafe.errorprone.analysis.Declarations;
 import dev.mapsafe.errorprone.analysis.FieldAccesses;
 import dev.mapsafe.errorprone.analysis.JavacApi;
 import dev.mapsafe.errorprone.analysis.MapEffects;
+import dev.mapsafe.errorprone.analysis.MapGuards;
 import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.MapImplementations;
 import dev.mapsafe.errorprone.analysis.Races;
@@ -109,7 +110,8 @@ public final class UnguardedSharedMap extends BugChecker
           continue;
         }
         Optional<Race> race = Races.on((VarSymbol) sym, state);
-        if (race.isPresent() && race.get().reportAt().call().getLeaf() == tree) {
+        if (race.isPresent() && race.get().reportAt().call().getLeaf() == tree
+            && !traversalOfGuardedMap(race.get(), sym, state)) {
           return describe(tree, (VarSymbol) sym, mapClass.get(), race.get(), state);
         }
       }
@@ -117,6 +119,13 @@ public final class UnguardedSharedMap extends BugChecker
       // Bad input never fails the build: skip the spot.
     }
     return Description.NO_MATCH;
+  }
+
+  /**
+   * A traversal without the lock of a map whose writes all hold it: UnlockedMapIteration's (catalog rule 2).
+   */
+  private static boolean traversalOfGuardedMap(Race race, Symbol field, VisitorState state) {
+    return race.reportAt().kind() == MapEffect.ITERATE && MapGuards.of(field, state).isPresent();
   }
 
   /**

@@ -27,11 +27,33 @@ import dev.mapsafe.errorprone.analysis.MapEffects;
 import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.SelfLockedMaps;
 import dev.mapsafe.knowledge.catalog.Messages;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreeScanner;
+import dev.mapsafe.errorprone.analysis.JavacApi;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.threads.Locks;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.mapsafe.errorprone.analysis.Declarations;
+import dev.mapsafe.errorprone.analysis.MapGuards;
+import dev.mapsafe.errorprone.analysis.ThreadReach;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.threads.Overlap;
+import java.util.List;
 import java.util.Optional;
+import javax.lang.model.element.ElementKind;
 
 /**
- * A view of a {@code Collections.synchronized*} wrapper or a {@code Hashtable} traversed from outside (an
- * iterator, spliterator or stream: see the map API model) without holding the map's monitor.
+ * A map traversed without the lock that guards it: a view of a {@code Collections.synchronized*} wrapper or a
+ * {@code Hashtable} traversed from outside (an iterator, spliterator or stream: see the map API model) without
+ * the map's monitor; or any traversal of a map field that a lock guards ({@link MapGuards}) run without that
+ * lock, including a traversal of a view kept from a lock region, an iterator or stream created under the lock
+ * and used after it is released, and a lambda that runs later.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -60,11 +82,17 @@ public final class UnlockedMapIteration extends BugChecker
   private Description check(Tree tree, VisitorState state) {
     try {
       for (MapEffects.Access access : MapEffects.of(tree, state)) {
-        if (access.effect().isExternalTraversal()) {
-          Description d = checkTraversal(tree, access, state);
-          if (d != Description.NO_MATCH) {
-            return d;
-          }
+        if (access.effect().kind() != MapEffect.ITERATE) {
+          continue;
+        }
+        Description d = access.effect().isExternalTraversal()
+            ? checkTraversal(tree, access, state)
+            : Description.NO_MATCH;
+        if (d == Description.NO_MATCH) {
+          d = checkGuarded(tree, access, state);
+        }
+        if (d != Description.NO_MATCH) {
+          return d;
         }
       }
     } catch (RuntimeException unexpectedTree) {
@@ -105,6 +133,123 @@ public final class UnlockedMapIteration extends BugChecker
     return description.build();
   }
 
+  /** A traversal of a lock-guarded map field (or of a view, iterator or stream of it) that runs without the lock. */
+  private Description checkGuarded(Tree tree, MapEffects.Access access, VisitorState state) {
+    TreePath operand = TreePath.getPath(state.getPath(), access.operand());
+    if (operand == null) {
+      return Description.NO_MATCH;
+    }
+    Symbol field = MapIdentity.symbolOf(MapEffects.viewedMap(operand, state), state);
+    Optional<MapGuards.Guard> guard = MapGuards.of(field, state);
+    List<ThreadReach.Context> contexts = ThreadReach.of(state.getPath(), state);
+    if (guard.isEmpty() || contexts.stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)) {
+      return Description.NO_MATCH; // construction runs before the object is shared
+    }
+    String traversal = describe(tree, access, state);
+    String situation;
+    if (!MapGuards.holds(guard.get(), state.getPath(), state)) {
+      if (isCopyValidatedLater(tree, state)) {
+        return Description.NO_MATCH; // an optimistic read: a torn copy is thrown away
+      }
+      situation = "without holding " + guard.get().lock();
+    } else {
+      Optional<TreePath> unlockedUse = useOfResultWithoutLock(guard.get(), state);
+      if (unlockedUse.isEmpty()) {
+        return Description.NO_MATCH;
+      }
+      situation = "under " + guard.get().lock() + ", but its result is used at line "
+          + line(unlockedUse.get().getLeaf(), state) + " after the lock is released";
+    }
+    return buildDescription(tree)
+        .setMessage(
+            Messages.unlockedGuardedMapIteration(
+                field.getSimpleName().toString(), guard.get().describe(), guard.get().lock(), traversal, situation))
+        .build();
+  }
+
+  /**
+   * A copy ({@code new HashMap<>(map)}, {@code List.copyOf(map.values())}) followed in its method by a
+   * {@code StampedLock.validate(..)}: the optimistic-read idiom, which uses the copy only once validated.
+   */
+  private static boolean isCopyValidatedLater(Tree tree, VisitorState state) {
+    boolean copy = tree instanceof NewClassTree
+        || (tree instanceof MethodInvocationTree call
+            && ASTHelpers.getSymbol(call).getSimpleName().contentEquals("copyOf"));
+    MethodTree method = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
+    if (!copy || method == null || method.getBody() == null) {
+      return false;
+    }
+    int end = state.getEndPosition(tree);
+    boolean[] validated = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        Optional<ApiMethod> api = JavacApi.call(call, state);
+        if (ASTHelpers.getStartPosition(call) > end && api.isPresent()
+            && Locks.validatesOptimisticRead(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+          validated[0] = true;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(method.getBody(), null);
+    return validated[0];
+  }
+
+  private static String describe(Tree tree, MapEffects.Access access, VisitorState state) {
+    String what = tree instanceof EnhancedForLoopTree
+        ? "for-each over " + state.getSourceForNode(access.operand())
+        : access.effect().fact().display() + " of " + state.getSourceForNode(access.operand());
+    return what + " at line " + line(tree, state);
+  }
+
+  /**
+   * A use, without the guard's lock, of the iterator, spliterator or stream the traversal at the current path
+   * creates, when that is kept in a local (through intermediate stream operations): {@code it = map.values()
+   * .iterator()} under the lock and {@code it.next()} after the unlock.
+   */
+  private static Optional<TreePath> useOfResultWithoutLock(MapGuards.Guard guard, VisitorState state) {
+    TreePath result = state.getPath();
+    while (result.getParentPath().getLeaf() instanceof MemberSelectTree
+        && result.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree next
+        && isLazyTraversal(ASTHelpers.getType(next), state)) {
+      result = result.getParentPath().getParentPath();
+    }
+    Tree parent = result.getParentPath().getLeaf();
+    Symbol local = parent instanceof VariableTree declaration && declaration.getInitializer() == result.getLeaf()
+        ? ASTHelpers.getSymbol(declaration)
+        : parent instanceof AssignmentTree assignment && assignment.getExpression() == result.getLeaf()
+            ? ASTHelpers.getSymbol(assignment.getVariable())
+            : null;
+    if (!(local instanceof VarSymbol var) || var.getKind() == ElementKind.FIELD
+        || !isLazyTraversal(var.type, state)) {
+      return Optional.empty();
+    }
+    for (TreePath use : Declarations.of(state).uses(var)) {
+      if (!MapGuards.holds(guard, use, state)) {
+        return Optional.of(use);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** An iterator, spliterator or stream: it walks its source when it is used, not when it is made. */
+  private static boolean isLazyTraversal(Type type, VisitorState state) {
+    if (type == null) {
+      return false;
+    }
+    for (String lazy : List.of("java.util.Iterator", "java.util.Spliterator", "java.util.stream.BaseStream")) {
+      Type t = state.getTypeFromString(lazy);
+      if (t != null && state.getTypes().isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(t))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long line(Tree tree, VisitorState state) {
+    return state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+  }
+
   /**
    * {@code synchronized (map) { statement }} around the traversing statement, when that is one statement of
    * a block that is not a declaration (wrapping a declaration would hide the variable) and the map is named
@@ -113,8 +258,7 @@ public final class UnlockedMapIteration extends BugChecker
   private static Optional<SuggestedFix> wrapInSynchronized(VisitorState state, String mapSource, TreePath mapPath) {
     TreePath p = state.getPath();
     while (p.getParentPath() != null && !(p.getParentPath().getLeaf() instanceof BlockTree)) {
-      if (p.getLeaf() instanceof com.sun.source.tree.LambdaExpressionTree
-          || p.getLeaf() instanceof com.sun.source.tree.ClassTree) {
+      if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof com.sun.source.tree.ClassTree) {
         return Optional.empty();
       }
       p = p.getParentPath();
@@ -139,8 +283,7 @@ public final class UnlockedMapIteration extends BugChecker
 
   private static Tree enclosingMethod(TreePath p) {
     for (; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof com.sun.source.tree.MethodTree
-          || p.getLeaf() instanceof com.sun.source.tree.ClassTree) {
+      if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof com.sun.source.tree.ClassTree) {
         return p.getLeaf();
       }
     }

@@ -2,6 +2,7 @@ package dev.mapsafe.errorprone.patterns;
 
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
+import dev.mapsafe.knowledge.catalog.Pattern;
 import org.junit.jupiter.api.Test;
 
 class UnlockedMapIterationTest {
@@ -394,5 +395,17 @@ class UnlockedMapIterationTest {
             "  }",
             "}")
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  void lockGuardedMapsTraversedWithoutTheirLock() {
+    SharedFixtures.add(helper, Pattern.UNLOCKED_MAP_ITERATION, "fixtures.guarded.Inventory").doTest();
+  }
+
+  @Test
+  void lockGuardedNegatives() {
+    SharedFixtures.add(helper, Pattern.UNLOCKED_MAP_ITERATION, "fixtures.guarded.GuardedNegatives")
+        .expectNoDiagnostics()
+        .doTest();
   }
 }

@@ -156,4 +156,57 @@ public final class Messages {
         readThatWrites == null ? "" : " (" + readThatWrites + ")",
         readThatWrites == null ? "" : "; an access-ordered LinkedHashMap needs the write lock even for get");
   }
+
+  /**
+   * A traversal of a map that a lock guards, run without that lock.
+   *
+   * @param map the map field
+   * @param guard the lock and why it guards the map ({@code lock (@GuardedBy)}, {@code this (held at every
+   *     write)})
+   * @param lock the lock's simple name, for the fix
+   * @param traversal the traversal and its line ({@code for-each over sessions.values() at line 40})
+   * @param situation where the lock is missing ({@code without the lock}, {@code after the lock taken at line 12
+   *     is released})
+   */
+  public static String unlockedGuardedMapIteration(
+      String map, String guard, String lock, String traversal, String situation) {
+    return String.format(
+        "%s runs %s, but %s is guarded by %s: a write under the lock can run during the traversal and throw"
+            + " ConcurrentModificationException, skip or repeat entries, or loop on a corrupted table. Fix: hold"
+            + " %s for the whole traversal, or copy %s while holding it and traverse the copy.",
+        traversal, situation, map, guard, lock, map);
+  }
+
+  /**
+   * A guarded map, or a live view of it, returned to callers.
+   *
+   * @param method the returning method ({@code members()})
+   * @param returned what it returns ({@code members.keySet(), a live view of members})
+   * @param map the map field
+   * @param guard the lock and why it guards the map
+   * @param copy the copy that fits the returned type ({@code Set.copyOf(members.keySet())})
+   */
+  public static String guardedMapReturned(String method, String returned, String map, String guard, String copy) {
+    return String.format(
+        "%s returns %s, while %s is guarded by %s: callers read it without the lock as the class writes it, so"
+            + " they can see ConcurrentModificationException or a corrupted map (an unmodifiable wrapper is still"
+            + " a live view). Fix: return a copy taken while holding the lock (%s), or an immutable snapshot.",
+        method, returned, map, guard, copy);
+  }
+
+  /**
+   * A caller's map stored into a guarded field without a copy.
+   *
+   * @param method where ({@code Registry(Map)}, {@code replaceAll(Map)})
+   * @param parameter the caller's map
+   * @param map the field
+   * @param guard the lock and why it guards the map
+   */
+  public static String guardedMapStored(String method, String parameter, String map, String guard) {
+    return String.format(
+        "%s stores the caller's map %s into %s, which is guarded by %s: the caller keeps a reference and can"
+            + " read or change the map without the lock. Fix: store a copy (new HashMap<>(%s), or new TreeMap<>"
+            + " or LinkedHashMap<> to keep an order).",
+        method, parameter, map, guard, parameter);
+  }
 }

@@ -81,6 +81,14 @@ public final class Locks {
     return name.equals("readLock") ? Boolean.TRUE : name.equals("writeLock") ? Boolean.FALSE : null;
   }
 
+  /**
+   * Whether the call checks a {@code StampedLock} optimistic read ({@code validate(stamp)}): code that copies a
+   * map under {@code tryOptimisticRead()} and validates before using the copy discards a torn copy.
+   */
+  public static boolean validatesOptimisticRead(String owner, String name, TypeHierarchy hierarchy) {
+    return isSubtype(owner, STAMPED_LOCK, hierarchy) && name.equals("validate");
+  }
+
   private static boolean isSubtype(String type, String supertype, TypeHierarchy hierarchy) {
     return type.equals(supertype) || hierarchy.isSubtype(type, supertype);
   }

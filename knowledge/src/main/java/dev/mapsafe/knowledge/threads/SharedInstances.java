@@ -42,6 +42,11 @@ public final class SharedInstances {
 
   private SharedInstances() {}
 
+  /** Whether one of the annotations declares the class thread-safe ({@code @ThreadSafe}). */
+  public static boolean declaresThreadSafe(List<String> annotations) {
+    return annotations.stream().anyMatch(THREAD_SAFE::contains);
+  }
+
   /**
    * What makes a class's instances shared, for messages ("@Service singleton", "@ThreadSafe class",
    * "servlet"), or null.
@@ -50,10 +55,8 @@ public final class SharedInstances {
    * @param scope the value of its Spring {@code @Scope} annotation, or null
    */
   public static String sharedBy(String type, List<String> annotations, String scope, TypeHierarchy hierarchy) {
-    for (String a : annotations) {
-      if (THREAD_SAFE.contains(a)) {
-        return "@ThreadSafe class";
-      }
+    if (declaresThreadSafe(annotations)) {
+      return "@ThreadSafe class";
     }
     if (scope != null && UNSHARED_SCOPES.stream().anyMatch(s -> scope.toLowerCase(java.util.Locale.ROOT).contains(s))) {
       return null;

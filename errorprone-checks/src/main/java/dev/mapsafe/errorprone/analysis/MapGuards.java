@@ -1,0 +1,151 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Attribute;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.util.Context;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.threads.Guards;
+import dev.mapsafe.knowledge.threads.Overlap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * Which lock guards a map field ({@link Guards}): the lock its {@code @GuardedBy} names, or the one lock held
+ * at every write after construction ({@link FieldAccesses}, {@link HeldLocks}). Only maps that need a lock
+ * have one: concurrent maps, synchronized wrappers and immutable maps are not guarded, nor are volatile fields
+ * (published snapshots, MutatedMapSnapshot's) or maps never written after construction.
+ */
+public final class MapGuards {
+
+  /**
+   * A guard.
+   *
+   * @param lock the lock's simple name ({@code lock}, {@code this})
+   * @param evidence why it guards the map ({@code @GuardedBy}, {@code held at every write})
+   * @param writes the writes of the map after construction
+   */
+  public record Guard(String lock, String evidence, List<FieldAccesses.Access> writes) {
+    /** For messages: {@code lock (held at every write)}. */
+    public String describe() {
+      return lock + " (" + evidence + ")";
+    }
+
+    /** Whether one of these locks is this guard's. */
+    public boolean heldAmong(Set<GuardedByExpression> locks) {
+      return locks.stream().anyMatch(l -> simpleName(l).equals(lock));
+    }
+  }
+
+  private static final Context.Key<Map<Symbol, Optional<Guard>>> CACHE = new Context.Key<>();
+
+  private MapGuards() {}
+
+  /** The guard of the map in a field, computed once per compilation. */
+  public static Optional<Guard> of(Symbol field, VisitorState state) {
+    if (!(field instanceof VarSymbol var) || var.getKind() != ElementKind.FIELD) {
+      return Optional.empty();
+    }
+    Map<Symbol, Optional<Guard>> cache = state.context.get(CACHE);
+    if (cache == null) {
+      cache = new HashMap<>();
+      state.context.put(CACHE, cache);
+    }
+    Optional<Guard> known = cache.get(field);
+    if (known == null) {
+      known = compute(var, state);
+      cache.put(field, known);
+    }
+    return known;
+  }
+
+  private static Optional<Guard> compute(VarSymbol field, VisitorState state) {
+    if ((field.flags() & Flags.VOLATILE) != 0) {
+      return Optional.empty();
+    }
+    Optional<String> annotated = guardedBy(field, field.getSimpleName().toString());
+    Optional<List<String>> classes = MapImplementations.of(field, state);
+    boolean needsLock = classes.isPresent()
+        && classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, JavacApi.hierarchy(state)));
+    // An annotation is the author's word even when the map's class is unknown; inference needs a known class.
+    if (!needsLock && (annotated.isEmpty() || classes.isPresent())) {
+      return Optional.empty();
+    }
+    List<FieldAccesses.Access> writes = new ArrayList<>();
+    for (FieldAccesses.Access a : FieldAccesses.of(field, state)) {
+      if (a.kind() == MapEffect.WRITE && a.contexts().stream().anyMatch(c -> c.kind() != Overlap.Kind.CONSTRUCTION)) {
+        writes.add(a);
+      }
+    }
+    if (writes.isEmpty()) {
+      return Optional.empty();
+    }
+    if (annotated.isPresent()) {
+      return Optional.of(new Guard(annotated.get(), "@GuardedBy", writes));
+    }
+    return Guards.commonLock(writes, MapGuards::simpleNames)
+        .map(lock -> new Guard(lock, "held at every write", writes));
+  }
+
+  /** The lock a {@code @GuardedBy} on the symbol (a field, or a method whose callers hold it) names. */
+  public static Optional<String> guardedBy(Symbol sym, String fieldName) {
+    for (Attribute.Compound a : sym.getAnnotationMirrors()) {
+      if (Guards.isGuardedBy(((ClassSymbol) a.type.tsym).flatName().toString())) {
+        for (Attribute value : a.getElementValues().values()) {
+          Object v = value.getValue();
+          String text = v instanceof List<?> list && !list.isEmpty() ? String.valueOf(((Attribute) list.get(0)).getValue())
+              : String.valueOf(v);
+          return Guards.lockNamedBy(text, fieldName);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether the guard's lock is held at a point: in any mode (a read lock keeps writers out), by a lock region
+   * there or at every call of its private method ({@link HeldLocks#atIncludingCallers}), or by the contract of a
+   * {@code @GuardedBy} on the enclosing method (its callers hold the lock).
+   */
+  public static boolean holds(Guard guard, TreePath path, VisitorState state) {
+    if (guard.heldAmong(HeldLocks.atIncludingCallers(path, state))) {
+      return true;
+    }
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof MethodTree method) {
+        Symbol sym = com.google.errorprone.util.ASTHelpers.getSymbol(method);
+        return sym != null && guardedBy(sym, "").filter(guard.lock()::equals).isPresent();
+      }
+      if (p.getLeaf() instanceof com.sun.source.tree.ClassTree
+          || p.getLeaf() instanceof com.sun.source.tree.LambdaExpressionTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** The simple names of the locks held at a write. */
+  private static Set<String> simpleNames(FieldAccesses.Access access) {
+    Set<String> names = new HashSet<>();
+    access.locks().forEach(l -> names.add(simpleName(l)));
+    return names;
+  }
+
+  private static String simpleName(GuardedByExpression lock) {
+    String name = Races.lockName(lock);
+    return name.substring(name.lastIndexOf('.') + 1);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.mapsafe.knowledge.threads;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Which lock guards a map field: the vocabulary of the annotations users already write ({@code @GuardedBy},
+ * {@code @ThreadSafe}, {@code @NotThreadSafe}), and the rule both engines apply to the locks they find at the
+ * field's writes. Locks are compared by their simple name ({@code lock}, {@code this}, the map field's own
+ * name for its monitor), as messages name them.
+ */
+public final class Guards {
+
+  /** {@code @GuardedBy} in its common spellings; the value names the lock. */
+  private static final List<String> GUARDED_BY =
+      List.of(
+          "com.google.errorprone.annotations.concurrent.GuardedBy",
+          "javax.annotation.concurrent.GuardedBy",
+          "net.jcip.annotations.GuardedBy",
+          "org.checkerframework.checker.lock.qual.GuardedBy");
+
+  /** Annotations saying a class is not meant for concurrent use: its internals are nobody's lock's business. */
+  private static final List<String> NOT_THREAD_SAFE =
+      List.of("javax.annotation.concurrent.NotThreadSafe", "net.jcip.annotations.NotThreadSafe");
+
+  /** A lock expression the analysis can name: a field of the class or {@code this}. */
+  private static final Pattern SIMPLE_NAME = Pattern.compile("[A-Za-z_$][\\w$]*");
+
+  private Guards() {}
+
+  public static boolean isGuardedBy(String annotation) {
+    return GUARDED_BY.contains(annotation);
+  }
+
+  public static boolean declaresNotThreadSafe(Collection<String> annotations) {
+    return annotations.stream().anyMatch(NOT_THREAD_SAFE::contains);
+  }
+
+  /**
+   * The lock a {@code @GuardedBy} value names, as a simple name, or empty when the analysis cannot identify
+   * it (then nothing is reported). {@code "this"}, {@code "Outer.this"}, {@code "lock"}, {@code "this.lock"},
+   * {@code "rw"}, {@code "rw.writeLock()"} and {@code "itself"} (the field's own monitor) are understood.
+   */
+  public static Optional<String> lockNamedBy(String value, String guardedField) {
+    String lock = value.trim();
+    if (lock.equals("itself")) {
+      return Optional.of(guardedField);
+    }
+    if (lock.equals("this") || lock.endsWith(".this")) {
+      return Optional.of("this");
+    }
+    lock = lock.replaceFirst("^this\\.", "").replaceFirst("\\.(readLock|writeLock)\\(\\)$", "");
+    return SIMPLE_NAME.matcher(lock).matches() ? Optional.of(lock) : Optional.empty();
+  }
+
+  /**
+   * The lock that guards a map by the code's own behaviour: the one lock held (in any mode) at every write
+   * made after construction. Empty when there is no such write (a map filled once and then only read needs
+   * no lock) or no common lock. When several locks are common, the first by name, for deterministic messages.
+   *
+   * @param writes the field's writes outside constructors and initializers
+   * @param locksAt the simple names of the locks held at a write
+   */
+  public static <W> Optional<String> commonLock(List<W> writes, Function<W, Set<String>> locksAt) {
+    Set<String> common = null;
+    for (W write : writes) {
+      Set<String> held = locksAt.apply(write);
+      if (common == null) {
+        common = new HashSet<>(held);
+      } else {
+        common.retainAll(held);
+      }
+    }
+    return common == null ? Optional.empty() : new TreeSet<>(common).stream().findFirst();
+  }
+}
