@@ -65,4 +65,33 @@ class UnlockedMapIterationDetectorTest {
         message);
     assertTrue(message.contains("Hold synchronized (sessions) around the traversal"), message);
   }
+
+  @Test
+  void lockGuardedMapsTraversedWithoutTheirLock(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.guarded.Inventory");
+  }
+
+  @Test
+  void lockGuardedNegatives(SpotBugsRunner spotbugs) {
+    assertTrue(Fixtures.expected("fixtures.guarded.GuardedNegatives").stream()
+        .noneMatch(marker -> marker.contains("UNLOCKED_MAP_ITERATION")));
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.guarded.GuardedNegatives");
+  }
+
+  @Test
+  void guardedMessageNamesTheLockAndItsEvidence(SpotBugsRunner spotbugs) {
+    List<String> messages = Fixtures.analyze(spotbugs, "fixtures.guarded.Inventory").stream()
+        .filter(b -> b.getType().equals("MAPSAFE_UNLOCKED_MAP_ITERATION"))
+        .map(BugInstance::getMessageWithoutPrefix)
+        .collect(java.util.stream.Collectors.toList());
+    assertTrue(messages.contains(GUARDED_TOTAL), String.join("\n", messages));
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("Iterable.iterator() of items.values() at line 83 runs"
+        + " under itemsLock, but its result is used at line 87 after the lock is released")), String.join("\n", messages));
+  }
+
+  /** The same text the Error Prone check prints for this traversal. */
+  static final String GUARDED_TOTAL = "Iterable.iterator() of stock.values() at line 42 runs without holding lock, but"
+      + " stock is guarded by lock (held at every write): a write under the lock can run during the traversal and"
+      + " throw ConcurrentModificationException, skip or repeat entries, or loop on a corrupted table. Fix: hold"
+      + " lock for the whole traversal, or copy stock while holding it and traverse the copy.";
 }

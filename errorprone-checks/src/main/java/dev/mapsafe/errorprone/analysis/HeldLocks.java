@@ -3,6 +3,8 @@ package dev.mapsafe.errorprone.analysis;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByBinder;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
+import com.google.errorprone.bugpatterns.threadsafety.GuardedBySymbolResolver;
+import com.google.errorprone.bugpatterns.threadsafety.GuardedByUtils;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
@@ -32,7 +34,8 @@ import javax.lang.model.element.Modifier;
  * statement of an enclosing block and not released since ({@code lock.lock(); try { .. } finally { .. }}, a
  * {@code ReadWriteLock}'s write lock, a {@code StampedLock} write stamp, {@code if (lock.tryLock())}). The walk
  * goes outwards from the point through {@code synchronized} blocks up to the enclosing method (a
- * {@code synchronized} method holds {@code this} or its class); it
+ * {@code synchronized} method holds {@code this} or its class, a method annotated {@code @GuardedBy} the lock it
+ * names); it
  * stops at a class body, and at a lambda unless the lambda is an argument of a call that runs it inline
  * ({@link InlineCallbacks}), because any other lambda may run later or on another thread.
  *
@@ -85,12 +88,26 @@ public final class HeldLocks {
             locks.add(self.get());
           }
         }
+        locks.addAll(heldByContract(method, state.withPath(p)));
         return locks;
       } else if (node instanceof LambdaExpressionTree && !runsInline(p, state)) {
         return locks;
       } else if (node instanceof ClassTree) {
         return locks;
       }
+    }
+    return locks;
+  }
+
+  /** The locks a {@code @GuardedBy} on a method says its callers hold (Error Prone's GuardedBy check enforces it). */
+  private static Set<GuardedByExpression> heldByContract(MethodTree method, VisitorState state) {
+    Symbol sym = ASTHelpers.getSymbol(method);
+    Set<GuardedByExpression> locks = new HashSet<>();
+    if (sym == null) {
+      return locks;
+    }
+    for (String value : GuardedByUtils.getGuardValues(sym)) {
+      GuardedByBinder.bindString(value, GuardedBySymbolResolver.from(method, state)).ifPresent(locks::add);
     }
     return locks;
   }

@@ -2,7 +2,6 @@ package dev.mapsafe.errorprone.analysis;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Flags;
@@ -100,8 +99,8 @@ public final class MapGuards {
         .map(lock -> new Guard(lock, "held at every write", writes));
   }
 
-  /** The lock a {@code @GuardedBy} on the symbol (a field, or a method whose callers hold it) names. */
-  public static Optional<String> guardedBy(Symbol sym, String fieldName) {
+  /** The lock a {@code @GuardedBy} on the field names. */
+  private static Optional<String> guardedBy(Symbol sym, String fieldName) {
     for (Attribute.Compound a : sym.getAnnotationMirrors()) {
       if (Guards.isGuardedBy(((ClassSymbol) a.type.tsym).flatName().toString())) {
         for (Attribute value : a.getElementValues().values()) {
@@ -117,24 +116,10 @@ public final class MapGuards {
 
   /**
    * Whether the guard's lock is held at a point: in any mode (a read lock keeps writers out), by a lock region
-   * there or at every call of its private method ({@link HeldLocks#atIncludingCallers}), or by the contract of a
-   * {@code @GuardedBy} on the enclosing method (its callers hold the lock).
+   * there or at every call of its private method, or by a {@code @GuardedBy} contract ({@link HeldLocks}).
    */
   public static boolean holds(Guard guard, TreePath path, VisitorState state) {
-    if (guard.heldAmong(HeldLocks.atIncludingCallers(path, state))) {
-      return true;
-    }
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof MethodTree method) {
-        Symbol sym = com.google.errorprone.util.ASTHelpers.getSymbol(method);
-        return sym != null && guardedBy(sym, "").filter(guard.lock()::equals).isPresent();
-      }
-      if (p.getLeaf() instanceof com.sun.source.tree.ClassTree
-          || p.getLeaf() instanceof com.sun.source.tree.LambdaExpressionTree) {
-        return false;
-      }
-    }
-    return false;
+    return guard.heldAmong(HeldLocks.atIncludingCallers(path, state));
   }
 
   /** The simple names of the locks held at a write. */

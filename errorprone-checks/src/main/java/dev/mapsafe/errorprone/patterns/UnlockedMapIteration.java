@@ -196,10 +196,8 @@ public final class UnlockedMapIteration extends BugChecker
   }
 
   private static String describe(Tree tree, MapEffects.Access access, VisitorState state) {
-    String what = tree instanceof EnhancedForLoopTree
-        ? "for-each over " + state.getSourceForNode(access.operand())
-        : access.effect().fact().display() + " of " + state.getSourceForNode(access.operand());
-    return what + " at line " + line(tree, state);
+    return access.effect().fact().display() + " of " + state.getSourceForNode(access.operand()) + " at line "
+        + line(tree, state);
   }
 
   /**

@@ -40,6 +40,9 @@ import org.apache.bcel.generic.InvokeInstruction;
 public final class LockRegions {
   private final Map<Integer, Set<String>> heldBefore = new HashMap<>();
 
+  /** The regions of a method that takes no lock. */
+  public static final LockRegions NONE = new LockRegions();
+
   private LockRegions() {}
 
   private static final String EXCLUSIVE = "W:";
@@ -77,7 +80,7 @@ public final class LockRegions {
       return (LockRegions) cached;
     }
     boolean takesLocks = values.callees().stream().anyMatch(c -> Locks.acquiringMethodNames().contains(c.getName()));
-    LockRegions result = takesLocks ? compute(context, method, values, hierarchy) : new LockRegions();
+    LockRegions result = takesLocks ? compute(context, method, values, hierarchy) : NONE;
     context.putMethodAnalysis(LockRegions.class, descriptor, result);
     return result;
   }

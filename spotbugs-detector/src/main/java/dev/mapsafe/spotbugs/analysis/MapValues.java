@@ -48,7 +48,9 @@ import org.apache.bcel.generic.INVOKEDYNAMIC;
 import org.apache.bcel.generic.INVOKESTATIC;
 import org.apache.bcel.generic.Instruction;
 import org.apache.bcel.generic.InvokeInstruction;
+import org.apache.bcel.generic.ObjectType;
 import org.apache.bcel.generic.ReferenceType;
+import org.apache.bcel.generic.Type;
 
 /**
  * What each instruction of one method does to which map: the {@link Origin} of its reference values (field
@@ -116,6 +118,11 @@ public final class MapValues {
     public final boolean thisHeld;
     /** Whether a null constant is passed to the call (a write that stores null). */
     public final boolean passesNull;
+    /**
+     * For a traversal that returns an iterator, spliterator or stream: the later calls on it (or on the streams
+     * made from it), which walk the map when they run.
+     */
+    public final List<ResultUse> resultUses = new ArrayList<>();
 
     Access(Effect effect, Origin subject, SourceLineAnnotation line, Location location, List<Origin> heldOrigins,
         boolean thisHeld, boolean passesNull) {
@@ -126,6 +133,21 @@ public final class MapValues {
       this.heldOrigins = heldOrigins;
       this.thisHeld = thisHeld;
       this.passesNull = passesNull;
+    }
+  }
+
+  /** A call on the iterator or stream a traversal returned, with the monitors held there. */
+  public static final class ResultUse {
+    public final Location location;
+    public final SourceLineAnnotation line;
+    public final List<Origin> heldOrigins;
+    public final boolean thisHeld;
+
+    ResultUse(Location location, SourceLineAnnotation line, List<Origin> heldOrigins, boolean thisHeld) {
+      this.location = location;
+      this.line = line;
+      this.heldOrigins = heldOrigins;
+      this.thisHeld = thisHeld;
     }
   }
 
@@ -200,6 +222,8 @@ public final class MapValues {
   private final Set<ValueNumber> nulls = new HashSet<>();
   private final Set<ValueNumber> trues = new HashSet<>();
   private final Set<ValueNumber> parallelStreams = new HashSet<>();
+  /** Iterators and streams made by a traversal, with the traversal's access. */
+  private final Map<ValueNumber, Access> lazyResults = new HashMap<>();
   private final List<MethodDescriptor> createdLambdas = new ArrayList<>();
   private CFG cfg;
   private final ValueNumber thisValue;
@@ -438,6 +462,14 @@ public final class MapValues {
     if (api.isPresent()) {
       threads(context, m, location, api.get(), receiver, result, args, hierarchy);
     }
+    Access lazySource = receiver == null ? null : lazyResults.get(receiver);
+    if (lazySource != null) {
+      lazySource.resultUses.add(new ResultUse(location, SourceLineAnnotation.fromVisitedInstruction(context, m, location),
+          heldOrigins(monitors, location), thisValue != null && monitors.at(location).contains(thisValue)));
+      if (result != null && isLazyTraversal(invoke.getReturnType(cpg))) {
+        lazyResults.put(result, lazySource);
+      }
+    }
     List<Effect> effects = api.map(a -> MapApi.effectsOf(a, hierarchy)).orElse(List.of());
     boolean[] argumentOnlyIterated = new boolean[argCount];
     for (Effect effect : effects) {
@@ -455,9 +487,13 @@ public final class MapValues {
           passesNull |= nulls.contains(arg);
         }
         Collection<ValueNumber> held = monitors.at(location);
-        accesses.add(
+        Access access =
             new Access(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
-                heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull));
+                heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull);
+        accesses.add(access);
+        if (effect.isExternalTraversal() && result != null && isLazyTraversal(invoke.getReturnType(cpg))) {
+          lazyResults.put(result, access);
+        }
       }
       if (effect.kind() == MapEffect.WRITE) {
         int function = MapApi.updateFunctionArgument(api.get(), hierarchy);
@@ -545,6 +581,17 @@ public final class MapValues {
                 false)
             : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
                 line, location.getHandle().getPosition(), true, true));
+  }
+
+  /** An iterator, spliterator or stream type: it walks its source when it is used, not when it is made. */
+  private static boolean isLazyTraversal(Type type) {
+    if (!(type instanceof ObjectType)) {
+      return false;
+    }
+    String name = ((ObjectType) type).getClassName();
+    return name.equals("java.util.Iterator") || name.equals("java.util.ListIterator")
+        || name.equals("java.util.Spliterator")
+        || (name.startsWith("java.util.stream.") && name.endsWith("Stream"));
   }
 
   private boolean isThis(ValueNumber value) {

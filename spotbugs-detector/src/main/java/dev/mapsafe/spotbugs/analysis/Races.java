@@ -36,7 +36,7 @@ public final class Races {
       this.contexts = contexts;
     }
 
-    MapEffect kind() {
+    public MapEffect kind() {
       return access.effect.kind();
     }
   }
@@ -66,6 +66,7 @@ public final class Races {
 
   private final ThreadReach reach;
   private final Map<XField, List<Site>> sites = new LinkedHashMap<>();
+  private final Map<MethodDescriptor, LockRegions> regions = new HashMap<>();
   /** For each method, its callers and the locks held at each call site. */
   private final Map<MethodDescriptor, List<Map.Entry<MapValues, Set<String>>>> locksAtCalls = new HashMap<>();
 
@@ -75,6 +76,7 @@ public final class Races {
 
   /** Records the accesses of one method to field maps; {@code locks} are its lock regions. */
   public void add(MapValues method, LockRegions locks) {
+    regions.put(method.method().getMethodDescriptor(), locks);
     for (MapValues.CallSite call : method.callSites()) {
       locksAtCalls.computeIfAbsent(call.callee, c -> new ArrayList<>())
           .add(Map.entry(method, lockNames(method, call.location, call.heldOrigins, call.thisHeld, locks)));
@@ -86,6 +88,11 @@ public final class Races {
             lockNames(method, access.location, access.heldOrigins, access.thisHeld, locks), null));
       }
     }
+  }
+
+  /** The thread contexts the races are decided on. */
+  public ThreadReach reach() {
+    return reach;
   }
 
   public Set<XField> fields() {
@@ -105,6 +112,17 @@ public final class Races {
         .thenComparing(s -> s.where.method().getClassName())
         .thenComparingInt(s -> s.access.location.getHandle().getPosition()));
     return result;
+  }
+
+  /**
+   * The locks held where the iterator or stream of a traversal is used: in either mode, with those every caller
+   * of a private helper holds.
+   */
+  public Set<String> locksAt(MapValues where, MapValues.ResultUse use) {
+    Set<String> locks = lockNames(where, use.location, use.heldOrigins, use.thisHeld,
+        regions.getOrDefault(where.method().getMethodDescriptor(), LockRegions.NONE));
+    locks.addAll(heldByEveryCaller(where, 0));
+    return locks;
   }
 
   /** The first race on the field's map. */
@@ -177,9 +195,13 @@ public final class Races {
   private static Set<String> lockNames(
       MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld, LockRegions regions) {
     Set<String> names = new HashSet<>(regions.anyModeAt(location));
+    String className = method.method().getClassName();
     if (thisHeld) {
-      names.add(LockRegions.thisLockName(method.method().getClassName()));
+      names.add(LockRegions.thisLockName(className));
     }
+    // A method annotated @GuardedBy runs with the lock it names held by its callers.
+    MapGuards.guardedBy(method.method().getAnnotations(), "")
+        .ifPresent(lock -> names.add(lock.equals("this") ? LockRegions.thisLockName(className) : className + "." + lock));
     for (Origin held : heldOrigins) {
       String name = LockRegions.fieldLockName(held);
       if (name != null) {

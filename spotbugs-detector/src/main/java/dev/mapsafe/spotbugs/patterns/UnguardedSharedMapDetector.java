@@ -9,6 +9,7 @@ import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.SharedInstances;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.MapGuards;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
@@ -100,13 +101,17 @@ public final class UnguardedSharedMapDetector implements Detector {
   @Override
   public void report() {
     List<BugInstance> bugs = new ArrayList<>();
+    MapGuards guards = new MapGuards(races, implementations, hierarchy);
     for (XField field : races.fields()) {
       Optional<String> mapClass = unsafeMapClass(field);
       if (mapClass.isEmpty()) {
         continue;
       }
       String shared = sharedBy.get(field.getClassName());
-      races.on(field, shared != null).ifPresent(race -> bugs.add(bug(field, mapClass.get(), race, shared)));
+      races.on(field, shared != null)
+          // A traversal without the lock of a map whose writes all hold it is UnlockedMapIteration's (rule 2).
+          .filter(race -> race.reportAt.kind() != MapEffect.ITERATE || guards.of(field).isEmpty())
+          .ifPresent(race -> bugs.add(bug(field, mapClass.get(), race, shared)));
     }
     bugs.addAll(lostConcurrency());
     Findings.report(bugs, reporter);

@@ -3,7 +3,17 @@ package dev.mapsafe.spotbugs.patterns;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CallKind;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.threads.Locks;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.MapGuards;
+import dev.mapsafe.spotbugs.analysis.MapImplementations;
+import dev.mapsafe.spotbugs.analysis.Races;
+import dev.mapsafe.spotbugs.analysis.ThreadReach;
+import edu.umd.cs.findbugs.ba.XField;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
 import dev.mapsafe.spotbugs.analysis.SelfLockedMaps;
@@ -26,8 +36,10 @@ import org.apache.bcel.classfile.Method;
 
 /**
  * UnlockedMapIteration on bytecode: a view of a {@code Collections.synchronized*} wrapper or a
- * {@code Hashtable} traversed from outside without the map's monitor. Facts are collected per class (an
- * outer class, its lambdas and its inner classes are separate class files) and reported once at the end.
+ * {@code Hashtable} traversed from outside without the map's monitor; a traversal of a map field that a lock
+ * guards ({@link MapGuards}) without that lock, or whose iterator or stream is used after the lock is released.
+ * Facts are collected per class (an outer class, its lambdas and its inner classes are separate class files)
+ * and reported once at the end.
  */
 public final class UnlockedMapIterationDetector implements Detector {
   private static final Pattern PATTERN = Pattern.UNLOCKED_MAP_ITERATION;
@@ -38,6 +50,9 @@ public final class UnlockedMapIterationDetector implements Detector {
   private final List<MapValues> methods = new ArrayList<>();
   /** Monitors held where a lambda body is run inline, by body: the body runs with them held. */
   private final Map<MethodDescriptor, List<List<Origin>>> heldAroundInlineLambdas = new HashMap<>();
+  private final MapImplementations implementations = new MapImplementations(hierarchy);
+  private final Races races = new Races(new ThreadReach(hierarchy));
+  private final ThreadReach reach = races.reach();
 
   public UnlockedMapIterationDetector(BugReporter reporter) {
     this.reporter = reporter;
@@ -52,6 +67,9 @@ public final class UnlockedMapIterationDetector implements Detector {
       try {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         selfLocked.add(values);
+        implementations.add(values);
+        reach.add(values);
+        races.add(values, LockRegions.analyze(context, method, values, hierarchy));
         for (MapValues.InlineLambda lambda : values.inlineLambdas()) {
           heldAroundInlineLambdas.computeIfAbsent(lambda.body, b -> new ArrayList<>()).add(lambda.heldOrigins);
         }
@@ -85,9 +103,70 @@ public final class UnlockedMapIterationDetector implements Detector {
         bugs.add(bug(method, site, map.get()));
       }
     }
+    bugs.addAll(unlockedTraversalsOfGuardedMaps());
     Findings.report(bugs, reporter);
     methods.clear();
     heldAroundInlineLambdas.clear();
+  }
+
+  /** Traversals of lock-guarded map fields without the lock, or whose iterator or stream outlives the lock. */
+  private List<BugInstance> unlockedTraversalsOfGuardedMaps() {
+    MapGuards guards = new MapGuards(races, implementations, hierarchy);
+    List<BugInstance> bugs = new ArrayList<>();
+    for (XField field : races.fields()) {
+      Optional<MapGuards.Guard> guard = guards.of(field);
+      if (guard.isEmpty()) {
+        continue;
+      }
+      for (Races.Site site : races.sitesOf(field)) {
+        if (site.kind() != MapEffect.ITERATE || site.contexts.isEmpty() || MapGuards.constructionOnly(site)) {
+          continue;
+        }
+        String situation = null;
+        if (!guard.get().heldAmong(site.locks)) {
+          if (isCopyValidatedLater(site)) {
+            continue; // an optimistic read: a torn copy is thrown away
+          }
+          situation = "without holding " + guard.get().lock;
+        } else {
+          for (MapValues.ResultUse use : site.access.resultUses) {
+            if (!guard.get().heldAmong(races.locksAt(site.where, use))) {
+              situation = "under " + guard.get().lock + ", but its result is used at line " + use.line.getStartLine()
+                  + " after the lock is released";
+              break;
+            }
+          }
+        }
+        if (situation != null) {
+          String traversal = site.access.effect.fact().display() + " of " + site.access.subject.display() + " at line "
+              + site.access.line.getStartLine();
+          bugs.add(new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+              .addClass(site.where.method().getClassName())
+              .addMethod(MethodAnnotation.fromXMethod(site.where.method()))
+              .addString(Messages.unlockedGuardedMapIteration(
+                  field.getName(), guard.get().describe(), guard.get().lock, traversal, situation))
+              .addField(FieldAnnotation.fromXField(field))
+              .addSourceLine(site.access.line));
+        }
+      }
+    }
+    return bugs;
+  }
+
+  /**
+   * A copy ({@code new HashMap<>(map)}, {@code List.copyOf(map.values())}) followed in its method by a
+   * {@code StampedLock.validate(..)}: the optimistic-read idiom, which uses the copy only once validated.
+   */
+  private boolean isCopyValidatedLater(Races.Site site) {
+    ApiMethod copy = site.access.effect.fact();
+    if (copy.kind() != CallKind.CONSTRUCTOR && !copy.name().equals("copyOf")) {
+      return false;
+    }
+    int at = site.access.location.getHandle().getPosition();
+    return site.where.callSites().stream()
+        .anyMatch(c -> c.location.getHandle().getPosition() > at
+            && Locks.validatesOptimisticRead(c.callee.getClassDescriptor().getDottedClassName(), c.callee.getName(),
+                hierarchy));
   }
 
   private boolean isHeldUnderAnotherName(MapValues.TraversalSite site, SelfLockedMaps.Resolved map) {

@@ -1,0 +1,113 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Guards;
+import dev.mapsafe.knowledge.threads.Overlap;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which lock guards a map field, over all analysed classes: the bytecode counterpart of the Error Prone analysis
+ * of the same name, deciding with the same rules ({@link Guards}) on the accesses and locks of {@link Races}.
+ */
+public final class MapGuards {
+
+  /** A guard: the lock's simple name, why it guards the map, and the map's writes after construction. */
+  public static final class Guard {
+    public final String lock;
+    public final String evidence;
+    public final List<Races.Site> writes;
+
+    Guard(String lock, String evidence, List<Races.Site> writes) {
+      this.lock = lock;
+      this.evidence = evidence;
+      this.writes = writes;
+    }
+
+    /** For messages: {@code lock (held at every write)}. */
+    public String describe() {
+      return lock + " (" + evidence + ")";
+    }
+
+    /** Whether one of these lock names is this guard's. */
+    public boolean heldAmong(Collection<String> lockNames) {
+      return lockNames.stream().anyMatch(l -> LockRegions.display(l).equals(lock));
+    }
+  }
+
+  private final Races races;
+  private final MapImplementations implementations;
+  private final TypeHierarchy hierarchy;
+  private final Map<XField, Optional<Guard>> known = new HashMap<>();
+
+  public MapGuards(Races races, MapImplementations implementations, TypeHierarchy hierarchy) {
+    this.races = races;
+    this.implementations = implementations;
+    this.hierarchy = hierarchy;
+  }
+
+  /** The guard of a field's map, once every class has been added to the races and implementations. */
+  public Optional<Guard> of(XField field) {
+    return known.computeIfAbsent(field, this::compute);
+  }
+
+  private Optional<Guard> compute(XField field) {
+    if (field.isVolatile()) {
+      return Optional.empty();
+    }
+    Optional<String> annotated = guardedBy(field.getAnnotations(), field.getName());
+    Optional<List<String>> classes = implementations.of(field);
+    boolean needsLock = classes.isPresent() && classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy));
+    if (!needsLock && (annotated.isEmpty() || classes.isPresent())) {
+      return Optional.empty();
+    }
+    List<Races.Site> writes = new ArrayList<>();
+    for (Races.Site site : races.sitesOf(field)) {
+      if (site.kind() == MapEffect.WRITE && !constructionOnly(site)) {
+        writes.add(site);
+      }
+    }
+    if (writes.isEmpty()) {
+      return Optional.empty();
+    }
+    if (annotated.isPresent()) {
+      return Optional.of(new Guard(annotated.get(), "@GuardedBy", writes));
+    }
+    return Guards.commonLock(writes, MapGuards::simpleNames).map(lock -> new Guard(lock, "held at every write", writes));
+  }
+
+  /** Whether the site runs only while its object or class is constructed. */
+  public static boolean constructionOnly(Races.Site site) {
+    return site.contexts.stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION);
+  }
+
+  /** The lock a {@code @GuardedBy} among the annotations (of a field, or of a method whose callers hold it) names. */
+  static Optional<String> guardedBy(Collection<AnnotationValue> annotations, String fieldName) {
+    for (AnnotationValue a : annotations) {
+      if (Guards.isGuardedBy(a.getAnnotationClass().getDottedClassName())) {
+        Object value = a.getValue("value");
+        if (value instanceof Object[] && ((Object[]) value).length > 0) {
+          value = ((Object[]) value)[0];
+        }
+        return value == null ? Optional.empty() : Guards.lockNamedBy(value.toString(), fieldName);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Set<String> simpleNames(Races.Site site) {
+    Set<String> names = new HashSet<>();
+    site.locks.forEach(l -> names.add(LockRegions.display(l)));
+    return names;
+  }
+}
