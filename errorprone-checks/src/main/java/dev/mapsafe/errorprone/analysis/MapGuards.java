@@ -10,7 +10,6 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.util.Context;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
-import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.threads.Guards;
 import dev.mapsafe.knowledge.threads.Overlap;
 import java.util.ArrayList;
@@ -76,19 +75,11 @@ public final class MapGuards {
       return Optional.empty();
     }
     Optional<String> annotated = guardedBy(field, field.getSimpleName().toString());
-    Optional<List<String>> classes = MapImplementations.of(field, state);
-    boolean needsLock = classes.isPresent()
-        && classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, JavacApi.hierarchy(state)));
-    // An annotation is the author's word even when the map's class is unknown; inference needs a known class.
-    if (!needsLock && (annotated.isEmpty() || classes.isPresent())) {
+    // An annotation is the author's word even when the map's class is unknown.
+    if (!needsLock(field, state) && (annotated.isEmpty() || MapImplementations.of(field, state).isPresent())) {
       return Optional.empty();
     }
-    List<FieldAccesses.Access> writes = new ArrayList<>();
-    for (FieldAccesses.Access a : FieldAccesses.of(field, state)) {
-      if (a.kind() == MapEffect.WRITE && a.contexts().stream().anyMatch(c -> c.kind() != Overlap.Kind.CONSTRUCTION)) {
-        writes.add(a);
-      }
-    }
+    List<FieldAccesses.Access> writes = writesAfterConstruction(field, state);
     if (writes.isEmpty()) {
       return Optional.empty();
     }
@@ -97,6 +88,23 @@ public final class MapGuards {
     }
     return Guards.commonLock(writes, MapGuards::simpleNames)
         .map(lock -> new Guard(lock, "held at every write", writes));
+  }
+
+  /** Whether the field's map needs a lock for concurrent use ({@link Guards#needsLock}). */
+  public static boolean needsLock(VarSymbol field, VisitorState state) {
+    return Guards.needsLock(MapImplementations.of(field, state), JavacApi.binaryName(field.type, state.getTypes()),
+        (field.flags() & (Flags.PRIVATE | Flags.FINAL)) != 0, JavacApi.hierarchy(state));
+  }
+
+  /** The writes of a field's map that may run after construction: a map never written then needs no lock. */
+  public static List<FieldAccesses.Access> writesAfterConstruction(VarSymbol field, VisitorState state) {
+    List<FieldAccesses.Access> writes = new ArrayList<>();
+    for (FieldAccesses.Access a : FieldAccesses.of(field, state)) {
+      if (a.kind() == MapEffect.WRITE && a.contexts().stream().anyMatch(c -> c.kind() != Overlap.Kind.CONSTRUCTION)) {
+        writes.add(a);
+      }
+    }
+    return writes;
   }
 
   /** The lock a {@code @GuardedBy} on the field names. */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 class SharedFixturesTest {
   private static final List<Class<? extends BugChecker>> CHECKS =
       List.of(UnlockedMapIteration.class, UnguardedSharedMap.class, MapWriteUnderReadLock.class,
-          NonAtomicMapUpdate.class, RecursiveMapCompute.class, MapModifiedDuringIteration.class);
+          NonAtomicMapUpdate.class, RecursiveMapCompute.class, MapModifiedDuringIteration.class,
+          GuardedMapEscape.class);
 
   @TestFactory
   Stream<DynamicTest> eachCheckFindsExactlyItsMarkers() throws IOException {

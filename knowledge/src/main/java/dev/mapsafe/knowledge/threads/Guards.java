@@ -1,5 +1,7 @@
 package dev.mapsafe.knowledge.threads;
 
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +34,8 @@ public final class Guards {
   /** A lock expression the analysis can name: a field of the class or {@code this}. */
   private static final Pattern SIMPLE_NAME = Pattern.compile("[A-Za-z_$][\\w$]*");
 
+  private static final String MAP = "java.util.Map";
+
   private Guards() {}
 
   public static boolean isGuardedBy(String annotation) {
@@ -57,6 +61,24 @@ public final class Guards {
     }
     lock = lock.replaceFirst("^this\\.", "").replaceFirst("\\.(readLock|writeLock)\\(\\)$", "");
     return SIMPLE_NAME.matcher(lock).matches() ? Optional.of(lock) : Optional.empty();
+  }
+
+  /**
+   * Whether a map field needs a lock for concurrent use: its known classes are all not thread-safe; or, when the
+   * code stores a map of unknown class (a caller's), its declared type is a map type that promises no
+   * thread-safety and no other class can store into it (the field is private or final).
+   *
+   * @param classes the classes stored into the field, when known
+   */
+  public static boolean needsLock(
+      Optional<List<String>> classes, String declaredType, boolean privateOrFinal, TypeHierarchy hierarchy) {
+    if (classes.isPresent()) {
+      return classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy));
+    }
+    return privateOrFinal
+        && (declaredType.equals(MAP) || hierarchy.isSubtype(declaredType, MAP))
+        && !MapTypes.isConcurrentMap(declaredType, hierarchy)
+        && !MapTypes.isSelfLockedMapType(declaredType, hierarchy);
   }
 
   /**

@@ -1,11 +1,11 @@
 package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.MapEffect;
-import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Guards;
 import dev.mapsafe.knowledge.threads.Overlap;
 import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.util.ClassName;
 import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -67,7 +67,9 @@ public final class MapGuards {
     }
     Optional<String> annotated = guardedBy(field.getAnnotations(), field.getName());
     Optional<List<String>> classes = implementations.of(field);
-    boolean needsLock = classes.isPresent() && classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy));
+    String declared = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
+    boolean needsLock = declared != null
+        && Guards.needsLock(classes, declared, field.isPrivate() || field.isFinal(), hierarchy);
     if (!needsLock && (annotated.isEmpty() || classes.isPresent())) {
       return Optional.empty();
     }

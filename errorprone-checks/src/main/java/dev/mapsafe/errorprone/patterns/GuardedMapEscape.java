@@ -1,0 +1,128 @@
+package dev.mapsafe.errorprone.patterns;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.ReturnTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.mapsafe.errorprone.analysis.EscapingMaps;
+import dev.mapsafe.errorprone.analysis.MapGuards;
+import dev.mapsafe.knowledge.catalog.Messages;
+import java.util.Optional;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * The map of a guarded or thread-safe class handed out: a non-private method returns the map, a live view or an
+ * iterator of it ({@link EscapingMaps}); or a caller's map is stored into the field without a copy.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "Internal map of a guarded or thread-safe class, or a live view of it, handed out; or a caller's map"
+        + " stored without a copy",
+    severity = WARNING,
+    linkType = CUSTOM,
+    link = "docs/patterns/GuardedMapEscape.md")
+public final class GuardedMapEscape extends BugChecker implements ReturnTreeMatcher, AssignmentTreeMatcher {
+
+  @Override
+  public Description matchReturn(ReturnTree tree, VisitorState state) {
+    try {
+      MethodTree method = enclosingMethod(state.getPath());
+      MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
+      if (sym == null || sym.isPrivate() || tree.getExpression() == null) {
+        return Description.NO_MATCH;
+      }
+      Optional<EscapingMaps.Escape> escape =
+          EscapingMaps.returned(new TreePath(state.getPath(), tree.getExpression()), state);
+      if (escape.isEmpty()) {
+        return Description.NO_MATCH;
+      }
+      Optional<String> guard = EscapingMaps.guardOf(escape.get().field(), state);
+      if (guard.isEmpty()) {
+        return Description.NO_MATCH;
+      }
+      EscapingMaps.Copy copy = EscapingMaps.copyOf(escape.get(), sym.getReturnType(), state);
+      Description.Builder description = buildDescription(tree)
+          .setMessage(
+              Messages.guardedMapReturned(
+                  sym.getSimpleName() + "()",
+                  escape.get().description(),
+                  escape.get().field().getSimpleName().toString(),
+                  guard.get(),
+                  copy.expression()));
+      // The copy must be taken under the lock, else it is itself a traversal without it.
+      Optional<MapGuards.Guard> lock = MapGuards.of(escape.get().field(), state);
+      if (copy.fits() && lock.isPresent() && MapGuards.holds(lock.get(), state.getPath(), state)) {
+        SuggestedFix.Builder fix = SuggestedFix.builder().replace(tree.getExpression(), copy.expression());
+        copy.imports().forEach(fix::addImport);
+        description.addFix(fix.build());
+      }
+      return description.build();
+    } catch (RuntimeException unexpectedTree) {
+      // Bad input never fails the build: skip the spot.
+      return Description.NO_MATCH;
+    }
+  }
+
+  @Override
+  public Description matchAssignment(AssignmentTree tree, VisitorState state) {
+    try {
+      Symbol field = ASTHelpers.getSymbol(tree.getVariable());
+      Symbol value = ASTHelpers.getSymbol(tree.getExpression());
+      MethodTree method = enclosingMethod(state.getPath());
+      MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
+      if (!(field instanceof VarSymbol) || field.getKind() != ElementKind.FIELD
+          || !(value instanceof VarSymbol) || value.getKind() != ElementKind.PARAMETER
+          || sym == null || sym.isPrivate() || !sym.getParameters().contains(value)) {
+        return Description.NO_MATCH;
+      }
+      Optional<String> guard = EscapingMaps.guardOf((VarSymbol) field, state);
+      if (guard.isEmpty()) {
+        return Description.NO_MATCH;
+      }
+      return buildDescription(tree)
+          .setMessage(
+              Messages.guardedMapStored(
+                  (sym.isConstructor() ? sym.owner.getSimpleName() : sym.getSimpleName()) + "(..)",
+                  value.getSimpleName().toString(),
+                  field.getSimpleName().toString(),
+                  guard.get()))
+          .build();
+    } catch (RuntimeException unexpectedTree) {
+      return Description.NO_MATCH;
+    }
+  }
+
+  /** The method a statement belongs to; null inside a lambda or a class body's initializer. */
+  private static MethodTree enclosingMethod(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree node = p.getLeaf();
+      if (node instanceof MethodTree method) {
+        return method;
+      }
+      if (node instanceof LambdaExpressionTree || node instanceof ClassTree) {
+        return null;
+      }
+    }
+    return null;
+  }
+}
