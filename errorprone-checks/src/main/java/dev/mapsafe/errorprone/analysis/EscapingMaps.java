@@ -19,6 +19,7 @@ import com.sun.tools.javac.code.Type;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapCopies.Part;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.Guards;
 import dev.mapsafe.knowledge.threads.SharedInstances;
@@ -34,15 +35,6 @@ import javax.lang.model.element.ElementKind;
  */
 public final class EscapingMaps {
 
-  /** What is given away. */
-  public enum Part {
-    MAP,
-    KEYS,
-    VALUES,
-    /** Entries, sub-maps, iterators, streams: no copy fits in place. */
-    OTHER
-  }
-
   /**
    * An escape.
    *
@@ -52,15 +44,6 @@ public final class EscapingMaps {
    * @param description for messages ({@code members.keySet(), a live view of members})
    */
   public record Escape(VarSymbol field, Part part, String source, String description) {}
-
-  /**
-   * A copy that keeps the map in.
-   *
-   * @param expression the copy ({@code Set.copyOf(members.keySet())})
-   * @param imports the classes it needs
-   * @param fits whether it can replace the returned expression (the declared return type accepts it)
-   */
-  public record Copy(String expression, List<String> imports, boolean fits) {}
 
   private static final int MAX_DEPTH = 8;
 
@@ -91,8 +74,7 @@ public final class EscapingMaps {
         }
         if (effect.get().kind() == MapEffect.VIEW && effect.get().operand().isReceiver()) {
           String name = api.get().name();
-          Part viewPart = name.equals("keySet") || name.equals("navigableKeySet") ? Part.KEYS
-              : name.equals("values") ? Part.VALUES : Part.OTHER;
+          Part viewPart = Part.ofView(name);
           if (!partFixed) { // the outermost view is what a copy must copy: members.headMap(k).keySet()
             part = viewPart;
             partSource = state.getSourceForNode(call);
@@ -171,35 +153,11 @@ public final class EscapingMaps {
   }
 
   /**
-   * The copy to return instead: {@code Map.copyOf}/{@code Set.copyOf}/{@code List.copyOf} when the map is a
-   * {@code HashMap} (no order to keep) into which only surely non-null keys and values are put (they reject
-   * null), else an unmodifiable copy that keeps the order and accepts null.
+   * Whether {@code Map.copyOf}/{@code Set.copyOf}/{@code List.copyOf} fit the map: a {@code HashMap} (no order
+   * to keep) into which only surely non-null keys and values are put (they reject null).
    */
-  public static Copy copyOf(Escape escape, Type declaredReturn, VisitorState state) {
-    boolean immutableCopy = nonNullHashMap(escape.field(), state);
-    String returned = declaredReturn == null ? "" : JavacApi.binaryName(declaredReturn, state.getTypes());
-    String source = escape.source();
-    switch (escape.part()) {
-      case MAP:
-        return immutableCopy
-            ? new Copy("Map.copyOf(" + source + ")", List.of(), returned.equals("java.util.Map"))
-            : new Copy("Collections.unmodifiableMap(new LinkedHashMap<>(" + source + "))",
-                List.of("java.util.Collections", "java.util.LinkedHashMap"), returned.equals("java.util.Map"));
-      case KEYS:
-        boolean setFits = List.of("java.util.Set", "java.util.Collection", "java.lang.Iterable").contains(returned);
-        return immutableCopy
-            ? new Copy("Set.copyOf(" + source + ")", List.of(), setFits)
-            : new Copy("Collections.unmodifiableSet(new LinkedHashSet<>(" + source + "))",
-                List.of("java.util.Collections", "java.util.LinkedHashSet"), setFits);
-      case VALUES:
-        boolean listFits = List.of("java.util.Collection", "java.lang.Iterable").contains(returned);
-        return immutableCopy
-            ? new Copy("List.copyOf(" + source + ")", List.of(), listFits)
-            : new Copy("Collections.unmodifiableList(new ArrayList<>(" + source + "))",
-                List.of("java.util.Collections", "java.util.ArrayList"), listFits);
-      default:
-        return new Copy("a copy such as Map.copyOf(" + escape.field().getSimpleName() + ")", List.of(), false);
-    }
+  public static boolean immutableCopyFits(VarSymbol field, VisitorState state) {
+    return nonNullHashMap(field, state);
   }
 
   /** A {@code HashMap} whose every write is a put-like call of surely non-null keys and values. */

@@ -2,7 +2,11 @@ package dev.mapsafe.errorprone.analysis;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
@@ -92,8 +96,17 @@ public final class MapGuards {
 
   /** Whether the field's map needs a lock for concurrent use ({@link Guards#needsLock}). */
   public static boolean needsLock(VarSymbol field, VisitorState state) {
-    return Guards.needsLock(MapImplementations.of(field, state), JavacApi.binaryName(field.type, state.getTypes()),
-        (field.flags() & (Flags.PRIVATE | Flags.FINAL)) != 0, JavacApi.hierarchy(state));
+    List<String> stored = new ArrayList<>();
+    for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+      ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
+      Symbol sym = ASTHelpers.getSymbol(tree);
+      Type created = tree instanceof NewClassTree ? ASTHelpers.getType(tree) : null;
+      stored.add(sym != null && sym.getKind() == ElementKind.PARAMETER ? Guards.CALLERS_MAP
+          : created != null ? JavacApi.binaryName(created, state.getTypes()) : null);
+    }
+    return Guards.needsLock(MapImplementations.of(field, state), stored,
+        JavacApi.binaryName(field.type, state.getTypes()), (field.flags() & (Flags.PRIVATE | Flags.FINAL)) != 0,
+        JavacApi.hierarchy(state));
   }
 
   /** The writes of a field's map that may run after construction: a map never written then needs no lock. */

@@ -14,9 +14,7 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
@@ -25,8 +23,11 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.mapsafe.errorprone.analysis.EscapingMaps;
+import dev.mapsafe.errorprone.analysis.EscapingMaps.Escape;
+import dev.mapsafe.errorprone.analysis.JavacApi;
 import dev.mapsafe.errorprone.analysis.MapGuards;
 import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.mapapi.MapCopies;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
 
@@ -60,18 +61,22 @@ public final class GuardedMapEscape extends BugChecker implements ReturnTreeMatc
       if (guard.isEmpty()) {
         return Description.NO_MATCH;
       }
-      EscapingMaps.Copy copy = EscapingMaps.copyOf(escape.get(), sym.getReturnType(), state);
+      Escape escaped = escape.get();
+      String map = escaped.field().getSimpleName().toString();
       Description.Builder description = buildDescription(tree)
           .setMessage(
               Messages.guardedMapReturned(
                   sym.getSimpleName() + "()",
-                  escape.get().description(),
-                  escape.get().field().getSimpleName().toString(),
+                  escaped.description(),
+                  map,
                   guard.get(),
-                  copy.expression()));
+                  MapCopies.copyOf(escaped.part(), escaped.source(), map, false).expression()));
       // The copy must be taken under the lock, else it is itself a traversal without it.
-      Optional<MapGuards.Guard> lock = MapGuards.of(escape.get().field(), state);
-      if (copy.fits() && lock.isPresent() && MapGuards.holds(lock.get(), state.getPath(), state)) {
+      Optional<MapGuards.Guard> lock = MapGuards.of(escaped.field(), state);
+      if (MapCopies.fits(escaped.part(), JavacApi.binaryName(sym.getReturnType(), state.getTypes()))
+          && lock.isPresent() && MapGuards.holds(lock.get(), state.getPath(), state)) {
+        MapCopies.Copy copy = MapCopies.copyOf(
+            escaped.part(), escaped.source(), map, EscapingMaps.immutableCopyFits(escaped.field(), state));
         SuggestedFix.Builder fix = SuggestedFix.builder().replace(tree.getExpression(), copy.expression());
         copy.imports().forEach(fix::addImport);
         description.addFix(fix.build());

@@ -63,19 +63,26 @@ public final class Guards {
     return SIMPLE_NAME.matcher(lock).matches() ? Optional.of(lock) : Optional.empty();
   }
 
+  /** In {@link #needsLock}: a value stored into the field that is a parameter of the storing method. */
+  public static final String CALLERS_MAP = "";
+
   /**
-   * Whether a map field needs a lock for concurrent use: its known classes are all not thread-safe; or, when the
-   * code stores a map of unknown class (a caller's), its declared type is a map type that promises no
-   * thread-safety and no other class can store into it (the field is private or final).
+   * Whether a map field needs a lock for concurrent use: its known classes are all not thread-safe; or it holds
+   * callers' maps: every value stored into it is a caller's map or a construction of a class that is not
+   * thread-safe, its declared type is a map type that promises no thread-safety, and no other class can store
+   * into it (the field is private or final).
    *
    * @param classes the classes stored into the field, when known
+   * @param stored otherwise, each value stored: the class constructed, {@link #CALLERS_MAP}, or null for any other
    */
-  public static boolean needsLock(
-      Optional<List<String>> classes, String declaredType, boolean privateOrFinal, TypeHierarchy hierarchy) {
+  public static boolean needsLock(Optional<List<String>> classes, List<String> stored, String declaredType,
+      boolean privateOrFinal, TypeHierarchy hierarchy) {
     if (classes.isPresent()) {
       return classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy));
     }
     return privateOrFinal
+        && stored.contains(CALLERS_MAP)
+        && stored.stream().allMatch(v -> v != null && (v.equals(CALLERS_MAP) || MapTypes.isNotThreadSafe(v, hierarchy)))
         && (declaredType.equals(MAP) || hierarchy.isSubtype(declaredType, MAP))
         && !MapTypes.isConcurrentMap(declaredType, hierarchy)
         && !MapTypes.isSelfLockedMapType(declaredType, hierarchy);

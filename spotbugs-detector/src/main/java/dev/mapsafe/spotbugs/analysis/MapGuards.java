@@ -66,19 +66,11 @@ public final class MapGuards {
       return Optional.empty();
     }
     Optional<String> annotated = guardedBy(field.getAnnotations(), field.getName());
-    Optional<List<String>> classes = implementations.of(field);
-    String declared = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
-    boolean needsLock = declared != null
-        && Guards.needsLock(classes, declared, field.isPrivate() || field.isFinal(), hierarchy);
-    if (!needsLock && (annotated.isEmpty() || classes.isPresent())) {
+    // An annotation is the author's word even when the map's class is unknown.
+    if (!needsLock(field) && (annotated.isEmpty() || implementations.of(field).isPresent())) {
       return Optional.empty();
     }
-    List<Races.Site> writes = new ArrayList<>();
-    for (Races.Site site : races.sitesOf(field)) {
-      if (site.kind() == MapEffect.WRITE && !constructionOnly(site)) {
-        writes.add(site);
-      }
-    }
+    List<Races.Site> writes = writesAfterConstruction(field);
     if (writes.isEmpty()) {
       return Optional.empty();
     }
@@ -86,6 +78,25 @@ public final class MapGuards {
       return Optional.of(new Guard(annotated.get(), "@GuardedBy", writes));
     }
     return Guards.commonLock(writes, MapGuards::simpleNames).map(lock -> new Guard(lock, "held at every write", writes));
+  }
+
+  /** Whether the field's map needs a lock for concurrent use ({@link Guards#needsLock}). */
+  public boolean needsLock(XField field) {
+    String declared = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
+    return declared != null
+        && Guards.needsLock(implementations.of(field), implementations.storedKinds(field), declared,
+            field.isPrivate() || field.isFinal(), hierarchy);
+  }
+
+  /** The writes of a field's map that may run after construction: a map never written then needs no lock. */
+  public List<Races.Site> writesAfterConstruction(XField field) {
+    List<Races.Site> writes = new ArrayList<>();
+    for (Races.Site site : races.sitesOf(field)) {
+      if (site.kind() == MapEffect.WRITE && !constructionOnly(site)) {
+        writes.add(site);
+      }
+    }
+    return writes;
   }
 
   /** Whether the site runs only while its object or class is constructed. */

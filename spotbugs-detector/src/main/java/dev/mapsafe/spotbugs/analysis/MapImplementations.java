@@ -1,6 +1,7 @@
 package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Guards;
 import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.util.ClassName;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.Optional;
 public final class MapImplementations {
   private final TypeHierarchy hierarchy;
   private final Map<XField, List<Origin>> stored = new HashMap<>();
+  /** Each value stored into a field, as {@link Guards#needsLock} takes it. */
+  private final Map<XField, List<String>> storedKinds = new HashMap<>();
 
   public MapImplementations(TypeHierarchy hierarchy) {
     this.hierarchy = hierarchy;
@@ -25,6 +28,9 @@ public final class MapImplementations {
   public void add(MapValues method) {
     for (MapValues.FieldStore store : method.stores()) {
       stored.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
+      storedKinds.computeIfAbsent(store.field, f -> new ArrayList<>()).add(
+          store.parameter != null ? Guards.CALLERS_MAP
+              : store.value instanceof Origin.Constructed ? ((Origin.Constructed) store.value).className() : null);
     }
   }
 
@@ -45,6 +51,11 @@ public final class MapImplementations {
       classes.add(((Origin.Constructed) value).className());
     }
     return classes.isEmpty() ? Optional.empty() : Optional.of(classes);
+  }
+
+  /** Each value stored into the field: the class constructed, {@link Guards#CALLERS_MAP}, or null for others. */
+  public List<String> storedKinds(XField field) {
+    return storedKinds.getOrDefault(field, List.of());
   }
 
   /** Whether some map stored into the field was constructed with a last argument {@code true} (accessOrder). */

@@ -196,11 +196,32 @@ public final class MapValues {
     public final XField field;
     public final Origin value;
     public final SourceLineAnnotation line;
+    /** The name of the method's parameter stored, when the value is one (a caller's object), else null. */
+    public final String parameter;
 
-    FieldStore(XField field, Origin value, SourceLineAnnotation line) {
+    FieldStore(XField field, Origin value, SourceLineAnnotation line, String parameter) {
       this.field = field;
       this.value = value;
       this.line = line;
+      this.parameter = parameter;
+    }
+  }
+
+  /**
+   * A {@code return} of a value whose origin is known: a map or a view, or an iterator or stream made by the
+   * {@code traversal} call ({@code iterator}, {@code stream}) on {@code returned}.
+   */
+  public static final class ReturnSite {
+    public final Origin returned;
+    public final String traversal;
+    public final SourceLineAnnotation line;
+    public final Location location;
+
+    ReturnSite(Origin returned, String traversal, SourceLineAnnotation line, Location location) {
+      this.returned = returned;
+      this.traversal = traversal;
+      this.line = line;
+      this.location = location;
     }
   }
 
@@ -209,6 +230,9 @@ public final class MapValues {
   private final List<TraversalSite> traversals = new ArrayList<>();
   private final List<FieldStore> stores = new ArrayList<>();
   private final List<Origin> returns = new ArrayList<>();
+  private final List<ReturnSite> returnSites = new ArrayList<>();
+  /** The entry values of the parameters, with their names (or {@code arg0..} without debug information). */
+  private final Map<ValueNumber, String> parameters = new HashMap<>();
   private final Set<ValueNumber> escaped = new HashSet<>();
   private final Map<ValueNumber, List<MethodDescriptor>> lambdaBodies = new HashMap<>();
   private final List<InlineLambda> inlineLambdas = new ArrayList<>();
@@ -265,6 +289,10 @@ public final class MapValues {
   }
 
   /** Origins of the values the method returns; null entries for values of unknown origin. */
+  public List<ReturnSite> returnSites() {
+    return returnSites;
+  }
+
   public List<Origin> returns() {
     return returns;
   }
@@ -339,6 +367,13 @@ public final class MapValues {
             XFactory.createXMethod(context.getJavaClass(), method),
             method.isStatic() ? null : vna.getAnalysis().getThisValue());
     HeldMonitors monitors = new HeldMonitors(context, method);
+    int parameterCount = new SignatureParser(method.getSignature()).getNumParameters();
+    for (int i = 0; i < parameterCount; i++) {
+      ValueNumber entry = vna.getAnalysis().getEntryValueForParameter(i);
+      if (entry != null) {
+        result.parameters.put(entry, localName(method, parameterSlot(method, i), 0).orElse("arg" + i));
+      }
+    }
     ConstantPoolGen cpg = context.getConstantPoolGen();
     result.cfg = cfg;
     List<Location> locations = new ArrayList<>();
@@ -385,12 +420,18 @@ public final class MapValues {
       if (fi.getType(cpg) instanceof ReferenceType) {
         ValueNumber value = before.getTopValue();
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
-            SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameters.get(value)));
         escape(value);
       }
     } else if (op == Const.ARETURN) {
       ValueNumber value = before.getTopValue();
       returns.add(origins.get(value));
+      Access iterated = lazyResults.get(value);
+      Origin returned = iterated != null ? iterated.subject : origins.get(value);
+      if (returned != null) {
+        returnSites.add(new ReturnSite(returned, iterated == null ? null : iterated.effect.fact().name(),
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location), location));
+      }
       escape(value);
     } else if (op == Const.MONITORENTER) {
       Origin locked = origins.get(before.getTopValue());
@@ -642,6 +683,18 @@ public final class MapValues {
     if (origin != null && (origin.root() instanceof Origin.Created || origin.root() instanceof Origin.Constructed)) {
       escaped.add(origin.root().value());
     }
+  }
+
+  /** The local variable slot of parameter {@code index} (after {@code this}; longs and doubles take two). */
+  private static int parameterSlot(Method method, int index) {
+    SignatureParser signature = new SignatureParser(method.getSignature());
+    int slot = method.isStatic() ? 0 : 1;
+    int i = 0;
+    for (java.util.Iterator<String> it = signature.parameterSignatureIterator(); it.hasNext() && i < index; i++) {
+      String p = it.next();
+      slot += p.equals("J") || p.equals("D") ? 2 : 1;
+    }
+    return slot;
   }
 
   /** The name of local variable slot {@code index} at {@code pc}, from the LocalVariableTable if present. */

@@ -60,6 +60,11 @@ public abstract class Origin {
      * Whether both denote the same field of the same object when they come from different methods: a
      * static field, or an instance field of {@code this} in both (a lambda body and its creator share it).
      */
+    /** Whether the field is read from {@code this}. */
+    public boolean onThis() {
+      return onThis;
+    }
+
     public boolean sameFieldOfThis(FieldLoad other) {
       return field.equals(other.field) && (field.isStatic() || (onThis && other.onThis));
     }
@@ -177,6 +182,21 @@ public abstract class Origin {
       this.of = of;
       this.call = call;
       this.onReceiver = onReceiver;
+    }
+
+    /** The viewed origin. */
+    public Origin of() {
+      return of;
+    }
+
+    /** The call that made the view ({@code keySet}, {@code unmodifiableMap}). */
+    public String call() {
+      return call;
+    }
+
+    /** Whether the view was made by a call on the viewed map ({@code keySet}) rather than a wrapper around it. */
+    public boolean onReceiver() {
+      return onReceiver;
     }
 
     @Override

@@ -1,0 +1,41 @@
+package dev.mapsafe.spotbugs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.test.SpotBugsExtension;
+import edu.umd.cs.findbugs.test.SpotBugsRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SpotBugsExtension.class)
+class GuardedMapEscapeDetectorTest {
+  @Test
+  void mapsViewsAndIteratorsHandedOutAndCallersMapsStored(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.MemberRegistry");
+  }
+
+  @Test
+  void negatives(SpotBugsRunner spotbugs) {
+    assertTrue(Fixtures.expected("fixtures.escape.EscapeNegatives").stream()
+        .noneMatch(marker -> marker.contains("GUARDED_MAP_ESCAPE")));
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.EscapeNegatives");
+  }
+
+  /** The same text the Error Prone check prints for this return. */
+  @Test
+  void messageNamesWhatEscapesAndTheGuard(SpotBugsRunner spotbugs) {
+    BugInstance ids = Fixtures.analyze(spotbugs, "fixtures.escape.MemberRegistry").stream()
+        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 48)
+        .findFirst()
+        .orElseThrow();
+    assertEquals(
+        "ids() returns members.keySet(), a live view of members, while members is guarded by lock (held at"
+            + " every write): callers read it without the lock as the class writes it, so they can see"
+            + " ConcurrentModificationException or a corrupted map (an unmodifiable wrapper is still a live"
+            + " view). Fix: return a copy taken while holding the lock (Collections.unmodifiableSet(new"
+            + " LinkedHashSet<>(members.keySet()))), or an immutable snapshot.",
+        ids.getMessageWithoutPrefix());
+  }
+}
