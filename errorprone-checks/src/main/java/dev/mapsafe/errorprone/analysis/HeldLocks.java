@@ -6,8 +6,10 @@ import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedBySymbolResolver;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByUtils;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.StatementTree;
@@ -20,6 +22,8 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
@@ -120,7 +124,8 @@ public final class HeldLocks {
   private static void lockRegionsBefore(
       BlockTree block, Tree child, TreePath blockPath, VisitorState state, Set<GuardedByExpression> locks,
       boolean includeShared) {
-    Set<GuardedByExpression> held = new HashSet<>();
+    Set<GuardedByExpression> exclusive = new HashSet<>();
+    Set<GuardedByExpression> shared = new HashSet<>();
     for (StatementTree statement : block.getStatements()) {
       if (statement == child) {
         break;
@@ -130,18 +135,21 @@ public final class HeldLocks {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
           Locks.Action action = lockAction(call, state);
-          boolean topLevel = getCurrentPath().getParentPath().getLeaf() == statement
-              || getCurrentPath().getParentPath().getParentPath().getLeaf() == statement;
-          boolean acquires = action == Locks.Action.ACQUIRE_EXCLUSIVE
-              || (includeShared && action == Locks.Action.ACQUIRE_SHARED);
-          if (action == Locks.Action.RELEASE || (acquires && topLevel)) {
+          if (action != Locks.Action.NONE && action != Locks.Action.TRY_ACQUIRE) {
             Optional<GuardedByExpression> lock =
                 lockIdentity(new TreePath(getCurrentPath(), ASTHelpers.getReceiver(call)), state);
+            boolean unconditional = unconditional(getCurrentPath(), statement);
             if (lock.isPresent()) {
-              if (action == Locks.Action.RELEASE) {
-                held.remove(lock.get());
-              } else {
-                held.add(lock.get());
+              if (action == Locks.Action.ACQUIRE_EXCLUSIVE && unconditional) {
+                exclusive.add(lock.get());
+              } else if (action == Locks.Action.ACQUIRE_SHARED && unconditional) {
+                shared.add(lock.get());
+              }
+              if (Locks.releases(action, true)) {
+                exclusive.remove(lock.get());
+              }
+              if (Locks.releases(action, false)) {
+                shared.remove(lock.get());
               }
             }
           }
@@ -159,7 +167,33 @@ public final class HeldLocks {
         }
       }.scan(statementPath, null);
     }
-    locks.addAll(held);
+    locks.addAll(exclusive);
+    if (includeShared) {
+      locks.addAll(shared);
+    }
+  }
+
+  /**
+   * Whether a call runs whenever its statement completes normally: it is the statement's expression (or its
+   * initializer), or such a statement of the blocks of a {@code try} ({@code readLock().lock()} taken inside the
+   * write lock's {@code try} before the {@code finally} releases the write lock: a downgrade).
+   */
+  private static boolean unconditional(TreePath call, StatementTree statement) {
+    TreePath p = call.getParentPath();
+    if (p.getLeaf() instanceof AssignmentTree) {
+      p = p.getParentPath();
+    }
+    if (!(p.getLeaf() instanceof ExpressionStatementTree || p.getLeaf() instanceof VariableTree)) {
+      return false;
+    }
+    while (p.getLeaf() != statement) {
+      TreePath up = p.getParentPath();
+      if (!(up.getLeaf() instanceof BlockTree || (up.getLeaf() instanceof TryTree t && t.getBlock() == p.getLeaf()))) {
+        return false;
+      }
+      p = up;
+    }
+    return true;
   }
 
   private static Locks.Action lockAction(MethodInvocationTree call, VisitorState state) {
@@ -170,10 +204,9 @@ public final class HeldLocks {
       return Locks.Action.NONE;
     }
     ExpressionTree stripped = MapIdentity.strip(receiver);
-    boolean readView =
-        stripped instanceof MethodInvocationTree view && Boolean.TRUE.equals(readWriteView(view, state));
+    Boolean view = stripped instanceof MethodInvocationTree viewCall ? readWriteView(viewCall, state) : null;
     return Locks.action(
-        JavacApi.binaryName(type, state.getTypes()), sym.getSimpleName().toString(), readView, JavacApi.hierarchy(state));
+        JavacApi.binaryName(type, state.getTypes()), sym.getSimpleName().toString(), view, JavacApi.hierarchy(state));
   }
 
   /** {@code rw.readLock()}: TRUE; {@code rw.writeLock()}: FALSE; otherwise null. */

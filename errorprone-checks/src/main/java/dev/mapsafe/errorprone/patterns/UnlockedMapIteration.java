@@ -43,6 +43,7 @@ import dev.mapsafe.errorprone.analysis.Declarations;
 import dev.mapsafe.errorprone.analysis.MapGuards;
 import dev.mapsafe.errorprone.analysis.ThreadReach;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.threads.Overlap;
 import java.util.List;
 import java.util.Optional;
@@ -141,8 +142,8 @@ public final class UnlockedMapIteration extends BugChecker
     }
     Symbol field = MapIdentity.symbolOf(MapEffects.viewedMap(operand, state), state);
     Optional<MapGuards.Guard> guard = MapGuards.of(field, state);
-    List<ThreadReach.Context> contexts = ThreadReach.of(state.getPath(), state);
-    if (guard.isEmpty() || contexts.stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)) {
+    if (guard.isEmpty()
+        || ThreadReach.of(state.getPath(), state).stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)) {
       return Description.NO_MATCH; // construction runs before the object is shared
     }
     String traversal = describe(tree, access, state);
@@ -230,18 +231,9 @@ public final class UnlockedMapIteration extends BugChecker
     return Optional.empty();
   }
 
-  /** An iterator, spliterator or stream: it walks its source when it is used, not when it is made. */
   private static boolean isLazyTraversal(Type type, VisitorState state) {
-    if (type == null) {
-      return false;
-    }
-    for (String lazy : List.of("java.util.Iterator", "java.util.Spliterator", "java.util.stream.BaseStream")) {
-      Type t = state.getTypeFromString(lazy);
-      if (t != null && state.getTypes().isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(t))) {
-        return true;
-      }
-    }
-    return false;
+    return type != null
+        && MapTypes.isLazyTraversal(JavacApi.binaryName(type, state.getTypes()), JavacApi.hierarchy(state));
   }
 
   private static long line(Tree tree, VisitorState state) {

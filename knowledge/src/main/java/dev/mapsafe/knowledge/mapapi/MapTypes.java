@@ -134,6 +134,19 @@ public final class MapTypes {
         && (readName.equals("get") || readName.equals("getOrDefault"));
   }
 
+  /**
+   * Whether a value of this type walks its source when it is used, not when it is made: an iterator, a
+   * spliterator or a stream.
+   */
+  public static boolean isLazyTraversal(String type, TypeHierarchy hierarchy) {
+    for (String lazy : List.of("java.util.Iterator", "java.util.Spliterator", "java.util.stream.BaseStream")) {
+      if (MapApi.isSubtype(type, lazy, hierarchy)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether maps of this class are known to need external locking for any concurrent use with a writer. */
   public static boolean isNotThreadSafe(String type, TypeHierarchy hierarchy) {
     return concurrency(type, hierarchy).filter(c -> c == Concurrency.NOT_THREAD_SAFE).isPresent();

@@ -16,18 +16,26 @@ public final class Locks {
     ACQUIRE_SHARED,
     /** {@code tryLock()}: holds the lock where its result was true. */
     TRY_ACQUIRE,
+    /** Releases the lock in whichever mode it is held ({@code unlock()} of a plain lock, a stamped {@code unlock}). */
     RELEASE,
+    /** Releases only the exclusive mode: a write lock's {@code unlock()}, {@code unlockWrite}. */
+    RELEASE_EXCLUSIVE,
+    /** Releases only the shared mode: a read lock's {@code unlock()}, {@code unlockRead}; a downgrade keeps it. */
+    RELEASE_SHARED,
     NONE
   }
 
   private static final String LOCK = "java.util.concurrent.locks.Lock";
   private static final String READ_WRITE_LOCK = "java.util.concurrent.locks.ReadWriteLock";
   private static final String READ_LOCK = "java.util.concurrent.locks.ReentrantReadWriteLock$ReadLock";
+  private static final String WRITE_LOCK = "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock";
   private static final String STAMPED_LOCK = "java.util.concurrent.locks.StampedLock";
 
-  private static final List<String> STAMPED_EXCLUSIVE = List.of("writeLock", "writeLockInterruptibly");
+  // tryConvertToWriteLock counts as taking the write lock: the code writes only where it succeeded (else it
+  // unlocks and takes the write lock), and a failed conversion is not followed.
+  private static final List<String> STAMPED_EXCLUSIVE =
+      List.of("writeLock", "writeLockInterruptibly", "tryConvertToWriteLock");
   private static final List<String> STAMPED_SHARED = List.of("readLock", "readLockInterruptibly");
-  private static final List<String> STAMPED_RELEASE = List.of("unlockWrite", "unlockRead", "unlock");
 
   private Locks() {}
 
@@ -38,25 +46,27 @@ public final class Locks {
 
   private static final List<String> ACQUIRING =
       List.of("lock", "lockInterruptibly", "tryLock", "writeLock", "writeLockInterruptibly", "readLock",
-          "readLockInterruptibly");
+          "readLockInterruptibly", "tryConvertToWriteLock");
 
   /**
    * What calling {@code name} on a receiver of static type {@code owner} does.
    *
-   * @param sharedView whether the receiver is known to be a read lock ({@code rw.readLock()}, or a variable of the
-   *     read-lock type)
+   * @param view what the receiver is known to be: TRUE a read lock ({@code rw.readLock()}), FALSE a write lock
+   *     ({@code rw.writeLock()}), null when its expression does not say (its type may)
    */
-  public static Action action(String owner, String name, boolean sharedView, TypeHierarchy hierarchy) {
+  public static Action action(String owner, String name, Boolean view, TypeHierarchy hierarchy) {
     if (isSubtype(owner, STAMPED_LOCK, hierarchy)) {
-      return STAMPED_EXCLUSIVE.contains(name)
-          ? Action.ACQUIRE_EXCLUSIVE
+      return STAMPED_EXCLUSIVE.contains(name) ? Action.ACQUIRE_EXCLUSIVE
           : STAMPED_SHARED.contains(name) ? Action.ACQUIRE_SHARED
-          : STAMPED_RELEASE.contains(name) ? Action.RELEASE : Action.NONE;
+          : name.equals("unlockWrite") ? Action.RELEASE_EXCLUSIVE
+          : name.equals("unlockRead") ? Action.RELEASE_SHARED
+          : name.equals("unlock") ? Action.RELEASE : Action.NONE;
     }
     if (!isSubtype(owner, LOCK, hierarchy)) {
       return Action.NONE;
     }
-    boolean shared = sharedView || isSubtype(owner, READ_LOCK, hierarchy);
+    boolean shared = Boolean.TRUE.equals(view) || isSubtype(owner, READ_LOCK, hierarchy);
+    boolean exclusiveView = Boolean.FALSE.equals(view) || isSubtype(owner, WRITE_LOCK, hierarchy);
     switch (name) {
       case "lock":
       case "lockInterruptibly":
@@ -64,10 +74,16 @@ public final class Locks {
       case "tryLock":
         return shared ? Action.NONE : Action.TRY_ACQUIRE;
       case "unlock":
-        return Action.RELEASE;
+        return shared ? Action.RELEASE_SHARED : exclusiveView ? Action.RELEASE_EXCLUSIVE : Action.RELEASE;
       default:
         return Action.NONE;
     }
+  }
+
+  /** Whether the action releases the mode ({@code exclusive} or shared) a lock is held in. */
+  public static boolean releases(Action action, boolean exclusive) {
+    return action == Action.RELEASE
+        || (exclusive ? action == Action.RELEASE_EXCLUSIVE : action == Action.RELEASE_SHARED);
   }
 
   /**

@@ -137,11 +137,11 @@ public final class LockRegions {
       return;
     }
     Origin receiver = values.originOf(frame.getInstance(invoke, cpg));
-    boolean readView = receiver instanceof Origin.MethodResult
-        && Boolean.TRUE.equals(Locks.readWriteView(
-            ((Origin.MethodResult) receiver).method().getClassName(),
-            ((Origin.MethodResult) receiver).method().getName(), hierarchy));
-    Locks.Action action = Locks.action(api.get().owner(), api.get().name(), readView, hierarchy);
+    Boolean view = receiver instanceof Origin.MethodResult
+        ? Locks.readWriteView(((Origin.MethodResult) receiver).method().getClassName(),
+            ((Origin.MethodResult) receiver).method().getName(), hierarchy)
+        : null;
+    Locks.Action action = Locks.action(api.get().owner(), api.get().name(), view, hierarchy);
     String name = name(receiver, values, hierarchy);
     if (name == null) {
       return;
@@ -150,9 +150,11 @@ public final class LockRegions {
       held.add(EXCLUSIVE + name);
     } else if (action == Locks.Action.ACQUIRE_SHARED) {
       held.add(SHARED + name);
-    } else if (action == Locks.Action.RELEASE) {
-      // unlockRead/unlockWrite, or the unlock of a read or write view: which mode is not always known.
+    }
+    if (Locks.releases(action, true)) {
       held.remove(EXCLUSIVE + name);
+    }
+    if (Locks.releases(action, false)) {
       held.remove(SHARED + name);
     }
   }

@@ -507,7 +507,7 @@ public final class MapValues {
     if (lazySource != null) {
       lazySource.resultUses.add(new ResultUse(location, SourceLineAnnotation.fromVisitedInstruction(context, m, location),
           heldOrigins(monitors, location), thisValue != null && monitors.at(location).contains(thisValue)));
-      if (result != null && isLazyTraversal(invoke.getReturnType(cpg))) {
+      if (result != null && isLazyTraversal(invoke.getReturnType(cpg), hierarchy)) {
         lazyResults.put(result, lazySource);
       }
     }
@@ -532,7 +532,7 @@ public final class MapValues {
             new Access(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
                 heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull);
         accesses.add(access);
-        if (effect.isExternalTraversal() && result != null && isLazyTraversal(invoke.getReturnType(cpg))) {
+        if (effect.isExternalTraversal() && result != null && isLazyTraversal(invoke.getReturnType(cpg), hierarchy)) {
           lazyResults.put(result, access);
         }
       }
@@ -624,15 +624,8 @@ public final class MapValues {
                 line, location.getHandle().getPosition(), true, true));
   }
 
-  /** An iterator, spliterator or stream type: it walks its source when it is used, not when it is made. */
-  private static boolean isLazyTraversal(Type type) {
-    if (!(type instanceof ObjectType)) {
-      return false;
-    }
-    String name = ((ObjectType) type).getClassName();
-    return name.equals("java.util.Iterator") || name.equals("java.util.ListIterator")
-        || name.equals("java.util.Spliterator")
-        || (name.startsWith("java.util.stream.") && name.endsWith("Stream"));
+  private static boolean isLazyTraversal(Type type, TypeHierarchy hierarchy) {
+    return type instanceof ObjectType && MapTypes.isLazyTraversal(((ObjectType) type).getClassName(), hierarchy);
   }
 
   private boolean isThis(ValueNumber value) {
