@@ -203,8 +203,8 @@ public final class HeldLocks {
     if (sym == null || type == null) {
       return Locks.Action.NONE;
     }
-    ExpressionTree stripped = MapIdentity.strip(receiver);
-    Boolean view = stripped instanceof MethodInvocationTree viewCall ? readWriteView(viewCall, state) : null;
+    Optional<TreePath> viewCall = readWriteViewCall(new TreePath(state.getPath(), receiver), state);
+    Boolean view = viewCall.map(v -> readWriteView((MethodInvocationTree) v.getLeaf(), state)).orElse(null);
     return Locks.action(
         JavacApi.binaryName(type, state.getTypes()), sym.getSimpleName().toString(), view, JavacApi.hierarchy(state));
   }
@@ -223,13 +223,35 @@ public final class HeldLocks {
 
   /** The lock object: the lock itself, or the ReadWriteLock whose write lock it is. */
   private static Optional<GuardedByExpression> lockIdentity(TreePath lock, VisitorState state) {
-    ExpressionTree tree = MapIdentity.strip((ExpressionTree) lock.getLeaf());
-    if (tree instanceof MethodInvocationTree view
-        && readWriteView(view, state) != null
-        && ASTHelpers.getReceiver(view) != null) {
-      return MapIdentity.of(new TreePath(new TreePath(lock, view), ASTHelpers.getReceiver(view)), state);
+    Optional<TreePath> view = readWriteViewCall(lock, state);
+    if (view.isPresent() && ASTHelpers.getReceiver((MethodInvocationTree) view.get().getLeaf()) != null) {
+      ExpressionTree owner = ASTHelpers.getReceiver((MethodInvocationTree) view.get().getLeaf());
+      return MapIdentity.of(new TreePath(view.get(), owner), state);
     }
     return MapIdentity.of(lock, state);
+  }
+
+  /**
+   * The {@code rw.readLock()}/{@code rw.writeLock()} call a lock expression is: the call itself, or the value of a
+   * final field that caches it ({@code private final Lock r = rw.readLock();}, the {@code ReadWriteLock} javadoc's
+   * idiom).
+   */
+  private static Optional<TreePath> readWriteViewCall(TreePath lock, VisitorState state) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) lock.getLeaf());
+    if (tree instanceof MethodInvocationTree call && readWriteView(call, state) != null) {
+      return Optional.of(new TreePath(lock, call));
+    }
+    if (ASTHelpers.getSymbol(tree) instanceof com.sun.tools.javac.code.Symbol.VarSymbol field
+        && field.getKind() == javax.lang.model.element.ElementKind.FIELD
+        && (field.flags() & com.sun.tools.javac.code.Flags.FINAL) != 0) {
+      java.util.List<TreePath> values = Declarations.declaring(field, state).assignedValues(field);
+      if (values.size() == 1
+          && MapIdentity.strip((ExpressionTree) values.get(0).getLeaf()) instanceof MethodInvocationTree call
+          && readWriteView(call, state) != null) {
+        return Optional.of(new TreePath(values.get(0), call));
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -88,6 +88,7 @@ public final class LockRegions {
   private static LockRegions compute(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
     LockRegions result = new LockRegions();
+    Map<String, Map.Entry<String, Boolean>> cachedViews = cachedReadWriteViews(context, hierarchy);
     CFG cfg = context.getCFG(method);
     ValueNumberDataflow vna = context.getValueNumberDataflow(method);
     ConstantPoolGen cpg = context.getConstantPoolGen();
@@ -102,7 +103,7 @@ public final class LockRegions {
       for (Iterator<InstructionHandle> it = block.instructionIterator(); it.hasNext(); ) {
         InstructionHandle handle = it.next();
         result.heldBefore.put(handle.getPosition(), Set.copyOf(held));
-        transfer(new Location(handle, block), held, vna, cpg, values, hierarchy);
+        transfer(new Location(handle, block), held, vna, cpg, values, cachedViews, hierarchy);
       }
       for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(block); edges.hasNext(); ) {
         BasicBlock target = edges.next().getTarget();
@@ -123,8 +124,53 @@ public final class LockRegions {
     return Set.copyOf(r);
   }
 
+  /**
+   * The final fields of the class that cache a read or write lock ({@code private final Lock r = rw.readLock();},
+   * the {@code ReadWriteLock} javadoc's idiom), by lock name: the name of the read-write lock, and whether it is
+   * its read lock.
+   */
+  private static Map<String, Map.Entry<String, Boolean>> cachedReadWriteViews(
+      ClassContext context, TypeHierarchy hierarchy) throws CFGBuilderException, DataflowAnalysisException {
+    Map<String, Map.Entry<String, Boolean>> views = new HashMap<>();
+    for (Method m : context.getJavaClass().getMethods()) {
+      if (!m.getName().equals("<init>") || m.getCode() == null) {
+        continue;
+      }
+      MapValues init = MapValues.analyze(context, m, hierarchy);
+      for (MapValues.FieldStore store : init.stores()) {
+        if (store.field.isFinal() && store.value instanceof Origin.MethodResult) {
+          Origin.MethodResult call = (Origin.MethodResult) store.value;
+          Origin owner = call.receiver() == null ? null : init.originOf(call.receiver());
+          Boolean read = Locks.readWriteView(call.method().getClassName(), call.method().getName(), hierarchy);
+          String ownerName = storedIn(owner, init);
+          if (read != null && ownerName != null) {
+            views.put(store.field.getClassName() + "." + store.field.getName(), Map.entry(ownerName, read));
+          }
+        }
+      }
+    }
+    return views;
+  }
+
+  /**
+   * The name of the field an object is loaded from, or (in a constructor, where a load of a field just stored is
+   * the stored value) the field it was stored into.
+   */
+  private static String storedIn(Origin object, MapValues init) {
+    if (object instanceof Origin.FieldLoad) {
+      return fieldLockName(object);
+    }
+    for (MapValues.FieldStore store : init.stores()) {
+      if (object != null && store.value == object) {
+        return store.field.getClassName() + "." + store.field.getName();
+      }
+    }
+    return null;
+  }
+
   private static void transfer(Location location, Set<String> held, ValueNumberDataflow vna, ConstantPoolGen cpg,
-      MapValues values, TypeHierarchy hierarchy) throws DataflowAnalysisException {
+      MapValues values, Map<String, Map.Entry<String, Boolean>> cachedViews, TypeHierarchy hierarchy)
+      throws DataflowAnalysisException {
     if (!(location.getHandle().getInstruction() instanceof InvokeInstruction)
         || location.getHandle().getInstruction() instanceof INVOKEDYNAMIC
         || location.getHandle().getInstruction() instanceof INVOKESTATIC) {
@@ -141,8 +187,13 @@ public final class LockRegions {
         ? Locks.readWriteView(((Origin.MethodResult) receiver).method().getClassName(),
             ((Origin.MethodResult) receiver).method().getName(), hierarchy)
         : null;
-    Locks.Action action = Locks.action(api.get().owner(), api.get().name(), view, hierarchy);
     String name = name(receiver, values, hierarchy);
+    Map.Entry<String, Boolean> cached = name == null ? null : cachedViews.get(name);
+    if (cached != null) {
+      name = cached.getKey();
+      view = cached.getValue();
+    }
+    Locks.Action action = Locks.action(api.get().owner(), api.get().name(), view, hierarchy);
     if (name == null) {
       return;
     }
