@@ -68,9 +68,10 @@ public final class Guards {
 
   /**
    * Whether a map field needs a lock for concurrent use: its known classes are all not thread-safe; or it holds
-   * callers' maps: every value stored into it is a caller's map or a construction of a class that is not
-   * thread-safe, its declared type is a map type that promises no thread-safety, and no other class can store
-   * into it (the field is private or final).
+   * callers' maps beside maps of its own: every value stored into it is a caller's map or a construction of a
+   * class that is not thread-safe, one at least is such a construction (a field that only ever holds callers'
+   * maps may hold synchronized or concurrent ones: precision first), its declared type is a map type that
+   * promises no thread-safety, and no other class can store into it (the field is private or final).
    *
    * @param classes the classes stored into the field, when known
    * @param stored otherwise, each value stored: the class constructed, {@link #CALLERS_MAP}, or null for any other
@@ -81,22 +82,52 @@ public final class Guards {
       return classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy));
     }
     return privateOrFinal
-        && stored.contains(CALLERS_MAP)
+        && stored.stream().anyMatch(v -> v != null && !v.equals(CALLERS_MAP))
         && stored.stream().allMatch(v -> v != null && (v.equals(CALLERS_MAP) || MapTypes.isNotThreadSafe(v, hierarchy)))
         && (declaredType.equals(MAP) || hierarchy.isSubtype(declaredType, MAP))
         && !MapTypes.isConcurrentMap(declaredType, hierarchy)
         && !MapTypes.isSelfLockedMapType(declaredType, hierarchy);
   }
 
+  /** The lock that guards a map, and the evidence for it. */
+  public static final class Guard {
+    private final String lock;
+    private final String evidence;
+
+    Guard(String lock, String evidence) {
+      this.lock = lock;
+      this.evidence = evidence;
+    }
+
+    /** The lock's simple name. */
+    public String lock() {
+      return lock;
+    }
+
+    /** Why it guards the map: {@code @GuardedBy}, or {@code held at every write}. */
+    public String evidence() {
+      return evidence;
+    }
+  }
+
   /**
-   * The lock that guards a map by the code's own behaviour: the one lock held (in any mode) at every write
-   * made after construction. Empty when there is no such write (a map filled once and then only read needs
-   * no lock) or no common lock. When several locks are common, the first by name, for deterministic messages.
+   * The lock that guards a map, from the writes made after construction (none: no guard, a map filled once and
+   * then only read needs no lock). A {@code @GuardedBy} lock counts when it is seen held at one of those writes at
+   * least: then the lock model can identify it (a lock it does not understand, such as Guava's {@code Monitor},
+   * would make every access look unlocked). Otherwise the one lock held (in any mode) at every write; when several
+   * are, the first by name, for deterministic messages.
    *
+   * @param annotated the lock a {@code @GuardedBy} on the field names, if any
    * @param writes the field's writes outside constructors and initializers
    * @param locksAt the simple names of the locks held at a write
    */
-  public static <W> Optional<String> commonLock(List<W> writes, Function<W, Set<String>> locksAt) {
+  public static <W> Optional<Guard> of(
+      Optional<String> annotated, List<W> writes, Function<W, Set<String>> locksAt) {
+    if (annotated.isPresent()) {
+      return writes.stream().anyMatch(w -> locksAt.apply(w).contains(annotated.get()))
+          ? Optional.of(new Guard(annotated.get(), "@GuardedBy"))
+          : Optional.empty();
+    }
     Set<String> common = null;
     for (W write : writes) {
       Set<String> held = locksAt.apply(write);
@@ -106,6 +137,8 @@ public final class Guards {
         common.retainAll(held);
       }
     }
-    return common == null ? Optional.empty() : new TreeSet<>(common).stream().findFirst();
+    return common == null
+        ? Optional.empty()
+        : new TreeSet<>(common).stream().findFirst().map(lock -> new Guard(lock, "held at every write"));
   }
 }

@@ -71,13 +71,8 @@ public final class MapGuards {
       return Optional.empty();
     }
     List<Races.Site> writes = writesAfterConstruction(field);
-    if (writes.isEmpty()) {
-      return Optional.empty();
-    }
-    if (annotated.isPresent()) {
-      return Optional.of(new Guard(annotated.get(), "@GuardedBy", writes));
-    }
-    return Guards.commonLock(writes, MapGuards::simpleNames).map(lock -> new Guard(lock, "held at every write", writes));
+    return Guards.of(annotated, writes, MapGuards::simpleNames)
+        .map(g -> new Guard(g.lock(), g.evidence(), writes));
   }
 
   /** Whether the field's map needs a lock for concurrent use ({@link Guards#needsLock}). */
