@@ -296,8 +296,12 @@ public final class HeldLocks {
     }
     Set<GuardedByExpression> common = null;
     for (TreePath call : Declarations.of(state).invocations(m)) {
-      if (ASTHelpers.findEnclosingNode(call, MethodTree.class) == method.getLeaf()) {
+      MethodTree caller = ASTHelpers.findEnclosingNode(call, MethodTree.class);
+      if (caller == method.getLeaf()) {
         continue; // recursion adds nothing
+      }
+      if (caller == null || ASTHelpers.getSymbol(caller).isConstructor()) {
+        continue; // construction runs before the object is shared: it needs no lock
       }
       Set<GuardedByExpression> atCall = atIncludingCallers(call, state, includeShared, depth + 1);
       if (common == null) {

@@ -179,6 +179,10 @@ public final class Races {
     }
     Set<String> common = null;
     for (Map.Entry<MapValues, Set<String>> call : atCalls) {
+      String caller = call.getKey().method().getName();
+      if (caller.equals("<init>") || caller.equals("<clinit>")) {
+        continue; // construction runs before the object is shared: it needs no lock
+      }
       Set<String> held = new HashSet<>(call.getValue());
       if (call.getKey() != method) {
         held.addAll(heldByEveryCaller(call.getKey(), depth + 1));
@@ -189,7 +193,7 @@ public final class Races {
         common.retainAll(held);
       }
     }
-    return common;
+    return common == null ? Set.of() : common;
   }
 
   private static Set<String> lockNames(
