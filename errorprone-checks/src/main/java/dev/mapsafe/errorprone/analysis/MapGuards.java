@@ -4,6 +4,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
@@ -80,7 +81,8 @@ public final class MapGuards {
     }
     Optional<String> annotated = guardedBy(field, field.getSimpleName().toString());
     // An annotation is the author's word even when the map's class is unknown.
-    if (!needsLock(field, state) && (annotated.isEmpty() || MapImplementations.of(field, state).isPresent())) {
+    if (!needsLock(field, state)
+        && (annotated.isEmpty() || MapImplementations.of(field, state).isPresent() || republished(field, state))) {
       return Optional.empty();
     }
     List<FieldAccesses.Access> writes = writesAfterConstruction(field, state);
@@ -98,9 +100,25 @@ public final class MapGuards {
       stored.add(sym != null && sym.getKind() == ElementKind.PARAMETER ? Guards.CALLERS_MAP
           : created != null ? JavacApi.binaryName(created, state.getTypes()) : null);
     }
-    return Guards.needsLock(MapImplementations.of(field, state), stored,
+    return Guards.needsLock(MapImplementations.of(field, state), stored, republished(field, state),
         JavacApi.binaryName(field.type, state.getTypes()), (field.flags() & (Flags.PRIVATE | Flags.FINAL)) != 0,
         JavacApi.hierarchy(state));
+  }
+
+  /** Whether a method (not a constructor) stores into the field a map that is neither new nor a parameter. */
+  private static boolean republished(VarSymbol field, VisitorState state) {
+    for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+      ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
+      Symbol sym = ASTHelpers.getSymbol(tree);
+      MethodTree method = ASTHelpers.findEnclosingNode(value, MethodTree.class);
+      Symbol methodSym = method == null ? null : ASTHelpers.getSymbol(method);
+      if (methodSym != null && !((Symbol.MethodSymbol) methodSym).isConstructor()
+          && !(tree instanceof NewClassTree) && !(sym != null && sym.getKind() == ElementKind.PARAMETER)
+          && tree.getKind() != com.sun.source.tree.Tree.Kind.NULL_LITERAL) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The writes of a field's map that may run after construction: a map never written then needs no lock. */

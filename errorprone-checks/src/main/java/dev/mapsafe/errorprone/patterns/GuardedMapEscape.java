@@ -28,6 +28,7 @@ import dev.mapsafe.errorprone.analysis.JavacApi;
 import dev.mapsafe.errorprone.analysis.MapGuards;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.MapCopies;
+import dev.mapsafe.knowledge.threads.Guards;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
 
@@ -49,7 +50,9 @@ public final class GuardedMapEscape extends BugChecker implements ReturnTreeMatc
     try {
       MethodTree method = enclosingMethod(state.getPath());
       MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
-      if (sym == null || sym.isPrivate() || tree.getExpression() == null) {
+      if (sym == null || sym.isPrivate() || tree.getExpression() == null
+          || Guards.viewsAreItsContract(
+              JavacApi.binaryName(sym.owner.type, state.getTypes()), JavacApi.hierarchy(state))) {
         return Description.NO_MATCH;
       }
       Optional<EscapingMaps.Escape> escape =

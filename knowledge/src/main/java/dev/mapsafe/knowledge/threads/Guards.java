@@ -63,6 +63,15 @@ public final class Guards {
     return SIMPLE_NAME.matcher(lock).matches() ? Optional.of(lock) : Optional.empty();
   }
 
+  /**
+   * Whether handing out live views is the contract of the class: a {@code Map} or {@code Collection} of its own
+   * (its {@code keySet()}, {@code headMap(..)} or {@code iterator()} must be live), such as a map that delegates
+   * to a guarded one. GuardedMapEscape does not look at its returns.
+   */
+  public static boolean viewsAreItsContract(String classType, TypeHierarchy hierarchy) {
+    return hierarchy.isSubtype(classType, MAP) || hierarchy.isSubtype(classType, "java.util.Collection");
+  }
+
   /** In {@link #needsLock}: a value stored into the field that is a parameter of the storing method. */
   public static final String CALLERS_MAP = "";
 
@@ -71,13 +80,20 @@ public final class Guards {
    * callers' maps beside maps of its own: every value stored into it is a caller's map or a construction of a
    * class that is not thread-safe, one at least is such a construction (a field that only ever holds callers'
    * maps may hold synchronized or concurrent ones: precision first), its declared type is a map type that
-   * promises no thread-safety, and no other class can store into it (the field is private or final).
+   * promises no thread-safety, and no other class can store into it (the field is private or final). Not when the
+   * field is republished: after construction it is given a map that is neither new nor a caller's (a copy made
+   * from it, {@code map = temp} after {@code temp = map.clone(); temp.put(..)}): that is copy-on-write, whose
+   * readers traverse a snapshot no writer changes (commons-collections' {@code FastHashMap}).
    *
    * @param classes the classes stored into the field, when known
    * @param stored otherwise, each value stored: the class constructed, {@link #CALLERS_MAP}, or null for any other
+   * @param republished whether a value other than a construction or a parameter is stored after construction
    */
-  public static boolean needsLock(Optional<List<String>> classes, List<String> stored, String declaredType,
-      boolean privateOrFinal, TypeHierarchy hierarchy) {
+  public static boolean needsLock(Optional<List<String>> classes, List<String> stored, boolean republished,
+      String declaredType, boolean privateOrFinal, TypeHierarchy hierarchy) {
+    if (republished) {
+      return false;
+    }
     if (classes.isPresent()) {
       return classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy));
     }

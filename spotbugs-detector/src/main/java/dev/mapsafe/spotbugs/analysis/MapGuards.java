@@ -62,12 +62,13 @@ public final class MapGuards {
   }
 
   private Optional<Guard> compute(XField field) {
-    if (field.isVolatile()) {
+    if (field.isVolatile() || field.isSynthetic()) {
       return Optional.empty();
     }
     Optional<String> annotated = guardedBy(field.getAnnotations(), field.getName());
     // An annotation is the author's word even when the map's class is unknown.
-    if (!needsLock(field) && (annotated.isEmpty() || implementations.of(field).isPresent())) {
+    if (!needsLock(field)
+        && (annotated.isEmpty() || implementations.of(field).isPresent() || implementations.republished(field))) {
       return Optional.empty();
     }
     List<Races.Site> writes = writesAfterConstruction(field);
@@ -79,7 +80,8 @@ public final class MapGuards {
   public boolean needsLock(XField field) {
     String declared = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
     return declared != null
-        && Guards.needsLock(implementations.of(field), implementations.storedKinds(field), declared,
+        && Guards.needsLock(implementations.of(field), implementations.storedKinds(field),
+            implementations.republished(field), declared,
             field.isPrivate() || field.isFinal(), hierarchy);
   }
 

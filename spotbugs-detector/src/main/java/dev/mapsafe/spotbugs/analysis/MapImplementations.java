@@ -6,6 +6,8 @@ import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.util.ClassName;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,8 @@ public final class MapImplementations {
   private final Map<XField, List<Origin>> stored = new HashMap<>();
   /** Each value stored into a field, as {@link Guards#needsLock} takes it. */
   private final Map<XField, List<String>> storedKinds = new HashMap<>();
+  /** Fields a method other than a constructor gives a map that is neither new nor a parameter (copy-on-write). */
+  private final Set<XField> republished = new HashSet<>();
 
   public MapImplementations(TypeHierarchy hierarchy) {
     this.hierarchy = hierarchy;
@@ -28,9 +32,13 @@ public final class MapImplementations {
   public void add(MapValues method) {
     for (MapValues.FieldStore store : method.stores()) {
       stored.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
-      storedKinds.computeIfAbsent(store.field, f -> new ArrayList<>()).add(
-          store.parameter != null ? Guards.CALLERS_MAP
-              : store.value instanceof Origin.Constructed ? ((Origin.Constructed) store.value).className() : null);
+      String kind = store.parameter != null ? Guards.CALLERS_MAP
+          : store.value instanceof Origin.Constructed ? ((Origin.Constructed) store.value).className() : null;
+      storedKinds.computeIfAbsent(store.field, f -> new ArrayList<>()).add(kind);
+      String name = method.method().getName();
+      if (kind == null && !store.storesNull && !name.equals("<init>") && !name.equals("<clinit>")) {
+        republished.add(store.field);
+      }
     }
   }
 
@@ -51,6 +59,11 @@ public final class MapImplementations {
       classes.add(((Origin.Constructed) value).className());
     }
     return classes.isEmpty() ? Optional.empty() : Optional.of(classes);
+  }
+
+  /** Whether a method other than a constructor stores into the field a map that is neither new nor a parameter. */
+  public boolean republished(XField field) {
+    return republished.contains(field);
   }
 
   /** Each value stored into the field: the class constructed, {@link Guards#CALLERS_MAP}, or null for others. */

@@ -198,12 +198,15 @@ public final class MapValues {
     public final SourceLineAnnotation line;
     /** The name of the method's parameter stored, when the value is one (a caller's object), else null. */
     public final String parameter;
+    /** Whether the value stored is the constant null. */
+    public final boolean storesNull;
 
-    FieldStore(XField field, Origin value, SourceLineAnnotation line, String parameter) {
+    FieldStore(XField field, Origin value, SourceLineAnnotation line, String parameter, boolean storesNull) {
       this.field = field;
       this.value = value;
       this.line = line;
       this.parameter = parameter;
+      this.storesNull = storesNull;
     }
   }
 
@@ -420,7 +423,8 @@ public final class MapValues {
       if (fi.getType(cpg) instanceof ReferenceType) {
         ValueNumber value = before.getTopValue();
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
-            SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameters.get(value)));
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameters.get(value),
+            nulls.contains(value)));
         escape(value);
       }
     } else if (op == Const.ARETURN) {
