@@ -72,6 +72,11 @@ class UnlockedMapIterationDetectorTest {
   }
 
   @Test
+  void lockHelpersAndGuards(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.guarded.LockHelpers");
+  }
+
+  @Test
   void lockGuardedNegatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.guarded.GuardedNegatives").stream()
         .noneMatch(marker -> marker.contains("UNLOCKED_MAP_ITERATION")));

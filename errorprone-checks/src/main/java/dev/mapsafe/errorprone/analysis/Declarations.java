@@ -89,7 +89,7 @@ public final class Declarations {
     return invocations.getOrDefault(method, List.of());
   }
 
-  /** References to a local variable or a field (the declaration itself excluded). */
+  /** References to a local variable, a parameter or a field (the declaration itself excluded). */
   public List<TreePath> uses(Symbol variable) {
     return uses.getOrDefault(variable, List.of());
   }
@@ -154,11 +154,12 @@ public final class Declarations {
       }
 
       private void recordUse(Tree tree) {
-        // Locals (whether a local map escapes) and fields (which threads touch a map field).
+        // Locals (whether a local map escapes), parameters (where a helper runs a function it is given) and
+        // fields (which threads touch a map field).
         Symbol sym = ASTHelpers.getSymbol(tree);
         if (sym instanceof Symbol.VarSymbol
             && (sym.getKind() == ElementKind.LOCAL_VARIABLE || sym.getKind() == ElementKind.RESOURCE_VARIABLE
-                || sym.getKind() == ElementKind.FIELD)) {
+                || sym.getKind() == ElementKind.PARAMETER || sym.getKind() == ElementKind.FIELD)) {
           add(index.uses, sym, getCurrentPath());
         }
       }

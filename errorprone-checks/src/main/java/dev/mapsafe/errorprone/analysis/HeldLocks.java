@@ -15,6 +15,7 @@ import com.sun.source.tree.IfTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.mapsafe.knowledge.threads.Locks;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -94,10 +95,88 @@ public final class HeldLocks {
         }
         locks.addAll(heldByContract(method, state.withPath(p)));
         return locks;
+      } else if (node instanceof TryTree attempt && child == attempt.getBlock() && usesLocks) {
+        // try (var guard = lockRead()) { .. }: a helper that returns with a lock held, released by close()
+        for (Tree resource : attempt.getResources()) {
+          if (resource instanceof VariableTree guard && guard.getInitializer() != null) {
+            locks.addAll(heldAfterReturnOf(guard.getInitializer(), state, includeShared));
+          }
+        }
       } else if (node instanceof LambdaExpressionTree && !runsInline(p, state)) {
-        return locks;
+        Optional<Set<GuardedByExpression>> helper = heldWhereHelperRunsIt(p, state, includeShared);
+        if (helper.isEmpty()) {
+          return locks;
+        }
+        locks.addAll(helper.get()); // withRead(() -> ..): runs inline, under the helper's locks and the caller's
       } else if (node instanceof ClassTree) {
         return locks;
+      }
+    }
+    return locks;
+  }
+
+  /**
+   * When a lambda is an argument of a helper of this file that calls it (and does nothing else with it), the locks
+   * held at every such call inside the helper: {@code withRead(() -> map.get(k))} runs the lambda at once, under
+   * the helper's read lock. Empty when the lambda is not known to run there (it may run later or elsewhere).
+   */
+  private static Optional<Set<GuardedByExpression>> heldWhereHelperRunsIt(
+      TreePath lambda, VisitorState state, boolean includeShared) {
+    if (!(lambda.getParentPath().getLeaf() instanceof MethodInvocationTree call)
+        || !(ASTHelpers.getSymbol(call) instanceof MethodSymbol helper)
+        || !MapIdentity.isNotOverridable(helper)) {
+      return Optional.empty();
+    }
+    TreePath declaration = Declarations.of(state).method(helper);
+    int index = call.getArguments().indexOf(lambda.getLeaf());
+    if (declaration == null || index < 0 || index >= helper.getParameters().size()
+        || (helper.isVarArgs() && index >= helper.getParameters().size() - 1)) {
+      return Optional.empty();
+    }
+    Set<GuardedByExpression> common = null;
+    for (TreePath use : Declarations.of(state).uses(helper.getParameters().get(index))) {
+      // body.get(), action.run(): the use is the receiver of a call
+      if (!(use.getParentPath().getLeaf() instanceof com.sun.source.tree.MemberSelectTree select)
+          || select.getExpression() != use.getLeaf()
+          || !(use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree)
+          || enclosingLambdaOrClass(use, declaration.getLeaf())) {
+        return Optional.empty();
+      }
+      Set<GuardedByExpression> there = at(use.getParentPath().getParentPath(), state, includeShared);
+      if (common == null) {
+        common = new HashSet<>(there);
+      } else {
+        common.retainAll(there);
+      }
+    }
+    return Optional.ofNullable(common);
+  }
+
+  /** Whether a lambda or class body lies between a use and its method (the use may then run later). */
+  private static boolean enclosingLambdaOrClass(TreePath use, Tree method) {
+    for (TreePath p = use; p != null && p.getLeaf() != method; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The locks a helper of this file takes and does not release before it returns, when the expression calls one
+   * ({@code AutoCloseable lockRead() { rw.readLock().lock(); return () -> rw.readLock().unlock(); }}): held
+   * where the returned guard is a {@code try}-with-resources resource, until its {@code close()}.
+   */
+  private static Set<GuardedByExpression> heldAfterReturnOf(
+      ExpressionTree expression, VisitorState state, boolean includeShared) {
+    Set<GuardedByExpression> locks = new HashSet<>();
+    if (MapIdentity.strip(expression) instanceof MethodInvocationTree call
+        && ASTHelpers.getSymbol(call) instanceof MethodSymbol helper
+        && MapIdentity.isNotOverridable(helper)) {
+      TreePath declaration = Declarations.of(state).method(helper);
+      if (declaration != null && ((MethodTree) declaration.getLeaf()).getBody() != null) {
+        BlockTree body = ((MethodTree) declaration.getLeaf()).getBody();
+        lockRegionsBefore(body, null, new TreePath(declaration, body), state, locks, includeShared);
       }
     }
     return locks;

@@ -28,6 +28,8 @@ import org.apache.bcel.generic.INVOKEDYNAMIC;
 import org.apache.bcel.generic.INVOKESTATIC;
 import org.apache.bcel.generic.InstructionHandle;
 import org.apache.bcel.generic.InvokeInstruction;
+import org.apache.bcel.generic.ReturnInstruction;
+import edu.umd.cs.findbugs.ba.XFactory;
 
 /**
  * Which exclusive {@code java.util.concurrent.locks} locks are surely held at each instruction of a method: a
@@ -39,6 +41,10 @@ import org.apache.bcel.generic.InvokeInstruction;
  */
 public final class LockRegions {
   private final Map<Integer, Set<String>> heldBefore = new HashMap<>();
+  /** The locks (with their mode) held at every return: what a lock-guard helper leaves held for its caller. */
+  private Set<String> heldAtReturn = Set.of();
+  /** Guard helpers being analysed on this thread: a helper that calls itself is not followed. */
+  private static final ThreadLocal<Set<MethodDescriptor>> IN_PROGRESS = ThreadLocal.withInitial(HashSet::new);
 
   /** The regions of a method that takes no lock. */
   public static final LockRegions NONE = new LockRegions();
@@ -79,7 +85,8 @@ public final class LockRegions {
     if (cached instanceof LockRegions) {
       return (LockRegions) cached;
     }
-    boolean takesLocks = values.callees().stream().anyMatch(c -> Locks.acquiringMethodNames().contains(c.getName()));
+    boolean takesLocks = values.callees().stream().anyMatch(
+        c -> Locks.acquiringMethodNames().contains(c.getName()) || isGuardHelper(context, c, hierarchy));
     LockRegions result = takesLocks ? compute(context, method, values, hierarchy) : NONE;
     context.putMethodAnalysis(LockRegions.class, descriptor, result);
     return result;
@@ -89,6 +96,8 @@ public final class LockRegions {
       throws CFGBuilderException, DataflowAnalysisException {
     LockRegions result = new LockRegions();
     Map<String, Map.Entry<String, Boolean>> cachedViews = cachedReadWriteViews(context, hierarchy);
+    Map<ValueNumber, Set<String>> guards = new HashMap<>(); // guard objects a helper returned -> the locks they hold
+    Set<Integer> returns = new HashSet<>();
     CFG cfg = context.getCFG(method);
     ValueNumberDataflow vna = context.getValueNumberDataflow(method);
     ConstantPoolGen cpg = context.getConstantPoolGen();
@@ -103,7 +112,10 @@ public final class LockRegions {
       for (Iterator<InstructionHandle> it = block.instructionIterator(); it.hasNext(); ) {
         InstructionHandle handle = it.next();
         result.heldBefore.put(handle.getPosition(), Set.copyOf(held));
-        transfer(new Location(handle, block), held, vna, cpg, values, cachedViews, hierarchy);
+        if (handle.getInstruction() instanceof ReturnInstruction) {
+          returns.add(handle.getPosition());
+        }
+        transfer(new Location(handle, block), held, vna, cpg, values, cachedViews, guards, context, hierarchy);
       }
       for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(block); edges.hasNext(); ) {
         BasicBlock target = edges.next().getTarget();
@@ -115,7 +127,49 @@ public final class LockRegions {
         }
       }
     }
+    Set<String> atReturn = null;
+    for (int position : returns) {
+      Set<String> before = result.heldBefore.getOrDefault(position, Set.of());
+      atReturn = atReturn == null ? new HashSet<>(before) : intersection(atReturn, before);
+    }
+    result.heldAtReturn = atReturn == null ? Set.of() : Set.copyOf(atReturn);
     return result;
+  }
+
+  /**
+   * A method of the class being analysed that returns an {@code AutoCloseable}: it may be a lock guard
+   * ({@code try (var l = lockRead()) { .. }}, the lock released by its {@code close()}).
+   */
+  private static boolean isGuardHelper(ClassContext context, MethodDescriptor callee, TypeHierarchy hierarchy) {
+    if (!callee.getSlashedClassName().equals(context.getClassDescriptor().getClassName())) {
+      return false;
+    }
+    String signature = callee.getSignature();
+    String returned = signature.substring(signature.indexOf(')') + 1);
+    if (!returned.startsWith("L")) {
+      return false;
+    }
+    String type = returned.substring(1, returned.length() - 1).replace('/', '.');
+    return type.equals("java.lang.AutoCloseable") || hierarchy.isSubtype(type, "java.lang.AutoCloseable");
+  }
+
+  /** The locks a guard helper of the class leaves held when it returns. */
+  private static Set<String> heldAfter(ClassContext context, MethodDescriptor callee, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    if (!isGuardHelper(context, callee, hierarchy) || !IN_PROGRESS.get().add(callee)) {
+      return Set.of();
+    }
+    try {
+      for (Method m : context.getJavaClass().getMethods()) {
+        if (m.getName().equals(callee.getName()) && m.getSignature().equals(callee.getSignature())
+            && m.getCode() != null) {
+          return analyze(context, m, MapValues.analyze(context, m, hierarchy), hierarchy).heldAtReturn;
+        }
+      }
+      return Set.of();
+    } finally {
+      IN_PROGRESS.get().remove(callee);
+    }
   }
 
   private static Set<String> intersection(Set<String> a, Set<String> b) {
@@ -169,17 +223,33 @@ public final class LockRegions {
   }
 
   private static void transfer(Location location, Set<String> held, ValueNumberDataflow vna, ConstantPoolGen cpg,
-      MapValues values, Map<String, Map.Entry<String, Boolean>> cachedViews, TypeHierarchy hierarchy)
-      throws DataflowAnalysisException {
+      MapValues values, Map<String, Map.Entry<String, Boolean>> cachedViews, Map<ValueNumber, Set<String>> guards,
+      ClassContext context, TypeHierarchy hierarchy) throws DataflowAnalysisException, CFGBuilderException {
     if (!(location.getHandle().getInstruction() instanceof InvokeInstruction)
-        || location.getHandle().getInstruction() instanceof INVOKEDYNAMIC
-        || location.getHandle().getInstruction() instanceof INVOKESTATIC) {
+        || location.getHandle().getInstruction() instanceof INVOKEDYNAMIC) {
       return;
     }
     InvokeInstruction invoke = (InvokeInstruction) location.getHandle().getInstruction();
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     ValueNumberFrame frame = vna.getFactAtLocation(location);
     if (api.isEmpty() || frame == null || !frame.isValid()) {
+      return;
+    }
+    // A lock guard: a helper of the class returns holding locks, the guard's close() releases them.
+    Set<String> guarded = heldAfter(context, XFactory.createXMethod(invoke, cpg).getMethodDescriptor(), hierarchy);
+    if (!guarded.isEmpty()) {
+      held.addAll(guarded);
+      ValueNumberFrame after = vna.getFactAfterLocation(location);
+      if (after != null && after.isValid() && after.getStackDepth() > 0) {
+        guards.put(after.getTopValue(), guarded);
+      }
+      return;
+    }
+    if (invoke instanceof INVOKESTATIC) {
+      return;
+    }
+    if (api.get().name().equals("close") && guards.containsKey(frame.getInstance(invoke, cpg))) {
+      held.removeAll(guards.get(frame.getInstance(invoke, cpg)));
       return;
     }
     Origin receiver = values.originOf(frame.getInstance(invoke, cpg));

@@ -182,9 +182,31 @@ public final class MapValues {
     public final Location location;
     public final List<Origin> heldOrigins;
     public final boolean thisHeld;
+    /** For each argument, the methods of this class a function object passed there runs (lambda bodies). */
+    public final List<List<MethodDescriptor>> argumentBodies;
 
-    CallSite(MethodDescriptor callee, Location location, List<Origin> heldOrigins, boolean thisHeld) {
+    CallSite(MethodDescriptor callee, Location location, List<Origin> heldOrigins, boolean thisHeld,
+        List<List<MethodDescriptor>> argumentBodies) {
       this.callee = callee;
+      this.location = location;
+      this.heldOrigins = heldOrigins;
+      this.thisHeld = thisHeld;
+      this.argumentBodies = argumentBodies;
+    }
+  }
+
+  /**
+   * A call on one of the method's parameters ({@code body.get()} in a {@code withRead(Supplier)} helper), with
+   * the monitors held there; {@code escapes} marks a parameter also used otherwise (stored, passed on).
+   */
+  public static final class ParameterCall {
+    public final int parameter;
+    public final Location location;
+    public final List<Origin> heldOrigins;
+    public final boolean thisHeld;
+
+    ParameterCall(int parameter, Location location, List<Origin> heldOrigins, boolean thisHeld) {
+      this.parameter = parameter;
       this.location = location;
       this.heldOrigins = heldOrigins;
       this.thisHeld = thisHeld;
@@ -236,6 +258,10 @@ public final class MapValues {
   private final List<ReturnSite> returnSites = new ArrayList<>();
   /** The entry values of the parameters, with their names (or {@code arg0..} without debug information). */
   private final Map<ValueNumber, String> parameters = new HashMap<>();
+  private final Map<ValueNumber, Integer> parameterIndexes = new HashMap<>();
+  private final List<ParameterCall> parameterCalls = new ArrayList<>();
+  /** Parameters passed to a call or stored: their function objects may run anywhere. */
+  private final Set<Integer> passedParameters = new HashSet<>();
   private final Set<ValueNumber> escaped = new HashSet<>();
   private final Map<ValueNumber, List<MethodDescriptor>> lambdaBodies = new HashMap<>();
   private final List<InlineLambda> inlineLambdas = new ArrayList<>();
@@ -292,6 +318,17 @@ public final class MapValues {
   }
 
   /** Origins of the values the method returns; null entries for values of unknown origin. */
+  /** The calls on parameters whose function objects run only there (not passed on, stored or captured). */
+  public List<ParameterCall> parameterCallsRunningOnlyHere() {
+    List<ParameterCall> result = new ArrayList<>();
+    for (ParameterCall call : parameterCalls) {
+      if (!passedParameters.contains(call.parameter)) {
+        result.add(call);
+      }
+    }
+    return result;
+  }
+
   public List<ReturnSite> returnSites() {
     return returnSites;
   }
@@ -375,6 +412,7 @@ public final class MapValues {
       ValueNumber entry = vna.getAnalysis().getEntryValueForParameter(i);
       if (entry != null) {
         result.parameters.put(entry, localName(method, parameterSlot(method, i), 0).orElse("arg" + i));
+        result.parameterIndexes.put(entry, i);
       }
     }
     ConstantPoolGen cpg = context.getConstantPoolGen();
@@ -422,6 +460,9 @@ public final class MapValues {
       FieldInstruction fi = (FieldInstruction) ins;
       if (fi.getType(cpg) instanceof ReferenceType) {
         ValueNumber value = before.getTopValue();
+        if (parameterIndexes.containsKey(value)) {
+          passedParameters.add(parameterIndexes.get(value));
+        }
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameters.get(value),
             nulls.contains(value)));
@@ -479,6 +520,9 @@ public final class MapValues {
     if (invoke instanceof INVOKEDYNAMIC) {
       for (ValueNumber captured : args) {
         escape(captured); // captured by a lambda: it may run anywhere, any time
+        if (parameterIndexes.containsKey(captured)) {
+          passedParameters.add(parameterIndexes.get(captured));
+        }
       }
       if (invoke.getReturnType(cpg) instanceof ReferenceType) {
         List<MethodDescriptor> bodies = lambdaBodies(context, (INVOKEDYNAMIC) invoke, cpg);
@@ -489,9 +533,22 @@ public final class MapValues {
     }
     MethodDescriptor callee = XFactory.createXMethod(invoke, cpg).getMethodDescriptor();
     callees.add(callee);
-    callSites.add(new CallSite(callee, location, heldOrigins(monitors, location),
-        thisValue != null && monitors.at(location).contains(thisValue)));
+    List<List<MethodDescriptor>> argumentBodies = new ArrayList<>();
+    for (ValueNumber arg : args) {
+      argumentBodies.add(lambdaBodies.getOrDefault(arg, List.of()));
+    }
+    boolean thisHeldHere = thisValue != null && monitors.at(location).contains(thisValue);
+    callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies));
     ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
+    if (receiver != null && parameterIndexes.containsKey(receiver)) {
+      parameterCalls.add(
+          new ParameterCall(parameterIndexes.get(receiver), location, heldOrigins(monitors, location), thisHeldHere));
+    }
+    for (ValueNumber arg : args) {
+      if (parameterIndexes.containsKey(arg)) {
+        passedParameters.add(parameterIndexes.get(arg)); // passed on: it may run anywhere
+      }
+    }
     ValueNumber result =
         invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);

@@ -66,26 +66,20 @@ public final class Races {
 
   private final ThreadReach reach;
   private final Map<XField, List<Site>> sites = new LinkedHashMap<>();
-  private final Map<MethodDescriptor, LockRegions> regions = new HashMap<>();
-  /** For each method, its callers and the locks held at each call site. */
-  private final Map<MethodDescriptor, List<Map.Entry<MapValues, Set<String>>>> locksAtCalls = new HashMap<>();
+  private final CallerLocks locks;
 
-  public Races(ThreadReach reach) {
+  public Races(ThreadReach reach, CallerLocks locks) {
     this.reach = reach;
+    this.locks = locks;
   }
 
   /** Records the accesses of one method to field maps; {@code locks} are its lock regions. */
-  public void add(MapValues method, LockRegions locks) {
-    regions.put(method.method().getMethodDescriptor(), locks);
-    for (MapValues.CallSite call : method.callSites()) {
-      locksAtCalls.computeIfAbsent(call.callee, c -> new ArrayList<>())
-          .add(Map.entry(method, lockNames(method, call.location, call.heldOrigins, call.thisHeld, locks)));
-    }
+  public void add(MapValues method, LockRegions regions) {
+    locks.add(method, regions);
     for (MapValues.Access access : method.accesses()) {
       if (access.subject.root() instanceof Origin.FieldLoad) {
         XField field = ((Origin.FieldLoad) access.subject.root()).field();
-        sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(method, access,
-            lockNames(method, access.location, access.heldOrigins, access.thisHeld, locks), null));
+        sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(method, access, null, null));
       }
     }
   }
@@ -103,9 +97,8 @@ public final class Races {
   public List<Site> sitesOf(XField field) {
     List<Site> result = new ArrayList<>();
     for (Site s : sites.getOrDefault(field, List.of())) {
-      Set<String> locks = new HashSet<>(s.locks);
-      locks.addAll(heldByEveryCaller(s.where, 0));
-      result.add(new Site(s.where, s.access, locks, reach.of(s.where.method().getMethodDescriptor())));
+      Set<String> held = locks.at(s.where, s.access.location, s.access.heldOrigins, s.access.thisHeld, true);
+      result.add(new Site(s.where, s.access, held, reach.of(s.where.method().getMethodDescriptor())));
     }
     // Source order, as the Error Prone engine sees the file.
     result.sort(Comparator.comparingInt((Site s) -> s.access.line.getStartLine())
@@ -119,10 +112,7 @@ public final class Races {
    * of a private helper holds.
    */
   public Set<String> locksAt(MapValues where, MapValues.ResultUse use) {
-    Set<String> locks = lockNames(where, use.location, use.heldOrigins, use.thisHeld,
-        regions.getOrDefault(where.method().getMethodDescriptor(), LockRegions.NONE));
-    locks.addAll(heldByEveryCaller(where, 0));
-    return locks;
+    return locks.at(where, use.location, use.heldOrigins, use.thisHeld, true);
   }
 
   /** The first race on the field's map. */
@@ -161,7 +151,7 @@ public final class Races {
         .map(found -> {
           Site locked = found.unlocked == found.write ? found.other : found.write;
           return new Race(found.write, found.other, found.write.contexts.get(0), found.other.contexts.get(0),
-              locked.locks.iterator().next(), found.unlocked);
+              locked.locks.stream().sorted().findFirst().orElseThrow(), found.unlocked);
         });
   }
 
@@ -169,49 +159,5 @@ public final class Races {
     Set<String> common = new HashSet<>(a.locks);
     common.retainAll(b.locks);
     return !common.isEmpty();
-  }
-
-  /** The locks every caller holds when it calls a private helper, followed up to a few callers deep. */
-  private Set<String> heldByEveryCaller(MapValues method, int depth) {
-    List<Map.Entry<MapValues, Set<String>>> atCalls = locksAtCalls.get(method.method().getMethodDescriptor());
-    if (!method.method().isPrivate() || atCalls == null || atCalls.isEmpty() || depth > 3) {
-      return Set.of();
-    }
-    Set<String> common = null;
-    for (Map.Entry<MapValues, Set<String>> call : atCalls) {
-      String caller = call.getKey().method().getName();
-      if (caller.equals("<init>") || caller.equals("<clinit>")) {
-        continue; // construction runs before the object is shared: it needs no lock
-      }
-      Set<String> held = new HashSet<>(call.getValue());
-      if (call.getKey() != method) {
-        held.addAll(heldByEveryCaller(call.getKey(), depth + 1));
-      }
-      if (common == null) {
-        common = held;
-      } else {
-        common.retainAll(held);
-      }
-    }
-    return common == null ? Set.of() : common;
-  }
-
-  private static Set<String> lockNames(
-      MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld, LockRegions regions) {
-    Set<String> names = new HashSet<>(regions.anyModeAt(location));
-    String className = method.method().getClassName();
-    if (thisHeld) {
-      names.add(LockRegions.thisLockName(className));
-    }
-    // A method annotated @GuardedBy runs with the lock it names held by its callers.
-    MapGuards.guardedBy(method.method().getAnnotations(), "")
-        .ifPresent(lock -> names.add(lock.equals("this") ? LockRegions.thisLockName(className) : className + "." + lock));
-    for (Origin held : heldOrigins) {
-      String name = LockRegions.fieldLockName(held);
-      if (name != null) {
-        names.add(name);
-      }
-    }
-    return names;
   }
 }

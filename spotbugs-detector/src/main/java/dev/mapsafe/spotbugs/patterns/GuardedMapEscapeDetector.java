@@ -7,6 +7,7 @@ import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Guards;
 import dev.mapsafe.knowledge.threads.SharedInstances;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapGuards;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
@@ -45,7 +46,7 @@ public final class GuardedMapEscapeDetector implements Detector {
   private final BugReporter reporter;
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
   private final MapImplementations implementations = new MapImplementations(hierarchy);
-  private final Races races = new Races(new ThreadReach(hierarchy));
+  private final Races races = new Races(new ThreadReach(hierarchy), new CallerLocks(hierarchy));
   private final List<MapValues> methods = new ArrayList<>();
   private final Map<String, List<String>> classAnnotations = new HashMap<>();
 

@@ -6,6 +6,7 @@ import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
@@ -33,8 +34,8 @@ import org.apache.bcel.classfile.Method;
 
 /**
  * MapWriteUnderReadLock on bytecode: a write (or a read that writes) of a non-thread-safe map field while only
- * the read lock of a read-write lock is held ({@link LockRegions}), also in private helpers every caller of
- * which holds it. Map classes are decided once every class has been seen.
+ * the read lock of a read-write lock is held ({@link CallerLocks}: lock regions, also in private helpers every
+ * caller of which holds it and in lambdas a lock helper runs). Map classes are decided once every class has been seen.
  */
 public final class MapWriteUnderReadLockDetector implements Detector {
   private static final Pattern PATTERN = Pattern.MAP_WRITE_UNDER_READ_LOCK;
@@ -43,10 +44,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final Map<MethodDescriptor, MapValues> methods = new LinkedHashMap<>();
-  private final Map<MethodDescriptor, LockRegions> regions = new HashMap<>();
-  /** For each method, its callers and where they call it. */
-  private final Map<MethodDescriptor, List<MapValues.CallSite>> callSites = new HashMap<>();
-  private final Map<MapValues.CallSite, MapValues> callerOf = new HashMap<>();
+  private final CallerLocks locks = new CallerLocks(hierarchy);
 
   public MapWriteUnderReadLockDetector(BugReporter reporter) {
     this.reporter = reporter;
@@ -61,13 +59,8 @@ public final class MapWriteUnderReadLockDetector implements Detector {
       try {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
-        MethodDescriptor self = values.method().getMethodDescriptor();
-        methods.put(self, values);
-        regions.put(self, LockRegions.analyze(context, method, values, hierarchy));
-        for (MapValues.CallSite call : values.callSites()) {
-          callSites.computeIfAbsent(call.callee, c -> new ArrayList<>()).add(call);
-          callerOf.put(call, values);
-        }
+        methods.put(values.method().getMethodDescriptor(), values);
+        locks.add(values, LockRegions.analyze(context, method, values, hierarchy));
       } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
         // Bad input never fails the analysis: skip the method.
       }
@@ -84,9 +77,6 @@ public final class MapWriteUnderReadLockDetector implements Detector {
     }
     Findings.report(bugs, reporter);
     methods.clear();
-    regions.clear();
-    callSites.clear();
-    callerOf.clear();
   }
 
   private Optional<BugInstance> describe(MapValues method, MapValues.Access access) {
@@ -110,8 +100,8 @@ public final class MapWriteUnderReadLockDetector implements Detector {
           ? "a get on an access-ordered LinkedHashMap moves the entry"
           : "every call on a WeakHashMap expunges collected entries";
     }
-    Set<String> readOnly = new HashSet<>(held(method, access.location, true, 0));
-    readOnly.removeAll(held(method, access.location, false, 0));
+    Set<String> readOnly = new HashSet<>(locks.at(method, access.location, access.heldOrigins, access.thisHeld, true));
+    readOnly.removeAll(locks.at(method, access.location, access.heldOrigins, access.thisHeld, false));
     if (readOnly.isEmpty()) {
       return Optional.empty();
     }
@@ -131,25 +121,4 @@ public final class MapWriteUnderReadLockDetector implements Detector {
             .addSourceLine(access.line));
   }
 
-  /** The locks held at a point (in either mode, or exclusive only), plus those every caller of a private helper holds. */
-  private Set<String> held(MapValues method, edu.umd.cs.findbugs.ba.Location at, boolean anyMode, int depth) {
-    LockRegions own = regions.get(method.method().getMethodDescriptor());
-    Set<String> result = new HashSet<>(own == null ? Set.of() : anyMode ? own.anyModeAt(at) : own.at(at));
-    List<MapValues.CallSite> calls = callSites.get(method.method().getMethodDescriptor());
-    if (!method.method().isPrivate() || calls == null || calls.isEmpty() || depth > 3) {
-      return result;
-    }
-    Set<String> common = null;
-    for (MapValues.CallSite call : calls) {
-      MapValues caller = callerOf.get(call);
-      Set<String> atCall = caller == method ? Set.of() : held(caller, call.location, anyMode, depth + 1);
-      if (common == null) {
-        common = new HashSet<>(atCall);
-      } else {
-        common.retainAll(atCall);
-      }
-    }
-    result.addAll(common);
-    return result;
-  }
 }

@@ -8,6 +8,7 @@ import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.SharedInstances;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapGuards;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
@@ -47,7 +48,7 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final ThreadReach reach = new ThreadReach(hierarchy);
-  private final Races races = new Races(reach);
+  private final Races races = new Races(reach, new CallerLocks(hierarchy));
   private final Map<String, String> sharedBy = new HashMap<>();
   /** Maps stored into each field, with the method that stores them. */
   private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();

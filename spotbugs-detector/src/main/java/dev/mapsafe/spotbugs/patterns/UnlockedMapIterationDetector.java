@@ -8,6 +8,7 @@ import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.Locks;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapGuards;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
@@ -51,7 +52,7 @@ public final class UnlockedMapIterationDetector implements Detector {
   /** Monitors held where a lambda body is run inline, by body: the body runs with them held. */
   private final Map<MethodDescriptor, List<List<Origin>>> heldAroundInlineLambdas = new HashMap<>();
   private final MapImplementations implementations = new MapImplementations(hierarchy);
-  private final Races races = new Races(new ThreadReach(hierarchy));
+  private final Races races = new Races(new ThreadReach(hierarchy), new CallerLocks(hierarchy));
   private final ThreadReach reach = races.reach();
 
   public UnlockedMapIterationDetector(BugReporter reporter) {
