@@ -29,7 +29,8 @@ class UnguardedSharedMapDetectorTest {
 
   @Test
   void negatives(SpotBugsRunner spotbugs) {
-    assertTrue(Fixtures.expected("fixtures.shared.SharedNegatives").isEmpty());
+    assertTrue(Fixtures.expected("fixtures.shared.SharedNegatives").stream()
+        .noneMatch(marker -> marker.contains("UNGUARDED_SHARED_MAP")));
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.SharedNegatives");
   }
 

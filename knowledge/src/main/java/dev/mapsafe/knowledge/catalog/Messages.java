@@ -209,4 +209,22 @@ public final class Messages {
             + " or LinkedHashMap<> to keep an order).",
         method, parameter, map, guard, parameter);
   }
+
+  /**
+   * A copy-on-write map changed in place.
+   *
+   * @param map how the code names the published map ({@code snapshot}, {@code routes.get()})
+   * @param publication how it is published ({@code the volatile field snapshot}, {@code the AtomicReference routes})
+   * @param write the change and its line ({@code Map.remove(Object) at line 31})
+   * @param when when it happens ({@code after it was published at line 28}, or an empty string for a change of
+   *     the published map itself)
+   */
+  public static String mutatedMapSnapshot(String map, String publication, String write, String when) {
+    return String.format(
+        "%s changes %s in place%s, but it is published through %s: readers use it without a lock and rely on it"
+            + " never changing, so they race with this write (lost entries, ConcurrentModificationException, a"
+            + " corrupted table) or see a half-built state. Fix: copy, modify the copy, then publish it (or"
+            + " ref.updateAndGet(m -> { var n = new HashMap<>(m); ...; return Map.copyOf(n); })).",
+        write, map, when, publication);
+  }
 }

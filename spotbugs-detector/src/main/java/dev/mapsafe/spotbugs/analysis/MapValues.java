@@ -23,6 +23,7 @@ import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
 import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
+import dev.mapsafe.knowledge.threads.Publication;
 import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
@@ -213,6 +214,63 @@ public final class MapValues {
     }
   }
 
+  /**
+   * A value handed to other threads without a lock: stored into a {@code volatile} field, or given to a call that
+   * publishes it ({@code ref.set(v)}); {@code field} is the field, or {@code reference} the origin of the
+   * reference object, and {@code call} the publishing call.
+   */
+  public static final class PublishedValue {
+    public final Origin value;
+    public final XField field;
+    public final Origin reference;
+    public final String call;
+    public final Location location;
+    public final SourceLineAnnotation line;
+
+    PublishedValue(Origin value, XField field, Origin reference, String call, Location location,
+        SourceLineAnnotation line) {
+      this.value = value;
+      this.field = field;
+      this.reference = reference;
+      this.call = call;
+      this.location = location;
+      this.line = line;
+    }
+  }
+
+  /**
+   * A function object given to an update call ({@code ref.updateAndGet(f)}) that passes the current value as the
+   * function's first parameter: the bodies it runs, and where that parameter is among their parameters.
+   */
+  public static final class UpdateFunction {
+    public final List<MethodDescriptor> bodies;
+    public final int parameter;
+    public final Origin reference;
+    public final String call;
+
+    UpdateFunction(List<MethodDescriptor> bodies, int parameter, Origin reference, String call) {
+      this.bodies = bodies;
+      this.parameter = parameter;
+      this.reference = reference;
+      this.call = call;
+    }
+  }
+
+  /** A write to a map the method received as a parameter. */
+  public static final class ParameterWrite {
+    public final int parameter;
+    public final String name;
+    public final Effect effect;
+    public final SourceLineAnnotation line;
+
+    ParameterWrite(int parameter, String name, Effect effect, SourceLineAnnotation line) {
+      this.parameter = parameter;
+      this.name = name;
+      this.effect = effect;
+      this.line = line;
+    }
+  }
+
   /** A value stored into a field; {@code value} is null when its origin is unknown. */
   public static final class FieldStore {
     public final XField field;
@@ -260,6 +318,11 @@ public final class MapValues {
   private final Map<ValueNumber, String> parameters = new HashMap<>();
   private final Map<ValueNumber, Integer> parameterIndexes = new HashMap<>();
   private final List<ParameterCall> parameterCalls = new ArrayList<>();
+  private final List<ParameterWrite> parameterWrites = new ArrayList<>();
+  private final List<PublishedValue> publications = new ArrayList<>();
+  private final List<UpdateFunction> updateFunctions = new ArrayList<>();
+  /** Function objects made by invokedynamic: how many values they capture ({@code this} included). */
+  private final Map<ValueNumber, Integer> capturedCounts = new HashMap<>();
   /** Parameters passed to a call or stored: their function objects may run anywhere. */
   private final Set<Integer> passedParameters = new HashSet<>();
   private final Set<ValueNumber> escaped = new HashSet<>();
@@ -327,6 +390,18 @@ public final class MapValues {
       }
     }
     return result;
+  }
+
+  public List<PublishedValue> publications() {
+    return publications;
+  }
+
+  public List<UpdateFunction> updateFunctions() {
+    return updateFunctions;
+  }
+
+  public List<ParameterWrite> parameterWrites() {
+    return parameterWrites;
   }
 
   public List<ReturnSite> returnSites() {
@@ -463,6 +538,11 @@ public final class MapValues {
         if (parameterIndexes.containsKey(value)) {
           passedParameters.add(parameterIndexes.get(value));
         }
+        XField stored = XFactory.createXField(fi, cpg);
+        if (stored.isVolatile() && origins.get(value) != null) {
+          publications.add(new PublishedValue(origins.get(value), stored, null, null, location,
+              SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+        }
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameters.get(value),
             nulls.contains(value)));
@@ -491,9 +571,14 @@ public final class MapValues {
       escape(before.getTopValue());
     } else if (ins instanceof ASTORE) {
       Origin origin = origins.get(before.getTopValue());
-      if (origin instanceof Origin.Created && location.getHandle().getNext() != null) {
-        localName(m, ((ASTORE) ins).getIndex(), location.getHandle().getNext().getPosition())
-            .ifPresent(((Origin.Created) origin)::nameIfUnnamed);
+      if (origin != null && location.getHandle().getNext() != null) {
+        Optional<String> local =
+            localName(m, ((ASTORE) ins).getIndex(), location.getHandle().getNext().getPosition());
+        if (origin instanceof Origin.Created) {
+          local.ifPresent(((Origin.Created) origin)::nameIfUnnamed);
+        } else if (origin instanceof Origin.Constructed) {
+          local.ifPresent(((Origin.Constructed) origin)::nameIfUnnamed);
+        }
       }
     } else if (ins instanceof InvokeInstruction) {
       invoke(context, m, location, (InvokeInstruction) ins, before, after, cpg, monitors, hierarchy);
@@ -527,6 +612,7 @@ public final class MapValues {
       if (invoke.getReturnType(cpg) instanceof ReferenceType) {
         List<MethodDescriptor> bodies = lambdaBodies(context, (INVOKEDYNAMIC) invoke, cpg);
         lambdaBodies.put(after.getTopValue(), bodies);
+        capturedCounts.put(after.getTopValue(), args.length);
         createdLambdas.addAll(bodies);
       }
       return;
@@ -572,11 +658,29 @@ public final class MapValues {
         lazyResults.put(result, lazySource);
       }
     }
+    if (api.isPresent() && receiver != null) {
+      int published = Publication.publishedArgument(
+          api.get().owner(), api.get().name(), hierarchy);
+      if (published >= 0 && published < argCount && origins.get(args[published]) != null) {
+        publications.add(new PublishedValue(origins.get(args[published]), null, origins.get(receiver),
+            api.get().name(), location, SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+      }
+      int function = Publication.updateFunction(
+          api.get().owner(), api.get().name(), hierarchy);
+      if (function >= 0 && function < argCount && lambdaBodies.containsKey(args[function])) {
+        updateFunctions.add(new UpdateFunction(lambdaBodies.get(args[function]),
+            capturedCounts.getOrDefault(args[function], 0), origins.get(receiver), api.get().name()));
+      }
+    }
     List<Effect> effects = api.map(a -> MapApi.effectsOf(a, hierarchy)).orElse(List.of());
     boolean[] argumentOnlyIterated = new boolean[argCount];
     for (Effect effect : effects) {
       ValueNumber operand = effect.operand().isReceiver() ? receiver : argOrNull(args, effect.operand().argIndex());
       Origin subject = operand == null ? null : origins.get(operand);
+      if (effect.kind() == MapEffect.WRITE && operand != null && parameterIndexes.containsKey(operand)) {
+        parameterWrites.add(new ParameterWrite(parameterIndexes.get(operand), parameters.get(operand), effect,
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+      }
       if (!effect.operand().isReceiver() && effect.kind() == MapEffect.ITERATE && operand != null) {
         argumentOnlyIterated[effect.operand().argIndex()] = true;
       }

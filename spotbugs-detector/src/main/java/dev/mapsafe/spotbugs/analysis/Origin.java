@@ -114,6 +114,7 @@ public abstract class Origin {
   public static final class Constructed extends Origin {
     private final String className;
     private final boolean lastArgumentTrue;
+    private String localName;
 
     Constructed(String className, boolean lastArgumentTrue, ValueNumber value) {
       super(value);
@@ -131,6 +132,17 @@ public abstract class Origin {
      */
     public boolean lastArgumentTrue() {
       return lastArgumentTrue;
+    }
+
+    /** The local variable the object was first stored in (from the LocalVariableTable), or null. */
+    public String localName() {
+      return localName;
+    }
+
+    void nameIfUnnamed(String name) {
+      if (localName == null) {
+        localName = name;
+      }
     }
 
     @Override

@@ -1,0 +1,69 @@
+package dev.mapsafe.knowledge.threads;
+
+import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import java.util.List;
+
+/**
+ * How code publishes a value to other threads without a lock, for copy-on-write maps: a {@code volatile} field or
+ * an {@code AtomicReference}. Readers of such a map read it without a lock and rely on it never changing after it
+ * is published; which calls read, publish and update the reference.
+ */
+public final class Publication {
+  public static final String ATOMIC_REFERENCE = "java.util.concurrent.atomic.AtomicReference";
+
+  private static final List<String> READS = List.of("get", "getPlain", "getAcquire", "getOpaque");
+  private static final List<String> SETS = List.of("set", "lazySet", "setRelease", "setOpaque", "setPlain", "getAndSet");
+  private static final List<String> COMPARE_AND_SETS =
+      List.of("compareAndSet", "weakCompareAndSet", "weakCompareAndSetPlain", "weakCompareAndSetVolatile",
+          "weakCompareAndSetAcquire", "weakCompareAndSetRelease", "compareAndExchange", "compareAndExchangeAcquire",
+          "compareAndExchangeRelease");
+
+  private Publication() {}
+
+  /** Whether a field or reference of this declared type holds a map that can be changed in place. */
+  public static boolean isMutableMapType(String type, TypeHierarchy hierarchy) {
+    return (type.equals("java.util.Map") || hierarchy.isSubtype(type, "java.util.Map"))
+        && !MapTypes.isConcurrentMap(type, hierarchy)
+        && !MapTypes.isSelfLockedMapType(type, hierarchy)
+        && !type.startsWith("com.google.common.collect.Immutable");
+  }
+
+  public static boolean isAtomicReference(String type, TypeHierarchy hierarchy) {
+    return type.equals(ATOMIC_REFERENCE) || hierarchy.isSubtype(type, ATOMIC_REFERENCE);
+  }
+
+  /** Whether the call reads the current value of an {@code AtomicReference}. */
+  public static boolean reads(String owner, String name, TypeHierarchy hierarchy) {
+    return isAtomicReference(owner, hierarchy) && READS.contains(name);
+  }
+
+  /** The argument an {@code AtomicReference} call publishes ({@code set(v)}: 0, {@code compareAndSet(e, v)}: 1), or -1. */
+  public static int publishedArgument(String owner, String name, TypeHierarchy hierarchy) {
+    if (!isAtomicReference(owner, hierarchy)) {
+      return -1;
+    }
+    return SETS.contains(name) ? 0 : COMPARE_AND_SETS.contains(name) ? 1 : -1;
+  }
+
+  /**
+   * The argument of an {@code AtomicReference} update whose function receives the current value as its first
+   * parameter ({@code updateAndGet(f)}: 0, {@code accumulateAndGet(x, f)}: 1), or -1. The function must build and
+   * return a new map: the one it receives is the published one.
+   */
+  public static int updateFunction(String owner, String name, TypeHierarchy hierarchy) {
+    if (!isAtomicReference(owner, hierarchy)) {
+      return -1;
+    }
+    switch (name) {
+      case "updateAndGet":
+      case "getAndUpdate":
+        return 0;
+      case "accumulateAndGet":
+      case "getAndAccumulate":
+        return 1;
+      default:
+        return -1;
+    }
+  }
+}

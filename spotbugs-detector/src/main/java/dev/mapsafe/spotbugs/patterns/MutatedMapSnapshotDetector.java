@@ -1,0 +1,233 @@
+package dev.mapsafe.spotbugs.patterns;
+
+import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Publication;
+import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.CallerLocks;
+import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.MapImplementations;
+import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.Origin;
+import dev.mapsafe.spotbugs.analysis.Races;
+import dev.mapsafe.spotbugs.analysis.ThreadReach;
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.BugReporter;
+import edu.umd.cs.findbugs.Detector;
+import edu.umd.cs.findbugs.FieldAnnotation;
+import edu.umd.cs.findbugs.MethodAnnotation;
+import edu.umd.cs.findbugs.Priorities;
+import edu.umd.cs.findbugs.SourceLineAnnotation;
+import edu.umd.cs.findbugs.ba.CFGBuilderException;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
+import edu.umd.cs.findbugs.util.ClassName;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.bcel.classfile.Method;
+
+/**
+ * MutatedMapSnapshot on bytecode: a copy-on-write map ({@link Publication}) changed in place: a write to a
+ * {@code volatile} map field's map or to {@code ref.get()} of an {@code AtomicReference} of a map, to the map an
+ * update function receives, or to a map after the method published it. Decided once every class has been seen.
+ */
+public final class MutatedMapSnapshotDetector implements Detector {
+  private static final Pattern PATTERN = Pattern.MUTATED_MAP_SNAPSHOT;
+
+  private final BugReporter reporter;
+  private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
+  private final MapImplementations implementations = new MapImplementations(hierarchy);
+  private final Races races = new Races(new ThreadReach(hierarchy), new CallerLocks(hierarchy));
+  private final List<MapValues> methods = new ArrayList<>();
+  private final Map<MethodDescriptor, MapValues> byDescriptor = new HashMap<>();
+
+  public MutatedMapSnapshotDetector(BugReporter reporter) {
+    this.reporter = reporter;
+  }
+
+  @Override
+  public void visitClassContext(ClassContext context) {
+    for (Method method : context.getJavaClass().getMethods()) {
+      if (method.getCode() == null) {
+        continue;
+      }
+      try {
+        MapValues values = MapValues.analyze(context, method, hierarchy);
+        implementations.add(values);
+        races.reach().add(values);
+        races.add(values, LockRegions.analyze(context, method, values, hierarchy));
+        methods.add(values);
+        byDescriptor.put(values.method().getMethodDescriptor(), values);
+      } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
+        // Bad input never fails the analysis: skip the method.
+      }
+    }
+  }
+
+  @Override
+  public void report() {
+    List<BugInstance> bugs = new ArrayList<>();
+    for (MapValues method : methods) {
+      String name = method.method().getName();
+      boolean construction = name.equals("<init>") || name.equals("<clinit>");
+      for (MapValues.Access access : method.accesses()) {
+        if (access.effect.kind() != MapEffect.WRITE) {
+          continue;
+        }
+        String line = " at line " + access.line.getStartLine();
+        String write = access.effect.fact().display() + line;
+        Origin root = access.subject.root();
+        XField field = publishingField(root);
+        if (field != null && !construction && !alwaysLocked(field)) {
+          bugs.add(bug(method, field, access.line, Messages.mutatedMapSnapshot(
+              field.getName(), "the volatile field " + field.getName(), write, "")));
+          continue;
+        }
+        XField reference = referenceRead(root, method);
+        if (reference != null) {
+          bugs.add(bug(method, reference, access.line, Messages.mutatedMapSnapshot(
+              reference.getName() + ".get()", "the AtomicReference " + reference.getName(), write, "")));
+          continue;
+        }
+        for (MapValues.PublishedValue published : method.publications()) {
+          if (published.value.root() == root && (root instanceof Origin.Created || root instanceof Origin.Constructed)
+              && published.location.getHandle().getPosition() < access.location.getHandle().getPosition()) {
+            String publication = describe(published);
+            if (publication != null) {
+              bugs.add(bug(method, published.field, access.line, Messages.mutatedMapSnapshot(
+                  localName(root), publication, write,
+                  " after it was published at line " + published.line.getStartLine())));
+              break;
+            }
+          }
+        }
+      }
+      bugs.addAll(updateFunctionWrites(method));
+    }
+    Findings.report(bugs, reporter);
+    methods.clear();
+    byDescriptor.clear();
+  }
+
+  /** Writes, in the bodies of update functions this method hands to an AtomicReference, to the map they receive. */
+  private List<BugInstance> updateFunctionWrites(MapValues method) {
+    List<BugInstance> bugs = new ArrayList<>();
+    for (MapValues.UpdateFunction update : method.updateFunctions()) {
+      XField reference = atomicMapField(update.reference);
+      if (reference == null) {
+        continue;
+      }
+      for (MethodDescriptor body : update.bodies) {
+        MapValues lambda = byDescriptor.get(body);
+        int parameter = body.isStatic() ? update.parameter : update.parameter - 1;
+        for (MapValues.ParameterWrite write : lambda == null ? List.<MapValues.ParameterWrite>of()
+            : lambda.parameterWrites()) {
+          if (write.parameter == parameter) {
+            bugs.add(bug(lambda, reference, write.line, Messages.mutatedMapSnapshot(write.name,
+                "the AtomicReference whose " + update.call + " function received it",
+                write.effect.fact().display() + " at line " + write.line.getStartLine(), "")));
+          }
+        }
+      }
+    }
+    return bugs;
+  }
+
+  /** The volatile field a root is loaded from, when it is a map that can be changed in place. */
+  private XField publishingField(Origin root) {
+    return root instanceof Origin.FieldLoad && isPublishingField(((Origin.FieldLoad) root).field())
+        ? ((Origin.FieldLoad) root).field() : null;
+  }
+
+  /** A volatile field declared as a map that can be changed in place, whose known classes all can. */
+  private boolean isPublishingField(XField field) {
+    String declared = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
+    return field.isVolatile() && declared != null && Publication.isMutableMapType(declared, hierarchy)
+        && implementations.of(field).map(cs -> cs.stream().allMatch(c -> Publication.isMutableMapType(c, hierarchy)))
+            .orElse(true);
+  }
+
+  /** {@code ref.get()} of an AtomicReference field holding a mutable map. */
+  private XField referenceRead(Origin root, MapValues method) {
+    if (!(root instanceof Origin.MethodResult)) {
+      return null;
+    }
+    Origin.MethodResult call = (Origin.MethodResult) root;
+    if (!Publication.reads(call.method().getClassName(), call.method().getName(), hierarchy)
+        || call.receiver() == null) {
+      return null;
+    }
+    return atomicMapField(method.originOf(call.receiver()));
+  }
+
+  /** The field an AtomicReference of a mutable map is loaded from, from its generic signature. */
+  private XField atomicMapField(Origin reference) {
+    if (!(reference instanceof Origin.FieldLoad)) {
+      return null;
+    }
+    XField field = ((Origin.FieldLoad) reference).field();
+    String generic = field.getSourceSignature();
+    String declared = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
+    if (generic == null || declared == null || !Publication.isAtomicReference(declared, hierarchy)
+        || generic.indexOf('<') < 0) {
+      return null;
+    }
+    String argument = generic.substring(generic.indexOf('<') + 1);
+    if (!argument.startsWith("L")) {
+      return null;
+    }
+    int end = argument.length();
+    for (char stop : new char[] {'<', ';'}) {
+      int at = argument.indexOf(stop);
+      end = at >= 0 ? Math.min(end, at) : end;
+    }
+    String type = argument.substring(1, end).replace('/', '.');
+    return Publication.isMutableMapType(type, hierarchy) ? field : null;
+  }
+
+  /** How a value was published, or null when not through a mutable-map volatile field or AtomicReference. */
+  private String describe(MapValues.PublishedValue published) {
+    if (published.field != null) {
+      return isPublishingField(published.field) ? "the volatile field " + published.field.getName() : null;
+    }
+    XField reference = atomicMapField(published.reference);
+    return reference == null ? null : "the AtomicReference " + reference.getName();
+  }
+
+  /** Whether every access of the field's map holds one common lock: it is then not read lock-free. */
+  private boolean alwaysLocked(XField field) {
+    Set<String> common = null;
+    for (Races.Site site : races.sitesOf(field)) {
+      if (common == null) {
+        common = new HashSet<>(site.locks);
+      } else {
+        common.retainAll(site.locks);
+      }
+    }
+    return common != null && !common.isEmpty();
+  }
+
+  private static String localName(Origin root) {
+    String local = root instanceof Origin.Constructed ? ((Origin.Constructed) root).localName() : null;
+    return local != null ? local : root.display();
+  }
+
+  private BugInstance bug(MapValues method, XField field, SourceLineAnnotation line, String message) {
+    BugInstance bug = new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+        .addClass(method.method().getClassName())
+        .addMethod(MethodAnnotation.fromXMethod(method.method()))
+        .addString(message);
+    if (field != null) {
+      bug.addField(FieldAnnotation.fromXField(field));
+    }
+    return bug.addSourceLine(line);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.mapsafe.spotbugs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.test.SpotBugsExtension;
+import edu.umd.cs.findbugs.test.SpotBugsRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SpotBugsExtension.class)
+class MutatedMapSnapshotDetectorTest {
+  @Test
+  void publishedMapsChangedInPlace(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.snapshot.RouteTable");
+  }
+
+  @Test
+  void negatives(SpotBugsRunner spotbugs) {
+    assertTrue(Fixtures.expected("fixtures.snapshot.SnapshotNegatives").stream()
+        .noneMatch(marker -> marker.contains("MUTATED_MAP_SNAPSHOT")));
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.snapshot.SnapshotNegatives");
+  }
+
+  /** The same text the Error Prone check prints for this write. */
+  @Test
+  void messageNamesThePublicationAndTheWrite(SpotBugsRunner spotbugs) {
+    BugInstance afterPublication = Fixtures.analyze(spotbugs, "fixtures.snapshot.RouteTable").stream()
+        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 33)
+        .findFirst()
+        .orElseThrow();
+    assertEquals(RouteTableMessages.AFTER_PUBLICATION, afterPublication.getMessageWithoutPrefix());
+  }
+
+  static final class RouteTableMessages {
+    static final String AFTER_PUBLICATION =
+        "Map.put(Object, Object) at line 33 changes next in place after it was published at line 32, but it is"
+            + " published through the volatile field routes: readers use it without a lock and rely on it never"
+            + " changing, so they race with this write (lost entries, ConcurrentModificationException, a corrupted"
+            + " table) or see a half-built state. Fix: copy, modify the copy, then publish it (or"
+            + " ref.updateAndGet(m -> { var n = new HashMap<>(m); ...; return Map.copyOf(n); })).";
+  }
+}
