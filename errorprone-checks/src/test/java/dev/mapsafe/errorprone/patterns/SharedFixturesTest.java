@@ -21,7 +21,7 @@ class SharedFixturesTest {
   private static final List<Class<? extends BugChecker>> CHECKS =
       List.of(UnlockedMapIteration.class, UnguardedSharedMap.class, MapWriteUnderReadLock.class,
           NonAtomicMapUpdate.class, RecursiveMapCompute.class, MapModifiedDuringIteration.class,
-          GuardedMapEscape.class, MutatedMapSnapshot.class);
+          GuardedMapEscape.class, MutatedMapSnapshot.class, ShallowMapCopyLeak.class);
 
   @TestFactory
   Stream<DynamicTest> eachCheckFindsExactlyItsMarkers() throws IOException {

@@ -227,4 +227,21 @@ public final class Messages {
             + " ref.updateAndGet(m -> { var n = new HashMap<>(m); ...; return Map.copyOf(n); })).",
         write, map, when, publication);
   }
+
+  /**
+   * A shallow copy of a map with mutable values that escapes.
+   *
+   * @param copy the copying call and its line ({@code new HashMap(Map) at line 30})
+   * @param map the copied map ({@code permissions})
+   * @param valueType the values' type, simple name ({@code Set<Permission>}, {@code Date})
+   * @param escape how the copy escapes ({@code returned by grantsOf()})
+   * @param advice the deep copy advised ({@code Set.copyOf(v) per value})
+   */
+  public static String shallowMapCopyLeak(String copy, String map, String valueType, String escape, String advice) {
+    return String.format(
+        "%s copies %s shallowly and the copy is %s, but its values (%s) are mutable objects still shared with"
+            + " %s: whoever receives the \"copy\" can change the owner's state, or sees it change under them"
+            + " (without the owner's lock). Fix: copy the values too (%s), or make the value type immutable.",
+        copy, map, escape, valueType, map, advice);
+  }
 }

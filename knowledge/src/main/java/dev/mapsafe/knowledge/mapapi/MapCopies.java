@@ -52,6 +52,30 @@ public final class MapCopies {
   private MapCopies() {}
 
   /**
+   * Whether the call makes a shallow copy of the map it is given (the copy holds the very value objects of the
+   * original): a map class's copy constructor, {@code Map.copyOf}, Guava's {@code ImmutableMap.copyOf} and
+   * {@code ImmutableSortedMap.copyOf}, a map's {@code clone()}. The copied map is the call's only argument, or its
+   * receiver for {@code clone()}.
+   */
+  public static boolean isShallowCopy(ApiMethod call, TypeHierarchy hierarchy) {
+    boolean mapOwner = call.owner().equals(MAP) || hierarchy.isSubtype(call.owner(), MAP);
+    switch (call.kind()) {
+      case CONSTRUCTOR:
+        return mapOwner && call.params().size() == 1
+            && (call.params().get(0).equals(MAP) || hierarchy.isSubtype(call.params().get(0), MAP));
+      case STATIC:
+        return call.name().equals("copyOf") && call.params().size() == 1
+            && (call.owner().equals(MAP) || call.owner().equals("com.google.common.collect.ImmutableMap")
+                || call.owner().equals("com.google.common.collect.ImmutableSortedMap"))
+            && (call.params().get(0).equals(MAP) || hierarchy.isSubtype(call.params().get(0), MAP));
+      default:
+        return mapOwner && call.name().equals("clone") && call.params().isEmpty();
+    }
+  }
+
+  private static final String MAP = "java.util.Map";
+
+  /**
    * The copy of {@code source} (the map or the view expression that is handed out).
    *
    * @param immutable whether {@code Map.copyOf}/{@code Set.copyOf}/{@code List.copyOf} fit: the map keeps no
