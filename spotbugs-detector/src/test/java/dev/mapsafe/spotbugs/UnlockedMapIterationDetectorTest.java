@@ -91,7 +91,7 @@ class UnlockedMapIterationDetectorTest {
         .collect(java.util.stream.Collectors.toList());
     assertTrue(messages.contains(GUARDED_TOTAL), String.join("\n", messages));
     assertTrue(messages.stream().anyMatch(m -> m.startsWith("Iterable.iterator() of items.values() at line 83 runs"
-        + " under itemsLock, but its result is used at line 87 after the lock is released")), String.join("\n", messages));
+        + " under itemsLock and its result is used at line 87 after the lock is released")), String.join("\n", messages));
   }
 
   /** The same text the Error Prone check prints for this traversal. */

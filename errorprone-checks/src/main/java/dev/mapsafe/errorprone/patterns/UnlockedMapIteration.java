@@ -152,14 +152,13 @@ public final class UnlockedMapIteration extends BugChecker
       if (isCopyValidatedLater(tree, state)) {
         return Description.NO_MATCH; // an optimistic read: a torn copy is thrown away
       }
-      situation = "without holding " + guard.get().lock();
+      situation = Messages.withoutLock(guard.get().lock());
     } else {
       Optional<TreePath> unlockedUse = useOfResultWithoutLock(guard.get(), state);
       if (unlockedUse.isEmpty()) {
         return Description.NO_MATCH;
       }
-      situation = "under " + guard.get().lock() + ", but its result is used at line "
-          + line(unlockedUse.get().getLeaf(), state) + " after the lock is released";
+      situation = Messages.usedAfterUnlock(guard.get().lock(), line(unlockedUse.get().getLeaf(), state));
     }
     return buildDescription(tree)
         .setMessage(

@@ -57,6 +57,9 @@ final class SharedFixtures {
         expected.add(ExpectMarkers.findingLine(lines, i + 1, at + 1));
       }
     }
+    if (message != null && !expected.contains(messageLine)) {
+      throw new IllegalArgumentException(fixture + " has no " + pattern.checkName() + " marker at line " + messageLine);
+    }
     // The helper expects a finding on the line after its comment: append the comment to the previous line, so
     // that line numbers (which messages name) stay those of the file.
     List<String> out = new ArrayList<>(lines);

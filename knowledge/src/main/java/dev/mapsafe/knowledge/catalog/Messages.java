@@ -177,6 +177,16 @@ public final class Messages {
         traversal, situation, map, guard, lock, map);
   }
 
+  /** The situation of {@link #unlockedGuardedMapIteration} for a traversal in code that does not hold the lock. */
+  public static String withoutLock(String lock) {
+    return "without holding " + lock;
+  }
+
+  /** The situation for an iterator, spliterator or stream made under the lock and used after it is released. */
+  public static String usedAfterUnlock(String lock, long useLine) {
+    return "under " + lock + " and its result is used at line " + useLine + " after the lock is released";
+  }
+
   /**
    * A guarded map, or a live view of it, returned to callers.
    *

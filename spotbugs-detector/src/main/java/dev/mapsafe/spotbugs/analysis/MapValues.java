@@ -4,6 +4,8 @@ import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapCopies;
+import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
@@ -256,6 +258,19 @@ public final class MapValues {
     }
   }
 
+  /** A shallow copy of a map ({@code new HashMap<>(m)}, {@code Map.copyOf(m)}) and the map it copies. */
+  public static final class ShallowCopy {
+    public final Origin source;
+    public final ApiMethod call;
+    public final SourceLineAnnotation line;
+
+    ShallowCopy(Origin source, ApiMethod call, SourceLineAnnotation line) {
+      this.source = source;
+      this.call = call;
+      this.line = line;
+    }
+  }
+
   /** A write to a map the method received as a parameter. */
   public static final class ParameterWrite {
     public final int parameter;
@@ -319,6 +334,10 @@ public final class MapValues {
   private final Map<ValueNumber, Integer> parameterIndexes = new HashMap<>();
   private final List<ParameterCall> parameterCalls = new ArrayList<>();
   private final List<ParameterWrite> parameterWrites = new ArrayList<>();
+  /** Shallow copies, by the value number of the copy. */
+  private final Map<ValueNumber, ShallowCopy> copies = new HashMap<>();
+  /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
+  private final Set<XField> valuesShownMutable = new HashSet<>();
   private final List<PublishedValue> publications = new ArrayList<>();
   private final List<UpdateFunction> updateFunctions = new ArrayList<>();
   /** Function objects made by invokedynamic: how many values they capture ({@code this} included). */
@@ -390,6 +409,15 @@ public final class MapValues {
       }
     }
     return result;
+  }
+
+  /** The shallow copy an origin is (or is an unmodifiable view of), or null. */
+  public ShallowCopy copyOf(Origin origin) {
+    return origin == null ? null : copies.get(origin.root().value());
+  }
+
+  public Set<XField> valuesShownMutable() {
+    return valuesShownMutable;
   }
 
   public List<PublishedValue> publications() {
@@ -658,6 +686,9 @@ public final class MapValues {
         lazyResults.put(result, lazySource);
       }
     }
+    if (api.isPresent()) {
+      valueFacts(context, m, location, api.get(), receiver, result, args, hierarchy);
+    }
     if (api.isPresent() && receiver != null) {
       int published = Publication.publishedArgument(
           api.get().owner(), api.get().name(), hierarchy);
@@ -742,6 +773,34 @@ public final class MapValues {
         origins.put(
             result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));
       }
+    }
+  }
+
+  /** Shallow copies, and what shows a map field's values are mutable. */
+  private void valueFacts(ClassContext context, Method m, Location location, ApiMethod call, ValueNumber receiver,
+      ValueNumber result, ValueNumber[] args, TypeHierarchy hierarchy) {
+    if (MapCopies.isShallowCopy(call, hierarchy)) {
+      boolean clone = call.name().equals("clone");
+      ValueNumber source = clone ? receiver : argOrNull(args, 0);
+      ValueNumber copy = call.kind() == CallKind.CONSTRUCTOR ? receiver : result;
+      if (source != null && copy != null && origins.get(source) != null) {
+        copies.put(copy, new ShallowCopy(origins.get(source), call,
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+      }
+    }
+    Origin on = receiver == null ? null : origins.get(receiver);
+    if ((call.name().equals("put") || call.name().equals("putIfAbsent")) && args.length == 2
+        && on instanceof Origin.FieldLoad && origins.get(args[1]) instanceof Origin.Constructed
+        && ValueTypes.of(((Origin.Constructed) origins.get(args[1])).className(), false, false, hierarchy)
+            == ValueTypes.Mutability.MUTABLE) {
+      valuesShownMutable.add(((Origin.FieldLoad) on).field()); // put(k, new ArrayList<>())
+    }
+    if (ValueTypes.mutatesInPlace(call.name()) && on instanceof Origin.MethodResult
+        && List.of("get", "getOrDefault", "computeIfAbsent").contains(((Origin.MethodResult) on).method().getName())
+        && ((Origin.MethodResult) on).receiver() != null
+        && origins.get(((Origin.MethodResult) on).receiver()) instanceof Origin.FieldLoad) {
+      // field.get(k).add(v), field.computeIfAbsent(k, ..).add(v)
+      valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) on).receiver())).field());
     }
   }
 

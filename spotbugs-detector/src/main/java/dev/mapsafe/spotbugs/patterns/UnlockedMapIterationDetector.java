@@ -128,12 +128,11 @@ public final class UnlockedMapIterationDetector implements Detector {
           if (isCopyValidatedLater(site)) {
             continue; // an optimistic read: a torn copy is thrown away
           }
-          situation = "without holding " + guard.get().lock;
+          situation = Messages.withoutLock(guard.get().lock);
         } else {
           for (MapValues.ResultUse use : site.access.resultUses) {
             if (!guard.get().heldAmong(races.locksAt(site.where, use))) {
-              situation = "under " + guard.get().lock + ", but its result is used at line " + use.line.getStartLine()
-                  + " after the lock is released";
+              situation = Messages.usedAfterUnlock(guard.get().lock, use.line.getStartLine());
               break;
             }
           }

@@ -1,0 +1,54 @@
+package dev.mapsafe.errorprone.patterns;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import dev.mapsafe.knowledge.catalog.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ShallowMapCopyLeakTest {
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(ShallowMapCopyLeak.class, getClass());
+
+  /** The same text as the SpotBugs plugin's for this copy (its test asserts it too). */
+  @Test
+  void messageNamesTheValueTypeAndTheDeepCopy() {
+    SharedFixtures.add(helper, Pattern.SHALLOW_MAP_COPY_LEAK, "fixtures.copies.PermissionRegistry", 48,
+            "new HashMap(Map) at line 48 copies permissionsByRole shallowly and the copy is returned by export(),"
+                + " but its values (Set) are mutable objects still shared with permissionsByRole")
+        .doTest();
+  }
+
+  @Test
+  void copiesTheValuesToo() {
+    BugCheckerRefactoringTestHelper.newInstance(ShallowMapCopyLeak.class, getClass())
+        .addInputLines(
+            "Roles.java",
+            "import java.util.*;",
+            "class Roles {",
+            "  private final Map<String, Set<String>> byRole = new HashMap<>();",
+            "  private final Map<String, int[]> limits = new HashMap<>();",
+            "  void grant(String r, String p) { byRole.computeIfAbsent(r, x -> new HashSet<>()).add(p); }",
+            "  void limit(String r, int[] l) { limits.put(r, l); }",
+            "  public Map<String, Set<String>> export() { return new HashMap<>(byRole); }",
+            "  public Map<String, int[]> limits() { return new HashMap<>(limits); }",
+            "  public HashMap<String, Set<String>> exportNoFit() { return new HashMap<>(byRole); }",
+            "}")
+        .addOutputLines(
+            "Roles.java",
+            "import java.util.*;",
+            "import java.util.Map;",
+            "import java.util.stream.Collectors;",
+            "class Roles {",
+            "  private final Map<String, Set<String>> byRole = new HashMap<>();",
+            "  private final Map<String, int[]> limits = new HashMap<>();",
+            "  void grant(String r, String p) { byRole.computeIfAbsent(r, x -> new HashSet<>()).add(p); }",
+            "  void limit(String r, int[] l) { limits.put(r, l); }",
+            "  public Map<String, Set<String>> export() { return byRole.entrySet().stream()"
+                + ".collect(Collectors.toMap(Map.Entry::getKey, e -> Set.copyOf(e.getValue()))); }",
+            "  public Map<String, int[]> limits() { return limits.entrySet().stream()"
+                + ".collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().clone())); }",
+            "  public HashMap<String, Set<String>> exportNoFit() { return new HashMap<>(byRole); }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+}
