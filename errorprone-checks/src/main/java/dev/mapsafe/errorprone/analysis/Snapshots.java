@@ -6,6 +6,8 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.util.TreePath;
@@ -20,7 +22,9 @@ import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Publication;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -44,7 +48,9 @@ public final class Snapshots {
     TreePath map = MapEffects.viewedMap(expression, state);
     ExpressionTree tree = MapIdentity.strip((ExpressionTree) map.getLeaf());
     Symbol sym = ASTHelpers.getSymbol(tree);
-    if (sym instanceof VarSymbol field && field.getKind() == ElementKind.FIELD && isPublishingField(field, state)) {
+    if (sym instanceof VarSymbol field && field.getKind() == ElementKind.FIELD && isPublishingField(field, state)
+        && constructedIntoField(field, state)
+            .filter(classes -> Publication.publishesPlainMaps(classes, hierarchy(state))).isPresent()) {
       return Optional.of(new Published(field.getSimpleName().toString(),
           "the volatile field " + field.getSimpleName()));
     }
@@ -53,7 +59,8 @@ public final class Snapshots {
             .isPresent()
         && ASTHelpers.getSymbol(ASTHelpers.getReceiver(call)) instanceof VarSymbol ref
         && ref.getKind() == ElementKind.FIELD
-        && holdsMutableMap(ref.type, state)) {
+        && holdsMutableMap(ref.type, state)
+        && Publication.publishesPlainMaps(constructedInto(ref, state), hierarchy(state))) {
       return Optional.of(new Published(state.getSourceForNode(call), "the AtomicReference " + ref.getSimpleName()));
     }
     if (sym instanceof VarSymbol parameter && parameter.getKind() == ElementKind.PARAMETER) {
@@ -62,6 +69,61 @@ public final class Snapshots {
               "the AtomicReference whose " + update + " function received it"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The classes of the maps constructed and given to an {@code AtomicReference} field: in its {@code new
+   * AtomicReference<>(new HashMap<>())}, and to its publishing calls ({@code ref.set(new HashMap<>())}, also through
+   * a local holding one).
+   */
+  private static List<String> constructedInto(VarSymbol ref, VisitorState state) {
+    List<String> classes = new ArrayList<>();
+    Declarations declarations = Declarations.declaring(ref, state);
+    for (TreePath value : declarations.assignedValues(ref)) {
+      if (MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof NewClassTree creation
+          && creation.getArguments().size() == 1) {
+        constructed(new TreePath(value, creation.getArguments().get(0)), state).ifPresent(classes::add);
+      }
+    }
+    for (TreePath use : declarations.uses(ref)) {
+      if (use.getParentPath().getLeaf() instanceof MemberSelectTree select && select.getExpression() == use.getLeaf()
+          && use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree call) {
+        int argument = JavacApi.call(call, state)
+            .map(a -> Publication.publishedArgument(a.owner(), a.name(), hierarchy(state))).orElse(-1);
+        if (argument >= 0 && argument < call.getArguments().size()) {
+          constructed(new TreePath(use.getParentPath().getParentPath(), call.getArguments().get(argument)), state)
+              .ifPresent(classes::add);
+        }
+      }
+    }
+    return classes;
+  }
+
+  /**
+   * The classes of the maps assigned to a field, each a {@code new} expression or a local whose one value is one;
+   * empty when some value is anything else (as bytecode sees the stores).
+   */
+  private static Optional<List<String>> constructedIntoField(VarSymbol field, VisitorState state) {
+    List<String> classes = new ArrayList<>();
+    for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+      Optional<String> created = constructed(value, state);
+      if (created.isEmpty()) {
+        return Optional.empty();
+      }
+      classes.add(created.get());
+    }
+    return Optional.of(classes);
+  }
+
+  /** The class a {@code new} expression (or a local whose one value is one) constructs. */
+  private static Optional<String> constructed(TreePath expression, VisitorState state) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) expression.getLeaf());
+    if (ASTHelpers.getSymbol(tree) instanceof VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)) {
+      List<TreePath> values = Declarations.of(state).assignedValues(local);
+      tree = values.size() == 1 ? MapIdentity.strip((ExpressionTree) values.get(0).getLeaf()) : tree;
+    }
+    Type type = tree instanceof NewClassTree ? ASTHelpers.getType(tree) : null;
+    return type == null ? Optional.empty() : Optional.of(JavacApi.binaryName(state.getTypes().erasure(type), state.getTypes()));
   }
 
   /** A volatile field declared as a map that can be changed in place. */

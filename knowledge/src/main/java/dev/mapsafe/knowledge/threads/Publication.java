@@ -66,4 +66,16 @@ public final class Publication {
         return -1;
     }
   }
+
+  /**
+   * Whether the maps a volatile field or an {@code AtomicReference} is given are plain maps that a change in place
+   * corrupts under readers: the code constructs at least one, of a class that is not thread-safe, and none of a
+   * thread-safe class (ZooKeeper swaps {@code ConcurrentHashMap}s through an {@code AtomicReference} and changes
+   * them in place by design). Precision first: with no construction seen, nothing is known.
+   *
+   * @param constructed the classes of the maps constructed and given to it
+   */
+  public static boolean publishesPlainMaps(List<String> constructed, TypeHierarchy hierarchy) {
+    return !constructed.isEmpty() && constructed.stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy));
+  }
 }

@@ -338,6 +338,8 @@ public final class MapValues {
   private final Map<ValueNumber, ShallowCopy> copies = new HashMap<>();
   /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
   private final Set<XField> valuesShownMutable = new HashSet<>();
+  /** {@code new AtomicReference<>(value)}: the initial value, by the reference's value number. */
+  private final Map<ValueNumber, Origin> atomicInitialValues = new HashMap<>();
   private final List<PublishedValue> publications = new ArrayList<>();
   private final List<UpdateFunction> updateFunctions = new ArrayList<>();
   /** Function objects made by invokedynamic: how many values they capture ({@code this} included). */
@@ -567,6 +569,11 @@ public final class MapValues {
           passedParameters.add(parameterIndexes.get(value));
         }
         XField stored = XFactory.createXField(fi, cpg);
+        if (atomicInitialValues.containsKey(value)) { // field = new AtomicReference<>(initial): initial is published
+          publications.add(new PublishedValue(atomicInitialValues.get(value), null,
+              new Origin.FieldLoad(stored, null, true, value), "<init>", location,
+              SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+        }
         if (stored.isVolatile() && origins.get(value) != null) {
           publications.add(new PublishedValue(origins.get(value), stored, null, null, location,
               SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
@@ -787,6 +794,10 @@ public final class MapValues {
         copies.put(copy, new ShallowCopy(origins.get(source), call,
             SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
       }
+    }
+    if (call.kind() == CallKind.CONSTRUCTOR && receiver != null && args.length == 1 && origins.get(args[0]) != null
+        && Publication.isAtomicReference(call.owner(), hierarchy)) {
+      atomicInitialValues.put(receiver, origins.get(args[0]));
     }
     Origin on = receiver == null ? null : origins.get(receiver);
     if ((call.name().equals("put") || call.name().equals("putIfAbsent")) && args.length == 2

@@ -86,7 +86,8 @@ public final class MutatedMapSnapshotDetector implements Detector {
         String write = access.effect.fact().display() + line;
         Origin root = access.subject.root();
         XField field = publishingField(root);
-        if (field != null && !construction && !alwaysLocked(field)) {
+        if (field != null && !construction && !alwaysLocked(field)
+            && implementations.of(field).filter(cs -> Publication.publishesPlainMaps(cs, hierarchy)).isPresent()) {
           bugs.add(bug(method, field, access.line, Messages.mutatedMapSnapshot(
               field.getName(), "the volatile field " + field.getName(), write, "")));
           continue;
@@ -165,7 +166,24 @@ public final class MutatedMapSnapshotDetector implements Detector {
         || call.receiver() == null) {
       return null;
     }
-    return atomicMapField(method.originOf(call.receiver()));
+    XField reference = atomicMapField(method.originOf(call.receiver()));
+    return reference != null && Publication.publishesPlainMaps(constructedInto(reference), hierarchy)
+        ? reference : null;
+  }
+
+  /** The classes of the maps constructed and given to an AtomicReference field, in every analysed method. */
+  private List<String> constructedInto(XField reference) {
+    List<String> classes = new ArrayList<>();
+    for (MapValues method : methods) {
+      for (MapValues.PublishedValue published : method.publications()) {
+        if (published.reference instanceof Origin.FieldLoad
+            && ((Origin.FieldLoad) published.reference).field().equals(reference)
+            && published.value.root() instanceof Origin.Constructed) {
+          classes.add(((Origin.Constructed) published.value.root()).className());
+        }
+      }
+    }
+    return classes;
   }
 
   /** The field an AtomicReference of a mutable map is loaded from, from its generic signature. */
