@@ -16,6 +16,12 @@ class ShallowMapCopyLeakDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.copies.PermissionRegistry");
   }
 
+  /** putAll, copy loops, collected entries; copies handed to a queue, a listener, a future, an AtomicReference. */
+  @Test
+  void otherCopyFormsAndEscapes(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.copies.RoleExports");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.copies.CopyNegatives").stream()

@@ -2,9 +2,13 @@ package dev.mapsafe.errorprone.analysis;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
@@ -35,12 +39,13 @@ public final class ShallowCopies {
   /**
    * A shallow copy of a map field whose values are mutable.
    *
-   * @param call the copying call
+   * @param call the copying call (for a map filled by a loop, the {@code put} in it)
+   * @param display how messages name the copy ({@code new HashMap(Map)}, {@link MapCopies#PUT_ALL_COPY})
    * @param field the copied field
    * @param valueType the values' type, as messages name it ({@code Set}, {@code int[]})
    * @param advice the deep copy advised
    */
-  public record Copy(TreePath call, VarSymbol field, String valueType, String advice) {}
+  public record Copy(TreePath call, String display, VarSymbol field, String valueType, String advice) {}
 
   private static final int MAX_DEPTH = 8;
 
@@ -49,10 +54,12 @@ public final class ShallowCopies {
   /**
    * The shallow copy with mutable values an expression is (through effectively final locals and unmodifiable
    * wrappers): {@code new HashMap<>(field)}, {@code Map.copyOf(field)}, {@code Collections.unmodifiableMap(new
-   * HashMap<>(field))}.
+   * HashMap<>(field))}, {@code field.entrySet().stream().collect(toMap(Map.Entry::getKey, Map.Entry::getValue))},
+   * or a local new map filled by {@code putAll(field)} or a loop of {@code put(e.getKey(), e.getValue())}.
    */
   public static Optional<Copy> in(TreePath expression, VisitorState state) {
     TreePath current = expression;
+    VarSymbol holder = null; // the local the current expression was assigned to
     for (int depth = 0; depth < MAX_DEPTH; depth++) {
       ExpressionTree tree = MapIdentity.strip((ExpressionTree) current.getLeaf());
       TreePath path = new TreePath(current.getParentPath(), tree);
@@ -62,7 +69,14 @@ public final class ShallowCopies {
         ExpressionTree source = tree instanceof NewClassTree creation ? creation.getArguments().get(0)
             : api.get().name().equals("clone") ? ASTHelpers.getReceiver(tree)
             : ((MethodInvocationTree) tree).getArguments().get(0);
-        return source == null ? Optional.empty() : mutableValues(path, source, state);
+        return source == null ? Optional.empty() : mutableValues(path, api.get().display(), source, state);
+      }
+      if (api.isPresent() && holder != null && MapCopies.createsEmptyMap(api.get(), JavacApi.hierarchy(state))) {
+        return filled(holder, state);
+      }
+      if (api.isPresent() && tree instanceof MethodInvocationTree call && api.get().name().equals("collect")) {
+        return collectedEntries(call, state)
+            .flatMap(source -> mutableValues(path, MapCopies.COLLECTED_COPY, source, state));
       }
       if (api.isPresent() && tree instanceof MethodInvocationTree call) {
         // Collections.unmodifiableMap(copy): a view of the copy
@@ -82,12 +96,114 @@ public final class ShallowCopies {
       if (values.size() != 1) {
         return Optional.empty();
       }
+      holder = local;
       current = values.get(0);
     }
     return Optional.empty();
   }
 
-  private static Optional<Copy> mutableValues(TreePath call, ExpressionTree source, VisitorState state) {
+  /**
+   * The map whose entries {@code stream.collect(toMap(.., Map.Entry::getValue))} collects, through operations that
+   * keep the entries ({@code m.entrySet().stream().filter(..)}).
+   */
+  private static Optional<ExpressionTree> collectedEntries(MethodInvocationTree collect, VisitorState state) {
+    if (collect.getArguments().size() != 1
+        || !(MapIdentity.strip(collect.getArguments().get(0)) instanceof MethodInvocationTree collector)) {
+      return Optional.empty();
+    }
+    int valueArgument = JavacApi.call(collector, state)
+        .map(api -> MapCopies.mapCollectorValueArgument(api.owner(), api.name())).orElse(-1);
+    if (valueArgument < 0 || valueArgument >= collector.getArguments().size()
+        || !givesEntryValue(collector.getArguments().get(valueArgument), state)) {
+      return Optional.empty();
+    }
+    ExpressionTree stream = ASTHelpers.getReceiver(collect);
+    for (int depth = 0; depth < MAX_DEPTH && stream instanceof MethodInvocationTree call; depth++) {
+      Optional<ApiMethod> api = JavacApi.call(call, state);
+      if (api.isEmpty()) {
+        return Optional.empty();
+      }
+      if (api.get().name().equals("entrySet") && call.getArguments().isEmpty()) {
+        return Optional.ofNullable(ASTHelpers.getReceiver(call));
+      }
+      if (!MapCopies.keepsStreamElements(api.get().owner(), api.get().name())) {
+        return Optional.empty();
+      }
+      stream = ASTHelpers.getReceiver(call);
+    }
+    return Optional.empty();
+  }
+
+  /** {@code Map.Entry::getValue} or {@code e -> e.getValue()}. */
+  private static boolean givesEntryValue(ExpressionTree function, VisitorState state) {
+    ExpressionTree body = function;
+    if (function instanceof LambdaExpressionTree lambda && lambda.getParameters().size() == 1
+        && lambda.getBody() instanceof ExpressionTree expression) {
+      body = MapIdentity.strip(expression);
+      if (!(body instanceof MethodInvocationTree call) || !call.getArguments().isEmpty()
+          || ASTHelpers.getSymbol(ASTHelpers.getReceiver(call)) != ASTHelpers.getSymbol(lambda.getParameters().get(0))) {
+        return false;
+      }
+    } else if (!(function instanceof MemberReferenceTree)) {
+      return false;
+    }
+    Symbol called = ASTHelpers.getSymbol(body);
+    return called instanceof MethodSymbol method
+        && MapCopies.readsEntryValue(JavacApi.binaryName(state.getTypes().erasure(method.owner.type),
+            state.getTypes()), method.getSimpleName().toString(), JavacApi.hierarchy(state));
+  }
+
+  /**
+   * A new map in a local, filled with the entries of a map field: {@code copy.putAll(field)}, or {@code
+   * copy.put(e.getKey(), e.getValue())} in a loop over {@code field.entrySet()}.
+   */
+  private static Optional<Copy> filled(VarSymbol local, VisitorState state) {
+    for (TreePath use : Declarations.of(state).uses(local)) {
+      if (!(use.getParentPath().getLeaf() instanceof MemberSelectTree select) || select.getExpression() != use.getLeaf()
+          || !(use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree call)) {
+        continue;
+      }
+      TreePath callPath = use.getParentPath().getParentPath();
+      Optional<ApiMethod> api = JavacApi.call(call, state);
+      if (api.isPresent() && MapCopies.copiesInto(api.get(), JavacApi.hierarchy(state))) {
+        Optional<Copy> copy = mutableValues(callPath, MapCopies.PUT_ALL_COPY, call.getArguments().get(0), state);
+        if (copy.isPresent()) {
+          return copy;
+        }
+      }
+      if (api.isPresent() && api.get().name().equals("put") && call.getArguments().size() == 2) {
+        Optional<Copy> copy = entriesLoopSource(callPath, call.getArguments().get(1), state)
+            .flatMap(source -> mutableValues(callPath, MapCopies.LOOP_COPY, source, state));
+        if (copy.isPresent()) {
+          return copy;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The map {@code value} ({@code e.getValue()}) reads an entry of, when {@code e} is a for-each variable over {@code map.entrySet()}. */
+  private static Optional<ExpressionTree> entriesLoopSource(TreePath put, ExpressionTree value, VisitorState state) {
+    if (!(MapIdentity.strip(value) instanceof MethodInvocationTree get) || !get.getArguments().isEmpty()
+        || !(ASTHelpers.getSymbol(get) instanceof MethodSymbol getter)
+        || !MapCopies.readsEntryValue(JavacApi.binaryName(state.getTypes().erasure(getter.owner.type),
+            state.getTypes()), getter.getSimpleName().toString(), JavacApi.hierarchy(state))) {
+      return Optional.empty();
+    }
+    Symbol entry = ASTHelpers.getSymbol(ASTHelpers.getReceiver(get));
+    for (TreePath p = put; p != null && !(p.getLeaf() instanceof MethodTree); p = p.getParentPath()) {
+      if (p.getLeaf() instanceof EnhancedForLoopTree loop && ASTHelpers.getSymbol(loop.getVariable()) == entry
+          && MapIdentity.strip(loop.getExpression()) instanceof MethodInvocationTree entrySet
+          && entrySet.getArguments().isEmpty()
+          && ASTHelpers.getSymbol(entrySet).getSimpleName().contentEquals("entrySet")) {
+        return Optional.ofNullable(ASTHelpers.getReceiver(entrySet));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Copy> mutableValues(TreePath call, String display, ExpressionTree source,
+      VisitorState state) {
     Symbol sym = ASTHelpers.getSymbol(MapIdentity.strip(source));
     if (!(sym instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD) {
       return Optional.empty();
@@ -106,7 +222,7 @@ public final class ShallowCopies {
         || (mutability == Mutability.COLLECTION_OF_UNKNOWN_ORIGIN && !valuesShownMutable(field, state))) {
       return Optional.empty();
     }
-    return Optional.of(new Copy(call, field, ValueTypes.display(name, array),
+    return Optional.of(new Copy(call, display, field, ValueTypes.display(name, array),
         ValueTypes.deepCopyAdvice(name, array, JavacApi.hierarchy(state))));
   }
 

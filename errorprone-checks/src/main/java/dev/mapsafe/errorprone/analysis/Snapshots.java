@@ -76,7 +76,7 @@ public final class Snapshots {
    * AtomicReference<>(new HashMap<>())}, and to its publishing calls ({@code ref.set(new HashMap<>())}, also through
    * a local holding one).
    */
-  private static List<String> constructedInto(VarSymbol ref, VisitorState state) {
+  public static List<String> constructedInto(VarSymbol ref, VisitorState state) {
     List<String> classes = new ArrayList<>();
     Declarations declarations = Declarations.declaring(ref, state);
     for (TreePath value : declarations.assignedValues(ref)) {

@@ -10,11 +10,21 @@ import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.mapsafe.errorprone.analysis.JavacApi;
 import dev.mapsafe.errorprone.analysis.MapEffects;
 import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.Snapshots;
@@ -22,7 +32,11 @@ import dev.mapsafe.errorprone.analysis.ThreadReach;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.Overlap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -52,7 +66,10 @@ public final class MutatedMapSnapshot extends BugChecker implements MethodInvoca
           if (duringConstruction(state) || lockedField(operand, state)) {
             continue;
           }
-          return describe(tree, published.get().map(), published.get().publication(), write, "");
+          Description.Builder description =
+              describe(tree, published.get().map(), published.get().publication(), write, "");
+          copyModifyPublish(tree, state).ifPresent(description::addFix);
+          return description.build();
         }
         Symbol local = MapIdentity.symbolOf(MapEffects.viewedMap(operand, state), state);
         if (local instanceof VarSymbol var && var.getKind() == ElementKind.LOCAL_VARIABLE) {
@@ -61,7 +78,7 @@ public final class MutatedMapSnapshot extends BugChecker implements MethodInvoca
             String at = publication.get();
             String line = at.substring(at.lastIndexOf(" at line "));
             return describe(tree, var.getSimpleName().toString(), at.substring(0, at.lastIndexOf(" at line ")),
-                write, " after it was published" + line);
+                write, " after it was published" + line).build();
           }
         }
       }
@@ -71,8 +88,86 @@ public final class MutatedMapSnapshot extends BugChecker implements MethodInvoca
     return Description.NO_MATCH;
   }
 
-  private Description describe(MethodInvocationTree tree, String map, String publication, String write, String when) {
-    return buildDescription(tree).setMessage(Messages.mutatedMapSnapshot(map, publication, write, when)).build();
+  private Description.Builder describe(
+      MethodInvocationTree tree, String map, String publication, String write, String when) {
+    return buildDescription(tree).setMessage(Messages.mutatedMapSnapshot(map, publication, write, when));
+  }
+
+  private static final List<String> COPYABLE = List.of("java.util.HashMap", "java.util.LinkedHashMap");
+
+  /**
+   * {@code ref.get().put(k, v);} or {@code ref.get().remove(k);} as a statement, on an {@code AtomicReference} that
+   * is only given {@code HashMap}s (or only {@code LinkedHashMap}s): {@code ref.updateAndGet(current -> { var next
+   * = new HashMap<>(current); next.put(k, v); return next; })}. The function may run more than once under
+   * contention, so the arguments must be free of side effects: literals, fields, effectively final variables.
+   */
+  private static Optional<SuggestedFix> copyModifyPublish(MethodInvocationTree tree, VisitorState state) {
+    String name = ASTHelpers.getSymbol(tree).getSimpleName().toString();
+    if (!(state.getPath().getParentPath().getLeaf() instanceof ExpressionStatementTree)
+        || !(name.equals("put") && tree.getArguments().size() == 2
+            || name.equals("remove") && tree.getArguments().size() == 1)
+        || !(MapIdentity.strip(ASTHelpers.getReceiver(tree)) instanceof MethodInvocationTree get)
+        || !ASTHelpers.getSymbol(get).getSimpleName().contentEquals("get") || !get.getArguments().isEmpty()
+        || !(ASTHelpers.getSymbol(ASTHelpers.getReceiver(get)) instanceof VarSymbol ref)
+        || ref.getKind() != ElementKind.FIELD || ref.type.getTypeArguments().size() != 1
+        || !tree.getArguments().stream().allMatch(MutatedMapSnapshot::freeOfSideEffects)) {
+      return Optional.empty();
+    }
+    List<String> constructed = Snapshots.constructedInto(ref, state);
+    String declared = JavacApi.binaryName(state.getTypes().erasure(ref.type.getTypeArguments().get(0)),
+        state.getTypes());
+    if (constructed.isEmpty() || !COPYABLE.contains(constructed.get(0))
+        || constructed.stream().anyMatch(c -> !c.equals(constructed.get(0)))
+        || !(declared.equals("java.util.Map") || declared.equals(constructed.get(0)))) {
+      return Optional.empty();
+    }
+    String current = unusedName("current", state);
+    String next = unusedName("next", state);
+    String arguments = tree.getArguments().stream().map(state::getSourceForNode).collect(Collectors.joining(", "));
+    String copyClass = constructed.get(0).substring(constructed.get(0).lastIndexOf('.') + 1);
+    return Optional.of(SuggestedFix.builder()
+        .replace(tree, state.getSourceForNode(ASTHelpers.getReceiver(get)) + ".updateAndGet(" + current + " -> { var "
+            + next + " = new " + copyClass + "<>(" + current + "); " + next + "." + name + "(" + arguments
+            + "); return " + next + "; })")
+        .addImport(constructed.get(0))
+        .build());
+  }
+
+  private static boolean freeOfSideEffects(ExpressionTree argument) {
+    ExpressionTree tree = MapIdentity.strip(argument);
+    if (tree instanceof LiteralTree) {
+      return true;
+    }
+    Symbol sym = ASTHelpers.getSymbol(tree);
+    return (tree instanceof IdentifierTree || tree instanceof MemberSelectTree) && sym instanceof VarSymbol var
+        && (var.getKind() == ElementKind.FIELD
+            || (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0);
+  }
+
+  /** {@code base}, or {@code base2}, ...: a name no variable of the enclosing method already has. */
+  private static String unusedName(String base, VisitorState state) {
+    MethodTree method = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
+    Set<String> taken = new HashSet<>();
+    if (method != null) {
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitVariable(VariableTree variable, Void unused) {
+          taken.add(variable.getName().toString());
+          return super.visitVariable(variable, unused);
+        }
+
+        @Override
+        public Void visitIdentifier(IdentifierTree identifier, Void unused) {
+          taken.add(identifier.getName().toString());
+          return null;
+        }
+      }.scan(method, null);
+    }
+    String name = base;
+    for (int i = 2; taken.contains(name); i++) {
+      name = base + i;
+    }
+    return name;
   }
 
   /** Construction fills the map before the object, and so the map, is shared. */

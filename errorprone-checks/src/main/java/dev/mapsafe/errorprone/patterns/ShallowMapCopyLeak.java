@@ -8,6 +8,7 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ReturnTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
@@ -16,6 +17,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
@@ -29,12 +31,16 @@ import dev.mapsafe.errorprone.analysis.JavacApi;
 import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.ShallowCopies;
 import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.threads.HandOffs;
+import dev.mapsafe.knowledge.threads.Publication;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
 
 /**
  * A shallow copy of a map whose values are mutable ({@link ShallowCopies}) that escapes: returned by a non-private
- * method, or published through a {@code volatile} field. The copy and the original share the value objects.
+ * method, published through a {@code volatile} field or an {@code AtomicReference}, or handed to another thread or
+ * a callback ({@link HandOffs}). The copy and the original share the value objects.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -42,7 +48,8 @@ import javax.lang.model.element.ElementKind;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/ShallowMapCopyLeak.md")
-public final class ShallowMapCopyLeak extends BugChecker implements ReturnTreeMatcher, AssignmentTreeMatcher {
+public final class ShallowMapCopyLeak extends BugChecker
+    implements ReturnTreeMatcher, AssignmentTreeMatcher, MethodInvocationTreeMatcher {
 
   @Override
   public Description matchReturn(ReturnTree tree, VisitorState state) {
@@ -83,12 +90,45 @@ public final class ShallowMapCopyLeak extends BugChecker implements ReturnTreeMa
     }
   }
 
+  /** Given to another thread, a callback or listener ({@link HandOffs}), or an {@code AtomicReference}. */
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    try {
+      Optional<ApiMethod> api = JavacApi.call(tree, state);
+      if (api.isEmpty() || tree.getArguments().isEmpty()) {
+        return Description.NO_MATCH;
+      }
+      int published = Publication.publishedArgument(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
+      Optional<String> handOff = HandOffs.of(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
+      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+      String escape = published >= 0
+          ? "published through the AtomicReference " + (receiver == null ? "" : state.getSourceForNode(receiver))
+          : handOff.orElse(null);
+      if (escape == null) {
+        return Description.NO_MATCH;
+      }
+      long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+      for (int i = 0; i < tree.getArguments().size(); i++) {
+        if (published >= 0 && i != published) {
+          continue;
+        }
+        Optional<ShallowCopies.Copy> copy =
+            ShallowCopies.in(new TreePath(state.getPath(), tree.getArguments().get(i)), state);
+        if (copy.isPresent()) {
+          return describe(copy.get(), escape + (published >= 0 ? "" : " at line " + line), state).build();
+        }
+      }
+      return Description.NO_MATCH;
+    } catch (RuntimeException unexpectedTree) {
+      return Description.NO_MATCH;
+    }
+  }
+
   private Description.Builder describe(ShallowCopies.Copy copy, String escape, VisitorState state) {
     Tree call = copy.call().getLeaf();
     long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(call));
-    String display = JavacApi.call((ExpressionTree) call, state).map(api -> api.display()).orElse("a copy");
     return buildDescription(call)
-        .setMessage(Messages.shallowMapCopyLeak(display + " at line " + line, copy.field().getSimpleName().toString(),
+        .setMessage(Messages.shallowMapCopyLeak(copy.display() + " at line " + line, copy.field().getSimpleName().toString(),
             copy.valueType(), escape, copy.advice()));
   }
 

@@ -1,5 +1,6 @@
 package dev.mapsafe.errorprone.patterns;
 
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import dev.mapsafe.knowledge.catalog.Pattern;
 import org.junit.jupiter.api.Test;
@@ -17,5 +18,47 @@ class MutatedMapSnapshotTest {
                 + " never changing, so they race with this write (lost entries, ConcurrentModificationException, a"
                 + " corrupted table) or see a half-built state.")
         .doTest();
+  }
+
+  /**
+   * Single put/remove on {@code ref.get()} becomes copy, modify, publish with {@code updateAndGet}; not when an
+   * argument has side effects (the function may run twice), when the reference holds TreeMaps (the copy would lose
+   * the comparator), or when the result is used.
+   */
+  @Test
+  void rewritesSinglePutAndRemoveToUpdateAndGet() {
+    BugCheckerRefactoringTestHelper.newInstance(MutatedMapSnapshot.class, getClass())
+        .addInputLines(
+            "Routes.java",
+            "import java.util.*;",
+            "import java.util.concurrent.atomic.AtomicReference;",
+            "class Routes {",
+            "  private final AtomicReference<Map<String, String>> routes = new AtomicReference<>(new HashMap<>());",
+            "  private final AtomicReference<Map<String, String>> sorted = new AtomicReference<>(new TreeMap<>());",
+            "  private int counter;",
+            "  void add(String path, String target) { routes.get().put(path, target); }",
+            "  void drop(String path) { String next = path; routes.get().remove(next); }",
+            "  void count(String path) { routes.get().put(path, String.valueOf(counter++)); }",
+            "  String swap(String path, String t) { return routes.get().put(path, t); }",
+            "  void addSorted(String path, String target) { sorted.get().put(path, target); }",
+            "}")
+        .addOutputLines(
+            "Routes.java",
+            "import java.util.*;",
+            "import java.util.HashMap;",
+            "import java.util.concurrent.atomic.AtomicReference;",
+            "class Routes {",
+            "  private final AtomicReference<Map<String, String>> routes = new AtomicReference<>(new HashMap<>());",
+            "  private final AtomicReference<Map<String, String>> sorted = new AtomicReference<>(new TreeMap<>());",
+            "  private int counter;",
+            "  void add(String path, String target) { routes.updateAndGet(current -> { var next ="
+                + " new HashMap<>(current); next.put(path, target); return next; }); }",
+            "  void drop(String path) { String next = path; routes.updateAndGet(current -> { var next2 ="
+                + " new HashMap<>(current); next2.remove(next); return next2; }); }",
+            "  void count(String path) { routes.get().put(path, String.valueOf(counter++)); }",
+            "  String swap(String path, String t) { return routes.get().put(path, t); }",
+            "  void addSorted(String path, String target) { sorted.get().put(path, target); }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
 }

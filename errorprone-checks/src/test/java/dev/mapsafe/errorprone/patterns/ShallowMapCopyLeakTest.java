@@ -18,6 +18,15 @@ class ShallowMapCopyLeakTest {
         .doTest();
   }
 
+  /** A copy handed to a queue names the hand-off, as the SpotBugs plugin does. */
+  @Test
+  void messageNamesTheHandOff() {
+    SharedFixtures.add(helper, Pattern.SHALLOW_MAP_COPY_LEAK, "fixtures.copies.RoleExports", 66,
+            "new HashMap(Map) at line 66 copies members shallowly and the copy is handed to another thread through"
+                + " BlockingQueue.put(..) at line 67, but its values (Set) are mutable objects")
+        .doTest();
+  }
+
   @Test
   void copiesTheValuesToo() {
     BugCheckerRefactoringTestHelper.newInstance(ShallowMapCopyLeak.class, getClass())

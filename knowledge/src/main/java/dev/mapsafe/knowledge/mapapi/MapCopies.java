@@ -75,6 +75,63 @@ public final class MapCopies {
 
   private static final String MAP = "java.util.Map";
 
+  /** How messages name a new map filled by {@code putAll(m)}. */
+  public static final String PUT_ALL_COPY = "putAll into a new map";
+  /** How messages name a new map filled by a loop of {@code put(e.getKey(), e.getValue())} over {@code m.entrySet()}. */
+  public static final String LOOP_COPY = "a loop putting each e.getValue() into a new map";
+  /** How messages name {@code m.entrySet().stream().collect(toMap(.., Map.Entry::getValue))}. */
+  public static final String COLLECTED_COPY = "collect(toMap(.., Map.Entry::getValue))";
+
+  /** Whether the call puts every entry of the map it is given into the map it is called on ({@code putAll}). */
+  public static boolean copiesInto(ApiMethod call, TypeHierarchy hierarchy) {
+    return call.kind() == CallKind.INSTANCE && call.name().equals("putAll")
+        && call.params().size() == 1 && (call.owner().equals(MAP) || hierarchy.isSubtype(call.owner(), MAP));
+  }
+
+  /** Whether a call creates a map that starts empty: a map class's constructor without a map argument. */
+  public static boolean createsEmptyMap(ApiMethod call, TypeHierarchy hierarchy) {
+    return call.kind() == CallKind.CONSTRUCTOR && hierarchy.isSubtype(call.owner(), MAP)
+        && call.params().stream().noneMatch(p -> p.equals(MAP) || hierarchy.isSubtype(p, MAP));
+  }
+
+  /** Whether the call gives a map entry's value ({@code Map.Entry.getValue()}). */
+  public static boolean readsEntryValue(String owner, String name, TypeHierarchy hierarchy) {
+    return name.equals("getValue") && (owner.equals(ENTRY) || hierarchy.isSubtype(owner, ENTRY));
+  }
+
+  /** Whether the call gives a map entry's key ({@code Map.Entry.getKey()}). */
+  public static boolean readsEntryKey(String owner, String name, TypeHierarchy hierarchy) {
+    return name.equals("getKey") && (owner.equals(ENTRY) || hierarchy.isSubtype(owner, ENTRY));
+  }
+
+  private static final String ENTRY = "java.util.Map$Entry";
+
+  /**
+   * The argument of a collector factory that computes each value of the collected map ({@code Collectors.toMap(k,
+   * v)}: 1), or -1 for any other call. With {@code Map.Entry::getValue} there, collecting a map's entries copies the
+   * map shallowly.
+   */
+  public static int mapCollectorValueArgument(String owner, String name) {
+    switch (owner + "#" + name) {
+      case "java.util.stream.Collectors#toMap":
+      case "java.util.stream.Collectors#toUnmodifiableMap":
+      case "java.util.stream.Collectors#toConcurrentMap":
+      case "com.google.common.collect.ImmutableMap#toImmutableMap":
+        return 1;
+      case "com.google.common.collect.ImmutableSortedMap#toImmutableSortedMap":
+        return 2;
+      default:
+        return -1;
+    }
+  }
+
+  /** Whether a stream call passes on the very elements it receives ({@code filter}, {@code sorted}, ...). */
+  public static boolean keepsStreamElements(String owner, String name) {
+    return owner.startsWith("java.util.stream.") && List.of("filter", "sorted", "distinct", "limit", "skip",
+        "sequential", "parallel", "unordered", "takeWhile", "dropWhile", "peek").contains(name)
+        || owner.startsWith("java.util.") && List.of("stream", "parallelStream").contains(name);
+  }
+
   /**
    * The copy of {@code source} (the map or the view expression that is handed out).
    *

@@ -23,6 +23,7 @@ import edu.umd.cs.findbugs.bcel.BCELUtil;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
+import dev.mapsafe.knowledge.threads.HandOffs;
 import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import dev.mapsafe.knowledge.threads.Publication;
@@ -44,12 +45,14 @@ import org.apache.bcel.classfile.ConstantInvokeDynamic;
 import org.apache.bcel.classfile.LocalVariable;
 import org.apache.bcel.classfile.LocalVariableTable;
 import org.apache.bcel.classfile.Method;
+import org.apache.bcel.generic.ALOAD;
 import org.apache.bcel.generic.ASTORE;
 import org.apache.bcel.generic.ConstantPoolGen;
 import org.apache.bcel.generic.FieldInstruction;
 import org.apache.bcel.generic.INVOKEDYNAMIC;
 import org.apache.bcel.generic.INVOKESTATIC;
 import org.apache.bcel.generic.Instruction;
+import org.apache.bcel.generic.InstructionList;
 import org.apache.bcel.generic.InvokeInstruction;
 import org.apache.bcel.generic.ObjectType;
 import org.apache.bcel.generic.ReferenceType;
@@ -258,16 +261,32 @@ public final class MapValues {
     }
   }
 
-  /** A shallow copy of a map ({@code new HashMap<>(m)}, {@code Map.copyOf(m)}) and the map it copies. */
+  /**
+   * A shallow copy of a map ({@code new HashMap<>(m)}, {@code Map.copyOf(m)}, a new map filled by {@code putAll(m)}
+   * or a loop over {@code m.entrySet()}, entries collected with {@code Map.Entry::getValue}) and the map it copies.
+   */
   public static final class ShallowCopy {
     public final Origin source;
-    public final ApiMethod call;
+    /** How messages name the copy ({@code new HashMap(Map)}, {@link MapCopies#PUT_ALL_COPY}). */
+    public final String display;
     public final SourceLineAnnotation line;
 
-    ShallowCopy(Origin source, ApiMethod call, SourceLineAnnotation line) {
+    ShallowCopy(Origin source, String display, SourceLineAnnotation line) {
       this.source = source;
-      this.call = call;
+      this.display = display;
       this.line = line;
+    }
+  }
+
+  /** A value given to a call that hands it to another thread or a callback ({@link HandOffs}). */
+  public static final class HandedOff {
+    public final Origin value;
+    /** What the call does with it, for messages, with its line. */
+    public final String handOff;
+
+    HandedOff(Origin value, String handOff) {
+      this.value = value;
+      this.handOff = handOff;
     }
   }
 
@@ -338,6 +357,13 @@ public final class MapValues {
   private final Map<ValueNumber, ShallowCopy> copies = new HashMap<>();
   /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
   private final Set<XField> valuesShownMutable = new HashSet<>();
+  /** Maps constructed empty in this method: a copy when filled with another map's entries. */
+  private final Set<ValueNumber> emptyMaps = new HashSet<>();
+  /** Function objects that give a map entry's value ({@code Map.Entry::getValue}, {@code e -> e.getValue()}). */
+  private final Set<ValueNumber> entryValueFunctions = new HashSet<>();
+  /** Collectors of map entries into maps whose values are the entries' values ({@code toMap(.., Entry::getValue)}). */
+  private final Set<ValueNumber> entryValueCollectors = new HashSet<>();
+  private final List<HandedOff> handOffs = new ArrayList<>();
   /** {@code new AtomicReference<>(value)}: the initial value, by the reference's value number. */
   private final Map<ValueNumber, Origin> atomicInitialValues = new HashMap<>();
   private final List<PublishedValue> publications = new ArrayList<>();
@@ -416,6 +442,10 @@ public final class MapValues {
   /** The shallow copy an origin is (or is an unmodifiable view of), or null. */
   public ShallowCopy copyOf(Origin origin) {
     return origin == null ? null : copies.get(origin.root().value());
+  }
+
+  public List<HandedOff> handOffs() {
+    return handOffs;
   }
 
   public Set<XField> valuesShownMutable() {
@@ -647,6 +677,9 @@ public final class MapValues {
       if (invoke.getReturnType(cpg) instanceof ReferenceType) {
         List<MethodDescriptor> bodies = lambdaBodies(context, (INVOKEDYNAMIC) invoke, cpg);
         lambdaBodies.put(after.getTopValue(), bodies);
+        if (givesEntryValue(context, (INVOKEDYNAMIC) invoke, cpg, hierarchy)) {
+          entryValueFunctions.add(after.getTopValue());
+        }
         capturedCounts.put(after.getTopValue(), args.length);
         createdLambdas.addAll(bodies);
       }
@@ -786,13 +819,45 @@ public final class MapValues {
   /** Shallow copies, and what shows a map field's values are mutable. */
   private void valueFacts(ClassContext context, Method m, Location location, ApiMethod call, ValueNumber receiver,
       ValueNumber result, ValueNumber[] args, TypeHierarchy hierarchy) {
+    SourceLineAnnotation line = SourceLineAnnotation.fromVisitedInstruction(context, m, location);
     if (MapCopies.isShallowCopy(call, hierarchy)) {
       boolean clone = call.name().equals("clone");
       ValueNumber source = clone ? receiver : argOrNull(args, 0);
       ValueNumber copy = call.kind() == CallKind.CONSTRUCTOR ? receiver : result;
       if (source != null && copy != null && origins.get(source) != null) {
-        copies.put(copy, new ShallowCopy(origins.get(source), call,
-            SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+        copies.put(copy, new ShallowCopy(origins.get(source), call.display(), line));
+      }
+    } else if (MapCopies.createsEmptyMap(call, hierarchy) && receiver != null) {
+      emptyMaps.add(receiver);
+    }
+    if (receiver != null && emptyMaps.contains(receiver) && MapCopies.copiesInto(call, hierarchy)
+        && origins.get(args[0]) != null) {
+      copies.putIfAbsent(receiver, new ShallowCopy(origins.get(args[0]), MapCopies.PUT_ALL_COPY, line));
+    }
+    if (receiver != null && emptyMaps.contains(receiver) && call.name().equals("put") && args.length == 2) {
+      Origin entries = loopedEntriesOf(origins.get(args[1]), hierarchy); // copy.put(e.getKey(), e.getValue())
+      if (entries != null) {
+        copies.putIfAbsent(receiver, new ShallowCopy(entries, MapCopies.LOOP_COPY, line));
+      }
+    }
+    int valueFunction = MapCopies.mapCollectorValueArgument(call.owner(), call.name());
+    if (valueFunction >= 0 && valueFunction < args.length && entryValueFunctions.contains(args[valueFunction])
+        && result != null) {
+      entryValueCollectors.add(result);
+    }
+    if (call.name().equals("collect") && args.length == 1 && entryValueCollectors.contains(args[0])
+        && result != null) {
+      Origin entries = streamedEntriesOf(origins.get(receiver));
+      if (entries != null) {
+        copies.put(result, new ShallowCopy(entries, MapCopies.COLLECTED_COPY, line));
+      }
+    }
+    Optional<String> handOff = HandOffs.of(call.owner(), call.name(), hierarchy);
+    if (handOff.isPresent()) {
+      for (ValueNumber arg : args) {
+        if (origins.get(arg) != null) {
+          handOffs.add(new HandedOff(origins.get(arg), handOff.get() + " at line " + line.getStartLine()));
+        }
       }
     }
     if (call.kind() == CallKind.CONSTRUCTOR && receiver != null && args.length == 1 && origins.get(args[0]) != null
@@ -813,6 +878,83 @@ public final class MapValues {
       // field.get(k).add(v), field.computeIfAbsent(k, ..).add(v)
       valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) on).receiver())).field());
     }
+  }
+
+  /**
+   * The map whose entry an entry value comes from when the entry is the element of a loop over the map's
+   * {@code entrySet()} ({@code for (var e : m.entrySet()) .. e.getValue()}), or null.
+   */
+  private Origin loopedEntriesOf(Origin value, TypeHierarchy hierarchy) {
+    if (!(value instanceof Origin.MethodResult) || !MapCopies.readsEntryValue(
+        ((Origin.MethodResult) value).method().getClassName(), ((Origin.MethodResult) value).method().getName(),
+        hierarchy)) {
+      return null;
+    }
+    Origin entry = origins.get(((Origin.MethodResult) value).receiver());
+    Origin iterator = entry instanceof Origin.MethodResult && ((Origin.MethodResult) entry).method().getName()
+        .equals("next") ? origins.get(((Origin.MethodResult) entry).receiver()) : null;
+    Origin entrySet = iterator instanceof Origin.MethodResult && ((Origin.MethodResult) iterator).method().getName()
+        .equals("iterator") ? origins.get(((Origin.MethodResult) iterator).receiver()) : null;
+    return entrySet instanceof Origin.View && ((Origin.View) entrySet).call().equals("entrySet")
+        ? ((Origin.View) entrySet).of() : null;
+  }
+
+  /** The map whose entries a stream passes on ({@code m.entrySet().stream().filter(..)}), or null. */
+  private Origin streamedEntriesOf(Origin stream) {
+    for (int depth = 0; depth < 8 && stream instanceof Origin.MethodResult; depth++) {
+      XMethod op = ((Origin.MethodResult) stream).method();
+      if (!MapCopies.keepsStreamElements(op.getClassName(), op.getName())) {
+        return null;
+      }
+      stream = origins.get(((Origin.MethodResult) stream).receiver());
+    }
+    return stream instanceof Origin.View && ((Origin.View) stream).call().equals("entrySet")
+        ? ((Origin.View) stream).of() : null;
+  }
+
+  /**
+   * Whether an invokedynamic's function object gives a map entry's value: {@code Map.Entry::getValue}, or a lambda
+   * of this class whose body is {@code e -> e.getValue()}.
+   */
+  private static boolean givesEntryValue(ClassContext context, INVOKEDYNAMIC invoke, ConstantPoolGen cpg,
+      TypeHierarchy hierarchy) {
+    Constant constant = cpg.getConstant(invoke.getIndex());
+    if (!(constant instanceof ConstantInvokeDynamic)) {
+      return false;
+    }
+    for (MethodDescriptor target : BootstrapMethodsUtil.getInvokedMethodTargets(context.getJavaClass(),
+        ((ConstantInvokeDynamic) constant).getBootstrapMethodAttrIndex(), cpg.getConstantPool())) {
+      if (MapCopies.readsEntryValue(target.getClassDescriptor().getDottedClassName(), target.getName(), hierarchy)) {
+        return true;
+      }
+      if (target.getSlashedClassName().equals(context.getClassDescriptor().getClassName())) {
+        for (Method body : context.getJavaClass().getMethods()) {
+          if (body.getName().equals(target.getName()) && body.getSignature().equals(target.getSignature())) {
+            return returnsParameterEntryValue(body, hierarchy);
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A body {@code return e.getValue();} of a method whose only parameter is {@code e}, a cast aside. */
+  private static boolean returnsParameterEntryValue(Method body, TypeHierarchy hierarchy) {
+    if (body.getCode() == null || new SignatureParser(body.getSignature()).getNumParameters() != 1) {
+      return false;
+    }
+    ConstantPoolGen cpg = new ConstantPoolGen(body.getConstantPool());
+    List<Instruction> code = new ArrayList<>();
+    for (Instruction ins : new InstructionList(body.getCode().getCode()).getInstructions()) {
+      if (ins.getOpcode() != Const.CHECKCAST) {
+        code.add(ins);
+      }
+    }
+    int slot = body.isStatic() ? 0 : 1;
+    return code.size() == 3 && code.get(0) instanceof ALOAD && ((ALOAD) code.get(0)).getIndex() == slot
+        && code.get(1) instanceof InvokeInstruction && code.get(2).getOpcode() == Const.ARETURN
+        && MapCopies.readsEntryValue(((InvokeInstruction) code.get(1)).getReferenceType(cpg).toString(),
+            ((InvokeInstruction) code.get(1)).getMethodName(cpg), hierarchy);
   }
 
   /** Launches of tasks, parallel stream operations and waits for tasks, as the thread vocabulary names them. */

@@ -37,7 +37,8 @@ import org.apache.bcel.generic.Type;
 
 /**
  * ShallowMapCopyLeak on bytecode: a shallow copy of a map field whose values are mutable, returned by a
- * non-private method or published through a {@code volatile} field: the bytecode counterpart of the Error Prone
+ * non-private method, published through a {@code volatile} field or an {@code AtomicReference}, or handed to another
+ * thread or a callback: the bytecode counterpart of the Error Prone
  * check, with the same rules ({@link ValueTypes}). Evidence about the values is gathered from every class first.
  */
 public final class ShallowMapCopyLeakDetector implements Detector {
@@ -84,7 +85,13 @@ public final class ShallowMapCopyLeakDetector implements Detector {
         if (published.field != null) {
           leak(method, method.copyOf(published.value),
               "published through the volatile field " + published.field.getName(), bugs);
+        } else if (published.reference != null && !published.call.equals("<init>")) {
+          leak(method, method.copyOf(published.value),
+              "published through the AtomicReference " + published.reference.display(), bugs);
         }
+      }
+      for (MapValues.HandedOff handedOff : method.handOffs()) {
+        leak(method, method.copyOf(handedOff.value), handedOff.handOff, bugs);
       }
     }
     Findings.report(bugs, reporter);
@@ -113,7 +120,7 @@ public final class ShallowMapCopyLeakDetector implements Detector {
         .addClass(method.method().getClassName())
         .addMethod(MethodAnnotation.fromXMethod(method.method()))
         .addString(Messages.shallowMapCopyLeak(
-            copy.call.display() + " at line " + copy.line.getStartLine(), field.getName(),
+            copy.display + " at line " + copy.line.getStartLine(), field.getName(),
             ValueTypes.display(name, array), escape, ValueTypes.deepCopyAdvice(name, array, hierarchy)))
         .addField(FieldAnnotation.fromXField(field))
         .addSourceLine(copy.line));
