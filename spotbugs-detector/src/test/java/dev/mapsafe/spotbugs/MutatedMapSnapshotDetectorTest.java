@@ -16,6 +16,13 @@ class MutatedMapSnapshotDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.snapshot.RouteTable");
   }
 
+  /** Inner maps of a published map of maps, changed directly or through a shallow copy. */
+  @Test
+  void innerMapsOfAPublishedMapOfMaps(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.snapshot.HostRoutes");
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.snapshot.HostRoutesNegatives");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.snapshot.SnapshotNegatives").stream()

@@ -19,6 +19,7 @@ import com.sun.tools.javac.code.Type;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapCopies;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Publication;
@@ -69,6 +70,64 @@ public final class Snapshots {
               "the AtomicReference whose " + update + " function received it"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The inner map of a published map of maps an expression names: {@code routes.get(host)} of a published {@code
+   * routes}, or {@code next.get(host)} of a local {@code next} that is a shallow copy of it (the copy shares the
+   * inner maps with the published map) and is never written itself (a copy that replaced an inner map first is
+   * not followed). The inner maps must be maps that can be changed in place.
+   */
+  public static Optional<Published> innerMapOf(TreePath expression, VisitorState state) {
+    TreePath map = MapEffects.viewedMap(expression, state);
+    if (!(MapIdentity.strip((ExpressionTree) map.getLeaf()) instanceof MethodInvocationTree get)
+        || !Publication.readsInnerMap(ASTHelpers.getSymbol(get).getSimpleName().toString())
+        || ASTHelpers.getReceiver(get) == null || !holdsMutableMaps(ASTHelpers.getType(ASTHelpers.getReceiver(get)), state)) {
+      return Optional.empty();
+    }
+    ExpressionTree outer = ASTHelpers.getReceiver(get);
+    Optional<Published> published = named(new TreePath(map, outer), state);
+    if (published.isPresent()) {
+      return Optional.of(new Published(Publication.innerMapOf(published.get().map(), null),
+          published.get().publication()));
+    }
+    if (!(ASTHelpers.getSymbol(MapIdentity.strip(outer)) instanceof VarSymbol local)
+        || !MapIdentity.isEffectivelyFinalLocal(local) || writtenItself(local, state)) {
+      return Optional.empty();
+    }
+    List<TreePath> values = Declarations.of(state).assignedValues(local);
+    ExpressionTree copy = values.size() == 1 ? MapIdentity.strip((ExpressionTree) values.get(0).getLeaf()) : null;
+    if (copy == null || !(copy instanceof NewClassTree || copy instanceof MethodInvocationTree)
+        || JavacApi.call(copy, state).filter(api -> MapCopies.isShallowCopy(api, hierarchy(state))).isEmpty()) {
+      return Optional.empty();
+    }
+    ExpressionTree source = copy instanceof NewClassTree creation ? creation.getArguments().get(0)
+        : ASTHelpers.getSymbol(copy).getSimpleName().contentEquals("clone") ? ASTHelpers.getReceiver(copy)
+        : ((MethodInvocationTree) copy).getArguments().get(0);
+    return named(new TreePath(values.get(0), source), state)
+        .map(p -> new Published(Publication.innerMapOf(p.map(), local.getSimpleName().toString()), p.publication()));
+  }
+
+  /** A map type whose values are maps that can be changed in place ({@code Map<K, Map<K2, V>>}). */
+  private static boolean holdsMutableMaps(Type type, VisitorState state) {
+    Symbol mapClass = state.getSymbolFromString("java.util.Map");
+    Type asMap = type == null || mapClass == null ? null : state.getTypes().asSuper(type, mapClass);
+    return asMap != null && asMap.getTypeArguments().size() == 2 && Publication.isMutableMapType(
+        JavacApi.binaryName(state.getTypes().erasure(asMap.getTypeArguments().get(1)), state.getTypes()),
+        hierarchy(state));
+  }
+
+  /** Whether a local map is the subject of any write call ({@code next.put(k, ..)}). */
+  private static boolean writtenItself(VarSymbol local, VisitorState state) {
+    for (TreePath use : Declarations.of(state).uses(local)) {
+      if (use.getParentPath().getLeaf() instanceof MemberSelectTree select && select.getExpression() == use.getLeaf()
+          && use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree call
+          && MapEffects.of(call, state).stream().anyMatch(a -> a.effect().kind() == MapEffect.WRITE
+              && a.effect().operand().isReceiver())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

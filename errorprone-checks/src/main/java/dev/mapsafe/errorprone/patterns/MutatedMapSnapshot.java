@@ -41,8 +41,9 @@ import javax.lang.model.element.ElementKind;
 
 /**
  * A copy-on-write map ({@link Snapshots}) changed in place: the published map itself ({@code snapshot.remove(k)},
- * {@code ref.get().put(k, v)}, the map an {@code updateAndGet} function receives), or a local map after it was
- * published ({@code published = next; next.put(..)}).
+ * {@code ref.get().put(k, v)}, the map an {@code updateAndGet} function receives), an inner map of a published map
+ * of maps (also through a shallow copy, which shares the inner maps), or a local map after it was published
+ * ({@code published = next; next.put(..)}).
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -70,6 +71,10 @@ public final class MutatedMapSnapshot extends BugChecker implements MethodInvoca
               describe(tree, published.get().map(), published.get().publication(), write, "");
           copyModifyPublish(tree, state).ifPresent(description::addFix);
           return description.build();
+        }
+        Optional<Snapshots.Published> inner = Snapshots.innerMapOf(operand, state);
+        if (inner.isPresent() && !duringConstruction(state)) {
+          return describe(tree, inner.get().map(), inner.get().publication(), write, "").build();
         }
         Symbol local = MapIdentity.symbolOf(MapEffects.viewedMap(operand, state), state);
         if (local instanceof VarSymbol var && var.getKind() == ElementKind.LOCAL_VARIABLE) {

@@ -68,6 +68,20 @@ public final class Publication {
   }
 
   /**
+   * Whether the call gives one value of a map ({@code get}, {@code getOrDefault}): for a published map of maps, an
+   * inner map that readers read as part of the snapshot.
+   */
+  public static boolean readsInnerMap(String name) {
+    return name.equals("get") || name.equals("getOrDefault");
+  }
+
+  /** How messages name an inner map of a published map of maps, reached directly or through a shallow copy. */
+  public static String innerMapOf(String publishedMap, String shallowCopy) {
+    return "an inner map of " + publishedMap
+        + (shallowCopy == null ? "" : " (through " + shallowCopy + ", a shallow copy that shares the inner maps)");
+  }
+
+  /**
    * Whether the maps a volatile field or an {@code AtomicReference} is given are plain maps that a change in place
    * corrupts under readers: the code constructs at least one, of a class that is not thread-safe, and none of a
    * thread-safe class (ZooKeeper swaps {@code ConcurrentHashMap}s through an {@code AtomicReference} and changes

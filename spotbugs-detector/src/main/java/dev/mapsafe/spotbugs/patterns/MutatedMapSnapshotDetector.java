@@ -24,6 +24,8 @@ import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.ba.generic.GenericObjectType;
+import edu.umd.cs.findbugs.ba.generic.GenericUtilities;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.ClassName;
 import java.util.ArrayList;
@@ -34,6 +36,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.bcel.classfile.Method;
 
+import org.apache.bcel.generic.ObjectType;
+import org.apache.bcel.generic.Type;
 /**
  * MutatedMapSnapshot on bytecode: a copy-on-write map ({@link Publication}) changed in place: a write to a
  * {@code volatile} map field's map or to {@code ref.get()} of an {@code AtomicReference} of a map, to the map an
@@ -98,6 +102,11 @@ public final class MutatedMapSnapshotDetector implements Detector {
               reference.getName() + ".get()", "the AtomicReference " + reference.getName(), write, "")));
           continue;
         }
+        BugInstance inner = construction ? null : innerMapWrite(method, root, access.line, write);
+        if (inner != null) {
+          bugs.add(inner);
+          continue;
+        }
         for (MapValues.PublishedValue published : method.publications()) {
           if (published.value.root() == root && (root instanceof Origin.Created || root instanceof Origin.Constructed)
               && published.location.getHandle().getPosition() < access.location.getHandle().getPosition()) {
@@ -116,6 +125,74 @@ public final class MutatedMapSnapshotDetector implements Detector {
     Findings.report(bugs, reporter);
     methods.clear();
     byDescriptor.clear();
+  }
+
+  /**
+   * A write to an inner map of a published map of maps: {@code routes.get(k)}, or {@code next.get(k)} of a local
+   * {@code next} that is a shallow copy of {@code routes} (it shares the inner maps) and is never written itself.
+   */
+  private BugInstance innerMapWrite(MapValues method, Origin root, SourceLineAnnotation line, String write) {
+    if (!(root instanceof Origin.MethodResult)
+        || !Publication.readsInnerMap(((Origin.MethodResult) root).method().getName())) {
+      return null;
+    }
+    Origin outer = method.originOf(((Origin.MethodResult) root).receiver());
+    String copy = null;
+    MapValues.ShallowCopy shallow = method.copyOf(outer);
+    if (shallow != null) {
+      if (writtenItself(method, outer.root())) {
+        return null;
+      }
+      copy = localName(outer.root());
+      outer = shallow.source;
+    }
+    if (outer == null) {
+      return null;
+    }
+    XField field = publishingField(outer.root());
+    if (field != null && !alwaysLocked(field) && holdsMutableMaps(field.getSourceSignature(), false)
+        && implementations.of(field).filter(cs -> Publication.publishesPlainMaps(cs, hierarchy)).isPresent()) {
+      return bug(method, field, line, Messages.mutatedMapSnapshot(Publication.innerMapOf(field.getName(), copy),
+          "the volatile field " + field.getName(), write, ""));
+    }
+    XField reference = referenceRead(outer.root(), method);
+    if (reference != null && holdsMutableMaps(reference.getSourceSignature(), true)) {
+      return bug(method, reference, line, Messages.mutatedMapSnapshot(
+          Publication.innerMapOf(reference.getName() + ".get()", copy), "the AtomicReference " + reference.getName(),
+          write, ""));
+    }
+    return null;
+  }
+
+  /** Whether a map made in this method is itself written there ({@code next.put(k, ..)}). */
+  private static boolean writtenItself(MapValues method, Origin map) {
+    for (MapValues.Access access : method.accesses()) {
+      if (access.effect.kind() == MapEffect.WRITE && access.effect.operand().isReceiver()
+          && access.subject.root().value().equals(map.value())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a field's generic signature declares a map whose values are maps that can be changed in place
+   * ({@code Map<K, Map<K2, V>>}), or, for a reference, an {@code AtomicReference} of such a map.
+   */
+  private boolean holdsMutableMaps(String generic, boolean reference) {
+    if (generic == null) {
+      return false;
+    }
+    Type type = GenericUtilities.getType(generic);
+    if (reference && type instanceof GenericObjectType && ((GenericObjectType) type).getNumParameters() == 1) {
+      type = ((GenericObjectType) type).getParameterAt(0);
+    }
+    if (!(type instanceof GenericObjectType) || ((GenericObjectType) type).getNumParameters() != 2) {
+      return false;
+    }
+    Type value = ((GenericObjectType) type).getParameterAt(1);
+    return value instanceof ObjectType
+        && Publication.isMutableMapType(((ObjectType) value).getClassName(), hierarchy);
   }
 
   /** Writes, in the bodies of update functions this method hands to an AtomicReference, to the map they receive. */
