@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ReturnTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
@@ -43,10 +44,14 @@ import javax.lang.model.element.ElementKind;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/GuardedMapEscape.md")
-public final class GuardedMapEscape extends BugChecker implements ReturnTreeMatcher, AssignmentTreeMatcher {
+public final class GuardedMapEscape extends MapsafeChecker implements ReturnTreeMatcher, AssignmentTreeMatcher {
 
   @Override
   public Description matchReturn(ReturnTree tree, VisitorState state) {
+    return report(findReturn(tree, state), state);
+  }
+
+  private Description findReturn(ReturnTree tree, VisitorState state) {
     try {
       MethodTree method = enclosingMethod(state.getPath());
       MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
@@ -93,6 +98,10 @@ public final class GuardedMapEscape extends BugChecker implements ReturnTreeMatc
 
   @Override
   public Description matchAssignment(AssignmentTree tree, VisitorState state) {
+    return report(findAssignment(tree, state), state);
+  }
+
+  private Description findAssignment(AssignmentTree tree, VisitorState state) {
     try {
       Symbol field = ASTHelpers.getSymbol(tree.getVariable());
       Symbol value = ASTHelpers.getSymbol(tree.getExpression());

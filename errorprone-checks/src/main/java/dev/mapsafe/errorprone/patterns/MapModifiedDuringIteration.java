@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.EnhancedForLoopTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ForLoopTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -38,21 +39,33 @@ import java.util.Optional;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/MapModifiedDuringIteration.md")
-public final class MapModifiedDuringIteration extends BugChecker
+public final class MapModifiedDuringIteration extends MapsafeChecker
     implements EnhancedForLoopTreeMatcher, WhileLoopTreeMatcher, ForLoopTreeMatcher, MethodInvocationTreeMatcher {
 
   @Override
   public Description matchEnhancedForLoop(EnhancedForLoopTree tree, VisitorState state) {
+    return report(findEnhancedForLoop(tree, state), state);
+  }
+
+  private Description findEnhancedForLoop(EnhancedForLoopTree tree, VisitorState state) {
     return check(Iterations.forEach(state.getPath(), state), state);
   }
 
   @Override
   public Description matchWhileLoop(WhileLoopTree tree, VisitorState state) {
+    return report(findWhileLoop(tree, state), state);
+  }
+
+  private Description findWhileLoop(WhileLoopTree tree, VisitorState state) {
     return check(Iterations.iteratorLoop(state.getPath(), tree.getCondition(), tree.getStatement(), state), state);
   }
 
   @Override
   public Description matchForLoop(ForLoopTree tree, VisitorState state) {
+    return report(findForLoop(tree, state), state);
+  }
+
+  private Description findForLoop(ForLoopTree tree, VisitorState state) {
     return tree.getCondition() == null
         ? Description.NO_MATCH
         : check(Iterations.iteratorLoop(state.getPath(), tree.getCondition(), tree.getStatement(), state), state);
@@ -60,6 +73,10 @@ public final class MapModifiedDuringIteration extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     return check(Iterations.callback(state.getPath(), state), state);
   }
 

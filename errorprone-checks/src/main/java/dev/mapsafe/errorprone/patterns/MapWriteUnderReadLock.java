@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.matchers.Description;
@@ -44,11 +45,15 @@ import javax.lang.model.element.ElementKind;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/MapWriteUnderReadLock.md")
-public final class MapWriteUnderReadLock extends BugChecker implements MethodInvocationTreeMatcher {
+public final class MapWriteUnderReadLock extends MapsafeChecker implements MethodInvocationTreeMatcher {
   private static final List<String> READ_LOCKS = List.of("readLock", "readLockInterruptibly", "tryReadLock");
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     try {
       if (!Declarations.of(state).invokesAnyOf(READ_LOCKS)) {
         return Description.NO_MATCH; // no read lock is taken in this file

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.matchers.Description;
@@ -43,13 +44,17 @@ import java.util.Set;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/NonAtomicMapUpdate.md")
-public final class NonAtomicMapUpdate extends BugChecker implements MethodInvocationTreeMatcher {
+public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodInvocationTreeMatcher {
 
   /** What was found: the sequence, the first call, and the decision it feeds (null for a computed value). */
   record Sequence(CheckThenAct kind, Call check, Guard guard) {}
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     try {
       Optional<Call> act = KeyedCalls.of(state.getPath(), state);
       if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST || storeResultUsed(act.get())) {

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
@@ -35,10 +36,14 @@ import java.util.Optional;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/RecursiveMapCompute.md")
-public final class RecursiveMapCompute extends BugChecker implements MethodInvocationTreeMatcher {
+public final class RecursiveMapCompute extends MapsafeChecker implements MethodInvocationTreeMatcher {
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     try {
       Symbol sym = ASTHelpers.getSymbol(tree);
       if (sym == null || !MapApi.mentions(sym.getSimpleName().toString())) {

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ReturnTreeMatcher;
@@ -48,11 +49,15 @@ import javax.lang.model.element.ElementKind;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/ShallowMapCopyLeak.md")
-public final class ShallowMapCopyLeak extends BugChecker
+public final class ShallowMapCopyLeak extends MapsafeChecker
     implements ReturnTreeMatcher, AssignmentTreeMatcher, MethodInvocationTreeMatcher {
 
   @Override
   public Description matchReturn(ReturnTree tree, VisitorState state) {
+    return report(findReturn(tree, state), state);
+  }
+
+  private Description findReturn(ReturnTree tree, VisitorState state) {
     try {
       MethodTree method = enclosingMethod(state.getPath());
       MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
@@ -75,6 +80,10 @@ public final class ShallowMapCopyLeak extends BugChecker
 
   @Override
   public Description matchAssignment(AssignmentTree tree, VisitorState state) {
+    return report(findAssignment(tree, state), state);
+  }
+
+  private Description findAssignment(AssignmentTree tree, VisitorState state) {
     try {
       Symbol target = ASTHelpers.getSymbol(tree.getVariable());
       if (!(target instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD
@@ -93,6 +102,10 @@ public final class ShallowMapCopyLeak extends BugChecker
   /** Given to another thread, a callback or listener ({@link HandOffs}), or an {@code AtomicReference}. */
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     try {
       Optional<ApiMethod> api = JavacApi.call(tree, state);
       if (api.isEmpty() || tree.getArguments().isEmpty()) {

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
@@ -52,7 +53,7 @@ import javax.lang.model.element.ElementKind;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/UnguardedSharedMap.md")
-public final class UnguardedSharedMap extends BugChecker
+public final class UnguardedSharedMap extends MapsafeChecker
     implements MethodInvocationTreeMatcher, NewClassTreeMatcher {
 
   /**
@@ -61,6 +62,10 @@ public final class UnguardedSharedMap extends BugChecker
    */
   @Override
   public Description matchNewClass(NewClassTree tree, VisitorState state) {
+    return report(findNewClass(tree, state), state);
+  }
+
+  private Description findNewClass(NewClassTree tree, VisitorState state) {
     try {
       Tree parent = state.getPath().getParentPath().getLeaf();
       Symbol target =
@@ -98,6 +103,10 @@ public final class UnguardedSharedMap extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     try {
       for (MapEffects.Access access : MapEffects.of(tree, state)) {
         if (access.effect().kind() == MapEffect.VIEW) {

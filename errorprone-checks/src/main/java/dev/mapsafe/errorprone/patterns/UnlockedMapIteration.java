@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.EnhancedForLoopTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
@@ -62,21 +63,33 @@ import javax.lang.model.element.ElementKind;
     severity = WARNING,
     linkType = CUSTOM,
     link = "docs/patterns/UnlockedMapIteration.md")
-public final class UnlockedMapIteration extends BugChecker
+public final class UnlockedMapIteration extends MapsafeChecker
     implements MethodInvocationTreeMatcher, NewClassTreeMatcher, EnhancedForLoopTreeMatcher {
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    return report(findMethodInvocation(tree, state), state);
+  }
+
+  private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     return check(tree, state);
   }
 
   @Override
   public Description matchNewClass(NewClassTree tree, VisitorState state) {
+    return report(findNewClass(tree, state), state);
+  }
+
+  private Description findNewClass(NewClassTree tree, VisitorState state) {
     return check(tree, state);
   }
 
   @Override
   public Description matchEnhancedForLoop(EnhancedForLoopTree tree, VisitorState state) {
+    return report(findEnhancedForLoop(tree, state), state);
+  }
+
+  private Description findEnhancedForLoop(EnhancedForLoopTree tree, VisitorState state) {
     return check(tree, state);
   }
 

@@ -1,0 +1,67 @@
+package dev.mapsafe.errorprone.report;
+
+import com.google.errorprone.ErrorProneFlags;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code -XepOpt:Mapsafe:...} options of one compilation: where to write the SARIF report, the baseline whose
+ * findings are not reported, and where to write a baseline of this compilation's findings.
+ */
+public record MapsafeOptions(Optional<Path> sarifOutput, Optional<Path> baseline, Optional<Path> writeBaseline) {
+  static final String PREFIX = "Mapsafe:";
+  static final String SARIF_OUTPUT = PREFIX + "SarifOutput";
+  static final String BASELINE = PREFIX + "Baseline";
+  static final String WRITE_BASELINE = PREFIX + "WriteBaseline";
+  private static final List<String> KNOWN = List.of(SARIF_OUTPUT, BASELINE, WRITE_BASELINE);
+
+  /** An option with a value that cannot work; the message names the option and says what is wrong. */
+  public static final class BadOption extends Exception {
+    BadOption(String message) {
+      super(message);
+    }
+  }
+
+  /** Reads and checks the options, before anything is analysed. */
+  public static MapsafeOptions of(ErrorProneFlags flags) throws BadOption {
+    for (String name : flags.getFlagsMap().keySet()) {
+      if (name.startsWith(PREFIX) && !KNOWN.contains(name)) {
+        throw new BadOption("unknown option -XepOpt:" + name + " (mapsafe knows " + String.join(", ",
+            KNOWN.stream().map(k -> "-XepOpt:" + k).toList()) + ")");
+      }
+    }
+    Optional<Path> sarif = path(flags, SARIF_OUTPUT);
+    Optional<Path> baseline = path(flags, BASELINE);
+    Optional<Path> writeBaseline = path(flags, WRITE_BASELINE);
+    requireFolder(SARIF_OUTPUT, sarif);
+    requireFolder(WRITE_BASELINE, writeBaseline);
+    if (baseline.isPresent() && !Files.isReadable(baseline.get())) {
+      throw new BadOption("-XepOpt:" + BASELINE + "=" + baseline.get() + ": no such readable file (write one with"
+          + " -XepOpt:" + WRITE_BASELINE + "=<file>)");
+    }
+    return new MapsafeOptions(sarif, baseline, writeBaseline);
+  }
+
+  private static void requireFolder(String option, Optional<Path> file) throws BadOption {
+    Path folder = file.map(p -> p.toAbsolutePath().getParent()).orElse(null);
+    if (folder != null && !Files.isDirectory(folder)) {
+      throw new BadOption("-XepOpt:" + option + "=" + file.get() + ": the folder " + folder
+          + " does not exist (create it first, or write into target/)");
+    }
+  }
+
+  private static Optional<Path> path(ErrorProneFlags flags, String name) throws BadOption {
+    Optional<String> value = flags.get(name);
+    if (value.isPresent() && value.get().isBlank()) {
+      throw new BadOption("-XepOpt:" + name + " needs a file path");
+    }
+    try {
+      return value.map(Paths::get);
+    } catch (RuntimeException invalid) {
+      throw new BadOption("-XepOpt:" + name + "=" + value.get() + ": not a valid path");
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.mapsafe.errorprone.report;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * Runs the real javac with Error Prone and the mapsafe checks as a build does ({@code -Xplugin:ErrorProne}, the
+ * checks found on the class path), with only mapsafe's checks on.
+ */
+final class Javac {
+  record Run(boolean success, String output) {
+    /** The mapsafe warnings printed, as {@code File.java:line: [Check]}. */
+    List<String> findings() {
+      List<String> result = new ArrayList<>();
+      for (String line : output.split("\n")) {
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("([A-Za-z]+\\.java):(\\d+): (?:warning|error): \\[(\\w+)\\]").matcher(line);
+        if (m.find()) {
+          result.add(m.group(1) + ":" + m.group(2) + ": [" + m.group(3) + "]");
+        }
+      }
+      return result;
+    }
+  }
+
+  private static final List<String> CHECKS = List.of("UnguardedSharedMap", "UnlockedMapIteration",
+      "NonAtomicMapUpdate", "RecursiveMapCompute", "MapModifiedDuringIteration", "MapWriteUnderReadLock",
+      "GuardedMapEscape", "ShallowMapCopyLeak", "MutatedMapSnapshot");
+
+  private Javac() {}
+
+  static Run compile(Path out, List<Path> sources, String... mapsafeOptions) throws IOException {
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    StringBuilder plugin = new StringBuilder("-Xplugin:ErrorProne -XepDisableAllChecks");
+    CHECKS.forEach(c -> plugin.append(" -Xep:").append(c).append(":WARN"));
+    for (String option : mapsafeOptions) {
+      plugin.append(' ').append(option);
+    }
+    Files.createDirectories(out);
+    List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-classpath",
+        System.getProperty("java.class.path"), "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW",
+        "-processorpath", System.getProperty("java.class.path"), "-proc:none", plugin.toString()));
+    StringWriter output = new StringWriter();
+    try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
+      boolean success =
+          javac.getTask(output, files, null, args, null, files.getJavaFileObjectsFromPaths(sources)).call();
+      return new Run(success, output.toString());
+    }
+  }
+}
