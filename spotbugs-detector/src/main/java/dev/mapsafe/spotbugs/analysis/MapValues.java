@@ -359,8 +359,8 @@ public final class MapValues {
   private final Set<XField> valuesShownMutable = new HashSet<>();
   /** Maps constructed empty in this method: a copy when filled with another map's entries. */
   private final Set<ValueNumber> emptyMaps = new HashSet<>();
-  /** Function objects that give a map entry's value ({@code Map.Entry::getValue}, {@code e -> e.getValue()}). */
-  private final Set<ValueNumber> entryValueFunctions = new HashSet<>();
+  /** Function objects made by invokedynamic, with the instruction that made them (looked into only when needed). */
+  private final Map<ValueNumber, INVOKEDYNAMIC> functionObjects = new HashMap<>();
   /** Collectors of map entries into maps whose values are the entries' values ({@code toMap(.., Entry::getValue)}). */
   private final Set<ValueNumber> entryValueCollectors = new HashSet<>();
   private final List<HandedOff> handOffs = new ArrayList<>();
@@ -677,9 +677,7 @@ public final class MapValues {
       if (invoke.getReturnType(cpg) instanceof ReferenceType) {
         List<MethodDescriptor> bodies = lambdaBodies(context, (INVOKEDYNAMIC) invoke, cpg);
         lambdaBodies.put(after.getTopValue(), bodies);
-        if (givesEntryValue(context, (INVOKEDYNAMIC) invoke, cpg, hierarchy)) {
-          entryValueFunctions.add(after.getTopValue());
-        }
+        functionObjects.put(after.getTopValue(), (INVOKEDYNAMIC) invoke);
         capturedCounts.put(after.getTopValue(), args.length);
         createdLambdas.addAll(bodies);
       }
@@ -841,7 +839,8 @@ public final class MapValues {
       }
     }
     int valueFunction = MapCopies.mapCollectorValueArgument(call.owner(), call.name());
-    if (valueFunction >= 0 && valueFunction < args.length && entryValueFunctions.contains(args[valueFunction])
+    if (valueFunction >= 0 && valueFunction < args.length && functionObjects.containsKey(args[valueFunction])
+        && givesEntryValue(context, functionObjects.get(args[valueFunction]), context.getConstantPoolGen(), hierarchy)
         && result != null) {
       entryValueCollectors.add(result);
     }
@@ -930,7 +929,7 @@ public final class MapValues {
       if (target.getSlashedClassName().equals(context.getClassDescriptor().getClassName())) {
         for (Method body : context.getJavaClass().getMethods()) {
           if (body.getName().equals(target.getName()) && body.getSignature().equals(target.getSignature())) {
-            return returnsParameterEntryValue(body, hierarchy);
+            return returnsParameterEntryValue(body, cpg, hierarchy);
           }
         }
       }
@@ -939,11 +938,10 @@ public final class MapValues {
   }
 
   /** A body {@code return e.getValue();} of a method whose only parameter is {@code e}, a cast aside. */
-  private static boolean returnsParameterEntryValue(Method body, TypeHierarchy hierarchy) {
+  private static boolean returnsParameterEntryValue(Method body, ConstantPoolGen cpg, TypeHierarchy hierarchy) {
     if (body.getCode() == null || new SignatureParser(body.getSignature()).getNumParameters() != 1) {
       return false;
     }
-    ConstantPoolGen cpg = new ConstantPoolGen(body.getConstantPool());
     List<Instruction> code = new ArrayList<>();
     for (Instruction ins : new InstructionList(body.getCode().getCode()).getInstructions()) {
       if (ins.getOpcode() != Const.CHECKCAST) {
