@@ -56,7 +56,7 @@ class SarifReportsIT {
     return ids;
   }
 
-  private static JsonNode read(Path file) throws Exception {
+  static JsonNode read(Path file) throws Exception {
     assertTrue(Files.isRegularFile(file), file + " was not written by the sample's build");
     JsonNode sarif = new ObjectMapper().readTree(file.toFile());
     try (InputStream schema = SarifReportsIT.class.getResourceAsStream("/schema/sarif-schema-2.1.0.json")) {
