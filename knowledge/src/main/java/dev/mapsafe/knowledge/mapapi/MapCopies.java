@@ -54,7 +54,8 @@ public final class MapCopies {
   /**
    * Whether the call makes a shallow copy of the map it is given (the copy holds the very value objects of the
    * original): a map class's copy constructor, {@code Map.copyOf}, Guava's {@code ImmutableMap.copyOf} and
-   * {@code ImmutableSortedMap.copyOf}, a map's {@code clone()}. The copied map is the call's only argument, or its
+   * {@code ImmutableSortedMap.copyOf}, a map's {@code clone()}, Kotlin's {@code toMutableMap()}, {@code toMap()} and
+   * {@code toSortedMap()} of a map. The copied map is the call's only argument, or its
    * receiver for {@code clone()}.
    */
   public static boolean isShallowCopy(ApiMethod call, TypeHierarchy hierarchy) {
@@ -64,6 +65,10 @@ public final class MapCopies {
         return mapOwner && call.params().size() == 1
             && (call.params().get(0).equals(MAP) || hierarchy.isSubtype(call.params().get(0), MAP));
       case STATIC:
+        if (call.owner().equals(KOTLIN_MAPS) && KOTLIN_COPIES.contains(call.name()) && call.params().size() == 1
+            && call.params().get(0).equals(MAP)) {
+          return true; // Kotlin's map.toMutableMap(), toMap(), toSortedMap(): LinkedHashMap(map) and the like
+        }
         return call.name().equals("copyOf") && call.params().size() == 1
             && (call.owner().equals(MAP) || call.owner().equals("com.google.common.collect.ImmutableMap")
                 || call.owner().equals("com.google.common.collect.ImmutableSortedMap"))
@@ -74,6 +79,8 @@ public final class MapCopies {
   }
 
   private static final String MAP = "java.util.Map";
+  private static final String KOTLIN_MAPS = "kotlin.collections.MapsKt";
+  private static final List<String> KOTLIN_COPIES = List.of("toMutableMap", "toMap", "toSortedMap");
 
   /** How messages name a new map filled by {@code putAll(m)}. */
   public static final String PUT_ALL_COPY = "putAll into a new map";

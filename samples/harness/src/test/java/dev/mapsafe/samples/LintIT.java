@@ -41,7 +41,7 @@ class LintIT {
       Run run = lint("--sarif", sarif.toString(), jarOf(p).toString());
       assertEquals(1, run.exit(), run.err());
       List<Finding> found = new ArrayList<>();
-      java.util.regex.Pattern line = java.util.regex.Pattern.compile("^(\\S+\\.java):(\\d+): \\[(\\w+)\\] .+");
+      java.util.regex.Pattern line = java.util.regex.Pattern.compile("^(\\S+\\.(?:java|kt)):(\\d+): \\[(\\w+)\\] .+");
       for (String printed : run.out().split("\n")) {
         Matcher m = line.matcher(printed);
         assertTrue(m.matches(), "not a finding line: " + printed);

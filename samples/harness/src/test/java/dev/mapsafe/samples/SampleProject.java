@@ -23,13 +23,25 @@ record SampleProject(Path dir) {
   static List<SampleProject> all() {
     Path samples = Paths.get(System.getProperty("mapsafe.samples.dir", ".."));
     try (Stream<Path> dirs = Files.list(samples)) {
-      return dirs.filter(d -> Files.isDirectory(d.resolve("src/main/java")))
+      return dirs.filter(d -> Files.isDirectory(d.resolve("src/main/java")) || Files.isDirectory(d.resolve(KOTLIN)))
           .sorted()
           .map(SampleProject::new)
           .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static final String KOTLIN = "src/main/kotlin";
+
+  /** A Java sample, which both engines check; a Kotlin sample is for the bytecode engine only. */
+  boolean isJava() {
+    return !Files.isDirectory(dir.resolve(KOTLIN));
+  }
+
+  /** The Java samples. */
+  static List<SampleProject> java() {
+    return all().stream().filter(SampleProject::isJava).collect(Collectors.toList());
   }
 
   String name() {
@@ -52,12 +64,13 @@ record SampleProject(Path dir) {
   }
 
   Path sourceRoot() {
-    return dir.resolve("src/main/java");
+    return dir.resolve(isJava() ? "src/main/java" : KOTLIN);
   }
 
   List<Path> sources() {
     try (Stream<Path> files = Files.walk(sourceRoot())) {
-      return files.filter(f -> f.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+      return files.filter(f -> f.toString().endsWith(isJava() ? ".java" : ".kt")).sorted()
+          .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -75,6 +88,10 @@ record SampleProject(Path dir) {
     for (Path source : sources()) {
       try {
         List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
+        if (!isJava()) {
+          result.addAll(kotlinMarkers(source, lines));
+          continue;
+        }
         ParseResult<CompilationUnit> parsed = parser.parse(source);
         CompilationUnit unit =
             parsed.getResult().filter(u -> parsed.isSuccessful())
@@ -95,6 +112,22 @@ record SampleProject(Path dir) {
       }
     }
     return result.stream().sorted().collect(Collectors.toList());
+  }
+
+  /** Kotlin has Java's comments: a {@code //} comment holding a marker, found line by line. */
+  private List<Finding> kotlinMarkers(Path source, List<String> lines) {
+    List<Finding> result = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      int comment = lines.get(i).indexOf("// " + ExpectMarkers.PREFIX);
+      if (comment < 0) {
+        continue;
+      }
+      int line = ExpectMarkers.findingLine(lines, i + 1, comment + 1);
+      for (Pattern p : ExpectMarkers.patternsIn(lines.get(i).substring(comment))) {
+        result.add(new Finding(relative(source), line, p.checkName()));
+      }
+    }
+    return result;
   }
 
   /** The sample's compile classpath, as its build wrote it. */

@@ -22,7 +22,7 @@ class SamplesIT {
 
   @TestFactory
   Stream<DynamicTest> errorProneReportsExactlyTheMarkedFindings() {
-    return SampleProject.all().stream()
+    return SampleProject.java().stream()
         .map(p -> DynamicTest.dynamicTest(p.name(), () -> assertSame(p, "Error Prone", () -> ErrorProneFindings.of(p))));
   }
 

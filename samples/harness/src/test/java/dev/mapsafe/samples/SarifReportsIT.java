@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestFactory;
 class SarifReportsIT {
   @TestFactory
   Stream<DynamicTest> bothEnginesWriteValidSarifWithTheSameRuleIds() {
-    return SampleProject.all().stream().map(p -> DynamicTest.dynamicTest(p.name(), () -> {
+    return SampleProject.java().stream().map(p -> DynamicTest.dynamicTest(p.name(), () -> {
       JsonNode errorProne = read(p.dir().resolve("target/mapsafe-errorprone.sarif"));
       JsonNode spotBugs = read(p.dir().resolve("target/spotbugsSarif.json"));
       List<String> errorProneRules = mapsafeRuleIds(errorProne);
