@@ -8,6 +8,7 @@ import com.google.errorprone.fixes.Replacement;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LineMap;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.util.TaskEvent;
@@ -20,6 +21,7 @@ import com.sun.tools.javac.util.Context;
 import com.sun.tools.javac.util.Log;
 import com.sun.tools.javac.util.Position;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.threads.UserVocabulary;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -67,9 +69,10 @@ public final class CompilationFindings {
           options.baseline().isPresent() ? Baseline.read(options.baseline().get()) : Set.of());
     } catch (MapsafeOptions.BadOption | IOException bad) {
       log.rawError(Position.NOPOS, "mapsafe: " + bad.getMessage());
-      return new CompilationFindings(new MapsafeOptions(java.util.Optional.empty(), java.util.Optional.empty(),
-          java.util.Optional.empty()), Set.of());
+      UserVocabulary.useForThisThread(UserVocabulary.none());
+      return new CompilationFindings(MapsafeOptions.none(), Set.of());
     }
+    UserVocabulary.useForThisThread(findings.options.vocabulary());
     if (findings.options.sarifOutput().isPresent() || findings.options.writeBaseline().isPresent()) {
       CompilationFindings writer = findings;
       MultiTaskListener.instance(state.context).add(new TaskListener() {
@@ -84,8 +87,15 @@ public final class CompilationFindings {
     return findings;
   }
 
-  /** Whether the finding is to be reported: it is recorded, and reported unless the baseline has it. */
+  /**
+   * Whether the finding is to be reported: not in a skipped package ({@code -XepOpt:Mapsafe:SkipPackages}); then
+   * it is recorded, and reported unless the baseline has it.
+   */
   boolean accept(Pattern pattern, SeverityLevel severity, Description description, VisitorState state) {
+    ExpressionTree packageName = state.getPath().getCompilationUnit().getPackageName();
+    if (options.vocabulary().skipsPackage(packageName == null ? "" : packageName.toString())) {
+      return false;
+    }
     Finding finding = finding(pattern, severity, description, state);
     all.add(finding);
     if (baseline.contains(Baseline.fingerprint(finding))) {

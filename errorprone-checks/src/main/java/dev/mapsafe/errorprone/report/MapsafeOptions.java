@@ -6,17 +6,27 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
+import dev.mapsafe.knowledge.threads.UserVocabulary;
 
 /**
  * The {@code -XepOpt:Mapsafe:...} options of one compilation: where to write the SARIF report, the baseline whose
- * findings are not reported, and where to write a baseline of this compilation's findings.
+ * findings are not reported, where to write a baseline of this compilation's findings, and what the team adds to
+ * the thread vocabulary ({@link UserVocabulary}, the same option names as the SpotBugs plugin's).
  */
-public record MapsafeOptions(Optional<Path> sarifOutput, Optional<Path> baseline, Optional<Path> writeBaseline) {
+public record MapsafeOptions(
+    Optional<Path> sarifOutput, Optional<Path> baseline, Optional<Path> writeBaseline, UserVocabulary vocabulary) {
   static final String PREFIX = "Mapsafe:";
   static final String SARIF_OUTPUT = PREFIX + "SarifOutput";
   static final String BASELINE = PREFIX + "Baseline";
   static final String WRITE_BASELINE = PREFIX + "WriteBaseline";
-  private static final List<String> KNOWN = List.of(SARIF_OUTPUT, BASELINE, WRITE_BASELINE);
+  private static final List<String> KNOWN = Stream.concat(Stream.of(SARIF_OUTPUT, BASELINE, WRITE_BASELINE),
+      UserVocabulary.NAMES.stream().map(n -> PREFIX + n)).toList();
+
+  /** No options. */
+  static MapsafeOptions none() {
+    return new MapsafeOptions(Optional.empty(), Optional.empty(), Optional.empty(), UserVocabulary.none());
+  }
 
   /** An option with a value that cannot work; the message names the option and says what is wrong. */
   public static final class BadOption extends Exception {
@@ -42,7 +52,13 @@ public record MapsafeOptions(Optional<Path> sarifOutput, Optional<Path> baseline
       throw new BadOption("-XepOpt:" + BASELINE + "=" + baseline.get() + ": no such readable file (write one with"
           + " -XepOpt:" + WRITE_BASELINE + "=<file>)");
     }
-    return new MapsafeOptions(sarif, baseline, writeBaseline);
+    UserVocabulary vocabulary;
+    try {
+      vocabulary = UserVocabulary.parse(name -> flags.get(PREFIX + name));
+    } catch (IllegalArgumentException bad) {
+      throw new BadOption("-XepOpt:" + PREFIX + bad.getMessage());
+    }
+    return new MapsafeOptions(sarif, baseline, writeBaseline, vocabulary);
   }
 
   private static void requireFolder(String option, Optional<Path> file) throws BadOption {

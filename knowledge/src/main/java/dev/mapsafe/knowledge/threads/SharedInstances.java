@@ -44,7 +44,8 @@ public final class SharedInstances {
 
   /** Whether one of the annotations declares the class thread-safe ({@code @ThreadSafe}). */
   public static boolean declaresThreadSafe(List<String> annotations) {
-    return annotations.stream().anyMatch(THREAD_SAFE::contains);
+    UserVocabulary user = UserVocabulary.current();
+    return annotations.stream().anyMatch(a -> THREAD_SAFE.contains(a) || user.declaresThreadSafe(a));
   }
 
   /**
@@ -61,8 +62,9 @@ public final class SharedInstances {
     if (scope != null && UNSHARED_SCOPES.stream().anyMatch(s -> scope.toLowerCase(java.util.Locale.ROOT).contains(s))) {
       return null;
     }
+    UserVocabulary user = UserVocabulary.current();
     for (String a : annotations) {
-      if (SINGLETONS.contains(a)) {
+      if (SINGLETONS.contains(a) || user.declaresSingleton(a)) {
         return "@" + a.substring(a.lastIndexOf('.') + 1) + " singleton";
       }
     }

@@ -49,7 +49,7 @@ public final class TaskLaunchers {
 
   /** Whether a call of {@code name} ({@code <init>} for a constructor) on {@code owner} runs its function arguments elsewhere. */
   public static boolean launches(String owner, String name, TypeHierarchy hierarchy) {
-    return find(owner, name, hierarchy) != null;
+    return find(owner, name, hierarchy) != null || UserVocabulary.current().launches(owner, name, hierarchy);
   }
 
   /** Whether the call makes a stream parallel ({@code parallelStream()}, {@code parallel()}). */

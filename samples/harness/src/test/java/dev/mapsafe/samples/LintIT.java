@@ -77,6 +77,10 @@ class LintIT {
     assertFalse(corrupt.err().contains("Exception"), corrupt.err());
     assertEquals(2, lint("--fail-on", "sometimes", jar.toString()).exit());
     assertEquals(2, lint("--sarif", temp.resolve("no/such/out.sarif").toString(), jar.toString()).exit());
+    // the options are the system properties the SpotBugs plugin reads: skipping the samples' package leaves nothing
+    Run skipped = run(List.of("-Dmapsafe.SkipPackages=example"), jar.toString());
+    assertEquals(0, skipped.exit(), skipped.err());
+    assertEquals("", skipped.out());
   }
 
   /** A class file that cannot be read is named and skipped; the rest of the jar is still analysed. */
@@ -117,7 +121,13 @@ class LintIT {
   }
 
   private static Run lint(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(java().toString(), "-jar", LINT.toString()));
+    return run(List.of(), args);
+  }
+
+  private static Run run(List<String> jvmOptions, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(java().toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", LINT.toString()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).start();
     var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));

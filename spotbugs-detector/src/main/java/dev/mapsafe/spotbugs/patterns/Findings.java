@@ -8,6 +8,7 @@ import edu.umd.cs.findbugs.StringAnnotation;
 import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
 import edu.umd.cs.findbugs.classfile.DescriptorFactory;
 import edu.umd.cs.findbugs.classfile.Global;
+import dev.mapsafe.knowledge.threads.UserVocabulary;
 import dev.mapsafe.spotbugs.analysis.InlinedLines;
 import org.apache.bcel.classfile.JavaClass;
 import java.util.Comparator;
@@ -44,6 +45,8 @@ final class Findings {
   private Findings() {}
 
   static void report(List<BugInstance> bugs, BugReporter reporter) {
+    UserVocabulary user = UserVocabulary.current();
+    bugs.removeIf(bug -> user.skipsClass(bug.getPrimaryClass().getClassName())); // mapsafe.SkipPackages
     for (BugInstance bug : bugs) {
       InlinedLines inlined = inlinedLines(bug.getPrimaryClass().getClassName());
       List<BugAnnotation> annotations = bug.getAnnotations();
