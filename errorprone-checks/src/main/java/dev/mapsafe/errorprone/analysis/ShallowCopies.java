@@ -66,9 +66,7 @@ public final class ShallowCopies {
       Optional<ApiMethod> api = tree instanceof MethodInvocationTree || tree instanceof NewClassTree
           ? JavacApi.call(tree, state) : Optional.empty();
       if (api.isPresent() && MapCopies.isShallowCopy(api.get(), JavacApi.hierarchy(state))) {
-        ExpressionTree source = tree instanceof NewClassTree creation ? creation.getArguments().get(0)
-            : api.get().name().equals("clone") ? ASTHelpers.getReceiver(tree)
-            : ((MethodInvocationTree) tree).getArguments().get(0);
+        ExpressionTree source = copiedMap(tree, api.get());
         return source == null ? Optional.empty() : mutableValues(path, api.get().display(), source, state);
       }
       if (api.isPresent() && holder != null && MapCopies.createsEmptyMap(api.get(), JavacApi.hierarchy(state))) {
@@ -100,6 +98,16 @@ public final class ShallowCopies {
       current = values.get(0);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The map a shallow copy call ({@link MapCopies#isShallowCopy}) copies: the argument of a copy constructor or
+   * {@code copyOf}, the receiver of {@code clone()}.
+   */
+  public static ExpressionTree copiedMap(ExpressionTree copy, ApiMethod api) {
+    return copy instanceof NewClassTree creation ? creation.getArguments().get(0)
+        : api.name().equals("clone") ? ASTHelpers.getReceiver(copy)
+        : ((MethodInvocationTree) copy).getArguments().get(0);
   }
 
   /**

@@ -97,13 +97,12 @@ public final class Snapshots {
     }
     List<TreePath> values = Declarations.of(state).assignedValues(local);
     ExpressionTree copy = values.size() == 1 ? MapIdentity.strip((ExpressionTree) values.get(0).getLeaf()) : null;
-    if (copy == null || !(copy instanceof NewClassTree || copy instanceof MethodInvocationTree)
-        || JavacApi.call(copy, state).filter(api -> MapCopies.isShallowCopy(api, hierarchy(state))).isEmpty()) {
+    Optional<ApiMethod> api = copy instanceof NewClassTree || copy instanceof MethodInvocationTree
+        ? JavacApi.call(copy, state).filter(a -> MapCopies.isShallowCopy(a, hierarchy(state))) : Optional.empty();
+    ExpressionTree source = api.map(a -> ShallowCopies.copiedMap(copy, a)).orElse(null);
+    if (source == null) {
       return Optional.empty();
     }
-    ExpressionTree source = copy instanceof NewClassTree creation ? creation.getArguments().get(0)
-        : ASTHelpers.getSymbol(copy).getSimpleName().contentEquals("clone") ? ASTHelpers.getReceiver(copy)
-        : ((MethodInvocationTree) copy).getArguments().get(0);
     return named(new TreePath(values.get(0), source), state)
         .map(p -> new Published(Publication.innerMapOf(p.map(), local.getSimpleName().toString()), p.publication()));
   }
