@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -44,7 +45,7 @@ public final class Baseline {
   public static void write(Path file, Collection<Finding> findings) throws IOException {
     Set<String> fingerprints = new TreeSet<>();
     findings.forEach(f -> fingerprints.add(fingerprint(f)));
-    List<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     lines.add(HEADER);
     lines.addAll(fingerprints);
     Files.write(file, lines, StandardCharsets.UTF_8);

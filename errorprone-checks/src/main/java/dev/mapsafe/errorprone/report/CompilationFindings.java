@@ -27,6 +27,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -133,7 +134,7 @@ public final class CompilationFindings {
         edits.add(new Finding.Edit(from, replacement.endPosition(), (int) lines.getLineNumber(from),
             (int) lines.getColumnNumber(from), replacement.replaceWith()));
       }
-      edits.sort(java.util.Comparator.comparingInt(Finding.Edit::start));
+      edits.sort(Comparator.comparingInt(Finding.Edit::start));
       if (!edits.isEmpty()) {
         fixes.add(edits);
       }
