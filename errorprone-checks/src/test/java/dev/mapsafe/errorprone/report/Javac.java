@@ -1,5 +1,6 @@
 package dev.mapsafe.errorprone.report;
 
+import dev.mapsafe.knowledge.catalog.Pattern;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,16 +31,14 @@ final class Javac {
     }
   }
 
-  private static final List<String> CHECKS = List.of("UnguardedSharedMap", "UnlockedMapIteration",
-      "NonAtomicMapUpdate", "RecursiveMapCompute", "MapModifiedDuringIteration", "MapWriteUnderReadLock",
-      "GuardedMapEscape", "ShallowMapCopyLeak", "MutatedMapSnapshot");
-
   private Javac() {}
 
   static Run compile(Path out, List<Path> sources, String... mapsafeOptions) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringBuilder plugin = new StringBuilder("-Xplugin:ErrorProne -XepDisableAllChecks");
-    CHECKS.forEach(c -> plugin.append(" -Xep:").append(c).append(":WARN"));
+    for (Pattern pattern : Pattern.values()) {
+      plugin.append(" -Xep:").append(pattern.checkName()).append(":WARN");
+    }
     for (String option : mapsafeOptions) {
       plugin.append(' ').append(option);
     }

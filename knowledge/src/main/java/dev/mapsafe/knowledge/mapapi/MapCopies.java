@@ -106,11 +106,6 @@ public final class MapCopies {
     return name.equals("getValue") && (owner.equals(ENTRY) || hierarchy.isSubtype(owner, ENTRY));
   }
 
-  /** Whether the call gives a map entry's key ({@code Map.Entry.getKey()}). */
-  public static boolean readsEntryKey(String owner, String name, TypeHierarchy hierarchy) {
-    return name.equals("getKey") && (owner.equals(ENTRY) || hierarchy.isSubtype(owner, ENTRY));
-  }
-
   private static final String ENTRY = "java.util.Map$Entry";
 
   /**

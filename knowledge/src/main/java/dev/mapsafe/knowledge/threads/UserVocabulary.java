@@ -1,5 +1,6 @@
 package dev.mapsafe.knowledge.threads;
 
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -105,7 +106,7 @@ public final class UserVocabulary {
   }
 
   /** Whether {@code owner#name} was declared a task launcher (subtypes of the owner match too). */
-  public boolean launches(String owner, String name, dev.mapsafe.knowledge.mapapi.TypeHierarchy hierarchy) {
+  public boolean launches(String owner, String name, TypeHierarchy hierarchy) {
     for (String launcher : taskLaunchers) {
       int hash = launcher.indexOf('#');
       String type = launcher.substring(0, hash);
