@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.analysis;
 
 import com.google.errorprone.VisitorState;
+import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
@@ -68,7 +69,8 @@ public final class Iterations {
   /** A structural modification of the iterated map: the call and the model's fact for it. */
   public record Modification(TreePath call, ApiMethod fact) {}
 
-  private static final String MAP = "java.util.Map";
+  private static final Supplier<Type> JAVA_UTIL_MAP =
+      VisitorState.memoize(state -> state.getTypeFromString("java.util.Map"));
 
   private Iterations() {}
 
@@ -313,19 +315,21 @@ public final class Iterations {
     return false;
   }
 
-  /** The map a collection expression is a view of, when it is one (a list or a map itself is not). */
+  /**
+   * The map a collection expression is a view of, when it is one (a list or a map itself is not, cast or in
+   * parentheses or not).
+   */
   private static Optional<TreePath> viewedMap(TreePath collection, VisitorState state) {
     TreePath map = MapEffects.viewedMap(collection, state);
-    return map.getLeaf() != MapIdentity.strip((ExpressionTree) collection.getLeaf()) && isMap(map, state)
+    ExpressionTree looped = MapIdentity.strip((ExpressionTree) collection.getLeaf());
+    return MapIdentity.strip((ExpressionTree) map.getLeaf()) != looped && isMap(map, state)
         ? Optional.of(map)
         : Optional.empty();
   }
 
+  /** By javac's types directly: the expression may be an array or a primitive, which have no class name. */
   private static boolean isMap(TreePath expression, VisitorState state) {
-    Type type = ASTHelpers.getType(expression.getLeaf());
-    return type != null
-        && (JavacApi.binaryName(type, state.getTypes()).equals(MAP)
-            || JavacApi.hierarchy(state).isSubtype(JavacApi.binaryName(type, state.getTypes()), MAP));
+    return ASTHelpers.isSubtype(ASTHelpers.getType(expression.getLeaf()), JAVA_UTIL_MAP.get(state), state);
   }
 
   /** The body of {@code for (..) if (cond) m.remove(current);} is that removal, and nothing else. */

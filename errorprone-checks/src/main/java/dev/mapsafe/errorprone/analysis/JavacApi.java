@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import javax.lang.model.SourceVersion;
 
 /** Translates javac trees and symbols into the knowledge module's vocabulary (binary names, ApiMethod). */
 public final class JavacApi {
@@ -67,7 +68,10 @@ public final class JavacApi {
   /** Subtype answers of one compilation, kept in its javac Context: every check asks the same few questions. */
   private static final Context.Key<Map<String, Boolean>> SUBTYPES = new Context.Key<>();
 
-  /** The class hierarchy as javac knows it; unknown classes are subtypes of nothing. Answers are memoized. */
+  /**
+   * The class hierarchy as javac knows it; unknown classes are subtypes of nothing, and so are arrays and
+   * primitives, which {@link #binaryName} gives too. Answers are memoized.
+   */
   public static TypeHierarchy hierarchy(VisitorState state) {
     Map<String, Boolean> memo = state.context.get(SUBTYPES);
     if (memo == null) {
@@ -77,10 +81,20 @@ public final class JavacApi {
     Map<String, Boolean> known = memo;
     return (type, supertype) ->
         known.computeIfAbsent(type + ' ' + supertype, key -> {
-          Type t = state.getTypeFromString(type.replace('$', '.'));
-          Type s = state.getTypeFromString(supertype.replace('$', '.'));
+          Type t = classType(type, state);
+          Type s = classType(supertype, state);
           Types types = state.getTypes();
           return t != null && s != null && types.isSubtype(types.erasure(t), types.erasure(s));
         });
+  }
+
+  /**
+   * The class with this binary name, or null. Only class names are looked up: getTypeFromString throws on array
+   * names ({@code int[]}), and keywords ({@code int}, {@code void}) and javac's own names ({@code <nulltype>})
+   * name no class.
+   */
+  private static Type classType(String binaryName, VisitorState state) {
+    String name = binaryName.replace('$', '.');
+    return SourceVersion.isName(name) ? state.getTypeFromString(name) : null;
   }
 }

@@ -48,85 +48,76 @@ public final class GuardedMapEscape extends MapsafeChecker implements ReturnTree
 
   @Override
   public Description matchReturn(ReturnTree tree, VisitorState state) {
-    return report(findReturn(tree, state), state);
+    return report(() -> findReturn(tree, state), state);
   }
 
   private Description findReturn(ReturnTree tree, VisitorState state) {
-    try {
-      MethodTree method = enclosingMethod(state.getPath());
-      MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
-      if (sym == null || sym.isPrivate() || tree.getExpression() == null
-          || Guards.viewsAreItsContract(
-              JavacApi.binaryName(sym.owner.type, state.getTypes()), JavacApi.hierarchy(state))) {
-        return Description.NO_MATCH;
-      }
-      Optional<EscapingMaps.Escape> escape =
-          EscapingMaps.returned(new TreePath(state.getPath(), tree.getExpression()), state);
-      if (escape.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      Optional<String> guard = EscapingMaps.guardOf(escape.get().field(), state);
-      if (guard.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      Escape escaped = escape.get();
-      String map = escaped.field().getSimpleName().toString();
-      Description.Builder description = buildDescription(tree)
-          .setMessage(
-              Messages.guardedMapReturned(
-                  sym.getSimpleName() + "()",
-                  escaped.description(),
-                  map,
-                  guard.get(),
-                  MapCopies.copyOf(escaped.part(), escaped.source(), map, false).expression()));
-      // The copy must be taken under the lock, else it is itself a traversal without it.
-      Optional<MapGuards.Guard> lock = MapGuards.of(escaped.field(), state);
-      if (MapCopies.fits(escaped.part(), JavacApi.binaryName(sym.getReturnType(), state.getTypes()))
-          && lock.isPresent() && MapGuards.holds(lock.get(), state.getPath(), state)) {
-        MapCopies.Copy copy = MapCopies.copyOf(
-            escaped.part(), escaped.source(), map, EscapingMaps.immutableCopyFits(escaped.field(), state));
-        SuggestedFix.Builder fix = SuggestedFix.builder().replace(tree.getExpression(), copy.expression());
-        copy.imports().forEach(fix::addImport);
-        description.addFix(fix.build());
-      }
-      return description.build();
-    } catch (RuntimeException unexpectedTree) {
-      // Bad input never fails the build: skip the spot.
+    MethodTree method = enclosingMethod(state.getPath());
+    MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
+    if (sym == null || sym.isPrivate() || tree.getExpression() == null
+        || Guards.viewsAreItsContract(
+            JavacApi.binaryName(sym.owner.type, state.getTypes()), JavacApi.hierarchy(state))) {
       return Description.NO_MATCH;
     }
+    Optional<EscapingMaps.Escape> escape =
+        EscapingMaps.returned(new TreePath(state.getPath(), tree.getExpression()), state);
+    if (escape.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    Optional<String> guard = EscapingMaps.guardOf(escape.get().field(), state);
+    if (guard.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    Escape escaped = escape.get();
+    String map = escaped.field().getSimpleName().toString();
+    Description.Builder description = buildDescription(tree)
+        .setMessage(
+            Messages.guardedMapReturned(
+                sym.getSimpleName() + "()",
+                escaped.description(),
+                map,
+                guard.get(),
+                MapCopies.copyOf(escaped.part(), escaped.source(), map, false).expression()));
+    // The copy must be taken under the lock, else it is itself a traversal without it.
+    Optional<MapGuards.Guard> lock = MapGuards.of(escaped.field(), state);
+    if (MapCopies.fits(escaped.part(), JavacApi.binaryName(sym.getReturnType(), state.getTypes()))
+        && lock.isPresent() && MapGuards.holds(lock.get(), state.getPath(), state)) {
+      MapCopies.Copy copy = MapCopies.copyOf(
+          escaped.part(), escaped.source(), map, EscapingMaps.immutableCopyFits(escaped.field(), state));
+      SuggestedFix.Builder fix = SuggestedFix.builder().replace(tree.getExpression(), copy.expression());
+      copy.imports().forEach(fix::addImport);
+      description.addFix(fix.build());
+    }
+    return description.build();
   }
 
   @Override
   public Description matchAssignment(AssignmentTree tree, VisitorState state) {
-    return report(findAssignment(tree, state), state);
+    return report(() -> findAssignment(tree, state), state);
   }
 
   private Description findAssignment(AssignmentTree tree, VisitorState state) {
-    try {
-      Symbol field = ASTHelpers.getSymbol(tree.getVariable());
-      Symbol value = ASTHelpers.getSymbol(tree.getExpression());
-      MethodTree method = enclosingMethod(state.getPath());
-      MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
-      if (!(field instanceof VarSymbol) || field.getKind() != ElementKind.FIELD
-          || !(value instanceof VarSymbol) || value.getKind() != ElementKind.PARAMETER
-          || sym == null || sym.isPrivate() || !sym.getParameters().contains(value)) {
-        return Description.NO_MATCH;
-      }
-      Optional<String> guard = EscapingMaps.guardOf((VarSymbol) field, state);
-      if (guard.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      return buildDescription(tree)
-          .setMessage(
-              Messages.guardedMapStored(
-                  (sym.isConstructor() ? sym.owner.getSimpleName() : sym.getSimpleName()) + "(..)",
-                  value.getSimpleName().toString(),
-                  field.getSimpleName().toString(),
-                  guard.get()))
-          .build();
-    } catch (RuntimeException unexpectedTree) {
+    Symbol field = ASTHelpers.getSymbol(tree.getVariable());
+    Symbol value = ASTHelpers.getSymbol(tree.getExpression());
+    MethodTree method = enclosingMethod(state.getPath());
+    MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
+    if (!(field instanceof VarSymbol) || field.getKind() != ElementKind.FIELD
+        || !(value instanceof VarSymbol) || value.getKind() != ElementKind.PARAMETER
+        || sym == null || sym.isPrivate() || !sym.getParameters().contains(value)) {
       return Description.NO_MATCH;
     }
+    Optional<String> guard = EscapingMaps.guardOf((VarSymbol) field, state);
+    if (guard.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    return buildDescription(tree)
+        .setMessage(
+            Messages.guardedMapStored(
+                (sym.isConstructor() ? sym.owner.getSimpleName() : sym.getSimpleName()) + "(..)",
+                value.getSimpleName().toString(),
+                field.getSimpleName().toString(),
+                guard.get()))
+        .build();
   }
 
   /** The method a statement belongs to; null inside a lambda or a class body's initializer. */

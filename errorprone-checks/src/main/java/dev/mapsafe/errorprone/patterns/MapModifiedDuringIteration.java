@@ -44,7 +44,7 @@ public final class MapModifiedDuringIteration extends MapsafeChecker
 
   @Override
   public Description matchEnhancedForLoop(EnhancedForLoopTree tree, VisitorState state) {
-    return report(findEnhancedForLoop(tree, state), state);
+    return report(() -> findEnhancedForLoop(tree, state), state);
   }
 
   private Description findEnhancedForLoop(EnhancedForLoopTree tree, VisitorState state) {
@@ -53,7 +53,7 @@ public final class MapModifiedDuringIteration extends MapsafeChecker
 
   @Override
   public Description matchWhileLoop(WhileLoopTree tree, VisitorState state) {
-    return report(findWhileLoop(tree, state), state);
+    return report(() -> findWhileLoop(tree, state), state);
   }
 
   private Description findWhileLoop(WhileLoopTree tree, VisitorState state) {
@@ -62,7 +62,7 @@ public final class MapModifiedDuringIteration extends MapsafeChecker
 
   @Override
   public Description matchForLoop(ForLoopTree tree, VisitorState state) {
-    return report(findForLoop(tree, state), state);
+    return report(() -> findForLoop(tree, state), state);
   }
 
   private Description findForLoop(ForLoopTree tree, VisitorState state) {
@@ -73,7 +73,7 @@ public final class MapModifiedDuringIteration extends MapsafeChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    return report(findMethodInvocation(tree, state), state);
+    return report(() -> findMethodInvocation(tree, state), state);
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
@@ -81,27 +81,23 @@ public final class MapModifiedDuringIteration extends MapsafeChecker
   }
 
   private Description check(Optional<Iteration> iteration, VisitorState state) {
-    try {
-      if (iteration.isEmpty() || !Iterations.mayFailFast(iteration.get().map(), state)) {
-        return Description.NO_MATCH;
-      }
-      Optional<Modification> write = Iterations.firstModification(iteration.get(), state);
-      if (write.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      String map = state.getSourceForNode(iteration.get().map().getLeaf());
-      String message =
-          Messages.mapModifiedDuringIteration(
-              map,
-              iteration.get().description() + " at line " + line(iteration.get().start().getLeaf(), state),
-              write.get().fact().display() + " at line " + line(write.get().call().getLeaf(), state));
-      Description.Builder description =
-          buildDescription(write.get().call().getLeaf()).setMessage(message);
-      removeIf(iteration.get(), write.get(), state).ifPresent(description::addFix);
-      return description.build();
-    } catch (RuntimeException unexpectedTree) {
-      return Description.NO_MATCH; // bad input never fails the build
+    if (iteration.isEmpty() || !Iterations.mayFailFast(iteration.get().map(), state)) {
+      return Description.NO_MATCH;
     }
+    Optional<Modification> write = Iterations.firstModification(iteration.get(), state);
+    if (write.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    String map = state.getSourceForNode(iteration.get().map().getLeaf());
+    String message =
+        Messages.mapModifiedDuringIteration(
+            map,
+            iteration.get().description() + " at line " + line(iteration.get().start().getLeaf(), state),
+            write.get().fact().display() + " at line " + line(write.get().call().getLeaf(), state));
+    Description.Builder description =
+        buildDescription(write.get().call().getLeaf()).setMessage(message);
+    removeIf(iteration.get(), write.get(), state).ifPresent(description::addFix);
+    return description.build();
   }
 
   private static long line(Tree tree, VisitorState state) {

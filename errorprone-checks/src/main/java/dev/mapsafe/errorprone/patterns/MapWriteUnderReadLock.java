@@ -50,55 +50,51 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    return report(findMethodInvocation(tree, state), state);
+    return report(() -> findMethodInvocation(tree, state), state);
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      if (!Declarations.of(state).invokesAnyOf(READ_LOCKS)) {
-        return Description.NO_MATCH; // no read lock is taken in this file
+    if (!Declarations.of(state).invokesAnyOf(READ_LOCKS)) {
+      return Description.NO_MATCH; // no read lock is taken in this file
+    }
+    for (MapEffects.Access access : MapEffects.of(tree, state)) {
+      MapEffect kind = access.effect().kind();
+      if (kind != MapEffect.WRITE && kind != MapEffect.READ) {
+        continue;
       }
-      for (MapEffects.Access access : MapEffects.of(tree, state)) {
-        MapEffect kind = access.effect().kind();
-        if (kind != MapEffect.WRITE && kind != MapEffect.READ) {
-          continue;
-        }
-        TreePath map = MapEffects.viewedMap(new TreePath(state.getPath(), access.operand()), state);
-        Symbol sym = MapIdentity.symbolOf(map, state);
-        if (!(sym instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD) {
-          continue;
-        }
-        Optional<List<String>> classes = MapImplementations.of(field, state);
-        if (classes.isEmpty() || !classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, JavacApi.hierarchy(state)))) {
-          continue;
-        }
-        String reason = null;
-        if (kind == MapEffect.READ) {
-          boolean accessOrdered = accessOrdered(field, state);
-          String name = ASTHelpers.getSymbol(tree).getSimpleName().toString();
-          if (classes.get().stream().noneMatch(c -> MapTypes.readWrites(c, accessOrdered, name, JavacApi.hierarchy(state)))) {
-            continue;
-          }
-          reason = accessOrdered
-              ? "a get on an access-ordered LinkedHashMap moves the entry"
-              : "every call on a WeakHashMap expunges collected entries";
-        }
-        Set<GuardedByExpression> readOnly = HeldLocks.readOnlyIncludingCallers(state.getPath(), state);
-        if (readOnly.isEmpty()) {
-          continue;
-        }
-        long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
-        return buildDescription(tree)
-            .setMessage(
-                Messages.mapWriteUnderReadLock(
-                    field.getSimpleName().toString(),
-                    access.effect().fact().display() + " at line " + line,
-                    readOnly.stream().map(Races::lockName).sorted().findFirst().orElseThrow(),
-                    reason))
-            .build();
+      TreePath map = MapEffects.viewedMap(new TreePath(state.getPath(), access.operand()), state);
+      Symbol sym = MapIdentity.symbolOf(map, state);
+      if (!(sym instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD) {
+        continue;
       }
-    } catch (RuntimeException unexpectedTree) {
-      // Bad input never fails the build: skip the spot.
+      Optional<List<String>> classes = MapImplementations.of(field, state);
+      if (classes.isEmpty() || !classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, JavacApi.hierarchy(state)))) {
+        continue;
+      }
+      String reason = null;
+      if (kind == MapEffect.READ) {
+        boolean accessOrdered = accessOrdered(field, state);
+        String name = ASTHelpers.getSymbol(tree).getSimpleName().toString();
+        if (classes.get().stream().noneMatch(c -> MapTypes.readWrites(c, accessOrdered, name, JavacApi.hierarchy(state)))) {
+          continue;
+        }
+        reason = accessOrdered
+            ? "a get on an access-ordered LinkedHashMap moves the entry"
+            : "every call on a WeakHashMap expunges collected entries";
+      }
+      Set<GuardedByExpression> readOnly = HeldLocks.readOnlyIncludingCallers(state.getPath(), state);
+      if (readOnly.isEmpty()) {
+        continue;
+      }
+      long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+      return buildDescription(tree)
+          .setMessage(
+              Messages.mapWriteUnderReadLock(
+                  field.getSimpleName().toString(),
+                  access.effect().fact().display() + " at line " + line,
+                  readOnly.stream().map(Races::lockName).sorted().findFirst().orElseThrow(),
+                  reason))
+          .build();
     }
     return Description.NO_MATCH;
   }

@@ -56,44 +56,40 @@ public final class MutatedMapSnapshot extends MapsafeChecker implements MethodIn
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    return report(findMethodInvocation(tree, state), state);
+    return report(() -> findMethodInvocation(tree, state), state);
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      for (MapEffects.Access access : MapEffects.of(tree, state)) {
-        if (access.effect().kind() != MapEffect.WRITE) {
+    for (MapEffects.Access access : MapEffects.of(tree, state)) {
+      if (access.effect().kind() != MapEffect.WRITE) {
+        continue;
+      }
+      TreePath operand = new TreePath(state.getPath(), access.operand());
+      String write = access.effect().fact().display() + " at line " + line(tree, state);
+      Optional<Snapshots.Published> published = Snapshots.named(operand, state);
+      if (published.isPresent()) {
+        if (duringConstruction(state) || lockedField(operand, state)) {
           continue;
         }
-        TreePath operand = new TreePath(state.getPath(), access.operand());
-        String write = access.effect().fact().display() + " at line " + line(tree, state);
-        Optional<Snapshots.Published> published = Snapshots.named(operand, state);
-        if (published.isPresent()) {
-          if (duringConstruction(state) || lockedField(operand, state)) {
-            continue;
-          }
-          Description.Builder description =
-              describe(tree, published.get().map(), published.get().publication(), write, "");
-          copyModifyPublish(tree, state).ifPresent(description::addFix);
-          return description.build();
-        }
-        Optional<Snapshots.Published> inner = Snapshots.innerMapOf(operand, state);
-        if (inner.isPresent() && !duringConstruction(state)) {
-          return describe(tree, inner.get().map(), inner.get().publication(), write, "").build();
-        }
-        Symbol local = MapIdentity.symbolOf(MapEffects.viewedMap(operand, state), state);
-        if (local instanceof VarSymbol var && var.getKind() == ElementKind.LOCAL_VARIABLE) {
-          Optional<String> publication = Snapshots.publishedBefore(var, state.getPath(), state);
-          if (publication.isPresent()) {
-            String at = publication.get();
-            String line = at.substring(at.lastIndexOf(" at line "));
-            return describe(tree, var.getSimpleName().toString(), at.substring(0, at.lastIndexOf(" at line ")),
-                write, " after it was published" + line).build();
-          }
+        Description.Builder description =
+            describe(tree, published.get().map(), published.get().publication(), write, "");
+        copyModifyPublish(tree, state).ifPresent(description::addFix);
+        return description.build();
+      }
+      Optional<Snapshots.Published> inner = Snapshots.innerMapOf(operand, state);
+      if (inner.isPresent() && !duringConstruction(state)) {
+        return describe(tree, inner.get().map(), inner.get().publication(), write, "").build();
+      }
+      Symbol local = MapIdentity.symbolOf(MapEffects.viewedMap(operand, state), state);
+      if (local instanceof VarSymbol var && var.getKind() == ElementKind.LOCAL_VARIABLE) {
+        Optional<String> publication = Snapshots.publishedBefore(var, state.getPath(), state);
+        if (publication.isPresent()) {
+          String at = publication.get();
+          String line = at.substring(at.lastIndexOf(" at line "));
+          return describe(tree, var.getSimpleName().toString(), at.substring(0, at.lastIndexOf(" at line ")),
+              write, " after it was published" + line).build();
         }
       }
-    } catch (RuntimeException unexpectedTree) {
-      // Bad input never fails the build: skip the spot.
     }
     return Description.NO_MATCH;
   }

@@ -51,36 +51,32 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    return report(findMethodInvocation(tree, state), state);
+    return report(() -> findMethodInvocation(tree, state), state);
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      Optional<Call> act = KeyedCalls.of(state.getPath(), state);
-      if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST || storeResultUsed(act.get())) {
-        return Description.NO_MATCH;
-      }
-      Optional<Sequence> sequence = sequence(act.get(), state);
-      if (sequence.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      Optional<String> kind = ThreadSafeMaps.kindOf(new TreePath(state.getPath(), act.get().receiver()), state);
-      if (kind.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      String message =
-          Messages.nonAtomicMapUpdate(
-              state.getSourceForNode(act.get().receiver()),
-              kind.get(),
-              sequence.get().kind(),
-              brief(sequence.get().check(), state),
-              brief(act.get(), state));
-      Description.Builder description = buildDescription(tree).setMessage(message);
-      AtomicRewrites.of(sequence.get(), act.get(), state).ifPresent(description::addFix);
-      return description.build();
-    } catch (RuntimeException unexpectedTree) {
-      return Description.NO_MATCH; // bad input never fails the build
+    Optional<Call> act = KeyedCalls.of(state.getPath(), state);
+    if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST || storeResultUsed(act.get())) {
+      return Description.NO_MATCH;
     }
+    Optional<Sequence> sequence = sequence(act.get(), state);
+    if (sequence.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    Optional<String> kind = ThreadSafeMaps.kindOf(new TreePath(state.getPath(), act.get().receiver()), state);
+    if (kind.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    String message =
+        Messages.nonAtomicMapUpdate(
+            state.getSourceForNode(act.get().receiver()),
+            kind.get(),
+            sequence.get().kind(),
+            brief(sequence.get().check(), state),
+            brief(act.get(), state));
+    Description.Builder description = buildDescription(tree).setMessage(message);
+    AtomicRewrites.of(sequence.get(), act.get(), state).ifPresent(description::addFix);
+    return description.build();
   }
 
   /**

@@ -40,43 +40,39 @@ public final class RecursiveMapCompute extends MapsafeChecker implements MethodI
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    return report(findMethodInvocation(tree, state), state);
+    return report(() -> findMethodInvocation(tree, state), state);
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      Symbol sym = ASTHelpers.getSymbol(tree);
-      if (sym == null || !MapApi.mentions(sym.getSimpleName().toString())) {
-        return Description.NO_MATCH;
-      }
-      Optional<ApiMethod> api = JavacApi.call(tree, state);
-      int function = api.map(a -> MapApi.updateFunctionArgument(a, JavacApi.hierarchy(state))).orElse(-1);
-      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-      if (function < 0 || function >= tree.getArguments().size() || receiver == null) {
-        return Description.NO_MATCH;
-      }
-      Symbol field = MapWrites.rootField(new TreePath(state.getPath(), receiver), state);
-      if (!(field instanceof VarSymbol map) || !rejectsRecursiveUpdate(map, state)) {
-        return Description.NO_MATCH;
-      }
-      Optional<MapWrites.Write> write =
-          MapWrites.inFunction(new TreePath(state.getPath(), tree.getArguments().get(function)), field, state);
-      if (write.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      long line = state.getPath().getCompilationUnit().getLineMap()
-          .getLineNumber(ASTHelpers.getStartPosition(write.get().call().getLeaf()));
-      return buildDescription(tree)
-          .setMessage(
-              Messages.recursiveMapCompute(
-                  field.getSimpleName().toString(),
-                  MapApi.effectsOf(api.get(), JavacApi.hierarchy(state)).get(0).fact().display(),
-                  write.get().fact().display() + " at line " + line,
-                  String.join(" -> ", write.get().through())))
-          .build();
-    } catch (RuntimeException unexpectedTree) {
-      return Description.NO_MATCH; // bad input never fails the build
+    Symbol sym = ASTHelpers.getSymbol(tree);
+    if (sym == null || !MapApi.mentions(sym.getSimpleName().toString())) {
+      return Description.NO_MATCH;
     }
+    Optional<ApiMethod> api = JavacApi.call(tree, state);
+    int function = api.map(a -> MapApi.updateFunctionArgument(a, JavacApi.hierarchy(state))).orElse(-1);
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    if (function < 0 || function >= tree.getArguments().size() || receiver == null) {
+      return Description.NO_MATCH;
+    }
+    Symbol field = MapWrites.rootField(new TreePath(state.getPath(), receiver), state);
+    if (!(field instanceof VarSymbol map) || !rejectsRecursiveUpdate(map, state)) {
+      return Description.NO_MATCH;
+    }
+    Optional<MapWrites.Write> write =
+        MapWrites.inFunction(new TreePath(state.getPath(), tree.getArguments().get(function)), field, state);
+    if (write.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    long line = state.getPath().getCompilationUnit().getLineMap()
+        .getLineNumber(ASTHelpers.getStartPosition(write.get().call().getLeaf()));
+    return buildDescription(tree)
+        .setMessage(
+            Messages.recursiveMapCompute(
+                field.getSimpleName().toString(),
+                MapApi.effectsOf(api.get(), JavacApi.hierarchy(state)).get(0).fact().display(),
+                write.get().fact().display() + " at line " + line,
+                String.join(" -> ", write.get().through())))
+        .build();
   }
 
   private static boolean rejectsRecursiveUpdate(VarSymbol map, VisitorState state) {

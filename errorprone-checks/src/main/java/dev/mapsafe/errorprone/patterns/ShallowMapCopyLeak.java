@@ -54,87 +54,74 @@ public final class ShallowMapCopyLeak extends MapsafeChecker
 
   @Override
   public Description matchReturn(ReturnTree tree, VisitorState state) {
-    return report(findReturn(tree, state), state);
+    return report(() -> findReturn(tree, state), state);
   }
 
   private Description findReturn(ReturnTree tree, VisitorState state) {
-    try {
-      MethodTree method = enclosingMethod(state.getPath());
-      MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
-      if (sym == null || sym.isPrivate() || tree.getExpression() == null) {
-        return Description.NO_MATCH;
-      }
-      Optional<ShallowCopies.Copy> copy = ShallowCopies.in(new TreePath(state.getPath(), tree.getExpression()), state);
-      if (copy.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      Description.Builder description =
-          describe(copy.get(), "returned by " + sym.getSimpleName() + "()", state);
-      deepCopy(copy.get(), tree, sym, state).ifPresent(description::addFix);
-      return description.build();
-    } catch (RuntimeException unexpectedTree) {
-      // Bad input never fails the build: skip the spot.
+    MethodTree method = enclosingMethod(state.getPath());
+    MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
+    if (sym == null || sym.isPrivate() || tree.getExpression() == null) {
       return Description.NO_MATCH;
     }
+    Optional<ShallowCopies.Copy> copy = ShallowCopies.in(new TreePath(state.getPath(), tree.getExpression()), state);
+    if (copy.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    Description.Builder description =
+        describe(copy.get(), "returned by " + sym.getSimpleName() + "()", state);
+    deepCopy(copy.get(), tree, sym, state).ifPresent(description::addFix);
+    return description.build();
   }
 
   @Override
   public Description matchAssignment(AssignmentTree tree, VisitorState state) {
-    return report(findAssignment(tree, state), state);
+    return report(() -> findAssignment(tree, state), state);
   }
 
   private Description findAssignment(AssignmentTree tree, VisitorState state) {
-    try {
-      Symbol target = ASTHelpers.getSymbol(tree.getVariable());
-      if (!(target instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD
-          || (field.flags() & Flags.VOLATILE) == 0) {
-        return Description.NO_MATCH;
-      }
-      return ShallowCopies.in(new TreePath(state.getPath(), tree.getExpression()), state)
-          .map(copy -> describe(copy, "published through the volatile field " + field.getSimpleName(), state)
-              .build())
-          .orElse(Description.NO_MATCH);
-    } catch (RuntimeException unexpectedTree) {
+    Symbol target = ASTHelpers.getSymbol(tree.getVariable());
+    if (!(target instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD
+        || (field.flags() & Flags.VOLATILE) == 0) {
       return Description.NO_MATCH;
     }
+    return ShallowCopies.in(new TreePath(state.getPath(), tree.getExpression()), state)
+        .map(copy -> describe(copy, "published through the volatile field " + field.getSimpleName(), state)
+            .build())
+        .orElse(Description.NO_MATCH);
   }
 
   /** Given to another thread, a callback or listener ({@link HandOffs}), or an {@code AtomicReference}. */
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    return report(findMethodInvocation(tree, state), state);
+    return report(() -> findMethodInvocation(tree, state), state);
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      Optional<ApiMethod> api = JavacApi.call(tree, state);
-      if (api.isEmpty() || tree.getArguments().isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      int published = Publication.publishedArgument(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
-      Optional<String> handOff = HandOffs.of(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
-      ExpressionTree receiver = ASTHelpers.getReceiver(tree);
-      String escape = published >= 0
-          ? "published through the AtomicReference " + (receiver == null ? "" : state.getSourceForNode(receiver))
-          : handOff.orElse(null);
-      if (escape == null) {
-        return Description.NO_MATCH;
-      }
-      long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
-      for (int i = 0; i < tree.getArguments().size(); i++) {
-        if (published >= 0 && i != published) {
-          continue;
-        }
-        Optional<ShallowCopies.Copy> copy =
-            ShallowCopies.in(new TreePath(state.getPath(), tree.getArguments().get(i)), state);
-        if (copy.isPresent()) {
-          return describe(copy.get(), escape + (published >= 0 ? "" : " at line " + line), state).build();
-        }
-      }
-      return Description.NO_MATCH;
-    } catch (RuntimeException unexpectedTree) {
+    Optional<ApiMethod> api = JavacApi.call(tree, state);
+    if (api.isEmpty() || tree.getArguments().isEmpty()) {
       return Description.NO_MATCH;
     }
+    int published = Publication.publishedArgument(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
+    Optional<String> handOff = HandOffs.of(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    String escape = published >= 0
+        ? "published through the AtomicReference " + (receiver == null ? "" : state.getSourceForNode(receiver))
+        : handOff.orElse(null);
+    if (escape == null) {
+      return Description.NO_MATCH;
+    }
+    long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+    for (int i = 0; i < tree.getArguments().size(); i++) {
+      if (published >= 0 && i != published) {
+        continue;
+      }
+      Optional<ShallowCopies.Copy> copy =
+          ShallowCopies.in(new TreePath(state.getPath(), tree.getArguments().get(i)), state);
+      if (copy.isPresent()) {
+        return describe(copy.get(), escape + (published >= 0 ? "" : " at line " + line), state).build();
+      }
+    }
+    return Description.NO_MATCH;
   }
 
   private Description.Builder describe(ShallowCopies.Copy copy, String escape, VisitorState state) {

@@ -62,70 +62,62 @@ public final class UnguardedSharedMap extends MapsafeChecker
    */
   @Override
   public Description matchNewClass(NewClassTree tree, VisitorState state) {
-    return report(findNewClass(tree, state), state);
+    return report(() -> findNewClass(tree, state), state);
   }
 
   private Description findNewClass(NewClassTree tree, VisitorState state) {
-    try {
-      Tree parent = state.getPath().getParentPath().getLeaf();
-      Symbol target =
-          parent instanceof com.sun.source.tree.AssignmentTree assignment && assignment.getExpression() == tree
-              ? ASTHelpers.getSymbol(assignment.getVariable())
-              : parent instanceof com.sun.source.tree.VariableTree declaration && declaration.getInitializer() == tree
-                  ? ASTHelpers.getSymbol(declaration)
-                  : null;
-      Type created = ASTHelpers.getType(tree);
-      if (!(target instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD || created == null
-          || !MapTypes.isNotThreadSafe(JavacApi.binaryName(created, state.getTypes()), JavacApi.hierarchy(state))) {
-        return Description.NO_MATCH;
+    Tree parent = state.getPath().getParentPath().getLeaf();
+    Symbol target =
+        parent instanceof com.sun.source.tree.AssignmentTree assignment && assignment.getExpression() == tree
+            ? ASTHelpers.getSymbol(assignment.getVariable())
+            : parent instanceof com.sun.source.tree.VariableTree declaration && declaration.getInitializer() == tree
+                ? ASTHelpers.getSymbol(declaration)
+                : null;
+    Type created = ASTHelpers.getType(tree);
+    if (!(target instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD || created == null
+        || !MapTypes.isNotThreadSafe(JavacApi.binaryName(created, state.getTypes()), JavacApi.hierarchy(state))) {
+      return Description.NO_MATCH;
+    }
+    for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+      ExpressionTree other = MapIdentity.strip((ExpressionTree) value.getLeaf());
+      Type otherType = other instanceof NewClassTree ? ASTHelpers.getType(other) : null;
+      if (otherType != null
+          && MapTypes.isConcurrentMap(JavacApi.binaryName(otherType, state.getTypes()), JavacApi.hierarchy(state))) {
+        return buildDescription(tree)
+            .setMessage(
+                Messages.mapLosesConcurrency(
+                    field.getSimpleName().toString(),
+                    created.tsym.getSimpleName().toString(),
+                    line(tree, state),
+                    otherType.tsym.getSimpleName().toString(),
+                    value.getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(other))))
+            .build();
       }
-      for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
-        ExpressionTree other = MapIdentity.strip((ExpressionTree) value.getLeaf());
-        Type otherType = other instanceof NewClassTree ? ASTHelpers.getType(other) : null;
-        if (otherType != null
-            && MapTypes.isConcurrentMap(JavacApi.binaryName(otherType, state.getTypes()), JavacApi.hierarchy(state))) {
-          return buildDescription(tree)
-              .setMessage(
-                  Messages.mapLosesConcurrency(
-                      field.getSimpleName().toString(),
-                      created.tsym.getSimpleName().toString(),
-                      line(tree, state),
-                      otherType.tsym.getSimpleName().toString(),
-                      value.getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(other))))
-              .build();
-        }
-      }
-    } catch (RuntimeException unexpectedTree) {
-      // Bad input never fails the build: skip the spot.
     }
     return Description.NO_MATCH;
   }
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    return report(findMethodInvocation(tree, state), state);
+    return report(() -> findMethodInvocation(tree, state), state);
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      for (MapEffects.Access access : MapEffects.of(tree, state)) {
-        if (access.effect().kind() == MapEffect.VIEW) {
-          continue;
-        }
-        TreePath map = MapEffects.viewedMap(new TreePath(state.getPath(), access.operand()), state);
-        Symbol sym = MapIdentity.symbolOf(map, state);
-        Optional<String> mapClass = sym instanceof VarSymbol field ? unsafeMapClass(field, state) : Optional.empty();
-        if (mapClass.isEmpty()) {
-          continue;
-        }
-        Optional<Race> race = Races.on((VarSymbol) sym, state);
-        if (race.isPresent() && race.get().reportAt().call().getLeaf() == tree
-            && !traversalOfGuardedMap(race.get(), sym, state)) {
-          return describe(tree, (VarSymbol) sym, mapClass.get(), race.get(), state);
-        }
+    for (MapEffects.Access access : MapEffects.of(tree, state)) {
+      if (access.effect().kind() == MapEffect.VIEW) {
+        continue;
       }
-    } catch (RuntimeException unexpectedTree) {
-      // Bad input never fails the build: skip the spot.
+      TreePath map = MapEffects.viewedMap(new TreePath(state.getPath(), access.operand()), state);
+      Symbol sym = MapIdentity.symbolOf(map, state);
+      Optional<String> mapClass = sym instanceof VarSymbol field ? unsafeMapClass(field, state) : Optional.empty();
+      if (mapClass.isEmpty()) {
+        continue;
+      }
+      Optional<Race> race = Races.on((VarSymbol) sym, state);
+      if (race.isPresent() && race.get().reportAt().call().getLeaf() == tree
+          && !traversalOfGuardedMap(race.get(), sym, state)) {
+        return describe(tree, (VarSymbol) sym, mapClass.get(), race.get(), state);
+      }
     }
     return Description.NO_MATCH;
   }

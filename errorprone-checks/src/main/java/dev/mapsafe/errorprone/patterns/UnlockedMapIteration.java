@@ -68,7 +68,7 @@ public final class UnlockedMapIteration extends MapsafeChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    return report(findMethodInvocation(tree, state), state);
+    return report(() -> findMethodInvocation(tree, state), state);
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
@@ -77,7 +77,7 @@ public final class UnlockedMapIteration extends MapsafeChecker
 
   @Override
   public Description matchNewClass(NewClassTree tree, VisitorState state) {
-    return report(findNewClass(tree, state), state);
+    return report(() -> findNewClass(tree, state), state);
   }
 
   private Description findNewClass(NewClassTree tree, VisitorState state) {
@@ -86,7 +86,7 @@ public final class UnlockedMapIteration extends MapsafeChecker
 
   @Override
   public Description matchEnhancedForLoop(EnhancedForLoopTree tree, VisitorState state) {
-    return report(findEnhancedForLoop(tree, state), state);
+    return report(() -> findEnhancedForLoop(tree, state), state);
   }
 
   private Description findEnhancedForLoop(EnhancedForLoopTree tree, VisitorState state) {
@@ -94,23 +94,19 @@ public final class UnlockedMapIteration extends MapsafeChecker
   }
 
   private Description check(Tree tree, VisitorState state) {
-    try {
-      for (MapEffects.Access access : MapEffects.of(tree, state)) {
-        if (access.effect().kind() != MapEffect.ITERATE) {
-          continue;
-        }
-        Description d = access.effect().isExternalTraversal()
-            ? checkTraversal(tree, access, state)
-            : Description.NO_MATCH;
-        if (d == Description.NO_MATCH) {
-          d = checkGuarded(tree, access, state);
-        }
-        if (d != Description.NO_MATCH) {
-          return d;
-        }
+    for (MapEffects.Access access : MapEffects.of(tree, state)) {
+      if (access.effect().kind() != MapEffect.ITERATE) {
+        continue;
       }
-    } catch (RuntimeException unexpectedTree) {
-      // Bad input never fails the build: skip the spot.
+      Description d = access.effect().isExternalTraversal()
+          ? checkTraversal(tree, access, state)
+          : Description.NO_MATCH;
+      if (d == Description.NO_MATCH) {
+        d = checkGuarded(tree, access, state);
+      }
+      if (d != Description.NO_MATCH) {
+        return d;
+      }
     }
     return Description.NO_MATCH;
   }

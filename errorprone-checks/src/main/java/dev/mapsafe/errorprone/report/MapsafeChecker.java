@@ -7,23 +7,40 @@ import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.sun.source.tree.CompilationUnitTree;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import java.util.function.Supplier;
 
 /**
- * What every mapsafe check shares: each finding passes through {@link #report}, which drops the findings of the
- * baseline ({@code -XepOpt:Mapsafe:Baseline}) and records the rest for the SARIF report
- * ({@code -XepOpt:Mapsafe:SarifOutput}). The checks themselves know nothing of either.
+ * What every mapsafe check shares: each spot is analysed through {@link #report}, which skips the spot when the
+ * analysis fails ({@link AnalysisFailures}), drops the findings of the baseline ({@code -XepOpt:Mapsafe:Baseline})
+ * and records the rest for the SARIF report ({@code -XepOpt:Mapsafe:SarifOutput}). The checks themselves know
+ * nothing of this.
  */
 public abstract class MapsafeChecker extends BugChecker implements CompilationUnitTreeMatcher {
 
   /** Reads the options at the start of each compilation, so a bad one is reported even where nothing is found. */
   @Override
   public final Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
-    CompilationFindings.of(state);
-    return Description.NO_MATCH;
+    return report(() -> {
+      CompilationFindings.of(state);
+      return Description.NO_MATCH;
+    }, state);
   }
 
-  /** The description to give Error Prone for a finding: itself, or no match when the baseline has it. */
-  protected final Description report(Description description, VisitorState state) {
+  /**
+   * The description to give Error Prone for the analysis of one spot: its finding, or no match when the baseline
+   * has it or when the analysis fails. Whatever mapsafe throws, short of running out of memory, must not reach
+   * javac, which would stop the user's compilation.
+   */
+  protected final Description report(Supplier<Description> analysis, VisitorState state) {
+    try {
+      return accepted(analysis.get(), state);
+    } catch (RuntimeException | AssertionError | StackOverflowError | LinkageError failure) {
+      AnalysisFailures.of(state).skipped(canonicalName(), failure, state);
+      return Description.NO_MATCH;
+    }
+  }
+
+  private Description accepted(Description description, VisitorState state) {
     if (description == Description.NO_MATCH) {
       return description;
     }

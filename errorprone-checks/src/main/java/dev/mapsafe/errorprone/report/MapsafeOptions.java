@@ -12,7 +12,8 @@ import dev.mapsafe.knowledge.threads.UserVocabulary;
 /**
  * The {@code -XepOpt:Mapsafe:...} options of one compilation: where to write the SARIF report, the baseline whose
  * findings are not reported, where to write a baseline of this compilation's findings, and what the team adds to
- * the thread vocabulary ({@link UserVocabulary}, the same option names as the SpotBugs plugin's).
+ * the thread vocabulary ({@link UserVocabulary}, the same option names as the SpotBugs plugin's). {@code Debug}
+ * (print the failures of mapsafe's own analyses) is only checked here, and read by {@link #debug}.
  */
 public record MapsafeOptions(
     Optional<Path> sarifOutput, Optional<Path> baseline, Optional<Path> writeBaseline, UserVocabulary vocabulary) {
@@ -20,7 +21,8 @@ public record MapsafeOptions(
   static final String SARIF_OUTPUT = PREFIX + "SarifOutput";
   static final String BASELINE = PREFIX + "Baseline";
   static final String WRITE_BASELINE = PREFIX + "WriteBaseline";
-  private static final List<String> KNOWN = Stream.concat(Stream.of(SARIF_OUTPUT, BASELINE, WRITE_BASELINE),
+  static final String DEBUG = PREFIX + "Debug";
+  private static final List<String> KNOWN = Stream.concat(Stream.of(SARIF_OUTPUT, BASELINE, WRITE_BASELINE, DEBUG),
       UserVocabulary.NAMES.stream().map(n -> PREFIX + n)).toList();
 
   /** No options. */
@@ -43,6 +45,10 @@ public record MapsafeOptions(
             KNOWN.stream().map(k -> "-XepOpt:" + k).toList()) + ")");
       }
     }
+    Optional<String> debug = flags.get(DEBUG);
+    if (debug.isPresent() && !debug.get().equalsIgnoreCase("true") && !debug.get().equalsIgnoreCase("false")) {
+      throw new BadOption("-XepOpt:" + DEBUG + "=" + debug.get() + ": the value is true or false");
+    }
     Optional<Path> sarif = path(flags, SARIF_OUTPUT);
     Optional<Path> baseline = path(flags, BASELINE);
     Optional<Path> writeBaseline = path(flags, WRITE_BASELINE);
@@ -59,6 +65,15 @@ public record MapsafeOptions(
       throw new BadOption("-XepOpt:" + PREFIX + bad.getMessage());
     }
     return new MapsafeOptions(sarif, baseline, writeBaseline, vocabulary);
+  }
+
+  /**
+   * Whether {@code -XepOpt:Mapsafe:Debug=true}: print the failures of mapsafe's own analyses. Read apart from
+   * {@link #of}, so that a failure while reading the other options can be printed too; a bad value counts as
+   * false here, and {@link #of} reports it.
+   */
+  static boolean debug(ErrorProneFlags flags) {
+    return flags.get(DEBUG).filter(value -> value.equalsIgnoreCase("true")).isPresent();
   }
 
   private static void requireFolder(String option, Optional<Path> file) throws BadOption {

@@ -1,7 +1,10 @@
 package dev.mapsafe.errorprone.patterns;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
+import dev.mapsafe.errorprone.report.Stderr;
 import org.junit.jupiter.api.Test;
 
 class MapModifiedDuringIterationTest {
@@ -227,6 +230,28 @@ class MapModifiedDuringIterationTest {
             "}")
         .expectUnchanged()
         .doTest();
+  }
+
+  /** Loops over cast and parenthesised arrays are no map iterations; they used to crash javac. */
+  @Test
+  void loopsOverCastAndParenthesisedArrays() {
+    String err = Stderr.of(() -> helper
+        .setArgs("-XepOpt:Mapsafe:Debug=true") // fails on a failure that MapsafeChecker's safety net hides
+        .addSourceLines(
+            "Arrays.java",
+            "import java.util.*;",
+            "class Arrays {",
+            "  void cast(Object value, Object o, Object x, String[] a) {",
+            "    for (Object e : (Object[]) value) { System.out.println(e); }",
+            "    for (int i : (int[]) o) { System.out.println(i); }",
+            "    for (String s : (a)) { System.out.println(s); }",
+            "    for (Map m : (Map[]) x) { m.clear(); }",
+            "    for (int i : ((int[]) o).clone()) { System.out.println(i); }",
+            "  }",
+            "}")
+        .expectNoDiagnostics()
+        .doTest());
+    assertFalse(err.contains("mapsafe:"), err);
   }
 
   private static final String[] FIXED_SESSIONS = {
