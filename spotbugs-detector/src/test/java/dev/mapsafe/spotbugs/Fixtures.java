@@ -100,4 +100,20 @@ final class Fixtures {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** The line of a fixture that holds {@code text} (1-based), for tests that look at one finding's message. */
+  static int lineOf(String fixture, String text) {
+    try {
+      List<String> lines =
+          Files.readAllLines(SOURCES.resolve(fixture.replace('.', '/') + ".java"), StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains(text)) {
+          return i + 1;
+        }
+      }
+      throw new IllegalArgumentException(text + " is not in " + fixture);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

@@ -21,6 +21,32 @@ class NonAtomicMapUpdateDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.AtomicNegatives");
   }
 
+  /** Memoization from the key alone is not reported; the same shape with a visible consequence is. */
+  @Test
+  void judgedByConsequence(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.Memoization");
+  }
+
+  /** The message names the consequence found, never calling a null check a read-modify-write. */
+  @Test
+  void messageNamesTheConsequence(SpotBugsRunner spotbugs) {
+    java.util.Map<Integer, String> messages = new java.util.TreeMap<>();
+    Fixtures.analyze(spotbugs, "fixtures.atomic.Memoization")
+        .forEach(b -> messages.put(b.getPrimarySourceLineAnnotation().getStartLine(), b.getMessageWithoutPrefix()));
+    assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.Memoization", "handlers.put(name, handler)"))
+        .contains("(containsKey then put), lost update:"), messages.toString());
+    assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.Memoization", "members.put(group, list)"))
+        .contains("lost adds: two threads can each put their own new ArrayList"), messages.toString());
+    assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.Memoization", "workers.put(name, w)"))
+        .contains("duplicate creation:"), messages.toString());
+    assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.Memoization", "ids.put(name, id)"))
+        .contains("AtomicInteger.incrementAndGet()"), messages.toString());
+    assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.Memoization", "locks.put(key, lock)"))
+        .contains("two identities:"), messages.toString());
+    assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.Memoization", "interned.put(value, value)"))
+        .contains("the key itself is stored"), messages.toString());
+  }
+
   @Test
   void messageNamesBothCallsTheirLinesAndTheFix(SpotBugsRunner spotbugs) {
     BugInstance register =

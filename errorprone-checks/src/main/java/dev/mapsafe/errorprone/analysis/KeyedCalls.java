@@ -25,13 +25,19 @@ import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.EntryTest;
 import dev.mapsafe.knowledge.mapapi.KeyUse;
 import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.RaceConsequence;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -217,6 +223,121 @@ public final class KeyedCalls {
       }
     }.scan(method, null);
     return found[0];
+  }
+
+  /**
+   * What the code does with the value {@code act} stores after {@code check}: the facts {@link RaceConsequence}
+   * decides on (the bytecode twin is in the SpotBugs {@code KeyedCalls}).
+   */
+  public static RaceConsequence.StoredValue storedValue(Call check, Call act, VisitorState state) {
+    if (act.tree().getArguments().size() < 2) {
+      return new RaceConsequence.StoredValue(true, null, null, null);
+    }
+    TreePath value = new TreePath(act.path(), act.tree().getArguments().get(1));
+    Set<Symbol> valueInputs = inputs(value, state, 0);
+    Set<Symbol> keyInputs = inputs(new TreePath(act.path(), act.key()), state, 0);
+    Optional<String> created = createdType(value, state, 0);
+    TypeHierarchy hierarchy = JavacApi.hierarchy(state);
+    String simple = created.map(t -> t.substring(Math.max(t.lastIndexOf('.'), t.lastIndexOf('$')) + 1)).orElse(null);
+    String container = created.filter(t -> CreatedValues.isMutableContainer(t, hierarchy)).isPresent() ? simple : null;
+    String identity =
+        sameKey(act.key(), act.tree().getArguments().get(1))
+            ? "the key itself is stored, and each thread goes on with its own key object"
+            : created.filter(t -> CreatedValues.isIdentityType(t, hierarchy)).isPresent()
+                ? "a new " + simple + " is used for its identity"
+                : null;
+    return new RaceConsequence.StoredValue(
+        keyInputs.containsAll(valueInputs), container, identity, onceOnlyEffect(check, act, state).orElse(null));
+  }
+
+  /**
+   * The parameters (and locals of unknown origin) an expression is computed from, through the locals it reads;
+   * fields, constants and {@code this} are not inputs. Variables declared inside it (lambda parameters) neither.
+   */
+  private static Set<Symbol> inputs(TreePath expression, VisitorState state, int depth) {
+    Set<Symbol> inputs = new HashSet<>();
+    Set<Symbol> inner = new HashSet<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(com.sun.source.tree.VariableTree tree, Void unused) {
+        inner.add(ASTHelpers.getSymbol(tree));
+        return super.visitVariable(tree, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        Symbol sym = ASTHelpers.getSymbol(tree);
+        if (!(sym instanceof VarSymbol) || inner.contains(sym)) {
+          return null;
+        }
+        if (sym.getKind() == ElementKind.PARAMETER) {
+          inputs.add(sym);
+        } else if (sym.getKind() == ElementKind.LOCAL_VARIABLE || sym.getKind() == ElementKind.RESOURCE_VARIABLE
+            || sym.getKind() == ElementKind.EXCEPTION_PARAMETER || sym.getKind() == ElementKind.BINDING_VARIABLE) {
+          List<TreePath> values = Declarations.of(state).assignedValues(sym);
+          if (values.isEmpty() || depth >= 3) {
+            inputs.add(sym);
+          }
+          for (TreePath v : depth < 3 ? values : List.<TreePath>of()) {
+            inputs.addAll(inputs(v, state, depth + 1));
+          }
+        }
+        return null;
+      }
+    }.scan(expression, null);
+    return inputs;
+  }
+
+  /** The class of the new object an expression stores ({@code new C(..)}, a container factory), if it is one. */
+  private static Optional<String> createdType(TreePath expression, VisitorState state, int depth) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) expression.getLeaf());
+    if (tree instanceof com.sun.source.tree.NewClassTree) {
+      return JavacApi.call(tree, state).map(ApiMethod::owner);
+    }
+    if (tree instanceof MethodInvocationTree) {
+      return JavacApi.call(tree, state)
+          .filter(api -> CreatedValues.isContainerFactory(api.owner(), api.name()))
+          .map(api -> JavacApi.binaryName(ASTHelpers.getType(tree), state.getTypes()));
+    }
+    Symbol sym = ASTHelpers.getSymbol(tree);
+    if (tree instanceof IdentifierTree && sym instanceof VarSymbol && sym.getKind() == ElementKind.LOCAL_VARIABLE
+        && depth < 2) {
+      for (TreePath v : Declarations.of(state).assignedValues(sym)) {
+        Optional<String> created = createdType(v, state, depth + 1);
+        if (created.isPresent()) {
+          return created;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A call between the check and the act that must not run twice ({@link CreatedValues#onceOnlyEffect}). */
+  private static Optional<String> onceOnlyEffect(Call check, Call act, VisitorState state) {
+    TreePath body = act.path();
+    while (body != null && !(body.getLeaf() instanceof MethodTree) && !(body.getLeaf() instanceof LambdaExpressionTree)) {
+      body = body.getParentPath();
+    }
+    if (body == null) {
+      return Optional.empty();
+    }
+    int from = ASTHelpers.getStartPosition(check.tree());
+    int to = ASTHelpers.getStartPosition(act.tree());
+    TypeHierarchy hierarchy = JavacApi.hierarchy(state);
+    List<String> effects = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        int at = ASTHelpers.getStartPosition(tree);
+        if (effects.isEmpty() && at > from && at < to) {
+          JavacApi.call(tree, state)
+              .flatMap(api -> CreatedValues.onceOnlyEffect(api.owner(), api.name(), hierarchy))
+              .ifPresent(effects::add);
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(body, null);
+    return effects.stream().findFirst();
   }
 
   private record Found(Call check, EntryTest test) {}

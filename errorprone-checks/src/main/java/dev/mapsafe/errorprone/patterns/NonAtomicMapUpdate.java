@@ -26,6 +26,15 @@ import dev.mapsafe.errorprone.analysis.ThreadSafeMaps;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.CheckThenAct;
 import dev.mapsafe.knowledge.mapapi.KeyUse;
+import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.RaceConsequence;
+import dev.mapsafe.errorprone.analysis.FieldAccesses;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.tools.javac.code.Symbol;
+import java.util.stream.Stream;
+import javax.lang.model.element.ElementKind;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -63,8 +72,19 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     if (sequence.isEmpty()) {
       return Description.NO_MATCH;
     }
-    Optional<String> kind = ThreadSafeMaps.kindOf(new TreePath(state.getPath(), act.get().receiver()), state);
+    TreePath map = new TreePath(state.getPath(), act.get().receiver());
+    Optional<String> kind = ThreadSafeMaps.kindOf(map, state);
     if (kind.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    Symbol field = MapIdentity.symbolOf(map, state);
+    boolean isField = field != null && field.getKind() == ElementKind.FIELD;
+    Optional<RaceConsequence.Consequence> consequence = RaceConsequence.of(
+        sequence.get().kind(),
+        KeyedCalls.storedValue(sequence.get().check(), act.get(), state),
+        !isField || writes(field, state).anyMatch(w -> MapApi.mayRemoveEntries(name(w))),
+        isField && writes(field, state).anyMatch(w -> !removes(w) && !memoizingStore(w, state)));
+    if (consequence.isEmpty()) {
       return Description.NO_MATCH;
     }
     String message =
@@ -72,6 +92,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
             state.getSourceForNode(act.get().receiver()),
             kind.get(),
             sequence.get().kind(),
+            consequence.get(),
             brief(sequence.get().check(), state),
             brief(act.get(), state));
     Description.Builder description = buildDescription(tree).setMessage(message);
@@ -101,6 +122,49 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
       return Optional.empty();
     }
     return candidates.stream().findFirst();
+  }
+
+  /** The writes of a map field after construction, in this compilation unit. */
+  private static Stream<FieldAccesses.Access> writes(Symbol field, VisitorState state) {
+    return FieldAccesses.of(field, state).stream()
+        .filter(a -> a.kind() == MapEffect.WRITE && !inConstruction(a.call()));
+  }
+
+  private static String name(FieldAccesses.Access write) {
+    return write.effect().fact().name();
+  }
+
+  /** {@code remove} and {@code clear} take entries away without storing anything another put could overwrite. */
+  private static boolean removes(FieldAccesses.Access write) {
+    return name(write).equals("remove") || name(write).equals("clear");
+  }
+
+  private static boolean inConstruction(TreePath site) {
+    for (TreePath p = site; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof MethodTree method) {
+        return ASTHelpers.getSymbol(method).isConstructor();
+      }
+      if (p.getLeaf() instanceof ClassTree) {
+        return true; // a field initializer or an initializer block
+      }
+    }
+    return false;
+  }
+
+  /** Whether a write is itself a check-then-act store that only memoizes a value computed from its key. */
+  private static boolean memoizingStore(FieldAccesses.Access write, VisitorState state) {
+    Optional<Call> store = KeyedCalls.of(write.call(), state);
+    if (store.isEmpty() || store.get().use() != KeyUse.STORE) {
+      return false;
+    }
+    for (Guard guard : KeyedCalls.guards(store.get(), state)) {
+      CheckThenAct kind = CheckThenAct.guarded(KeyUse.STORE, guard.test(), false);
+      if (kind != null
+          && RaceConsequence.memoizes(kind, KeyedCalls.storedValue(guard.check(), store.get(), state))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the call's result is used as the receiver of a call or field access. */

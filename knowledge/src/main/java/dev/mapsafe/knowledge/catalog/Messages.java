@@ -1,6 +1,7 @@
 package dev.mapsafe.knowledge.catalog;
 
 import dev.mapsafe.knowledge.mapapi.CheckThenAct;
+import dev.mapsafe.knowledge.mapapi.RaceConsequence;
 
 /**
  * The finding messages, shared by both engines so a finding reads the same in the compiler output, the
@@ -54,15 +55,17 @@ public final class Messages {
    * @param mapKind what makes its single calls thread-safe ({@code ConcurrentHashMap},
    *     {@code Collections.synchronizedMap wrapper})
    * @param sequence what was found
+   * @param consequence what the interleaving does ({@link RaceConsequence#of})
    * @param check the first call and its line ({@code containsKey(key) at line 12})
    * @param act the second call and its line ({@code put(key, ...) at line 13})
    */
   public static String nonAtomicMapUpdate(
-      String map, String mapKind, CheckThenAct sequence, String check, String act) {
+      String map, String mapKind, CheckThenAct sequence, RaceConsequence.Consequence consequence, String check,
+      String act) {
     return String.format(
-        "%s then %s on %s (a %s) is not atomic (%s): another thread can change the entry between the two"
-            + " calls, so an update is lost or a stale value is used. Fix: %s.",
-        check, act, map, mapKind, sequence.sequence(), sequence.advice());
+        "%s then %s on %s (a %s) is not atomic (%s), %s: %s. Fix: %s.",
+        check, act, map, mapKind, sequence.sequence(), consequence.kind().displayName(), consequence.explanation(),
+        sequence.advice());
   }
 
   /**

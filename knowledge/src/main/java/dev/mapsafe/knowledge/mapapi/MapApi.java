@@ -288,6 +288,19 @@ public final class MapApi {
   }
 
   /**
+   * Whether a write of this name can take entries out of the map or view it is called on ({@code remove},
+   * {@code clear}, {@code removeIf}, a {@code compute} whose function returns null, ...): what makes an entry
+   * seen by one call absent at the next.
+   */
+  public static boolean mayRemoveEntries(String name) {
+    return REMOVING_NAMES.contains(name);
+  }
+
+  private static final List<String> REMOVING_NAMES =
+      List.of("remove", "clear", "removeIf", "removeAll", "retainAll", "compute", "computeIfPresent", "merge",
+          "pollFirstEntry", "pollLastEntry", "poll", "pollFirst", "pollLast");
+
+  /**
    * Whether any fact has this method name ({@code <init>} for constructors): a cheap test engines make before
    * building an {@link ApiMethod} for each of the many calls that cannot matter.
    */

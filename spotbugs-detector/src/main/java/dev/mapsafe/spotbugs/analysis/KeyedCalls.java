@@ -2,9 +2,11 @@ package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CheckThenAct;
+import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.EntryTest;
 import dev.mapsafe.knowledge.mapapi.KeyUse;
 import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.RaceConsequence;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.ba.BasicBlock;
@@ -43,6 +45,7 @@ import org.apache.bcel.generic.InvokeInstruction;
 import org.apache.bcel.generic.INVOKEDYNAMIC;
 import org.apache.bcel.generic.INVOKESTATIC;
 import org.apache.bcel.generic.LoadInstruction;
+import org.apache.bcel.generic.NEW;
 
 /**
  * Single-key map calls of one method ({@code containsKey}, {@code get}, {@code put}, {@code remove}: the
@@ -65,7 +68,7 @@ public final class KeyedCalls {
     final ValueNumber key;
     final ValueNumber stored;
     final ValueNumber result;
-    final Location location;
+    public final Location location;
     final Collection<ValueNumber> heldMonitors;
     final Set<String> heldLocks;
     boolean dereferenced;
@@ -92,6 +95,8 @@ public final class KeyedCalls {
     public final CheckThenAct kind;
     public final Call check;
     public final Call act;
+    /** What the code does with the value the act stores, for {@link RaceConsequence#of}. */
+    public RaceConsequence.StoredValue stored;
 
     Sequence(CheckThenAct kind, Call check, Call act) {
       this.kind = kind;
@@ -110,6 +115,8 @@ public final class KeyedCalls {
     }
   }
 
+  private static final BitSet NO_INPUTS = new BitSet();
+
   private static final Set<String> BOXES =
       Set.of("java.lang.Integer", "java.lang.Long", "java.lang.Short", "java.lang.Byte", "java.lang.Character",
           "java.lang.Boolean");
@@ -122,13 +129,21 @@ public final class KeyedCalls {
   private final Map<ValueNumber, Set<Call>> exactly = new HashMap<>();
   private final Map<ValueNumber, ValueNumber> unboxedKeys = new HashMap<>();
   private final Map<ValueNumber, String> localNames = new HashMap<>();
+  /** For each value, the parameters (by local slot) it is computed from: a value stored from the key's alone is memoized. */
+  private final Map<ValueNumber, BitSet> inputs = new HashMap<>();
+  /** Values made by {@code new C(..)} or by a factory of new containers, and their class. */
+  private final Map<ValueNumber, String> created = new HashMap<>();
+  /** Calls that must not run twice, by bytecode position, in a message's words. */
+  private final Map<Integer, String> onceOnlyEffects = new HashMap<>();
   private final CFG cfg;
   private final PostDominatorsAnalysis postDominators;
+  private final TypeHierarchy hierarchy;
   private LockRegions locks;
 
-  private KeyedCalls(CFG cfg, PostDominatorsAnalysis postDominators) {
+  private KeyedCalls(CFG cfg, PostDominatorsAnalysis postDominators, TypeHierarchy hierarchy) {
     this.cfg = cfg;
     this.postDominators = postDominators;
+    this.hierarchy = hierarchy;
   }
 
   /** Whether the method makes at least two single-key calls on maps of known origin (else no sequence exists). */
@@ -146,7 +161,7 @@ public final class KeyedCalls {
   public static List<Sequence> sequences(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
     CFG cfg = context.getCFG(method);
-    KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method));
+    KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method), hierarchy);
     analysis.scan(context, method, values, hierarchy);
     return analysis.sequences();
   }
@@ -157,6 +172,7 @@ public final class KeyedCalls {
     HeldMonitors monitors = new HeldMonitors(context, method);
     locks = LockRegions.analyze(context, method, values, hierarchy);
     ConstantPoolGen cpg = context.getConstantPoolGen();
+    seedParameters(method, vna.getStartFact(cfg.getEntry()));
     List<Location> locations = new ArrayList<>();
     cfg.locationIterator().forEachRemaining(locations::add);
     // Bytecode order: in javac output a value is defined before the instructions that use it.
@@ -194,6 +210,19 @@ public final class KeyedCalls {
     }
     for (int i = 0; i < produced && !sources.isEmpty(); i++) {
       derived.computeIfAbsent(after.getStackValue(i), v -> new HashSet<>()).addAll(sources);
+    }
+    BitSet from = new BitSet();
+    for (int i = 0; i < consumed; i++) {
+      from.or(inputs.getOrDefault(before.getStackValue(i), NO_INPUTS));
+    }
+    for (int i = 0; i < produced && !from.isEmpty(); i++) {
+      inputs.computeIfAbsent(after.getStackValue(i), v -> new BitSet()).or(from);
+    }
+    if (ins instanceof NEW) {
+      created.put(after.getTopValue(), ((NEW) ins).getLoadClassType(cpg).getClassName());
+    }
+    if (ins.getOpcode() == Const.CHECKCAST && created.containsKey(before.getTopValue())) {
+      created.put(after.getTopValue(), created.get(before.getTopValue()));
     }
     if (ins instanceof LoadInstruction && produced == 1) {
       ValueNumber loaded = after.getTopValue();
@@ -233,6 +262,21 @@ public final class KeyedCalls {
     ValueNumber[] args = new ValueNumber[argCount];
     for (int i = 0; i < argCount; i++) {
       args[i] = before.getArgument(invoke, cpg, i, signature);
+    }
+    String owner = invoke.getClassName(cpg);
+    String name = invoke.getMethodName(cpg);
+    CreatedValues.onceOnlyEffect(owner, name, hierarchy)
+        .ifPresent(effect -> onceOnlyEffects.put(location.getHandle().getPosition(), effect));
+    if (name.equals("<init>")) { // the new object is made from the constructor's arguments
+      BitSet from = new BitSet();
+      for (ValueNumber arg : args) {
+        from.or(inputs.getOrDefault(arg, NO_INPUTS));
+      }
+      inputs.computeIfAbsent(before.getInstance(invoke, cpg), v -> new BitSet()).or(from);
+    }
+    if (invoke instanceof INVOKESTATIC && CreatedValues.isContainerFactory(owner, name)
+        && invoke.produceStack(cpg) == 1) {
+      created.put(after.getTopValue(), invoke.getReturnType(cpg).toString());
     }
     if (invoke instanceof INVOKESTATIC) {
       if (argCount == 1 && invoke.getMethodName(cpg).equals("valueOf") && BOXES.contains(invoke.getClassName(cpg))) {
@@ -287,9 +331,16 @@ public final class KeyedCalls {
           continue;
         }
         for (int slot = 0; slot < entry.getNumSlots(); slot++) {
+          if (incoming.getValue(slot).equals(entry.getValue(slot))) {
+            continue;
+          }
           Set<Call> from = derived.get(incoming.getValue(slot));
-          if (from != null && !incoming.getValue(slot).equals(entry.getValue(slot))) {
+          if (from != null) {
             derived.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(from);
+          }
+          BitSet parameters = inputs.get(incoming.getValue(slot));
+          if (parameters != null) {
+            inputs.computeIfAbsent(entry.getValue(slot), v -> new BitSet()).or(parameters);
           }
         }
       }
@@ -329,10 +380,52 @@ public final class KeyedCalls {
         // Deterministic choice: a computed value first, then the nearest check before the act.
         candidates.sort(Comparator.comparing((Sequence c) -> c.kind != CheckThenAct.READ_MODIFY_WRITE)
             .thenComparing(c -> -c.check.location.getHandle().getPosition()));
-        result.add(candidates.get(0));
+        Sequence chosen = candidates.get(0);
+        chosen.stored = storedValue(chosen.check, act);
+        result.add(chosen);
       }
     }
     return result;
+  }
+
+  /** Each parameter's value at the method's entry stands for itself ({@code this} is not an input). */
+  private void seedParameters(Method method, ValueNumberFrame entry) {
+    if (entry == null || !entry.isValid()) {
+      return;
+    }
+    int slot = method.isStatic() ? 0 : 1;
+    for (String parameter : new SignatureParser(method.getSignature()).parameterSignatures()) {
+      if (slot < entry.getNumLocals()) {
+        BitSet self = new BitSet();
+        self.set(slot);
+        inputs.put(entry.getValue(slot), self);
+      }
+      slot += parameter.equals("J") || parameter.equals("D") ? 2 : 1;
+    }
+  }
+
+  /** What the code does with the value {@code act} stores: the facts {@link RaceConsequence} decides on. */
+  private RaceConsequence.StoredValue storedValue(Call check, Call act) {
+    if (act.stored == null) {
+      return new RaceConsequence.StoredValue(true, null, null, null);
+    }
+    BitSet notFromKey = (BitSet) inputs.getOrDefault(act.stored, NO_INPUTS).clone();
+    notFromKey.andNot(inputs.getOrDefault(act.key, NO_INPUTS));
+    String type = created.get(act.stored);
+    String simple = type == null ? null : type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
+    String container = type != null && CreatedValues.isMutableContainer(type, hierarchy) ? simple : null;
+    String identity =
+        act.stored.equals(act.key) ? "the key itself is stored, and each thread goes on with its own key object"
+            : type != null && CreatedValues.isIdentityType(type, hierarchy) ? "a new " + simple + " is used for its identity"
+            : null;
+    int from = check.location.getHandle().getPosition();
+    int to = act.location.getHandle().getPosition();
+    String effect = onceOnlyEffects.entrySet().stream()
+        .filter(e -> e.getKey() > from && e.getKey() < to)
+        .min(Map.Entry.comparingByKey())
+        .map(Map.Entry::getValue)
+        .orElse(null);
+    return new RaceConsequence.StoredValue(notFromKey.isEmpty(), container, identity, effect);
   }
 
   private static boolean resultUsed(Call call) {

@@ -2,7 +2,10 @@ package dev.mapsafe.spotbugs.patterns;
 
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.RaceConsequence;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.KeyedCalls;
@@ -20,10 +23,13 @@ import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.bcel.classfile.Method;
 
 /**
@@ -39,6 +45,10 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final SelfLockedMaps selfLocked = new SelfLockedMaps(hierarchy);
   private final Map<MapValues, List<KeyedCalls.Sequence>> found = new LinkedHashMap<>();
+  /** Map fields some analysed code removes entries from (by class and name). */
+  private final Set<String> fieldsWithRemovals = new HashSet<>();
+  /** For each map field, where analysed code writes it other than by removals (method and bytecode position). */
+  private final Map<String, Set<String>> fieldWrites = new HashMap<>();
 
   public NonAtomicMapUpdateDetector(BugReporter reporter) {
     this.reporter = reporter;
@@ -54,6 +64,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
         selfLocked.add(values);
+        noteRemovals(values);
         if (!KeyedCalls.worthAnalyzing(values, hierarchy)) {
           continue; // the dataflow below is the costly part: most methods make no two single-key calls
         }
@@ -70,13 +81,66 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   @Override
   public void report() {
     List<BugInstance> bugs = new ArrayList<>();
+    Set<String> memoizingStores = new HashSet<>();
     for (Map.Entry<MapValues, List<KeyedCalls.Sequence>> method : found.entrySet()) {
       for (KeyedCalls.Sequence sequence : method.getValue()) {
-        kindOf(sequence.act, method.getKey()).ifPresent(kind -> bugs.add(bug(method.getKey(), sequence, kind)));
+        if (RaceConsequence.memoizes(sequence.kind, sequence.stored)) {
+          memoizingStores.add(site(method.getKey(), sequence.act.location));
+        }
+      }
+    }
+    for (Map.Entry<MapValues, List<KeyedCalls.Sequence>> method : found.entrySet()) {
+      for (KeyedCalls.Sequence sequence : method.getValue()) {
+        Optional<RaceConsequence.Consequence> consequence = RaceConsequence.of(sequence.kind, sequence.stored,
+            hasRemovals(sequence.act.map), updatedElsewhere(sequence.act.map, memoizingStores));
+        Optional<String> kind = kindOf(sequence.act, method.getKey());
+        if (consequence.isPresent() && kind.isPresent()) {
+          bugs.add(bug(method.getKey(), sequence, kind.get(), consequence.get()));
+        }
       }
     }
     Findings.report(bugs, reporter);
     found.clear();
+    fieldsWithRemovals.clear();
+    fieldWrites.clear();
+  }
+
+  private void noteRemovals(MapValues values) {
+    for (MapValues.Access access : values.accesses()) {
+      Origin root = access.subject.root();
+      if (!(root instanceof Origin.FieldLoad) || access.effect.kind() != MapEffect.WRITE) {
+        continue;
+      }
+      String field = fieldName((Origin.FieldLoad) root);
+      if (MapApi.mayRemoveEntries(access.effect.fact().name())) {
+        fieldsWithRemovals.add(field);
+      }
+      boolean construction = values.method().getName().equals("<init>") || values.method().getName().equals("<clinit>");
+      if (!construction && !access.effect.fact().name().equals("remove") && !access.effect.fact().name().equals("clear")) {
+        fieldWrites.computeIfAbsent(field, f -> new HashSet<>()).add(site(values, access.location));
+      }
+    }
+  }
+
+  /** Whether entries of the map can be removed: a field only if some analysed code removes from it. */
+  private boolean hasRemovals(Origin map) {
+    Origin root = map.root();
+    return !(root instanceof Origin.FieldLoad) || fieldsWithRemovals.contains(fieldName((Origin.FieldLoad) root));
+  }
+
+  /** Whether a map field is written anywhere other than by the memoizing stores (and removals). */
+  private boolean updatedElsewhere(Origin map, Set<String> memoizingStores) {
+    Origin root = map.root();
+    return root instanceof Origin.FieldLoad
+        && !memoizingStores.containsAll(fieldWrites.getOrDefault(fieldName((Origin.FieldLoad) root), Set.of()));
+  }
+
+  private static String site(MapValues method, edu.umd.cs.findbugs.ba.Location location) {
+    return method.method() + "@" + location.getHandle().getPosition();
+  }
+
+  private static String fieldName(Origin.FieldLoad load) {
+    return load.field().getClassName() + "." + load.field().getName();
   }
 
   /** What makes the map thread-safe per call, when other threads may see it; else empty. */
@@ -106,10 +170,11 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     return className.substring(className.lastIndexOf('.') + 1);
   }
 
-  private BugInstance bug(MapValues method, KeyedCalls.Sequence sequence, String kind) {
+  private BugInstance bug(
+      MapValues method, KeyedCalls.Sequence sequence, String kind, RaceConsequence.Consequence consequence) {
     String map = sequence.act.map.display();
-    String message =
-        Messages.nonAtomicMapUpdate(map, kind, sequence.kind, call(map, sequence.check), call(map, sequence.act));
+    String message = Messages.nonAtomicMapUpdate(
+        map, kind, sequence.kind, consequence, call(map, sequence.check), call(map, sequence.act));
     BugInstance bug =
         new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
             .addClass(method.method().getClassName())

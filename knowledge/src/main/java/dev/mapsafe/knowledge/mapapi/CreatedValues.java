@@ -1,0 +1,78 @@
+package dev.mapsafe.knowledge.mapapi;
+
+import dev.mapsafe.knowledge.threads.TaskLaunchers;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Facts about a value a check-then-act creates and stores, which decide its {@link RaceConsequence}: whether it
+ * is a new mutable container (that the code fills after storing it), whether its type is used for its identity
+ * (a lock), and which calls made while creating it must not run twice.
+ */
+public final class CreatedValues {
+
+  /** Static factories of new, empty, mutable containers. */
+  private static final List<String> CONTAINER_FACTORIES =
+      List.of("java.util.Collections#synchronizedList", "java.util.Collections#synchronizedSet",
+          "java.util.Collections#synchronizedMap", "java.util.Collections#synchronizedSortedMap",
+          "java.util.Collections#synchronizedSortedSet", "java.util.concurrent.ConcurrentHashMap#newKeySet",
+          "com.google.common.collect.Lists#newArrayList", "com.google.common.collect.Lists#newLinkedList",
+          "com.google.common.collect.Lists#newCopyOnWriteArrayList", "com.google.common.collect.Sets#newHashSet",
+          "com.google.common.collect.Sets#newConcurrentHashSet", "com.google.common.collect.Sets#newLinkedHashSet",
+          "com.google.common.collect.Maps#newHashMap", "com.google.common.collect.Maps#newConcurrentMap",
+          "com.google.common.collect.Maps#newLinkedHashMap");
+
+  /** Types whose instances exist for their identity: two of them where the code expects one break mutual exclusion. */
+  private static final List<String> IDENTITY_TYPES =
+      List.of("java.util.concurrent.locks.Lock", "java.util.concurrent.locks.ReadWriteLock",
+          "java.util.concurrent.locks.StampedLock", "java.util.concurrent.locks.Condition",
+          "java.util.concurrent.Semaphore", "java.util.concurrent.CountDownLatch",
+          "java.util.concurrent.CyclicBarrier", "java.util.concurrent.Phaser");
+
+  /** Counter calls that hand out a new number each time: an id or sequence number allocated twice. */
+  private static final List<String> ALLOCATING_NAMES =
+      List.of("incrementAndGet", "getAndIncrement", "addAndGet", "getAndAdd", "decrementAndGet", "getAndDecrement");
+
+  private CreatedValues() {}
+
+  /** Whether {@code new type(..)} is a mutable container: a collection, map, atomic, builder, array-like. */
+  public static boolean isMutableContainer(String type, TypeHierarchy hierarchy) {
+    return ValueTypes.of(type, false, false, hierarchy) == ValueTypes.Mutability.MUTABLE;
+  }
+
+  /** Whether the static call {@code owner.name(..)} returns a new mutable container. */
+  public static boolean isContainerFactory(String owner, String name) {
+    return CONTAINER_FACTORIES.contains(owner + "#" + name);
+  }
+
+  /** Whether objects of the type are used for their identity: {@code new Object()} and the lock types. */
+  public static boolean isIdentityType(String type, TypeHierarchy hierarchy) {
+    if (type.equals("java.lang.Object")) {
+      return true;
+    }
+    for (String identity : IDENTITY_TYPES) {
+      if (type.equals(identity) || hierarchy.isSubtype(type, identity)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What a call made while creating a value does that must happen once, in a message's words ({@code
+   * Thread.start()}, {@code a task launched by ExecutorService.submit}), or empty.
+   */
+  public static Optional<String> onceOnlyEffect(String owner, String name, TypeHierarchy hierarchy) {
+    String simple = owner.substring(Math.max(owner.lastIndexOf('.'), owner.lastIndexOf('$')) + 1);
+    if (name.equals("start") && (owner.equals("java.lang.Thread") || hierarchy.isSubtype(owner, "java.lang.Thread"))) {
+      return Optional.of("a thread started by " + simple + ".start()");
+    }
+    if (!name.equals("<init>") && TaskLaunchers.launches(owner, name, hierarchy)) {
+      return Optional.of("a task launched by " + simple + "." + name + "(..)");
+    }
+    if (ALLOCATING_NAMES.contains(name) && owner.startsWith("java.util.concurrent.atomic.Atomic")) {
+      return Optional.of("a number allocated by " + simple + "." + name + "()");
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,136 @@
+package dev.mapsafe.knowledge.mapapi;
+
+import java.util.Optional;
+
+/**
+ * What goes wrong, visibly, when another thread runs between the two calls of a {@link CheckThenAct}. A sequence
+ * with no consequence is not a bug: two threads that both miss a memoized value and both store one computed from
+ * the key alone only compute it twice. Both engines gather the {@link StoredValue} facts; this class decides.
+ */
+public enum RaceConsequence {
+  /** Another thread's value for the key is overwritten, or the removal drops a value another thread stored. */
+  LOST_UPDATE("lost update", "another thread can change the entry between the two calls, and its update is lost"),
+  /** Each thread puts its own new container and fills it: what goes into the one replaced is lost. */
+  LOST_ADDS(
+      "lost adds",
+      "two threads can each put their own new %s, and what is added to the one that the other put replaces is"
+          + " lost"),
+  /** The value's creation does something that must happen once. */
+  DUPLICATE_CREATION(
+      "duplicate creation", "two threads can both create the value, and what creating it does (%s) happens twice"),
+  /** Each thread goes on with its own instance while only one is in the map, and the code relies on one. */
+  IDENTITY(
+      "two identities",
+      "two threads can each go on with their own instance while only one of them is in the map, and the code"
+          + " relies on there being one (%s)"),
+  /** The entry the check saw can be removed before the second call, which then returns null. */
+  ENTRY_REMOVED(
+      "entry removed in between",
+      "another thread can remove the entry between the two calls (this map has removals), so the second call"
+          + " returns null");
+
+  private final String name;
+  private final String explanation;
+
+  RaceConsequence(String name, String explanation) {
+    this.name = name;
+    this.explanation = explanation;
+  }
+
+  /** How messages and the docs name it: "lost update", "lost adds", ... */
+  public String displayName() {
+    return name;
+  }
+
+  /** The sentence a message gives, with the detail of {@link StoredValue} filled in where it has one. */
+  public String explain(String detail) {
+    return explanation.contains("%s") ? String.format(explanation, detail) : explanation;
+  }
+
+  /**
+   * What the code does with the value a check-then-act stores (for a {@code put} guarded by a presence or null
+   * test); gathered by each engine from the code around the two calls.
+   *
+   * @param fromKeyOnly the value is computed only from what the key is computed from, constants and the object's
+   *     fields (not from another parameter or an unrelated local)
+   * @param freshContainer the simple name of the new mutable container stored ({@code ArrayList}), or null
+   * @param identityUse how the code relies on one instance ({@code used as a lock}, {@code the key itself is
+   *     stored}), or null
+   * @param onceOnlyEffect a call between the two that must not run twice ({@code Thread.start()}), or null
+   */
+  public static final class StoredValue {
+    final boolean fromKeyOnly;
+    final String freshContainer;
+    final String identityUse;
+    final String onceOnlyEffect;
+
+    public StoredValue(boolean fromKeyOnly, String freshContainer, String identityUse, String onceOnlyEffect) {
+      this.fromKeyOnly = fromKeyOnly;
+      this.freshContainer = freshContainer;
+      this.identityUse = identityUse;
+      this.onceOnlyEffect = onceOnlyEffect;
+    }
+  }
+
+  /**
+   * The consequence of a sequence, or empty when the interleaving is harmless.
+   *
+   * @param mapHasRemovals whether entries of the map can be removed (else an entry once seen stays)
+   * @param mapUpdatedElsewhere whether the map is written other than by stores of this kind and removals: a
+   *     memoizing store can then overwrite a value another write put in between
+   */
+  public static Optional<Consequence> of(
+      CheckThenAct kind, StoredValue stored, boolean mapHasRemovals, boolean mapUpdatedElsewhere) {
+    switch (kind) {
+      case PUT_IF_ABSENT:
+      case GET_OR_CREATE:
+        return ofGuardedStore(stored, mapUpdatedElsewhere);
+      case CHECK_THEN_GET:
+        return mapHasRemovals ? Optional.of(new Consequence(ENTRY_REMOVED, null)) : Optional.empty();
+      default:
+        return Optional.of(new Consequence(LOST_UPDATE, null));
+    }
+  }
+
+  /** Whether a guarded store only memoizes: a race stores an equal value twice, and nothing else is lost. */
+  public static boolean memoizes(CheckThenAct kind, StoredValue stored) {
+    return (kind == CheckThenAct.PUT_IF_ABSENT || kind == CheckThenAct.GET_OR_CREATE)
+        && stored.identityUse == null && stored.freshContainer == null && stored.onceOnlyEffect == null
+        && stored.fromKeyOnly;
+  }
+
+  private static Optional<Consequence> ofGuardedStore(StoredValue stored, boolean mapUpdatedElsewhere) {
+    if (stored.identityUse != null) {
+      return Optional.of(new Consequence(IDENTITY, stored.identityUse));
+    }
+    if (stored.freshContainer != null) {
+      return Optional.of(new Consequence(LOST_ADDS, stored.freshContainer));
+    }
+    if (stored.onceOnlyEffect != null) {
+      return Optional.of(new Consequence(DUPLICATE_CREATION, stored.onceOnlyEffect));
+    }
+    // A value from the key alone, in a map nothing else updates: a race only stores an equal value twice.
+    return stored.fromKeyOnly && !mapUpdatedElsewhere
+        ? Optional.empty()
+        : Optional.of(new Consequence(LOST_UPDATE, null));
+  }
+
+  /** A consequence and its detail ({@code ArrayList}, {@code used as a lock}), for the message. */
+  public static final class Consequence {
+    private final RaceConsequence kind;
+    private final String detail;
+
+    Consequence(RaceConsequence kind, String detail) {
+      this.kind = kind;
+      this.detail = detail;
+    }
+
+    public RaceConsequence kind() {
+      return kind;
+    }
+
+    public String explanation() {
+      return kind.explain(detail);
+    }
+  }
+}
