@@ -342,6 +342,11 @@ public final class HeldLocks {
     return atIncludingCallers(path, state, true, 0);
   }
 
+  /** The exclusive locks held at a point, with those held at every call of its private method ({@link #atIncludingCallers}). */
+  public static Set<GuardedByExpression> exclusiveIncludingCallers(TreePath path, VisitorState state) {
+    return atIncludingCallers(path, state, false, 0);
+  }
+
   /**
    * The read-write locks held only in read mode at a point (its callers' locks included, as in
    * {@link #atIncludingCallers}): a write there runs while other readers hold the same lock.

@@ -186,10 +186,13 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
         && !(act.path().getParentPath().getLeaf() instanceof com.sun.source.tree.ExpressionStatementTree);
   }
 
-  /** Whether one lock is held at both calls (every other access is then assumed to take it too). */
+  /**
+   * Whether one lock is held at both calls, by the method or by every caller of its private method (every other
+   * access is then assumed to take it too).
+   */
   private static boolean lockedAcrossBoth(Call check, Call act, VisitorState state) {
-    Set<GuardedByExpression> common = new HashSet<>(HeldLocks.at(check.path(), state));
-    common.retainAll(HeldLocks.at(act.path(), state));
+    Set<GuardedByExpression> common = new HashSet<>(HeldLocks.exclusiveIncludingCallers(check.path(), state));
+    common.retainAll(HeldLocks.exclusiveIncludingCallers(act.path(), state));
     return !common.isEmpty();
   }
 

@@ -157,11 +157,15 @@ public final class KeyedCalls {
     return keyed >= 2;
   }
 
-  /** The non-atomic sequences of one method; {@code values} is that method's {@link MapValues}. */
-  public static List<Sequence> sequences(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
-      throws CFGBuilderException, DataflowAnalysisException {
+  /**
+   * The non-atomic sequences of one method; {@code values} and {@code regions} are that method's {@link MapValues}
+   * and {@link LockRegions}.
+   */
+  public static List<Sequence> sequences(ClassContext context, Method method, MapValues values, LockRegions regions,
+      TypeHierarchy hierarchy) throws CFGBuilderException, DataflowAnalysisException {
     CFG cfg = context.getCFG(method);
     KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method), hierarchy);
+    analysis.locks = regions;
     analysis.scan(context, method, values, hierarchy);
     return analysis.sequences();
   }
@@ -170,7 +174,6 @@ public final class KeyedCalls {
       throws CFGBuilderException, DataflowAnalysisException {
     ValueNumberDataflow vna = context.getValueNumberDataflow(method);
     HeldMonitors monitors = new HeldMonitors(context, method);
-    locks = LockRegions.analyze(context, method, values, hierarchy);
     ConstantPoolGen cpg = context.getConstantPoolGen();
     seedParameters(method, vna.getStartFact(cfg.getEntry()));
     List<Location> locations = new ArrayList<>();

@@ -8,7 +8,9 @@ import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.RaceConsequence;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
+import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.KeyedCalls;
+import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
@@ -44,6 +46,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final SelfLockedMaps selfLocked = new SelfLockedMaps(hierarchy);
+  private final CallerLocks callerLocks = new CallerLocks(hierarchy);
   private final Map<MapValues, List<KeyedCalls.Sequence>> found = new LinkedHashMap<>();
   /** Map fields some analysed code removes entries from (by class and name). */
   private final Set<String> fieldsWithRemovals = new HashSet<>();
@@ -65,10 +68,12 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         implementations.add(values);
         selfLocked.add(values);
         noteRemovals(values);
+        LockRegions regions = LockRegions.analyze(context, method, values, hierarchy);
+        callerLocks.add(values, regions);
         if (!KeyedCalls.worthAnalyzing(values, hierarchy)) {
           continue; // the dataflow below is the costly part: most methods make no two single-key calls
         }
-        List<KeyedCalls.Sequence> sequences = KeyedCalls.sequences(context, method, values, hierarchy);
+        List<KeyedCalls.Sequence> sequences = KeyedCalls.sequences(context, method, values, regions, hierarchy);
         if (!sequences.isEmpty()) {
           found.put(values, sequences);
         }
@@ -94,7 +99,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         Optional<RaceConsequence.Consequence> consequence = RaceConsequence.of(sequence.kind, sequence.stored,
             hasRemovals(sequence.act.map), updatedElsewhere(sequence.act.map, memoizingStores));
         Optional<String> kind = kindOf(sequence.act, method.getKey());
-        if (consequence.isPresent() && kind.isPresent()) {
+        if (consequence.isPresent() && kind.isPresent() && !lockedByCallers(method.getKey(), sequence)) {
           bugs.add(bug(method.getKey(), sequence, kind.get(), consequence.get()));
         }
       }
@@ -103,6 +108,17 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     found.clear();
     fieldsWithRemovals.clear();
     fieldWrites.clear();
+  }
+
+  /**
+   * Whether an exclusive lock is held at both calls by every caller of their private method (or where a helper
+   * or an inline callback runs the lambda they are in): the bytecode twin of Error Prone's
+   * {@code HeldLocks.exclusiveIncludingCallers}.
+   */
+  private boolean lockedByCallers(MapValues method, KeyedCalls.Sequence sequence) {
+    Set<String> common = new HashSet<>(callerLocks.at(method, sequence.check.location, List.of(), false, false));
+    common.retainAll(callerLocks.at(method, sequence.act.location, List.of(), false, false));
+    return !common.isEmpty();
   }
 
   private void noteRemovals(MapValues values) {
