@@ -12,6 +12,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SpotBugsExtension.class)
 class UnguardedSharedMapDetectorTest {
+  /** Unlocked size() and isEmpty() are hints, not races; a plain get on the same kind of map still is. */
+  @Test
+  void countReadsAreHints(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.CountHints");
+  }
+
   @Test
   void tasksParallelStreamsAndThreads(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.PriceBoard");

@@ -11,6 +11,7 @@ import com.sun.tools.javac.util.Context;
 import dev.mapsafe.errorprone.analysis.FieldAccesses.Access;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.Overlap.Kind;
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.SharedInstances;
 import java.util.ArrayList;
@@ -75,6 +76,8 @@ public final class Races {
 
   private static Optional<Race> find(VarSymbol field, VisitorState state) {
     List<Access> accesses = new ArrayList<>(FieldAccesses.of(field, state));
+    // A size() or isEmpty() racing with a write reads an old or a new count: a hint, no corruption.
+    accesses.removeIf(a -> a.kind() == MapEffect.READ && MapApi.readsOnlyTheCount(a.effect().fact().name()));
     accesses.sort(Comparator.comparingInt(a -> ASTHelpers.getStartPosition(a.call().getLeaf())));
     String sharedBy = sharedBy(field, state);
     // A race with another access names more of the evidence than a write racing with itself: try those first.

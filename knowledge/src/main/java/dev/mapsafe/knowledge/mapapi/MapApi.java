@@ -296,6 +296,14 @@ public final class MapApi {
     return REMOVING_NAMES.contains(name);
   }
 
+  /**
+   * Whether a read of this name only reads the map's entry count ({@code size}, {@code isEmpty}): racing with a
+   * write it sees an old or a new count, never a torn entry, so it is a hint, not a race that corrupts anything.
+   */
+  public static boolean readsOnlyTheCount(String name) {
+    return name.equals("size") || name.equals("isEmpty");
+  }
+
   private static final List<String> REMOVING_NAMES =
       List.of("remove", "clear", "removeIf", "removeAll", "retainAll", "compute", "computeIfPresent", "merge",
           "pollFirstEntry", "pollLastEntry", "poll", "pollFirst", "pollLast");

@@ -1,5 +1,6 @@
 package dev.mapsafe.spotbugs.analysis;
 
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.Overlap;
 import edu.umd.cs.findbugs.ba.Location;
@@ -77,6 +78,10 @@ public final class Races {
   public void add(MapValues method, LockRegions regions) {
     locks.add(method, regions);
     for (MapValues.Access access : method.accesses()) {
+      // A size() or isEmpty() racing with a write reads an old or a new count: a hint, no corruption.
+      if (access.effect.kind() == MapEffect.READ && MapApi.readsOnlyTheCount(access.effect.fact().name())) {
+        continue;
+      }
       if (access.subject.root() instanceof Origin.FieldLoad) {
         XField field = ((Origin.FieldLoad) access.subject.root()).field();
         sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(method, access, null, null));
