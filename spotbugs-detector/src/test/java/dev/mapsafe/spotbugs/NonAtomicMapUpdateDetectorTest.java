@@ -27,6 +27,12 @@ class NonAtomicMapUpdateDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.Memoization");
   }
 
+  /** A fresh key (UUID.randomUUID(), a counter's next value) is owned by its thread: no race on it. */
+  @Test
+  void uniqueKeys(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.OwnedKeys");
+  }
+
   /** The message names the consequence found, never calling a null check a read-modify-write. */
   @Test
   void messageNamesTheConsequence(SpotBugsRunner spotbugs) {

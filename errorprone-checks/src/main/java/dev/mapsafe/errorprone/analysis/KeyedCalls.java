@@ -312,6 +312,34 @@ public final class KeyedCalls {
     return Optional.empty();
   }
 
+  /**
+   * Whether the call's key is fresh: made by {@link CreatedValues#makesUniqueKey} ({@code UUID.randomUUID()}, a
+   * counter's next value), or its {@code toString()}, directly or through a local. No other thread uses it.
+   */
+  public static boolean hasUniqueKey(Call call, VisitorState state) {
+    return isUnique(new TreePath(call.path(), call.key()), state, 0);
+  }
+
+  private static boolean isUnique(TreePath expression, VisitorState state, int depth) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) expression.getLeaf());
+    if (tree instanceof MethodInvocationTree invocation) {
+      Optional<ApiMethod> api = JavacApi.call(tree, state);
+      if (api.isPresent() && CreatedValues.makesUniqueKey(api.get().owner(), api.get().name())) {
+        return true;
+      }
+      ExpressionTree receiver = ASTHelpers.getReceiver(invocation);
+      return api.isPresent() && api.get().name().equals("toString") && invocation.getArguments().isEmpty()
+          && receiver != null && isUnique(new TreePath(expression, receiver), state, depth);
+    }
+    Symbol sym = ASTHelpers.getSymbol(tree);
+    if (tree instanceof IdentifierTree && sym instanceof VarSymbol local && depth < 2
+        && sym.getKind() == ElementKind.LOCAL_VARIABLE && MapIdentity.isEffectivelyFinalLocal(local)) {
+      List<TreePath> values = Declarations.of(state).assignedValues(sym);
+      return !values.isEmpty() && values.stream().allMatch(v -> isUnique(v, state, depth + 1));
+    }
+    return false;
+  }
+
   /** A call between the check and the act that must not run twice ({@link CreatedValues#onceOnlyEffect}). */
   private static Optional<String> onceOnlyEffect(Call check, Call act, VisitorState state) {
     TreePath body = act.path();

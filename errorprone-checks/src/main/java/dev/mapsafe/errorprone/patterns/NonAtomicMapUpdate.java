@@ -65,8 +65,9 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     Optional<Call> act = KeyedCalls.of(state.getPath(), state);
-    if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST || storeResultUsed(act.get())) {
-      return Description.NO_MATCH;
+    if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST || storeResultUsed(act.get())
+        || KeyedCalls.hasUniqueKey(act.get(), state)) {
+      return Description.NO_MATCH; // a fresh key (UUID.randomUUID(), a counter's next value) is this thread's own
     }
     Optional<Sequence> sequence = sequence(act.get(), state);
     if (sequence.isEmpty()) {

@@ -33,7 +33,20 @@ public final class CreatedValues {
   private static final List<String> ALLOCATING_NAMES =
       List.of("incrementAndGet", "getAndIncrement", "addAndGet", "getAndAdd", "decrementAndGet", "getAndDecrement");
 
+  /** Calls that return a value no other call returned: a key made by one is owned by its thread. */
+  private static final List<String> UNIQUE_KEY_FACTORIES =
+      List.of("java.util.UUID#randomUUID", "java.util.UUID#nameUUIDFromBytes");
+
   private CreatedValues() {}
+
+  /**
+   * Whether {@code owner.name(..)} returns a new unique value each time ({@code UUID.randomUUID()}, a counter's
+   * {@code incrementAndGet()}): no other thread can hold the same key, so a check-then-act on it cannot race.
+   */
+  public static boolean makesUniqueKey(String owner, String name) {
+    return UNIQUE_KEY_FACTORIES.contains(owner + "#" + name)
+        || (ALLOCATING_NAMES.contains(name) && owner.startsWith("java.util.concurrent.atomic.Atomic"));
+  }
 
   /** Whether {@code new type(..)} is a mutable container: a collection, map, atomic, builder, array-like. */
   public static boolean isMutableContainer(String type, TypeHierarchy hierarchy) {

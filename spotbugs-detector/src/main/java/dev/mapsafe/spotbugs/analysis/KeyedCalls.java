@@ -133,6 +133,8 @@ public final class KeyedCalls {
   private final Map<ValueNumber, BitSet> inputs = new HashMap<>();
   /** Values made by {@code new C(..)} or by a factory of new containers, and their class. */
   private final Map<ValueNumber, String> created = new HashMap<>();
+  /** Values no other call returned ({@link CreatedValues#makesUniqueKey}), and their {@code toString()}. */
+  private final Set<ValueNumber> uniqueValues = new HashSet<>();
   /** Calls that must not run twice, by bytecode position, in a message's words. */
   private final Map<Integer, String> onceOnlyEffects = new HashMap<>();
   private final CFG cfg;
@@ -268,6 +270,13 @@ public final class KeyedCalls {
     }
     String owner = invoke.getClassName(cpg);
     String name = invoke.getMethodName(cpg);
+    int results = invoke.produceStack(cpg);
+    if (results > 0 && (CreatedValues.makesUniqueKey(owner, name) || (argCount == 0 && name.equals("toString")
+        && !(invoke instanceof INVOKESTATIC) && uniqueValues.contains(before.getInstance(invoke, cpg))))) {
+      for (int i = 0; i < results; i++) { // a long takes two stack slots
+        uniqueValues.add(after.getStackValue(i));
+      }
+    }
     CreatedValues.onceOnlyEffect(owner, name, hierarchy)
         .ifPresent(effect -> onceOnlyEffects.put(location.getHandle().getPosition(), effect));
     if (name.equals("<init>")) { // the new object is made from the constructor's arguments
@@ -359,6 +368,9 @@ public final class KeyedCalls {
     for (Call act : calls) {
       if (act.use == KeyUse.PRESENCE_TEST || (act.use == KeyUse.STORE && resultUsed(act))) {
         continue; // a put whose replaced value is used: the code handles what another thread stored
+      }
+      if (uniqueValues.contains(act.key)) {
+        continue; // a fresh key (UUID.randomUUID(), a counter's next value): no other thread uses it
       }
       List<Sequence> candidates = new ArrayList<>();
       if (act.use == KeyUse.STORE && act.stored != null) {
