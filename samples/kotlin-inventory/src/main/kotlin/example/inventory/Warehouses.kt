@@ -19,6 +19,10 @@ class Warehouses {
     @Synchronized
     fun exportForAudit(): Map<String, Set<String>> = skusByWarehouse.mapValues { (_, skus) -> skus.toSet() }
 
+    /** Not an escape: internal code of this module (the stock reconciler) is the only caller. */
+    @Synchronized
+    internal fun exportForReconciler(): Map<String, Set<String>> = skusByWarehouse.toMutableMap()
+
     /** Correct: Instant is immutable. */
     @Synchronized
     fun openings(): Map<String, java.time.Instant> = openedAt.toMutableMap()

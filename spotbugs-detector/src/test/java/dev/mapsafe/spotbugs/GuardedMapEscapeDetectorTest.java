@@ -11,6 +11,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SpotBugsExtension.class)
 class GuardedMapEscapeDetectorTest {
+  /** Accessors for tests (@VisibleForTesting) hand nothing to outside code; the same accessor without it does. */
+  @Test
+  void testOnlyAccessors(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.TestHooks");
+  }
+
   @Test
   void mapsViewsAndIteratorsHandedOutAndCallersMapsStored(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.MemberRegistry");

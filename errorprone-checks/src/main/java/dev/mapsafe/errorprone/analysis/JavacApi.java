@@ -13,6 +13,7 @@ import com.sun.tools.javac.code.Types;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Exposure;
 import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,5 +97,16 @@ public final class JavacApi {
   private static Type classType(String binaryName, VisitorState state) {
     String name = binaryName.replace('$', '.');
     return SourceVersion.isName(name) ? state.getTypeFromString(name) : null;
+  }
+
+  /** Whether code outside the method's own calls it ({@link Exposure}: not private, not test-only). */
+  public static boolean calledFromOutside(MethodSymbol method) {
+    List<String> annotations = new ArrayList<>();
+    for (var mirror : method.getAnnotationMirrors()) {
+      if (mirror.getAnnotationType().asElement() instanceof ClassSymbol type) {
+        annotations.add(type.flatName().toString());
+      }
+    }
+    return Exposure.calledFromOutside(method.isPrivate(), method.getSimpleName().toString(), false, annotations);
   }
 }

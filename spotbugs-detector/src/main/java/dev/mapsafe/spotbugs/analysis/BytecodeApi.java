@@ -3,7 +3,14 @@ package dev.mapsafe.spotbugs.analysis;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Exposure;
 import edu.umd.cs.findbugs.ba.Hierarchy;
+import edu.umd.cs.findbugs.ba.XClass;
+import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
+import edu.umd.cs.findbugs.classfile.ClassDescriptor;
+import edu.umd.cs.findbugs.classfile.Global;
+import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,5 +63,29 @@ public final class BytecodeApi {
                 return false;
               }
             });
+  }
+
+  /** Whether code outside the method's own calls it ({@link Exposure}: not private, test-only or Kotlin internal). */
+  public static boolean calledFromOutside(XMethod method) {
+    List<String> annotations = new ArrayList<>();
+    for (AnnotationValue a : method.getAnnotations()) {
+      annotations.add(a.getAnnotationClass().getDottedClassName());
+    }
+    return Exposure.calledFromOutside(method.isPrivate(), method.getName(), isKotlin(method.getClassDescriptor()),
+        annotations);
+  }
+
+  private static boolean isKotlin(ClassDescriptor descriptor) {
+    try {
+      XClass cls = Global.getAnalysisCache().getClassAnalysis(XClass.class, descriptor);
+      for (AnnotationValue a : cls.getAnnotations()) {
+        if (a.getAnnotationClass().getDottedClassName().equals("kotlin.Metadata")) {
+          return true;
+        }
+      }
+    } catch (CheckedAnalysisException | RuntimeException unknown) {
+      // An unreadable class: not known to be Kotlin.
+    }
+    return false;
   }
 }

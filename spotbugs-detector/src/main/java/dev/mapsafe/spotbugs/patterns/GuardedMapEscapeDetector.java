@@ -83,7 +83,7 @@ public final class GuardedMapEscapeDetector implements Detector {
     List<BugInstance> bugs = new ArrayList<>();
     for (MapValues method : methods) {
       XMethod m = method.method();
-      if (m.isPrivate() || m.isSynthetic() || m.getName().startsWith("lambda$")) {
+      if (!BytecodeApi.calledFromOutside(m) || m.isSynthetic() || m.getName().startsWith("lambda$")) {
         continue;
       }
       boolean viewsAreContract = Guards.viewsAreItsContract(m.getClassName(), hierarchy);

@@ -74,7 +74,7 @@ public final class ShallowMapCopyLeakDetector implements Detector {
     List<BugInstance> bugs = new ArrayList<>();
     for (MapValues method : methods) {
       XMethod m = method.method();
-      if (!m.isPrivate() && !m.isSynthetic() && !m.getName().startsWith("lambda$")) {
+      if (BytecodeApi.calledFromOutside(m) && !m.isSynthetic() && !m.getName().startsWith("lambda$")) {
         for (MapValues.ReturnSite site : method.returnSites()) {
           if (site.traversal == null) {
             leak(method, method.copyOf(site.returned), "returned by " + m.getName() + "()", bugs);
