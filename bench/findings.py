@@ -5,11 +5,11 @@
   findings.py errorprone <library> <version> <javac.log> <source root>
 
 A row: key, library, version, engine, pattern, class, method, line, message. The key names the finding without
-its line numbers (pattern, class, method, message with the numbers taken out), so a judged finding keeps its
-verdict when the library or mapsafe moves code around; the engine is not part of it, so the two engines' findings
-of one bug meet in the ledger.
+its line numbers (see keyed), so a judged finding keeps its verdict when the library or mapsafe moves code
+around; the engine is not part of it, so the two engines' findings of one bug meet in the ledger.
 """
 import hashlib
+import os
 import re
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -28,13 +28,18 @@ CHECKS = {
 NAMES = {bug_type: name for name, bug_type in CHECKS.items()}
 
 
-def key(pattern, cls, method, message):
-    # Line numbers, the engines' different spellings of calls (Map.put(Object, Object) vs m.put(..)) and the
-    # fix advice differ between engines and versions; the maps' and methods' names do not.
-    words = re.sub(r"\d+", "", message.split(" Fix:")[0])
-    names = sorted(set(re.findall(r"\b[a-z][A-Za-z0-9_]*\b", words)))
-    digest = hashlib.sha1(" ".join(names).encode()).hexdigest()[:8]
-    return f"{pattern}/{cls.split('$')[0]}#{method}/{digest}"
+def keyed(rows):
+    """Rows (pattern, class, method, line, message) with their keys: pattern/Outer#method/subject, where the subject
+    is the message's first word (the map, or the call that touches it), and #2, #3.. for more findings of one
+    pattern on one subject in one method (in line order). Line numbers and the wording of the rest of the message
+    are left out, so a verdict survives moved code and reworded messages."""
+    groups = {}
+    for pattern, cls, method, line, message in sorted(rows, key=lambda r: (r[0], r[1], r[2], int(r[3] or 0), r[4])):
+        subject = re.split(r"[^A-Za-z0-9_$]", message.strip(), maxsplit=1)[0]
+        base = f"{pattern}/{cls.split('$')[0]}#{method}/{subject}"
+        groups[base] = groups.get(base, 0) + 1
+        key = base if groups[base] == 1 else f"{base}#{groups[base]}"
+        yield key, (pattern, cls, method, line, message)
 
 
 def spotbugs(library, version, report):
@@ -53,7 +58,10 @@ def spotbugs(library, version, report):
     return rows
 
 
-ENCLOSING = re.compile(r"^\s*(?:[\w@<>,?\[\]. ]+\s)?(\w+)\s*\([^;]*$")
+# A method or constructor declaration: modifiers or a return type, then the name and its parameter list.
+ENCLOSING = re.compile(r"^\s*(?:@\w+(?:\([^)]*\))?\s+)*((?:[\w.<>\[\]?,]+\s+)+)(\w+)\s*\([^;=]*$")
+STATEMENT_WORDS = {"throw", "return", "new", "if", "for", "while", "switch", "catch", "synchronized", "else", "try",
+                   "case", "assert", "do", "yield"}
 
 
 def errorprone(library, version, log, root):
@@ -64,7 +72,7 @@ def errorprone(library, version, log, root):
         path, line, check, message = match.groups()
         if check not in CHECKS:
             continue
-        relative = path[len(root):].lstrip("/") if path.startswith(root) else path
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
         cls = relative[:-len(".java")].replace("/", ".")
         rows.append((check, cls, enclosing_method(path, int(line)), line, message.strip()))
     return rows
@@ -78,9 +86,8 @@ def enclosing_method(path, line):
         return ""
     for text in reversed(lines):
         found = ENCLOSING.match(text)
-        if found and found.group(1) not in ("if", "for", "while", "switch", "catch", "synchronized", "return",
-                                            "new", "else", "try"):
-            return found.group(1)
+        if found and not set(found.group(1).split()) & STATEMENT_WORDS:
+            return found.group(2)
     return ""
 
 
@@ -88,8 +95,8 @@ def main():
     engine, library, version = sys.argv[1:4]
     rows = spotbugs(library, version, sys.argv[4]) if engine == "spotbugs" \
         else errorprone(library, version, sys.argv[4], sys.argv[5])
-    out = sorted({(key(p, c, m, msg), library, version, engine, p, c, m, line, msg.replace("\t", " "))
-                  for p, c, m, line, msg in rows})
+    out = sorted({(key, library, version, engine, p, c, m, line, msg.replace("\t", " "))
+                  for key, (p, c, m, line, msg) in keyed(rows)})
     for row in out:
         print("\t".join(row))
 

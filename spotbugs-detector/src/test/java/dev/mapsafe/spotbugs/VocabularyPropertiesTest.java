@@ -31,7 +31,7 @@ class VocabularyPropertiesTest {
       "  private final WorkerPool pool;",
       "  public Jobs(WorkerPool pool) { this.pool = pool; }",
       "  public void finish(String id) { pool.dispatch(() -> done.put(id, 1)); }",
-      "  public int count() { return done.size(); }",
+      "  public Integer result(String id) { return done.get(id); }",
       "}");
   private static final String REGISTRY = String.join("\n",
       "package com.acme.jobs;",

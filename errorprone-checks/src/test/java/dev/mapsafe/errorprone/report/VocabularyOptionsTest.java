@@ -25,7 +25,7 @@ class VocabularyOptionsTest {
       "  private final WorkerPool pool;",
       "  public Jobs(WorkerPool pool) { this.pool = pool; }",
       "  public void finish(String id) { pool.dispatch(() -> done.put(id, 1)); }",
-      "  public int count() { return done.size(); }",
+      "  public Integer result(String id) { return done.get(id); }",
       "}");
   static final String REGISTRY = String.join("\n",
       "package com.acme.jobs;",
