@@ -118,7 +118,9 @@ public final class Races {
   }
 
   private static boolean shared(Access a) {
-    return !a.contexts().isEmpty() && a.contexts().stream().noneMatch(c -> c.kind() == Kind.CONSTRUCTION);
+    // Construction and lifecycle methods: a lock there is no evidence of sharing, and its absence no race.
+    return !a.contexts().isEmpty()
+        && a.contexts().stream().noneMatch(c -> c.kind() == Kind.CONSTRUCTION || c.kind() == Kind.LIFECYCLE);
   }
 
   private static boolean commonLock(Access a, Access b) {

@@ -22,6 +22,7 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
+import dev.mapsafe.knowledge.threads.Lifecycles;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.Overlap.Kind;
 import dev.mapsafe.knowledge.threads.TaskLaunchers;
@@ -117,6 +118,10 @@ public final class ThreadReach {
       out.add(new Context(Kind.TASK, method, "the thread's run()", false, false, null, true));
       return;
     }
+    if (orderedWithUse(sym, state)) {
+      out.add(new Context(Kind.LIFECYCLE, method, sym.getSimpleName() + "()", false, false, null, false));
+      return;
+    }
     if (sym.isPrivate() && depth < MAX_CALLER_DEPTH && seen.add(method)) {
       List<TreePath> calls = Declarations.of(state).invocations(sym);
       if (!calls.isEmpty()) {
@@ -127,6 +132,21 @@ public final class ThreadReach {
       }
     }
     out.add(new Context(Kind.CALLER, method, "callers of " + sym.getSimpleName() + "()", false, false, null, false));
+  }
+
+  /** Whether a contract orders the method with the object's use ({@link Lifecycles}). */
+  private static boolean orderedWithUse(MethodSymbol method, VisitorState state) {
+    if (!(method.owner instanceof ClassSymbol cls)) {
+      return false;
+    }
+    List<String> annotations = new ArrayList<>();
+    for (var mirror : method.getAnnotationMirrors()) {
+      if (mirror.getAnnotationType().asElement() instanceof ClassSymbol type) {
+        annotations.add(type.flatName().toString());
+      }
+    }
+    return Lifecycles.orderedWithUse(cls.flatName().toString(), method.getSimpleName().toString(),
+        method.getParameters().size(), annotations, JavacApi.hierarchy(state));
   }
 
   private static boolean isThreadRun(MethodSymbol method, VisitorState state) {

@@ -18,7 +18,12 @@ public final class Overlap {
     /** Runs on whatever thread calls a non-private method. */
     CALLER,
     /** Runs while the object or class is constructed, before it is shared. */
-    CONSTRUCTION
+    CONSTRUCTION,
+    /**
+     * Runs before or after the object's ordinary use, as a contract orders it ({@link Lifecycles}): never at the
+     * same time as its callers, though tasks may still run.
+     */
+    LIFECYCLE
   }
 
   /** The context of one access. */
@@ -52,6 +57,9 @@ public final class Overlap {
    */
   public static boolean mayOverlap(Side w, Side o, boolean shared, LaunchOrder order) {
     if (w.kind() == Kind.CONSTRUCTION || o.kind() == Kind.CONSTRUCTION) {
+      return false;
+    }
+    if (w.kind() != Kind.TASK && o.kind() != Kind.TASK && (w.kind() == Kind.LIFECYCLE || o.kind() == Kind.LIFECYCLE)) {
       return false;
     }
     if (w.kind() == Kind.TASK && o.kind() == Kind.TASK) {

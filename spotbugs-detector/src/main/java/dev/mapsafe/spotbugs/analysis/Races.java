@@ -152,12 +152,17 @@ public final class Races {
             s -> !s.locks.isEmpty(),
             s -> s.kind() == MapEffect.WRITE,
             s -> s.kind() == MapEffect.READ,
-            s -> !s.contexts.isEmpty() && s.contexts.stream().noneMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION))
+            s -> !s.contexts.isEmpty() && s.contexts.stream().noneMatch(Races::beforeOrAfterUse))
         .map(found -> {
           Site locked = found.unlocked == found.write ? found.other : found.write;
           return new Race(found.write, found.other, found.write.contexts.get(0), found.other.contexts.get(0),
               locked.locks.stream().sorted().findFirst().orElseThrow(), found.unlocked);
         });
+  }
+
+  /** Construction and lifecycle methods: a lock there is no evidence of sharing, and its absence no race. */
+  private static boolean beforeOrAfterUse(ThreadReach.Context c) {
+    return c.kind() == Overlap.Kind.CONSTRUCTION || c.kind() == Overlap.Kind.LIFECYCLE;
   }
 
   private static boolean commonLock(Site a, Site b) {

@@ -1,9 +1,12 @@
 package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Lifecycles;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.Overlap.Kind;
 import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,6 +139,9 @@ public final class ThreadReach {
       return List.of(new Context(Kind.CONSTRUCTION, m.toString(), "the constructor", false, false, null, -1, false));
     }
     MapValues values = methods.get(m);
+    if (values != null && orderedWithUse(values.method())) {
+      return List.of(new Context(Kind.LIFECYCLE, m.toString(), name + "()", false, false, null, -1, false));
+    }
     List<MethodDescriptor> from =
         name.startsWith("lambda$")
             ? creators.getOrDefault(m, List.of())
@@ -156,6 +162,16 @@ public final class ThreadReach {
       }
     }
     return List.of(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
+  }
+
+  /** Whether a contract orders the method with the object's use ({@link Lifecycles}). */
+  private boolean orderedWithUse(XMethod method) {
+    List<String> annotations = new ArrayList<>();
+    for (AnnotationValue a : method.getAnnotations()) {
+      annotations.add(a.getAnnotationClass().getDottedClassName());
+    }
+    return Lifecycles.orderedWithUse(
+        method.getClassName(), method.getName(), method.getNumParams(), annotations, hierarchy);
   }
 
   /**
