@@ -2,8 +2,8 @@
 """The judged real-code ledger, bench/ledger.tsv: every finding of mapsafe on the corpus, with a verdict.
 docs/real-code.md's per-pattern table is rendered from it by the docs tests (RealCodePageTest).
 
-  ledger.py merge <verdicts.tsv>...   add judges' verdicts (key, verdict, shape, reason) for findings of the
-                                      current run (target/bench/findings-*.tsv and sb-*.tsv)
+  ledger.py merge <verdicts.tsv>...   add judges' verdicts (key, library, version, pattern, class, method,
+                                      verdict, shape, reason); run "update" after it
   ledger.py update                    mark each ledger row reported / gone after a new run; add unjudged rows
   ledger.py check                     fails when a finding of the current run is unjudged, or a finding judged
                                       true is gone (a pattern must never lose a true finding)
@@ -71,26 +71,15 @@ def update(rows, found):
 
 
 def merge(rows, paths):
-    found = current_findings()
-    for path in glob.glob(os.path.join(WORK, "sb-*.tsv")):
-        for line in open(path, encoding="utf-8"):
-            values = line.rstrip("\n").split("\t")
-            if len(values) >= 9 and values[0] not in found:
-                key, library, version, engine, pattern, cls, method = values[:7]
-                found[key] = dict(key=key, library=library, version=version, engine=engine, pattern=pattern,
-                                  **{"class": cls}, method=method)
+    """Verdict files: key, library, version, pattern, class, method, verdict, shape, reason (tab-separated)."""
     for path in paths:
         for line in open(path, encoding="utf-8"):
             values = line.rstrip("\n").split("\t")
-            if len(values) < 4 or values[1] not in ("true", "false", "unsure"):
+            if len(values) < 9 or values[6] not in ("true", "false", "unsure"):
                 continue
-            key, verdict, shape, reason = values[0], values[1], values[2], values[3]
-            base = rows.get(key) or found.get(key)
-            if base is None:
-                print("unknown key, skipped: " + key, file=sys.stderr)
-                continue
-            row = dict(base)
-            row.setdefault("status", "reported")
+            key, library, version, pattern, cls, method, verdict, shape, reason = values[:9]
+            row = rows.get(key) or dict(key=key, library=library, version=version, engine="spotbugs",
+                                        pattern=pattern, method=method, status="reported", **{"class": cls})
             row.update(verdict=verdict, shape=shape, reason=reason.replace("\t", " "))
             rows[key] = row
 

@@ -5,6 +5,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -99,7 +100,7 @@ public final class JavacApi {
     return SourceVersion.isName(name) ? state.getTypeFromString(name) : null;
   }
 
-  /** Whether code outside the method's own calls it ({@link Exposure}: not private, not test-only). */
+  /** Whether code outside the method's own calls it ({@link Exposure}: public or protected, not for tests). */
   public static boolean calledFromOutside(MethodSymbol method) {
     List<String> annotations = new ArrayList<>();
     for (var mirror : method.getAnnotationMirrors()) {
@@ -107,6 +108,8 @@ public final class JavacApi {
         annotations.add(type.flatName().toString());
       }
     }
-    return Exposure.calledFromOutside(method.isPrivate(), method.getSimpleName().toString(), false, annotations);
+    boolean outsidePackage = (method.flags() & (Flags.PUBLIC | Flags.PROTECTED)) != 0
+        || (method.owner != null && method.owner.isInterface() && !method.isPrivate());
+    return Exposure.calledFromOutside(outsidePackage, method.getSimpleName().toString(), false, annotations);
   }
 }

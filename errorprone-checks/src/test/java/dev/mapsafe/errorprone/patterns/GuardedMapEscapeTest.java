@@ -31,12 +31,12 @@ class GuardedMapEscapeTest {
             "  private final Map<String, Integer> counts = new HashMap<>();",
             "  private final Map<String, Integer> named = new TreeMap<>();",
             "  synchronized void add(int n) { counts.put(\"n\" + n, n); named.put(\"k\" + n, n); }",
-            "  synchronized Map<String, Integer> counts() { return counts; }",
-            "  synchronized Set<String> keys() { return counts.keySet(); }",
-            "  synchronized Collection<Integer> values() { return Collections.unmodifiableCollection(counts.values()); }",
-            "  synchronized Map<String, Integer> named() { return Collections.unmodifiableMap(named); }",
-            "  Map<String, Integer> notUnderTheLock() { return counts; }",
-            "  synchronized SortedMap<String, Integer> sortedNoFit() { return (SortedMap<String, Integer>) named; }",
+            "  public synchronized Map<String, Integer> counts() { return counts; }",
+            "  public synchronized Set<String> keys() { return counts.keySet(); }",
+            "  public synchronized Collection<Integer> values() { return Collections.unmodifiableCollection(counts.values()); }",
+            "  public synchronized Map<String, Integer> named() { return Collections.unmodifiableMap(named); }",
+            "  public Map<String, Integer> notUnderTheLock() { return counts; }",
+            "  public synchronized SortedMap<String, Integer> sortedNoFit() { return (SortedMap<String, Integer>) named; }",
             "}")
         .addOutputLines(
             "Registry.java",
@@ -47,12 +47,12 @@ class GuardedMapEscapeTest {
             "  private final Map<String, Integer> counts = new HashMap<>();",
             "  private final Map<String, Integer> named = new TreeMap<>();",
             "  synchronized void add(int n) { counts.put(\"n\" + n, n); named.put(\"k\" + n, n); }",
-            "  synchronized Map<String, Integer> counts() { return Map.copyOf(counts); }",
-            "  synchronized Set<String> keys() { return Set.copyOf(counts.keySet()); }",
-            "  synchronized Collection<Integer> values() { return List.copyOf(counts.values()); }",
-            "  synchronized Map<String, Integer> named() { return Collections.unmodifiableMap(new LinkedHashMap<>(named)); }",
-            "  Map<String, Integer> notUnderTheLock() { return counts; }",
-            "  synchronized SortedMap<String, Integer> sortedNoFit() { return (SortedMap<String, Integer>) named; }",
+            "  public synchronized Map<String, Integer> counts() { return Map.copyOf(counts); }",
+            "  public synchronized Set<String> keys() { return Set.copyOf(counts.keySet()); }",
+            "  public synchronized Collection<Integer> values() { return List.copyOf(counts.values()); }",
+            "  public synchronized Map<String, Integer> named() { return Collections.unmodifiableMap(new LinkedHashMap<>(named)); }",
+            "  public Map<String, Integer> notUnderTheLock() { return counts; }",
+            "  public synchronized SortedMap<String, Integer> sortedNoFit() { return (SortedMap<String, Integer>) named; }",
             "}")
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }

@@ -65,13 +65,13 @@ public final class BytecodeApi {
             });
   }
 
-  /** Whether code outside the method's own calls it ({@link Exposure}: not private, test-only or Kotlin internal). */
+  /** Whether code outside the method's own calls it ({@link Exposure}: public or protected, not for tests or internal). */
   public static boolean calledFromOutside(XMethod method) {
     List<String> annotations = new ArrayList<>();
     for (AnnotationValue a : method.getAnnotations()) {
       annotations.add(a.getAnnotationClass().getDottedClassName());
     }
-    return Exposure.calledFromOutside(method.isPrivate(), method.getName(), isKotlin(method.getClassDescriptor()),
+    return Exposure.calledFromOutside(method.isPublic() || method.isProtected(), method.getName(), isKotlin(method.getClassDescriptor()),
         annotations);
   }
 
