@@ -84,7 +84,9 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
         sequence.get().kind(),
         KeyedCalls.storedValue(sequence.get().check(), act.get(), state),
         !isField || writes(field, state).anyMatch(w -> MapApi.mayRemoveEntries(name(w))),
-        isField && writes(field, state).anyMatch(w -> !removes(w) && !memoizingStore(w, state)));
+        isField && writes(field, state).anyMatch(w -> !removes(w) && !memoizingStore(w, state)),
+        isField && writes(field, state).anyMatch(w -> !removes(w))
+            && writes(field, state).allMatch(w -> removes(w) || memoizingStore(w, state)));
     if (consequence.isEmpty()) {
       return Description.NO_MATCH;
     }

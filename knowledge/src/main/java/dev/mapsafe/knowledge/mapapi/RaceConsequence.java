@@ -76,17 +76,21 @@ public enum RaceConsequence {
    * The consequence of a sequence, or empty when the interleaving is harmless.
    *
    * @param mapHasRemovals whether entries of the map can be removed (else an entry once seen stays)
-   * @param mapUpdatedElsewhere whether the map is written other than by stores of this kind and removals: a
-   *     memoizing store can then overwrite a value another write put in between
+   * @param mapUpdatedElsewhere whether the map is written other than by memoizing stores and removals: a memoizing
+   *     store can then overwrite a value another write put in between
+   * @param mapIsCache whether the map is a field written only by memoizing stores (and removals)
    */
-  public static Optional<Consequence> of(
-      CheckThenAct kind, StoredValue stored, boolean mapHasRemovals, boolean mapUpdatedElsewhere) {
+  public static Optional<Consequence> of(CheckThenAct kind, StoredValue stored, boolean mapHasRemovals,
+      boolean mapUpdatedElsewhere, boolean mapIsCache) {
     switch (kind) {
       case PUT_IF_ABSENT:
       case GET_OR_CREATE:
         return ofGuardedStore(stored, mapUpdatedElsewhere);
       case CHECK_THEN_GET:
         return mapHasRemovals ? Optional.of(new Consequence(ENTRY_REMOVED, null)) : Optional.empty();
+      case CONDITIONAL_REMOVE:
+        // In a cache, removing another thread's fresh entry costs a recomputation, nothing else.
+        return mapIsCache ? Optional.empty() : Optional.of(new Consequence(LOST_UPDATE, null));
       default:
         return Optional.of(new Consequence(LOST_UPDATE, null));
     }

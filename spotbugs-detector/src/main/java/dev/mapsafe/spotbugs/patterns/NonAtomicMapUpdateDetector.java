@@ -97,7 +97,8 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     for (Map.Entry<MapValues, List<KeyedCalls.Sequence>> method : found.entrySet()) {
       for (KeyedCalls.Sequence sequence : method.getValue()) {
         Optional<RaceConsequence.Consequence> consequence = RaceConsequence.of(sequence.kind, sequence.stored,
-            hasRemovals(sequence.act.map), updatedElsewhere(sequence.act.map, memoizingStores));
+            hasRemovals(sequence.act.map), updatedElsewhere(sequence.act.map, memoizingStores),
+            isCache(sequence.act.map, memoizingStores));
         Optional<String> kind = kindOf(sequence.act, method.getKey());
         if (consequence.isPresent() && kind.isPresent() && !lockedByCallers(method.getKey(), sequence)) {
           bugs.add(bug(method.getKey(), sequence, kind.get(), consequence.get()));
@@ -149,6 +150,16 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     Origin root = map.root();
     return root instanceof Origin.FieldLoad
         && !memoizingStores.containsAll(fieldWrites.getOrDefault(fieldName((Origin.FieldLoad) root), Set.of()));
+  }
+
+  /** Whether a map field is written, and only by memoizing stores (and removals). */
+  private boolean isCache(Origin map, Set<String> memoizingStores) {
+    Origin root = map.root();
+    if (!(root instanceof Origin.FieldLoad)) {
+      return false;
+    }
+    Set<String> writes = fieldWrites.getOrDefault(fieldName((Origin.FieldLoad) root), Set.of());
+    return !writes.isEmpty() && memoizingStores.containsAll(writes);
   }
 
   private static String site(MapValues method, edu.umd.cs.findbugs.ba.Location location) {
