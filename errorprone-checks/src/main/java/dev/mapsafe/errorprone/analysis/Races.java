@@ -3,6 +3,10 @@ package dev.mapsafe.errorprone.analysis;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
@@ -79,6 +83,7 @@ public final class Races {
     // A size() or isEmpty() racing with a write reads an old or a new count: a hint, no corruption.
     accesses.removeIf(a -> a.kind() == MapEffect.READ && MapApi.readsOnlyTheCount(a.effect().fact().name()));
     accesses.sort(Comparator.comparingInt(a -> ASTHelpers.getStartPosition(a.call().getLeaf())));
+    accesses.removeIf(a -> isFastPathHint(a, accesses));
     String sharedBy = sharedBy(field, state);
     // A race with another access names more of the evidence than a write racing with itself: try those first.
     for (boolean sameSiteToo : new boolean[] {false, true}) {
@@ -115,6 +120,29 @@ public final class Races {
           return new Race(found.write, found.other, found.write.contexts().get(0), found.other.contexts().get(0),
               locked.locks().iterator().next());
         });
+  }
+
+  /**
+   * An unlocked read that the same method follows with an access of the map under a lock: a fast path whose miss
+   * falls back to the locked code, which looks again (double-checked). It reads a stale answer at worst.
+   */
+  private static boolean isFastPathHint(Access read, List<Access> all) {
+    if (read.kind() != MapEffect.READ || !read.locks().isEmpty()) {
+      return false;
+    }
+    Tree method = enclosingMethod(read.call());
+    int at = ASTHelpers.getStartPosition(read.call().getLeaf());
+    return method != null && all.stream().anyMatch(a -> !a.locks().isEmpty()
+        && enclosingMethod(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) > at);
+  }
+
+  private static Tree enclosingMethod(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof LambdaExpressionTree) {
+        return p.getLeaf();
+      }
+    }
+    return null;
   }
 
   private static boolean shared(Access a) {

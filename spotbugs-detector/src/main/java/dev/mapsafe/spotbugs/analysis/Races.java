@@ -123,6 +123,7 @@ public final class Races {
   /** The first race on the field's map. */
   public Optional<Race> on(XField field, boolean shared) {
     List<Site> all = sitesOf(field);
+    all.removeIf(s -> isFastPathHint(s, all));
     for (boolean sameSiteToo : new boolean[] {false, true}) {
       for (Site w : all) {
         if (w.kind() != MapEffect.WRITE) {
@@ -158,6 +159,16 @@ public final class Races {
           return new Race(found.write, found.other, found.write.contexts.get(0), found.other.contexts.get(0),
               locked.locks.stream().sorted().findFirst().orElseThrow(), found.unlocked);
         });
+  }
+
+  /**
+   * An unlocked read that the same method follows with an access of the map under a lock: a fast path whose miss
+   * falls back to the locked code, which looks again (double-checked). It reads a stale answer at worst.
+   */
+  private static boolean isFastPathHint(Site read, List<Site> all) {
+    return read.kind() == MapEffect.READ && read.locks.isEmpty() && all.stream().anyMatch(
+        s -> s.where == read.where && !s.locks.isEmpty()
+            && s.access.location.getHandle().getPosition() > read.access.location.getHandle().getPosition());
   }
 
   /** Construction and lifecycle methods: a lock there is no evidence of sharing, and its absence no race. */
