@@ -102,14 +102,20 @@ public final class JavacApi {
 
   /** Whether code outside the method's own calls it ({@link Exposure}: public or protected, not for tests). */
   public static boolean calledFromOutside(MethodSymbol method) {
-    List<String> annotations = new ArrayList<>();
-    for (var mirror : method.getAnnotationMirrors()) {
-      if (mirror.getAnnotationType().asElement() instanceof ClassSymbol type) {
-        annotations.add(type.flatName().toString());
-      }
-    }
     boolean outsidePackage = (method.flags() & (Flags.PUBLIC | Flags.PROTECTED)) != 0
         || (method.owner != null && method.owner.isInterface() && !method.isPrivate());
-    return Exposure.calledFromOutside(outsidePackage, method.getSimpleName().toString(), false, annotations);
+    return Exposure.calledFromOutside(outsidePackage, method.getSimpleName().toString(), false,
+        annotationNames(method));
+  }
+
+  /** The binary names of a symbol's annotation types. */
+  public static List<String> annotationNames(Symbol symbol) {
+    List<String> names = new ArrayList<>();
+    for (var mirror : symbol.getAnnotationMirrors()) {
+      if (mirror.getAnnotationType().asElement() instanceof ClassSymbol type) {
+        names.add(type.flatName().toString());
+      }
+    }
+    return names;
   }
 }

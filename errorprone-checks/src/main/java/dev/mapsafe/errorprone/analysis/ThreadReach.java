@@ -139,14 +139,8 @@ public final class ThreadReach {
     if (!(method.owner instanceof ClassSymbol cls)) {
       return false;
     }
-    List<String> annotations = new ArrayList<>();
-    for (var mirror : method.getAnnotationMirrors()) {
-      if (mirror.getAnnotationType().asElement() instanceof ClassSymbol type) {
-        annotations.add(type.flatName().toString());
-      }
-    }
     return Lifecycles.orderedWithUse(cls.flatName().toString(), method.getSimpleName().toString(),
-        method.getParameters().size(), annotations, JavacApi.hierarchy(state));
+        method.getParameters().size(), JavacApi.annotationNames(method), JavacApi.hierarchy(state));
   }
 
   private static boolean isThreadRun(MethodSymbol method, VisitorState state) {

@@ -67,12 +67,17 @@ public final class BytecodeApi {
 
   /** Whether code outside the method's own calls it ({@link Exposure}: public or protected, not for tests or internal). */
   public static boolean calledFromOutside(XMethod method) {
-    List<String> annotations = new ArrayList<>();
+    return Exposure.calledFromOutside(method.isPublic() || method.isProtected(), method.getName(),
+        isKotlin(method.getClassDescriptor()), annotationNames(method));
+  }
+
+  /** The binary names of a method's annotation types. */
+  public static List<String> annotationNames(XMethod method) {
+    List<String> names = new ArrayList<>();
     for (AnnotationValue a : method.getAnnotations()) {
-      annotations.add(a.getAnnotationClass().getDottedClassName());
+      names.add(a.getAnnotationClass().getDottedClassName());
     }
-    return Exposure.calledFromOutside(method.isPublic() || method.isProtected(), method.getName(), isKotlin(method.getClassDescriptor()),
-        annotations);
+    return names;
   }
 
   private static boolean isKotlin(ClassDescriptor descriptor) {

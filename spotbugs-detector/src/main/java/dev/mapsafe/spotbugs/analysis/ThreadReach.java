@@ -6,7 +6,6 @@ import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.Overlap.Kind;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.XMethod;
-import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -166,12 +165,8 @@ public final class ThreadReach {
 
   /** Whether a contract orders the method with the object's use ({@link Lifecycles}). */
   private boolean orderedWithUse(XMethod method) {
-    List<String> annotations = new ArrayList<>();
-    for (AnnotationValue a : method.getAnnotations()) {
-      annotations.add(a.getAnnotationClass().getDottedClassName());
-    }
-    return Lifecycles.orderedWithUse(
-        method.getClassName(), method.getName(), method.getNumParams(), annotations, hierarchy);
+    return Lifecycles.orderedWithUse(method.getClassName(), method.getName(), method.getNumParams(),
+        BytecodeApi.annotationNames(method), hierarchy);
   }
 
   /**
