@@ -100,11 +100,16 @@ public final class JavacApi {
     return SourceVersion.isName(name) ? state.getTypeFromString(name) : null;
   }
 
-  /** Whether code outside the method's own calls it ({@link Exposure}: public or protected, not for tests). */
-  public static boolean calledFromOutside(MethodSymbol method) {
+  /**
+   * Whether the method hands what it returns beyond its class ({@link Exposure}): public or protected, or
+   * package-private and called in this compilation unit; not for tests.
+   */
+  public static boolean calledFromOutside(MethodSymbol method, VisitorState state) {
     boolean outsidePackage = (method.flags() & (Flags.PUBLIC | Flags.PROTECTED)) != 0
         || (method.owner != null && method.owner.isInterface() && !method.isPrivate());
-    return Exposure.calledFromOutside(outsidePackage, method.getSimpleName().toString(), false,
+    boolean calledInPackage = !outsidePackage && !method.isPrivate()
+        && !Declarations.of(state).invocations(method).isEmpty();
+    return Exposure.calledFromOutside(outsidePackage, calledInPackage, method.getSimpleName().toString(), false,
         annotationNames(method));
   }
 

@@ -146,9 +146,10 @@ public final class Races {
   }
 
   private static boolean shared(Access a) {
-    // Construction and lifecycle methods: a lock there is no evidence of sharing, and its absence no race.
-    return !a.contexts().isEmpty()
-        && a.contexts().stream().noneMatch(c -> c.kind() == Kind.CONSTRUCTION || c.kind() == Kind.LIFECYCLE);
+    // Not during construction, and not only in lifecycle methods: a lock there is no evidence of sharing, and its
+    // absence no race.
+    return !a.contexts().isEmpty() && a.contexts().stream().noneMatch(c -> c.kind() == Kind.CONSTRUCTION)
+        && a.contexts().stream().anyMatch(c -> c.kind() != Kind.LIFECYCLE);
   }
 
   private static boolean commonLock(Access a, Access b) {

@@ -54,7 +54,7 @@ public final class GuardedMapEscape extends MapsafeChecker implements ReturnTree
   private Description findReturn(ReturnTree tree, VisitorState state) {
     MethodTree method = enclosingMethod(state.getPath());
     MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
-    if (sym == null || !JavacApi.calledFromOutside(sym) || tree.getExpression() == null
+    if (sym == null || !JavacApi.calledFromOutside(sym, state) || tree.getExpression() == null
         || Guards.viewsAreItsContract(
             JavacApi.binaryName(sym.owner.type, state.getTypes()), JavacApi.hierarchy(state))) {
       return Description.NO_MATCH;
@@ -103,7 +103,7 @@ public final class GuardedMapEscape extends MapsafeChecker implements ReturnTree
     MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
     if (!(field instanceof VarSymbol) || field.getKind() != ElementKind.FIELD
         || !(value instanceof VarSymbol) || value.getKind() != ElementKind.PARAMETER
-        || sym == null || !JavacApi.calledFromOutside(sym) || !sym.getParameters().contains(value)) {
+        || sym == null || !JavacApi.calledFromOutside(sym, state) || !sym.getParameters().contains(value)) {
       return Description.NO_MATCH;
     }
     Optional<String> guard = EscapingMaps.guardOf((VarSymbol) field, state);

@@ -60,7 +60,7 @@ public final class ShallowMapCopyLeak extends MapsafeChecker
   private Description findReturn(ReturnTree tree, VisitorState state) {
     MethodTree method = enclosingMethod(state.getPath());
     MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
-    if (sym == null || !JavacApi.calledFromOutside(sym) || tree.getExpression() == null) {
+    if (sym == null || !JavacApi.calledFromOutside(sym, state) || tree.getExpression() == null) {
       return Description.NO_MATCH;
     }
     Optional<ShallowCopies.Copy> copy = ShallowCopies.in(new TreePath(state.getPath(), tree.getExpression()), state);

@@ -3,11 +3,11 @@ package dev.mapsafe.knowledge.threads;
 import java.util.Collection;
 
 /**
- * Whether a method is called by code outside its own, which is what makes a returned map or copy escape: only public
- * and protected methods are. Private and package-private ones are called by the library's own code (which the
- * analysis sees, and which often locks what they return); members that exist for tests ({@code @VisibleForTesting})
- * are called by tests; Kotlin {@code internal} members are public in bytecode but callable only from their own module:
- * the Kotlin compiler gives internal functions and accessors a name ending in {@code $<module>}.
+ * Whether a method hands what it returns to code beyond the class, which is what makes a returned map or copy
+ * escape: public and protected methods, and package-private ones that the analysed code calls. Not: private
+ * methods; package-private ones nothing analysed calls (tests call them); members that exist for tests
+ * ({@code @VisibleForTesting}); Kotlin {@code internal} members, which are public in bytecode but callable only from
+ * their own module: the Kotlin compiler gives internal functions and accessors a name ending in {@code $<module>}.
  */
 public final class Exposure {
   private static final String TEST_ONLY = "VisibleForTesting";
@@ -16,13 +16,14 @@ public final class Exposure {
 
   /**
    * @param outsidePackage whether the method is public or protected
+   * @param calledInPackage whether it is package-private and some analysed code calls it
    * @param name its name as the class file or the compiler has it
    * @param kotlin whether its class was compiled by Kotlin (carries {@code kotlin.Metadata})
    * @param annotations the binary names of its annotation types
    */
   public static boolean calledFromOutside(
-      boolean outsidePackage, String name, boolean kotlin, Collection<String> annotations) {
-    if (!outsidePackage || (kotlin && name.indexOf('$') > 0)) {
+      boolean outsidePackage, boolean calledInPackage, String name, boolean kotlin, Collection<String> annotations) {
+    if (!(outsidePackage || calledInPackage) || (kotlin && name.indexOf('$') > 0)) {
       return false;
     }
     for (String annotation : annotations) {

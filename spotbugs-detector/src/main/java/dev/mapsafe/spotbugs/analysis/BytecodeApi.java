@@ -10,12 +10,14 @@ import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
 import edu.umd.cs.findbugs.classfile.ClassDescriptor;
 import edu.umd.cs.findbugs.classfile.Global;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.bcel.Const;
 import org.apache.bcel.generic.ConstantPoolGen;
 import org.apache.bcel.generic.INVOKEDYNAMIC;
@@ -65,9 +67,14 @@ public final class BytecodeApi {
             });
   }
 
-  /** Whether code outside the method's own calls it ({@link Exposure}: public or protected, not for tests or internal). */
-  public static boolean calledFromOutside(XMethod method) {
-    return Exposure.calledFromOutside(method.isPublic() || method.isProtected(), method.getName(),
+  /**
+   * Whether the method hands what it returns beyond its class ({@link Exposure}): public or protected, or
+   * package-private and called by the analysed code ({@code called}); not for tests, not Kotlin internal.
+   */
+  public static boolean calledFromOutside(XMethod method, Set<MethodDescriptor> called) {
+    boolean packagePrivate = !method.isPublic() && !method.isProtected() && !method.isPrivate();
+    return Exposure.calledFromOutside(method.isPublic() || method.isProtected(),
+        packagePrivate && called.contains(method.getMethodDescriptor()), method.getName(),
         isKotlin(method.getClassDescriptor()), annotationNames(method));
   }
 

@@ -153,7 +153,7 @@ public final class Races {
             s -> !s.locks.isEmpty(),
             s -> s.kind() == MapEffect.WRITE,
             s -> s.kind() == MapEffect.READ,
-            s -> !s.contexts.isEmpty() && s.contexts.stream().noneMatch(Races::beforeOrAfterUse))
+            Races::sharedAfterConstruction)
         .map(found -> {
           Site locked = found.unlocked == found.write ? found.other : found.write;
           return new Race(found.write, found.other, found.write.contexts.get(0), found.other.contexts.get(0),
@@ -171,9 +171,13 @@ public final class Races {
             && s.access.location.getHandle().getPosition() > read.access.location.getHandle().getPosition());
   }
 
-  /** Construction and lifecycle methods: a lock there is no evidence of sharing, and its absence no race. */
-  private static boolean beforeOrAfterUse(ThreadReach.Context c) {
-    return c.kind() == Overlap.Kind.CONSTRUCTION || c.kind() == Overlap.Kind.LIFECYCLE;
+  /**
+   * Whether an access runs while the object is in use: not during construction, and not only in lifecycle methods
+   * (a lock there is no evidence of sharing, and its absence no race).
+   */
+  private static boolean sharedAfterConstruction(Site s) {
+    return !s.contexts.isEmpty() && s.contexts.stream().noneMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)
+        && s.contexts.stream().anyMatch(c -> c.kind() != Overlap.Kind.LIFECYCLE);
   }
 
   private static boolean commonLock(Site a, Site b) {

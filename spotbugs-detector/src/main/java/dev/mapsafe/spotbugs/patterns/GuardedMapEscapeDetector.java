@@ -27,12 +27,15 @@ import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.bcel.classfile.Method;
 
 /**
@@ -81,9 +84,11 @@ public final class GuardedMapEscapeDetector implements Detector {
   public void report() {
     MapGuards guards = new MapGuards(races, implementations, hierarchy);
     List<BugInstance> bugs = new ArrayList<>();
+    Set<MethodDescriptor> called = new HashSet<>();
+    methods.forEach(method -> method.callSites().forEach(call -> called.add(call.callee)));
     for (MapValues method : methods) {
       XMethod m = method.method();
-      if (!BytecodeApi.calledFromOutside(m) || m.isSynthetic() || m.getName().startsWith("lambda$")) {
+      if (!BytecodeApi.calledFromOutside(m, called) || m.isSynthetic() || m.getName().startsWith("lambda$")) {
         continue;
       }
       boolean viewsAreContract = Guards.viewsAreItsContract(m.getClassName(), hierarchy);

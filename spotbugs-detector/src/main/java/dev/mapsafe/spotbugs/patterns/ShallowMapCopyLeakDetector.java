@@ -3,8 +3,8 @@ package dev.mapsafe.spotbugs.patterns;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
-import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import dev.mapsafe.knowledge.mapapi.ValueTypes.Mutability;
+import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
@@ -26,6 +26,7 @@ import edu.umd.cs.findbugs.ba.generic.GenericUtilities;
 import edu.umd.cs.findbugs.classfile.ClassDescriptor;
 import edu.umd.cs.findbugs.classfile.DescriptorFactory;
 import edu.umd.cs.findbugs.classfile.Global;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -72,9 +73,11 @@ public final class ShallowMapCopyLeakDetector implements Detector {
   @Override
   public void report() {
     List<BugInstance> bugs = new ArrayList<>();
+    Set<MethodDescriptor> called = new HashSet<>();
+    methods.forEach(method -> method.callSites().forEach(call -> called.add(call.callee)));
     for (MapValues method : methods) {
       XMethod m = method.method();
-      if (BytecodeApi.calledFromOutside(m) && !m.isSynthetic() && !m.getName().startsWith("lambda$")) {
+      if (BytecodeApi.calledFromOutside(m, called) && !m.isSynthetic() && !m.getName().startsWith("lambda$")) {
         for (MapValues.ReturnSite site : method.returnSites()) {
           if (site.traversal == null) {
             leak(method, method.copyOf(site.returned), "returned by " + m.getName() + "()", bugs);
