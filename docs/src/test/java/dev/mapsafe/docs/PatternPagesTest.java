@@ -47,6 +47,9 @@ class PatternPagesTest {
       String text = Files.readString(page, StandardCharsets.UTF_8);
       assertTrue(text.startsWith("# " + pattern.checkName() + "\n"), page + " must start with its check name");
       assertTrue(text.contains(pattern.bugType()), page + " must name the SpotBugs type");
+      String row = text.lines().skip(4).findFirst().orElse("");
+      assertTrue(row.endsWith(pattern.enabledByDefault() ? "| yes |" : "(../real-code.md#which-checks-are-on-by-default) |"),
+          page + "'s table must say whether the check is on by default, as the catalog does: " + row);
       for (String section : SECTIONS) {
         assertTrue(text.contains("\n" + section + "\n"), page + " lacks section " + section);
       }

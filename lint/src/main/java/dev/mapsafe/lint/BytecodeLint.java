@@ -48,9 +48,11 @@ final class BytecodeLint {
    * Analyses the inputs.
    *
    * @param sarif where to write the SARIF report, or null
+   * @param allChecks whether the mapsafe detectors that are off by default run too
    * @param err where progress and skipped classes are reported
    */
-  static List<Finding> run(List<Path> inputs, List<Path> auxClasspath, Path sarif, PrintStream err)
+  static List<Finding> run(List<Path> inputs, List<Path> auxClasspath, Path sarif, boolean allChecks,
+      PrintStream err)
       throws IOException, InterruptedException, PluginException {
     Project project = new Project();
     inputs.forEach(p -> project.addFile(p.toAbsolutePath().toString()));
@@ -60,7 +62,7 @@ final class BytecodeLint {
     UserPreferences preferences = UserPreferences.createDefaultUserPreferences();
     preferences.enableAllDetectors(false);
     for (DetectorFactory factory : DetectorFactoryCollection.instance().getFactories()) {
-      preferences.enableDetector(factory, factory.getPlugin() == plugin);
+      preferences.enableDetector(factory, factory.getPlugin() == plugin && (allChecks || factory.isDefaultEnabled()));
     }
 
     Reporter reporter = new Reporter(project, err);

@@ -11,15 +11,16 @@ import java.util.List;
 import java.util.zip.ZipFile;
 
 /**
- * {@code java -jar mapsafe-lint.jar [--sarif out.sarif] [--aux <classpath>] [--fail-on warning|error] <jar|dir>...}:
- * the mapsafe bytecode checks as a CI step for builds that are not Maven, and for third-party jars.
+ * {@code java -jar mapsafe-lint.jar [--sarif out.sarif] [--aux <classpath>] [--fail-on warning|error] [--all-checks]
+ * <jar|dir>...}: the mapsafe bytecode checks as a CI step for builds that are not Maven, and for third-party jars;
+ * the checks that are off by default run with {@code --all-checks}.
  *
  * <p>Exit codes: 0 when no finding at or above {@code --fail-on} (default: warning) remains, 1 when one does, 2 on a
  * usage or input error (one line on stderr, never a stack trace).
  */
 public final class Main {
   static final String USAGE = "usage: java -jar mapsafe-lint.jar [--sarif out.sarif] [--aux <classpath>]"
-      + " [--fail-on warning|error] <jar|dir>...";
+      + " [--fail-on warning|error] [--all-checks] <jar|dir>...";
 
   private Main() {}
 
@@ -32,6 +33,7 @@ public final class Main {
     List<Path> aux = new ArrayList<>();
     List<Path> inputs = new ArrayList<>();
     Severity failOn = Severity.WARNING;
+    boolean allChecks = false;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -51,6 +53,9 @@ public final class Main {
               throw new UsageError("--fail-on takes warning or error, not '" + level + "'");
             }
             failOn = level.equals("error") ? Severity.ERROR : Severity.WARNING;
+            break;
+          case "--all-checks":
+            allChecks = true;
             break;
           case "-h":
           case "--help":
@@ -77,7 +82,7 @@ public final class Main {
       return 2;
     }
     try {
-      List<BytecodeLint.Finding> findings = BytecodeLint.run(inputs, aux, sarif, err);
+      List<BytecodeLint.Finding> findings = BytecodeLint.run(inputs, aux, sarif, allChecks, err);
       boolean failing = false;
       for (BytecodeLint.Finding finding : findings) {
         out.println(finding.format());

@@ -6,6 +6,8 @@ import dev.mapsafe.knowledge.catalog.ExpectMarkers;
 import dev.mapsafe.knowledge.catalog.Pattern;
 import edu.umd.cs.findbugs.BugCollection;
 import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.DetectorFactory;
+import edu.umd.cs.findbugs.DetectorFactoryCollection;
 import edu.umd.cs.findbugs.config.UserPreferences;
 import edu.umd.cs.findbugs.test.SpotBugsRunner;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.stream.Stream;
 final class Fixtures {
   private static final Path SOURCES = Paths.get("src/test/java");
   private static final Path CLASSES = Paths.get("target/test-classes");
+  private static final String PLUGIN_ID = "dev.mapsafe.spotbugs";
 
   private Fixtures() {}
 
@@ -32,6 +35,11 @@ final class Fixtures {
    * {@code fixtures.unlocked.Explicit}, and its nested classes come with it.
    */
   static List<BugInstance> analyze(SpotBugsRunner spotbugs, String... fixtures) {
+    return analyze(spotbugs, true, fixtures);
+  }
+
+  /** The same, with every mapsafe detector on, or only those on by default ({@code allChecks} false). */
+  static List<BugInstance> analyze(SpotBugsRunner spotbugs, boolean allChecks, String... fixtures) {
     List<Path> classes = new ArrayList<>();
     for (String fixture : fixtures) {
       Path dir = CLASSES.resolve(fixture.substring(0, fixture.lastIndexOf('.')).replace('.', '/'));
@@ -45,21 +53,34 @@ final class Fixtures {
         throw new UncheckedIOException(e);
       }
     }
-    BugCollection bugs = run(spotbugs, classes.toArray(Path[]::new));
+    BugCollection bugs = run(spotbugs, allChecks, classes.toArray(Path[]::new));
     return bugs.getCollection().stream()
         .filter(b -> b.getType().startsWith("MAPSAFE_"))
         .collect(Collectors.toList());
   }
 
+  /** Runs SpotBugs with the detectors a user gets by default, and every mapsafe detector on. */
+  static BugCollection run(SpotBugsRunner spotbugs, Path... classes) {
+    return run(spotbugs, true, classes);
+  }
+
   /**
-   * Runs SpotBugs with the detectors a user gets by default. The harness enables every detector, debug ones
+   * Runs SpotBugs with the detectors a user gets by default, plus the mapsafe detectors that are off by default
+   * when {@code allChecks} (as a user's {@code chooseVisitors}). The harness enables every detector, debug ones
    * included (TestingGround prints each method's stack frames), so the preferences are reset before it runs.
    */
-  static BugCollection run(SpotBugsRunner spotbugs, Path... classes) {
+  static BugCollection run(SpotBugsRunner spotbugs, boolean allChecks, Path... classes) {
     return spotbugs.performAnalysis(
         engine -> {
           UserPreferences defaults = UserPreferences.createDefaultUserPreferences();
           defaults.getFilterSettings().clearAllCategories();
+          if (allChecks) {
+            for (DetectorFactory factory : DetectorFactoryCollection.instance().getFactories()) {
+              if (factory.getPlugin().getPluginId().equals(PLUGIN_ID)) {
+                defaults.enableDetector(factory, true);
+              }
+            }
+          }
           engine.setUserPreferences(defaults);
         },
         classes);

@@ -1,6 +1,12 @@
 package dev.mapsafe.spotbugs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.mapsafe.knowledge.catalog.Pattern;
+import edu.umd.cs.findbugs.BugPattern;
+import edu.umd.cs.findbugs.DetectorFactory;
+import edu.umd.cs.findbugs.DetectorFactoryCollection;
 
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.test.SpotBugsExtension;
@@ -11,7 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SpotBugs drops a plugin's detectors without a word when it ranks them above its maximum rank (seen with
- * SpotBugs 4.10.4 and a plugin without bugrank.txt): the plugin must load, run and report.
+ * SpotBugs 4.10.4 and a plugin without bugrank.txt): the plugin must load, run and report, with the detectors the
+ * catalog has off by default disabled.
  */
 @ExtendWith(SpotBugsExtension.class)
 class PluginLoadsAndReportsTest {
@@ -19,5 +26,29 @@ class PluginLoadsAndReportsTest {
   void theDetectorRunsAndReports(SpotBugsRunner spotbugs) {
     List<BugInstance> bugs = Fixtures.analyze(spotbugs, "fixtures.unlocked.Explicit");
     assertFalse(bugs.isEmpty(), "the mapsafe plugin loaded but reported nothing: check bugrank.txt");
+  }
+
+  /** SpotBugs reads which detectors are off by default from findbugs.xml; the catalog decides it. */
+  @Test
+  void onlyThePatternsOnByDefaultAreEnabledByDefault(SpotBugsRunner spotbugs) {
+    Fixtures.analyze(spotbugs, "fixtures.unlocked.Explicit"); // loads the plugin
+    int mapsafe = 0;
+    for (DetectorFactory factory : DetectorFactoryCollection.instance().getFactories()) {
+      for (BugPattern reported : factory.getReportedBugPatterns()) {
+        Pattern pattern = Pattern.byBugType(reported.getType()).orElse(null);
+        if (pattern != null) {
+          mapsafe++;
+          assertEquals(pattern.enabledByDefault(), factory.isDefaultEnabled(), factory.getShortName());
+        }
+      }
+    }
+    assertEquals(Pattern.values().length, mapsafe);
+  }
+
+  /** As shipped, a pattern off by default reports nothing; one on by default reports. */
+  @Test
+  void withTheDefaultsOnlyThePatternsOnByDefaultReport(SpotBugsRunner spotbugs) {
+    assertFalse(Fixtures.analyze(spotbugs, false, "fixtures.iteration.Pruner").isEmpty());
+    assertEquals(List.of(), Fixtures.analyze(spotbugs, false, "fixtures.unlocked.Explicit"));
   }
 }

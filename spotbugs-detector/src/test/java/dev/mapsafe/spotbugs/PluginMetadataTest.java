@@ -58,7 +58,10 @@ class PluginMetadataTest {
     for (Element detector : elements(plugin, "Detector")) {
       Class.forName(detector.getAttribute("class")); // exists
       for (String type : detector.getAttribute("reports").split(",")) {
-        assertTrue(Pattern.byBugType(type.trim()).isPresent(), type);
+        Pattern pattern = Pattern.byBugType(type.trim()).orElseThrow(() -> new AssertionError(type));
+        assertEquals(!pattern.enabledByDefault(), detector.getAttribute("disabled").equals("true"),
+            detector.getAttribute("class") + " must be disabled=\"true\" exactly when the catalog has " + pattern
+                + " off by default");
       }
     }
     assertEquals(

@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.report;
 
 import com.google.errorprone.BugPattern.SeverityLevel;
+import com.google.errorprone.ErrorProneOptions;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.ErrorProneEndPosTable;
 import com.google.errorprone.fixes.Fix;
@@ -92,6 +93,20 @@ public final class CompilationFindings {
    * Whether the finding is to be reported: not in a skipped package ({@code -XepOpt:Mapsafe:SkipPackages}); then
    * it is recorded, and reported unless the baseline has it.
    */
+  /**
+   * Whether the check of this pattern runs in this compilation: a pattern on by default always does; one off by
+   * default when the user names it ({@code -Xep:Name:WARN}), turns on Error Prone's disabled checks
+   * ({@code -XepAllDisabledChecksAsWarnings}) or gives {@code -XepOpt:Mapsafe:AllChecks=true}.
+   */
+  boolean runs(Pattern pattern, VisitorState state) {
+    if (pattern.enabledByDefault() || options.allChecks()) {
+      return true;
+    }
+    ErrorProneOptions errorProne = state.errorProneOptions();
+    return errorProne != null && (errorProne.isEnableAllChecksAsWarnings()
+        || errorProne.getSeverityMap().containsKey(pattern.checkName()));
+  }
+
   boolean accept(Pattern pattern, SeverityLevel severity, Description description, VisitorState state) {
     ExpressionTree packageName = state.getPath().getCompilationUnit().getPackageName();
     if (options.vocabulary().skipsPackage(packageName == null ? "" : packageName.toString())) {

@@ -10,8 +10,9 @@ import dev.mapsafe.knowledge.catalog.Pattern;
 import java.util.function.Supplier;
 
 /**
- * What every mapsafe check shares: each spot is analysed through {@link #report}, which skips the spot when the
- * analysis fails ({@link AnalysisFailures}), drops the findings of the baseline ({@code -XepOpt:Mapsafe:Baseline})
+ * What every mapsafe check shares: each spot is analysed through {@link #report}, which does nothing for a check
+ * that is off by default and not turned on ({@link CompilationFindings#runs}), skips the spot when the analysis fails
+ * ({@link AnalysisFailures}), drops the findings of the baseline ({@code -XepOpt:Mapsafe:Baseline})
  * and records the rest for the SARIF report ({@code -XepOpt:Mapsafe:SarifOutput}). The checks themselves know
  * nothing of this.
  */
@@ -33,19 +34,19 @@ public abstract class MapsafeChecker extends BugChecker implements CompilationUn
    */
   protected final Description report(Supplier<Description> analysis, VisitorState state) {
     try {
-      return accepted(analysis.get(), state);
+      Pattern pattern = Pattern.byCheckName(canonicalName()).orElse(null);
+      if (pattern != null && !CompilationFindings.of(state).runs(pattern, state)) {
+        return Description.NO_MATCH;
+      }
+      return accepted(pattern, analysis.get(), state);
     } catch (RuntimeException | AssertionError | StackOverflowError | LinkageError failure) {
       AnalysisFailures.of(state).skipped(canonicalName(), failure, state);
       return Description.NO_MATCH;
     }
   }
 
-  private Description accepted(Description description, VisitorState state) {
-    if (description == Description.NO_MATCH) {
-      return description;
-    }
-    Pattern pattern = Pattern.byCheckName(canonicalName()).orElse(null);
-    if (pattern == null) {
+  private Description accepted(Pattern pattern, Description description, VisitorState state) {
+    if (description == Description.NO_MATCH || pattern == null) {
       return description;
     }
     SeverityLevel severity = state.severityMap().getOrDefault(canonicalName(), defaultSeverity());

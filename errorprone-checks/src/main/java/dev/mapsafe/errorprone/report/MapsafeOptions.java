@@ -7,27 +7,32 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import dev.mapsafe.knowledge.catalog.Pattern;
 import dev.mapsafe.knowledge.threads.UserVocabulary;
 
 /**
  * The {@code -XepOpt:Mapsafe:...} options of one compilation: where to write the SARIF report, the baseline whose
  * findings are not reported, where to write a baseline of this compilation's findings, and what the team adds to
- * the thread vocabulary ({@link UserVocabulary}, the same option names as the SpotBugs plugin's). {@code Debug}
+ * the thread vocabulary ({@link UserVocabulary}, the same option names as the SpotBugs plugin's), and whether to run
+ * the checks that are off by default ({@code AllChecks}). {@code Debug}
  * (print the failures of mapsafe's own analyses) is only checked here, and read by {@link #debug}.
  */
 public record MapsafeOptions(
-    Optional<Path> sarifOutput, Optional<Path> baseline, Optional<Path> writeBaseline, UserVocabulary vocabulary) {
+    Optional<Path> sarifOutput, Optional<Path> baseline, Optional<Path> writeBaseline, UserVocabulary vocabulary,
+    boolean allChecks) {
   static final String PREFIX = "Mapsafe:";
   static final String SARIF_OUTPUT = PREFIX + "SarifOutput";
   static final String BASELINE = PREFIX + "Baseline";
   static final String WRITE_BASELINE = PREFIX + "WriteBaseline";
   static final String DEBUG = PREFIX + "Debug";
-  private static final List<String> KNOWN = Stream.concat(Stream.of(SARIF_OUTPUT, BASELINE, WRITE_BASELINE, DEBUG),
+  static final String ALL_CHECKS = PREFIX + Pattern.ALL_CHECKS_OPTION;
+  private static final List<String> KNOWN = Stream.concat(
+      Stream.of(SARIF_OUTPUT, BASELINE, WRITE_BASELINE, DEBUG, ALL_CHECKS),
       UserVocabulary.NAMES.stream().map(n -> PREFIX + n)).toList();
 
   /** No options. */
   static MapsafeOptions none() {
-    return new MapsafeOptions(Optional.empty(), Optional.empty(), Optional.empty(), UserVocabulary.none());
+    return new MapsafeOptions(Optional.empty(), Optional.empty(), Optional.empty(), UserVocabulary.none(), false);
   }
 
   /** An option with a value that cannot work; the message names the option and says what is wrong. */
@@ -45,10 +50,8 @@ public record MapsafeOptions(
             KNOWN.stream().map(k -> "-XepOpt:" + k).toList()) + ")");
       }
     }
-    Optional<String> debug = flags.get(DEBUG);
-    if (debug.isPresent() && !debug.get().equalsIgnoreCase("true") && !debug.get().equalsIgnoreCase("false")) {
-      throw new BadOption("-XepOpt:" + DEBUG + "=" + debug.get() + ": the value is true or false");
-    }
+    trueOrFalse(flags, DEBUG);
+    boolean allChecks = trueOrFalse(flags, ALL_CHECKS);
     Optional<Path> sarif = path(flags, SARIF_OUTPUT);
     Optional<Path> baseline = path(flags, BASELINE);
     Optional<Path> writeBaseline = path(flags, WRITE_BASELINE);
@@ -64,7 +67,15 @@ public record MapsafeOptions(
     } catch (IllegalArgumentException bad) {
       throw new BadOption("-XepOpt:" + PREFIX + bad.getMessage());
     }
-    return new MapsafeOptions(sarif, baseline, writeBaseline, vocabulary);
+    return new MapsafeOptions(sarif, baseline, writeBaseline, vocabulary, allChecks);
+  }
+
+  private static boolean trueOrFalse(ErrorProneFlags flags, String name) throws BadOption {
+    Optional<String> value = flags.get(name);
+    if (value.isPresent() && !value.get().equalsIgnoreCase("true") && !value.get().equalsIgnoreCase("false")) {
+      throw new BadOption("-XepOpt:" + name + "=" + value.get() + ": the value is true or false");
+    }
+    return value.filter(v -> v.equalsIgnoreCase("true")).isPresent();
   }
 
   /**

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class GuardedMapEscapeTest {
   private final CompilationTestHelper helper =
-      CompilationTestHelper.newInstance(GuardedMapEscape.class, getClass());
+      TestHelpers.compilation(GuardedMapEscape.class, getClass());
 
   /** The same text as the SpotBugs plugin's for this return (its test asserts it too). */
   @Test
@@ -23,7 +23,7 @@ class GuardedMapEscapeTest {
 
   @Test
   void copiesUnderTheLock() {
-    BugCheckerRefactoringTestHelper.newInstance(GuardedMapEscape.class, getClass())
+    TestHelpers.refactoring(GuardedMapEscape.class, getClass())
         .addInputLines(
             "Registry.java",
             "import java.util.*;",

@@ -2,14 +2,13 @@ package dev.mapsafe.errorprone.patterns;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import dev.mapsafe.errorprone.report.Stderr;
 import org.junit.jupiter.api.Test;
 
 class MapModifiedDuringIterationTest {
   private final CompilationTestHelper helper =
-      CompilationTestHelper.newInstance(MapModifiedDuringIteration.class, getClass());
+      TestHelpers.compilation(MapModifiedDuringIteration.class, getClass());
 
   @Test
   void modificationsWhileTheLoopContinues() {
@@ -185,7 +184,7 @@ class MapModifiedDuringIterationTest {
 
   @Test
   void rewritesTheRemoveMatchingKeysLoopToRemoveIf() {
-    BugCheckerRefactoringTestHelper.newInstance(MapModifiedDuringIteration.class, getClass())
+    TestHelpers.refactoring(MapModifiedDuringIteration.class, getClass())
         .addInputLines(
             "Sessions.java",
             "import java.util.*;",
@@ -212,7 +211,7 @@ class MapModifiedDuringIterationTest {
 
   @Test
   void noRewriteWhenTheConditionCannotMoveIntoALambda() {
-    BugCheckerRefactoringTestHelper.newInstance(MapModifiedDuringIteration.class, getClass())
+    TestHelpers.refactoring(MapModifiedDuringIteration.class, getClass())
         .addInputLines(
             "Counter.java",
             "import java.util.*;",
@@ -235,8 +234,9 @@ class MapModifiedDuringIterationTest {
   /** Loops over cast and parenthesised arrays are no map iterations; they used to crash javac. */
   @Test
   void loopsOverCastAndParenthesisedArrays() {
-    String err = Stderr.of(() -> helper
-        .setArgs("-XepOpt:Mapsafe:Debug=true") // fails on a failure that MapsafeChecker's safety net hides
+    // Debug on: fails on a failure that MapsafeChecker's safety net hides
+    String err = Stderr.of(() -> TestHelpers.compilation(MapModifiedDuringIteration.class, getClass(),
+            "-XepOpt:Mapsafe:Debug=true")
         .addSourceLines(
             "Arrays.java",
             "import java.util.*;",

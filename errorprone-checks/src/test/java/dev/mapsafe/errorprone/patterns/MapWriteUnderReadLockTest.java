@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 
 class MapWriteUnderReadLockTest {
   private final CompilationTestHelper helper =
-      CompilationTestHelper.newInstance(MapWriteUnderReadLock.class, getClass());
+      TestHelpers.compilation(MapWriteUnderReadLock.class, getClass());
 
   @Test
   void writesAndReadsThatWriteUnderTheReadLock() {

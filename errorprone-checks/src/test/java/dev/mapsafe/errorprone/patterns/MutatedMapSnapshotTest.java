@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class MutatedMapSnapshotTest {
   private final CompilationTestHelper helper =
-      CompilationTestHelper.newInstance(MutatedMapSnapshot.class, getClass());
+      TestHelpers.compilation(MutatedMapSnapshot.class, getClass());
 
   /** The same text as the SpotBugs plugin's for this write (its test asserts it too). */
   @Test
@@ -27,7 +27,7 @@ class MutatedMapSnapshotTest {
    */
   @Test
   void rewritesSinglePutAndRemoveToUpdateAndGet() {
-    BugCheckerRefactoringTestHelper.newInstance(MutatedMapSnapshot.class, getClass())
+    TestHelpers.refactoring(MutatedMapSnapshot.class, getClass())
         .addInputLines(
             "Routes.java",
             "import java.util.*;",

@@ -1,12 +1,11 @@
 package dev.mapsafe.errorprone.patterns;
 
-import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import org.junit.jupiter.api.Test;
 
 class NonAtomicMapUpdateTest {
   private final CompilationTestHelper helper =
-      CompilationTestHelper.newInstance(NonAtomicMapUpdate.class, getClass());
+      TestHelpers.compilation(NonAtomicMapUpdate.class, getClass());
 
   @Test
   void checkThenActOnConcurrentMaps() {
@@ -328,7 +327,7 @@ class NonAtomicMapUpdateTest {
 
   @Test
   void rewritesToOneAtomicCall() {
-    BugCheckerRefactoringTestHelper.newInstance(NonAtomicMapUpdate.class, getClass())
+    TestHelpers.refactoring(NonAtomicMapUpdate.class, getClass())
         .addInputLines(
             "Cache.java",
             "import java.util.*;",
@@ -376,7 +375,7 @@ class NonAtomicMapUpdateTest {
 
   @Test
   void noRewriteWhenTheValueHasSideEffects() {
-    BugCheckerRefactoringTestHelper.newInstance(NonAtomicMapUpdate.class, getClass())
+    TestHelpers.refactoring(NonAtomicMapUpdate.class, getClass())
         .addInputLines(
             "Loader.java",
             "import java.util.*;",

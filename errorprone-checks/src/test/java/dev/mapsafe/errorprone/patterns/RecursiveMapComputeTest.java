@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 
 class RecursiveMapComputeTest {
   private final CompilationTestHelper helper =
-      CompilationTestHelper.newInstance(RecursiveMapCompute.class, getClass());
+      TestHelpers.compilation(RecursiveMapCompute.class, getClass());
 
   @Test
   void recursiveMemoisationAndDirectWrites() {

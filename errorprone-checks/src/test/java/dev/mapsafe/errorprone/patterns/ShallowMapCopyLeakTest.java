@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class ShallowMapCopyLeakTest {
   private final CompilationTestHelper helper =
-      CompilationTestHelper.newInstance(ShallowMapCopyLeak.class, getClass());
+      TestHelpers.compilation(ShallowMapCopyLeak.class, getClass());
 
   /** The same text as the SpotBugs plugin's for this copy (its test asserts it too). */
   @Test
@@ -29,7 +29,7 @@ class ShallowMapCopyLeakTest {
 
   @Test
   void copiesTheValuesToo() {
-    BugCheckerRefactoringTestHelper.newInstance(ShallowMapCopyLeak.class, getClass())
+    TestHelpers.refactoring(ShallowMapCopyLeak.class, getClass())
         .addInputLines(
             "Roles.java",
             "import java.util.*;",

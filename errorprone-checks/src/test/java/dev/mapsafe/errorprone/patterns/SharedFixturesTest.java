@@ -35,7 +35,7 @@ class SharedFixturesTest {
       Pattern pattern = Pattern.byCheckName(check.getSimpleName()).orElseThrow();
       for (String fixturePackage : packages) {
         tests.add(DynamicTest.dynamicTest(check.getSimpleName() + " on " + fixturePackage, () -> {
-          CompilationTestHelper helper = CompilationTestHelper.newInstance(check, getClass());
+          CompilationTestHelper helper = TestHelpers.compilation(check, getClass());
           SharedFixtures.addPackage(helper, pattern, fixturePackage).doTest();
         }));
       }

@@ -85,9 +85,8 @@ class TreeShapesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("checks")
   void compilesWithoutFindingsOrFailures(Class<? extends BugChecker> check) {
-    String err = Stderr.of(() -> CompilationTestHelper.newInstance(check, getClass())
+    String err = Stderr.of(() -> TestHelpers.compilation(check, getClass(), "-XepOpt:Mapsafe:Debug=true")
         .addSourceFile("TreeShapes.java")
-        .setArgs("-XepOpt:Mapsafe:Debug=true")
         .expectNoDiagnostics()
         .doTest());
     assertFalse(err.contains("mapsafe:"), err);

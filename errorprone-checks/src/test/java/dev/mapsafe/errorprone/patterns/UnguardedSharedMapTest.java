@@ -1,12 +1,11 @@
 package dev.mapsafe.errorprone.patterns;
 
-import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import org.junit.jupiter.api.Test;
 
 class UnguardedSharedMapTest {
   private final CompilationTestHelper helper =
-      CompilationTestHelper.newInstance(UnguardedSharedMap.class, getClass());
+      TestHelpers.compilation(UnguardedSharedMap.class, getClass());
 
   @Test
   void tasksWritingWhatCallersRead() {
@@ -270,7 +269,7 @@ class UnguardedSharedMapTest {
 
   @Test
   void offersConcurrentHashMapWhenNoNullIsStored() {
-    BugCheckerRefactoringTestHelper.newInstance(UnguardedSharedMap.class, getClass())
+    TestHelpers.refactoring(UnguardedSharedMap.class, getClass())
         .addInputLines(
             "Board.java",
             "import java.util.*;",

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class UnlockedMapIterationTest {
   private final CompilationTestHelper helper =
-      CompilationTestHelper.newInstance(UnlockedMapIteration.class, getClass());
+      TestHelpers.compilation(UnlockedMapIteration.class, getClass());
 
   @Test
   void explicitTraversalsOfAWrapperFieldWithoutItsMonitor() {
@@ -353,7 +353,7 @@ class UnlockedMapIterationTest {
 
   @Test
   void fixWrapsTheStatementInSynchronized() {
-    BugCheckerRefactoringTestHelper.newInstance(UnlockedMapIteration.class, getClass())
+    TestHelpers.refactoring(UnlockedMapIteration.class, getClass())
         .addInputLines(
             "Fix.java",
             "import java.util.*;",

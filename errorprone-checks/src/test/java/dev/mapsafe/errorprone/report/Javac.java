@@ -33,19 +33,26 @@ final class Javac {
 
   private Javac() {}
 
+  /** Every mapsafe check on by name, Error Prone's own off, and the given options. */
   static Run compile(Path out, List<Path> sources, String... mapsafeOptions) throws IOException {
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    StringBuilder plugin = new StringBuilder("-Xplugin:ErrorProne -XepDisableAllChecks");
+    StringBuilder plugin = new StringBuilder("-XepDisableAllChecks");
     for (Pattern pattern : Pattern.values()) {
       plugin.append(" -Xep:").append(pattern.checkName()).append(":WARN");
     }
     for (String option : mapsafeOptions) {
       plugin.append(' ').append(option);
     }
+    return compileWith(out, sources, plugin.toString());
+  }
+
+  /** Error Prone with exactly the given flags ({@code -Xplugin:ErrorProne <flags>}), as a user's build gives them. */
+  static Run compileWith(Path out, List<Path> sources, String flags) throws IOException {
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    String plugin = ("-Xplugin:ErrorProne " + flags).strip();
     Files.createDirectories(out);
     List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-classpath",
         System.getProperty("java.class.path"), "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW",
-        "-processorpath", System.getProperty("java.class.path"), "-proc:none", plugin.toString()));
+        "-processorpath", System.getProperty("java.class.path"), "-proc:none", plugin));
     StringWriter output = new StringWriter();
     try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
       boolean success =

@@ -1,5 +1,8 @@
 package dev.mapsafe.knowledge.catalog;
 
+import static dev.mapsafe.knowledge.catalog.Pattern.Default.OFF;
+import static dev.mapsafe.knowledge.catalog.Pattern.Default.ON;
+
 import java.util.Locale;
 import java.util.Optional;
 
@@ -11,21 +14,21 @@ import java.util.Optional;
  */
 public enum Pattern {
   UNGUARDED_SHARED_MAP(
-      "Non-thread-safe map used by several threads, at least one writing, with no common lock"),
-  UNLOCKED_MAP_ITERATION("Map traversed (explicitly or implicitly) without the lock that guards it"),
-  MAP_WRITE_UNDER_READ_LOCK("Non-concurrent map written while holding only a read lock"),
+      OFF, "Non-thread-safe map used by several threads, at least one writing, with no common lock"),
+  UNLOCKED_MAP_ITERATION(OFF, "Map traversed (explicitly or implicitly) without the lock that guards it"),
+  MAP_WRITE_UNDER_READ_LOCK(OFF, "Non-concurrent map written while holding only a read lock"),
   MAP_MODIFIED_DURING_ITERATION(
-      "Fail-fast map structurally modified while it or one of its views is being iterated"),
+      ON, "Fail-fast map structurally modified while it or one of its views is being iterated"),
   SHALLOW_MAP_COPY_LEAK(
-      "Defensive copy of a map whose mutable values stay shared with the original, and the copy escapes"),
+      OFF, "Defensive copy of a map whose mutable values stay shared with the original, and the copy escapes"),
   GUARDED_MAP_ESCAPE(
-      "Internal map of a guarded or thread-safe class, or a live view of it, handed out; or a caller's map"
+      OFF, "Internal map of a guarded or thread-safe class, or a live view of it, handed out; or a caller's map"
           + " stored without a copy"),
   NON_ATOMIC_MAP_UPDATE(
-      "Check-then-act or read-modify-write on a concurrent or synchronized map that must be one atomic call"),
-  RECURSIVE_MAP_COMPUTE("computeIfAbsent/compute/merge function modifies the same map"),
+      OFF, "Check-then-act or read-modify-write on a concurrent or synchronized map that must be one atomic call"),
+  RECURSIVE_MAP_COMPUTE(ON, "computeIfAbsent/compute/merge function modifies the same map"),
   MUTATED_MAP_SNAPSHOT(
-      "Copy-on-write map mutated in place after publication through a volatile field or AtomicReference");
+      ON, "Copy-on-write map mutated in place after publication through a volatile field or AtomicReference");
 
   /** Where the pattern pages live, relative to the root of the mapsafe distribution. */
   public static final String DOCS_DIRECTORY = "docs/patterns/";
@@ -36,9 +39,21 @@ public enum Pattern {
   /** SpotBugs bug code (abbreviation) shared by every mapsafe pattern. */
   public static final String SPOTBUGS_BUG_CODE = "MAPSAFE";
 
+  /**
+   * Whether a pattern runs when the user names no check: only patterns whose judged findings on real code are at
+   * least 90% true ({@code bench/ledger.tsv}, checked by the docs tests) run by default; the others run when the
+   * user turns them on by name or with {@link #ALL_CHECKS_OPTION}.
+   */
+  public enum Default { ON, OFF }
+
+  /** The option, in every engine, that turns on the patterns that are off by default. */
+  public static final String ALL_CHECKS_OPTION = "AllChecks";
+
+  private final Default byDefault;
   private final String summary;
 
-  Pattern(String summary) {
+  Pattern(Default byDefault, String summary) {
+    this.byDefault = byDefault;
     this.summary = summary;
   }
 
@@ -54,6 +69,11 @@ public enum Pattern {
   /** The SpotBugs bug type, e.g. {@code MAPSAFE_UNLOCKED_MAP_ITERATION}. */
   public String bugType() {
     return "MAPSAFE_" + name();
+  }
+
+  /** Whether the pattern runs when the user names no check (see {@link Default}). */
+  public boolean enabledByDefault() {
+    return byDefault == Default.ON;
   }
 
   public String summary() {

@@ -39,7 +39,7 @@ final class ErrorProneFindings {
             "-processorpath", processorPath,
             "-XDcompilePolicy=simple",
             "--should-stop=ifError=FLOW",
-            "-Xplugin:ErrorProne",
+            "-Xplugin:ErrorProne -XepOpt:Mapsafe:AllChecks=true", // as the samples' poms turn on every check
             "-Xmaxwarns", "10000");
     try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
       StringWriter output = new StringWriter();

@@ -38,19 +38,18 @@ class LintIT {
   Stream<DynamicTest> reportsExactlyTheMarkedFindingsOfEachSampleJar() {
     return SampleProject.all().stream().map(p -> DynamicTest.dynamicTest(p.name(), () -> {
       Path sarif = Files.createTempFile("lint", ".sarif");
-      Run run = lint("--sarif", sarif.toString(), jarOf(p).toString());
+      Run run = lint("--all-checks", "--sarif", sarif.toString(), jarOf(p).toString());
       assertEquals(1, run.exit(), run.err());
-      List<Finding> found = new ArrayList<>();
-      java.util.regex.Pattern line = java.util.regex.Pattern.compile("^(\\S+\\.(?:java|kt)):(\\d+): \\[(\\w+)\\] .+");
-      for (String printed : run.out().split("\n")) {
-        Matcher m = line.matcher(printed);
-        assertTrue(m.matches(), "not a finding line: " + printed);
-        found.add(new Finding(m.group(1), Integer.parseInt(m.group(2)), m.group(3)));
-      }
+      List<Finding> found = findings(run);
       List<Finding> expected = new ArrayList<>(p.expected());
-      java.util.Collections.sort(found);
       java.util.Collections.sort(expected);
       assertEquals(expected, found);
+      // without --all-checks, only the patterns on by default
+      Run defaults = lint(jarOf(p).toString());
+      List<Finding> onByDefault = expected.stream().filter(f ->
+          dev.mapsafe.knowledge.catalog.Pattern.byCheckName(f.check()).orElseThrow().enabledByDefault()).toList();
+      assertEquals(onByDefault, findings(defaults));
+      assertEquals(onByDefault.isEmpty() ? 0 : 1, defaults.exit(), defaults.err());
       JsonNode report = SarifReportsIT.read(sarif); // valid SARIF 2.1.0
       Set<String> rules = new TreeSet<>();
       report.at("/runs/0/results").forEach(r -> rules.add(r.get("ruleId").asText()));
@@ -97,10 +96,26 @@ class LintIT {
       out.putNextEntry(new ZipEntry("example/Garbage.class"));
       out.write("this is not a class file".getBytes(StandardCharsets.UTF_8));
     }
-    Run run = lint(broken.toString());
+    Run run = lint("--all-checks", broken.toString());
     assertEquals(1, run.exit(), run.err());
     assertTrue(run.err().contains("example/Garbage.class") || run.err().contains("example.Garbage"), run.err());
     assertEquals(sample.expected().size(), run.out().split("\n").length, run.out());
+  }
+
+  /** The findings a run printed, sorted. */
+  private static List<Finding> findings(Run run) {
+    List<Finding> found = new ArrayList<>();
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("^(\\S+\\.(?:java|kt)):(\\d+): \\[(\\w+)\\] .+");
+    for (String printed : run.out().split("\n")) {
+      if (printed.isEmpty()) {
+        continue;
+      }
+      Matcher m = line.matcher(printed);
+      assertTrue(m.matches(), "not a finding line: " + printed);
+      found.add(new Finding(m.group(1), Integer.parseInt(m.group(2)), m.group(3)));
+    }
+    java.util.Collections.sort(found);
+    return found;
   }
 
   private static Path jarOf(SampleProject project) throws IOException {
