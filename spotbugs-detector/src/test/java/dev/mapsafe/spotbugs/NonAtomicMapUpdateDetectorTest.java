@@ -27,6 +27,12 @@ class NonAtomicMapUpdateDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.Memoization");
   }
 
+  /** A cache whose found value the code goes on with is memoization, whatever the computation reads. */
+  @Test
+  void cachedLookups(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.CachedLookups");
+  }
+
   /** A fresh key (UUID.randomUUID(), a counter's next value) is owned by its thread: no race on it. */
   @Test
   void uniqueKeys(SpotBugsRunner spotbugs) {

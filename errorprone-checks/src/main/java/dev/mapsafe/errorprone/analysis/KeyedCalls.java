@@ -231,7 +231,7 @@ public final class KeyedCalls {
    */
   public static RaceConsequence.StoredValue storedValue(Call check, Call act, VisitorState state) {
     if (act.tree().getArguments().size() < 2) {
-      return new RaceConsequence.StoredValue(true, null, null, null);
+      return RaceConsequence.StoredValue.none();
     }
     TreePath value = new TreePath(act.path(), act.tree().getArguments().get(1));
     Set<Symbol> valueInputs = inputs(value, state, 0);
@@ -246,8 +246,71 @@ public final class KeyedCalls {
             : created.filter(t -> CreatedValues.isIdentityType(t, hierarchy)).isPresent()
                 ? "a new " + simple + " is used for its identity"
                 : null;
-    return new RaceConsequence.StoredValue(
-        keyInputs.containsAll(valueInputs), container, identity, onceOnlyEffect(check, act, state).orElse(null));
+    return new RaceConsequence.StoredValue(keyInputs.containsAll(valueInputs), container, identity,
+        onceOnlyEffect(check, act, state).orElse(null), check.use() == KeyUse.LOOKUP && foundValueUsed(check, act, state));
+  }
+
+  /**
+   * Whether the code goes on with what the lookup found (returns it, calls it, passes it on), directly or through
+   * the local it is put in; a null test of it, or storing it back into the same map, is not going on with it.
+   */
+  private static boolean foundValueUsed(Call lookup, Call act, VisitorState state) {
+    TreePath at = lookup.path().getParentPath();
+    while (at != null && (at.getLeaf() instanceof com.sun.source.tree.ParenthesizedTree
+        || at.getLeaf() instanceof com.sun.source.tree.TypeCastTree)) {
+      at = at.getParentPath();
+    }
+    if (at == null) {
+      return false;
+    }
+    Tree parent = at.getLeaf();
+    Symbol local = parent instanceof com.sun.source.tree.VariableTree variable ? ASTHelpers.getSymbol(variable)
+        : parent instanceof com.sun.source.tree.AssignmentTree assignment ? ASTHelpers.getSymbol(assignment.getVariable())
+        : null;
+    if (local == null) {
+      return !isNullTest(at);
+    }
+    if (local.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return true; // kept in a field
+    }
+    TreePath method = at;
+    while (method != null && !(method.getLeaf() instanceof MethodTree)
+        && !(method.getLeaf() instanceof LambdaExpressionTree)) {
+      method = method.getParentPath();
+    }
+    if (method == null) {
+      return false;
+    }
+    boolean[] used = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        if (!used[0] && local.equals(ASTHelpers.getSymbol(tree)) && goesOnWith(getCurrentPath(), act)) {
+          used[0] = true;
+        }
+        return null;
+      }
+    }.scan(method, null);
+    return used[0];
+  }
+
+  /** Whether a read of a local goes on with its value: not a null test, an assignment to it, or the act's value. */
+  private static boolean goesOnWith(TreePath read, Call act) {
+    Tree parent = read.getParentPath().getLeaf();
+    if (parent instanceof com.sun.source.tree.AssignmentTree assignment && assignment.getVariable() == read.getLeaf()) {
+      return false;
+    }
+    if (parent == act.tree()) {
+      return false;
+    }
+    return !isNullTest(read.getParentPath());
+  }
+
+  private static boolean isNullTest(TreePath path) {
+    return path.getLeaf() instanceof BinaryTree binary
+        && (binary.getKind() == Tree.Kind.EQUAL_TO || binary.getKind() == Tree.Kind.NOT_EQUAL_TO)
+        && (binary.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL
+            || binary.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL);
   }
 
   /**

@@ -154,10 +154,14 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     return false;
   }
 
-  /** Whether a write is itself a check-then-act store that only memoizes a value computed from its key. */
+  /**
+   * Whether a write is itself a check-then-act store that only memoizes (not one that stores a value computed from
+   * the entry it read: that one updates the entry, as the sequence the check reports says).
+   */
   private static boolean memoizingStore(FieldAccesses.Access write, VisitorState state) {
     Optional<Call> store = KeyedCalls.of(write.call(), state);
-    if (store.isEmpty() || store.get().use() != KeyUse.STORE) {
+    if (store.isEmpty() || store.get().use() != KeyUse.STORE
+        || KeyedCalls.valueSource(store.get(), state).isPresent()) {
       return false;
     }
     for (Guard guard : KeyedCalls.guards(store.get(), state)) {

@@ -57,18 +57,34 @@ public enum RaceConsequence {
    * @param identityUse how the code relies on one instance ({@code used as a lock}, {@code the key itself is
    *     stored}), or null
    * @param onceOnlyEffect a call between the two that must not run twice ({@code Thread.start()}), or null
+   * @param foundValueUsed the code goes on with the value the lookup found, when there is one, instead of computing
+   *     its own ({@code v = m.get(k); if (v == null) {..} return v;}): for the code, the value in the map and the
+   *     one it computes are interchangeable, whatever the computation reads
    */
   public static final class StoredValue {
     final boolean fromKeyOnly;
     final String freshContainer;
     final String identityUse;
     final String onceOnlyEffect;
+    final boolean foundValueUsed;
 
-    public StoredValue(boolean fromKeyOnly, String freshContainer, String identityUse, String onceOnlyEffect) {
+    public StoredValue(boolean fromKeyOnly, String freshContainer, String identityUse, String onceOnlyEffect,
+        boolean foundValueUsed) {
       this.fromKeyOnly = fromKeyOnly;
       this.freshContainer = freshContainer;
       this.identityUse = identityUse;
       this.onceOnlyEffect = onceOnlyEffect;
+      this.foundValueUsed = foundValueUsed;
+    }
+
+    /** A store that is not part of a guarded sequence, or stores nothing: nothing to decide on. */
+    public static StoredValue none() {
+      return new StoredValue(true, null, null, null, false);
+    }
+
+    /** Whether a value computed now may stand in for the one in the map: a race then only computes it twice. */
+    boolean interchangeable(CheckThenAct kind) {
+      return fromKeyOnly || kind == CheckThenAct.GET_OR_CREATE && foundValueUsed;
     }
   }
 
@@ -85,7 +101,7 @@ public enum RaceConsequence {
     switch (kind) {
       case PUT_IF_ABSENT:
       case GET_OR_CREATE:
-        return ofGuardedStore(stored, mapUpdatedElsewhere);
+        return ofGuardedStore(kind, stored, mapUpdatedElsewhere);
       case CHECK_THEN_GET:
         return mapHasRemovals ? Optional.of(new Consequence(ENTRY_REMOVED, null)) : Optional.empty();
       case CONDITIONAL_REMOVE:
@@ -100,10 +116,11 @@ public enum RaceConsequence {
   public static boolean memoizes(CheckThenAct kind, StoredValue stored) {
     return (kind == CheckThenAct.PUT_IF_ABSENT || kind == CheckThenAct.GET_OR_CREATE)
         && stored.identityUse == null && stored.freshContainer == null && stored.onceOnlyEffect == null
-        && stored.fromKeyOnly;
+        && stored.interchangeable(kind);
   }
 
-  private static Optional<Consequence> ofGuardedStore(StoredValue stored, boolean mapUpdatedElsewhere) {
+  private static Optional<Consequence> ofGuardedStore(
+      CheckThenAct kind, StoredValue stored, boolean mapUpdatedElsewhere) {
     if (stored.identityUse != null) {
       return Optional.of(new Consequence(IDENTITY, stored.identityUse));
     }
@@ -113,8 +130,9 @@ public enum RaceConsequence {
     if (stored.onceOnlyEffect != null) {
       return Optional.of(new Consequence(DUPLICATE_CREATION, stored.onceOnlyEffect));
     }
-    // A value from the key alone, in a map nothing else updates: a race only stores an equal value twice.
-    return stored.fromKeyOnly && !mapUpdatedElsewhere
+    // A value from the key alone, or one the code takes as interchangeable with the one found, in a map nothing
+    // else updates: a race only stores an equivalent value twice.
+    return stored.interchangeable(kind) && !mapUpdatedElsewhere
         ? Optional.empty()
         : Optional.of(new Consequence(LOST_UPDATE, null));
   }

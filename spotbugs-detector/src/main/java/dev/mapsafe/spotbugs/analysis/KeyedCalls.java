@@ -46,6 +46,8 @@ import org.apache.bcel.generic.INVOKEDYNAMIC;
 import org.apache.bcel.generic.INVOKESTATIC;
 import org.apache.bcel.generic.LoadInstruction;
 import org.apache.bcel.generic.NEW;
+import org.apache.bcel.generic.StackInstruction;
+import org.apache.bcel.generic.StoreInstruction;
 
 /**
  * Single-key map calls of one method ({@code containsKey}, {@code get}, {@code put}, {@code remove}: the
@@ -72,6 +74,8 @@ public final class KeyedCalls {
     final Collection<ValueNumber> heldMonitors;
     final Set<String> heldLocks;
     boolean dereferenced;
+    /** For a lookup: its result is used beyond a null test (returned, called, passed on). */
+    boolean foundValueUsed;
 
     Call(KeyUse use, ApiMethod api, Origin map, SourceLineAnnotation line, String keyName, ValueNumber key,
         ValueNumber stored, ValueNumber result, Location location, Collection<ValueNumber> heldMonitors,
@@ -127,6 +131,12 @@ public final class KeyedCalls {
   private final Map<ValueNumber, Set<Call>> derived = new HashMap<>();
   /** For each value, the lookups whose result it is (itself, or after a cast). */
   private final Map<ValueNumber, Set<Call>> exactly = new HashMap<>();
+  /**
+   * Values merged at a join from a lookup's result and other values ({@code v = m.get(k); if (v == null) v = ..}):
+   * storing one stores what the lookup found or a new value, not a value computed from the one found (the Error
+   * Prone engine's twin: a local given several values is not followed).
+   */
+  private final Map<ValueNumber, Set<Call>> mergedLookups = new HashMap<>();
   private final Map<ValueNumber, ValueNumber> unboxedKeys = new HashMap<>();
   private final Map<ValueNumber, String> localNames = new HashMap<>();
   /** For each value, the parameters (by local slot) it is computed from: a value stored from the key's alone is memoized. */
@@ -254,9 +264,35 @@ public final class KeyedCalls {
     if (ins instanceof FieldInstruction && ins.getOpcode() == Const.GETFIELD) {
       exactly.getOrDefault(before.getTopValue(), Set.of()).forEach(c -> c.dereferenced = true);
     }
+    int callsBefore = calls.size();
     if (ins instanceof InvokeInstruction && !(ins instanceof INVOKEDYNAMIC)) {
       invoke(context, method, location, (InvokeInstruction) ins, before, after, cpg, values, monitors, hierarchy);
     }
+    Call mapCall = calls.size() > callsBefore ? calls.get(calls.size() - 1) : null;
+    if (!passesValueOn(ins)) {
+      for (int i = 0; i < consumed; i++) {
+        for (Call lookup : foundBy(before.getStackValue(i))) {
+          lookup.foundValueUsed |= mapCall == null || !Origin.sameObject(mapCall.map, lookup.map);
+        }
+      }
+    }
+  }
+
+  /** The lookups whose result a value is, itself or merged with other values at a join. */
+  private Set<Call> foundBy(ValueNumber value) {
+    Set<Call> lookups = new HashSet<>(exactly.getOrDefault(value, Set.of()));
+    lookups.addAll(mergedLookups.getOrDefault(value, Set.of()));
+    return lookups;
+  }
+
+  /**
+   * Whether an instruction only tests a value for null, moves it (into a local, a cast, a copy on the stack) or
+   * drops it: the code does not go on with it there.
+   */
+  private static boolean passesValueOn(Instruction ins) {
+    int op = ins.getOpcode();
+    return op == Const.IFNULL || op == Const.IFNONNULL || op == Const.CHECKCAST || ins instanceof StoreInstruction
+        || ins instanceof StackInstruction;
   }
 
   private void invoke(ClassContext context, Method method, Location location, InvokeInstruction invoke,
@@ -350,6 +386,10 @@ public final class KeyedCalls {
           if (from != null) {
             derived.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(from);
           }
+          Set<Call> found = foundBy(incoming.getValue(slot));
+          if (!found.isEmpty()) {
+            mergedLookups.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(found);
+          }
           BitSet parameters = inputs.get(incoming.getValue(slot));
           if (parameters != null) {
             inputs.computeIfAbsent(entry.getValue(slot), v -> new BitSet()).or(parameters);
@@ -373,7 +413,7 @@ public final class KeyedCalls {
         continue; // a fresh key (UUID.randomUUID(), a counter's next value): no other thread uses it
       }
       List<Sequence> candidates = new ArrayList<>();
-      if (act.use == KeyUse.STORE && act.stored != null) {
+      if (act.use == KeyUse.STORE && act.stored != null && !mergedLookups.containsKey(act.stored)) {
         for (Call check : derived.getOrDefault(act.stored, Set.of())) {
           if (check.use == KeyUse.LOOKUP && sameMapAndKey(check, act) && before(check, act)) {
             candidates.add(new Sequence(CheckThenAct.READ_MODIFY_WRITE, check, act));
@@ -422,7 +462,7 @@ public final class KeyedCalls {
   /** What the code does with the value {@code act} stores: the facts {@link RaceConsequence} decides on. */
   private RaceConsequence.StoredValue storedValue(Call check, Call act) {
     if (act.stored == null) {
-      return new RaceConsequence.StoredValue(true, null, null, null);
+      return RaceConsequence.StoredValue.none();
     }
     BitSet notFromKey = (BitSet) inputs.getOrDefault(act.stored, NO_INPUTS).clone();
     notFromKey.andNot(inputs.getOrDefault(act.key, NO_INPUTS));
@@ -440,7 +480,8 @@ public final class KeyedCalls {
         .min(Map.Entry.comparingByKey())
         .map(Map.Entry::getValue)
         .orElse(null);
-    return new RaceConsequence.StoredValue(notFromKey.isEmpty(), container, identity, effect);
+    return new RaceConsequence.StoredValue(notFromKey.isEmpty(), container, identity, effect,
+        check.use == KeyUse.LOOKUP && check.foundValueUsed);
   }
 
   private static boolean resultUsed(Call call) {
