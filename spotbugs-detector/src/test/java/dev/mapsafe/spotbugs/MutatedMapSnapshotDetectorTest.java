@@ -30,6 +30,12 @@ class MutatedMapSnapshotDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.snapshot.SnapshotNegatives");
   }
 
+  /** A volatile field made on first use and changed in place is lazy initialisation, not a snapshot. */
+  @Test
+  void lazilyMadeMapsAreNoSnapshots(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.snapshot.LazyFields");
+  }
+
   /** The same text the Error Prone check prints for this write. */
   @Test
   void messageNamesThePublicationAndTheWrite(SpotBugsRunner spotbugs) {

@@ -235,7 +235,10 @@ public final class Snapshots {
   /**
    * Where, in the method, the local was published before {@code at} and not given another map since: an
    * assignment of it (or of a live view of it) to a volatile map field, or an {@code AtomicReference} call that
-   * publishes it. The published map's description, with the line.
+   * publishes it. The published map's description, with the line. A local given more than one map (lazy
+   * initialisation: {@code m = field; if (m == null) { m = new HashMap<>(); field = m; } m.put(..)}) may hold the map
+   * published long before, which its owner changes in place by design: not a snapshot (the bytecode engine sees a
+   * value merged from both).
    */
   public static Optional<String> publishedBefore(VarSymbol local, TreePath at, VisitorState state) {
     MethodTree method = ASTHelpers.findEnclosingNode(at, MethodTree.class);
@@ -284,6 +287,7 @@ public final class Snapshots {
     }.scan(TreePath.getPath(state.getPath().getCompilationUnit(), method.getBody()), null);
     if (published[0] < 0
         || reassigned.stream().anyMatch(r -> r > published[0] && r < position)
+        || Declarations.of(state).assignedValues(local).size() > 1
         || insideLambda(at)) {
       return Optional.empty();
     }
