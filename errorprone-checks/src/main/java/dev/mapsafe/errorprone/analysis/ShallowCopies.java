@@ -2,6 +2,8 @@ package dev.mapsafe.errorprone.analysis;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -17,6 +19,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
@@ -226,8 +229,9 @@ public final class ShallowCopies {
     Type named = array ? ((Type.ArrayType) value).elemtype : value;
     String name = JavacApi.binaryName(state.getTypes().erasure(named), state.getTypes());
     Mutability mutability = ValueTypes.of(name, array, hasMutators(named), JavacApi.hierarchy(state));
-    if (mutability == Mutability.NOT_MUTABLE
-        || (mutability == Mutability.COLLECTION_OF_UNKNOWN_ORIGIN && !valuesShownMutable(field, state))) {
+    // Only values the code changes in place are shared state: a map of values nobody changes (handed out on
+    // purpose, or immutable in practice) is no leak, whatever their type allows.
+    if (mutability == Mutability.NOT_MUTABLE || !valuesShownMutable(field, state)) {
       return Optional.empty();
     }
     return Optional.of(new Copy(call, display, field, ValueTypes.display(name, array),
@@ -255,7 +259,7 @@ public final class ShallowCopies {
   }
 
   /**
-   * Whether the code shows the field's collection values are mutable: it puts a new mutable collection into the
+   * Whether the code shows the field's values are changed in place: it puts a new mutable collection into the
    * field, or changes a value in place ({@code field.get(k).add(v)}, {@code field.computeIfAbsent(k, ..).add(v)}).
    */
   private static boolean valuesShownMutable(VarSymbol field, VisitorState state) {
@@ -271,18 +275,35 @@ public final class ShallowCopies {
         return true;
       }
       TreePath outer = use.getParentPath().getParentPath().getParentPath();
-      if ((name.equals("get") || name.equals("getOrDefault") || name.equals("computeIfAbsent"))
-          && outer.getLeaf() instanceof MemberSelectTree mutate && mutate.getExpression() == call
+      if (!(name.equals("get") || name.equals("getOrDefault") || name.equals("computeIfAbsent"))) {
+        continue;
+      }
+      if (outer.getLeaf() instanceof MemberSelectTree mutate && mutate.getExpression() == call
           && outer.getParentPath().getLeaf() instanceof MethodInvocationTree
           && ValueTypes.mutatesInPlace(mutate.getIdentifier().toString())) {
         return true;
+      }
+      if (outer.getLeaf() instanceof ArrayAccessTree element && element.getExpression() == call
+          && isWrittenTo(outer)) {
+        return true; // field.get(k)[i] = v
       }
     }
     return false;
   }
 
+  /** Whether an expression is the target of an assignment, a compound assignment or an increment. */
+  private static boolean isWrittenTo(TreePath target) {
+    Tree parent = target.getParentPath().getLeaf();
+    return parent instanceof com.sun.source.tree.AssignmentTree a && a.getVariable() == target.getLeaf()
+        || parent instanceof com.sun.source.tree.CompoundAssignmentTree c && c.getVariable() == target.getLeaf()
+        || parent instanceof com.sun.source.tree.UnaryTree u && u.getExpression() == target.getLeaf()
+            && u.getKind() != Tree.Kind.LOGICAL_COMPLEMENT && u.getKind() != Tree.Kind.UNARY_MINUS
+            && u.getKind() != Tree.Kind.UNARY_PLUS && u.getKind() != Tree.Kind.BITWISE_COMPLEMENT;
+  }
+
+  /** A new mutable container ({@code new ArrayList<>()}): stored in a map, it is there to be filled. */
   private static boolean isMutableCollection(Type type, VisitorState state) {
-    return type != null && ValueTypes.of(JavacApi.binaryName(state.getTypes().erasure(type), state.getTypes()),
-        false, false, JavacApi.hierarchy(state)) == Mutability.MUTABLE;
+    return type != null && CreatedValues.isMutableContainer(
+        JavacApi.binaryName(state.getTypes().erasure(type), state.getTypes()), JavacApi.hierarchy(state));
   }
 }

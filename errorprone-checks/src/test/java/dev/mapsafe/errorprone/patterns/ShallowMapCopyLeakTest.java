@@ -12,8 +12,8 @@ class ShallowMapCopyLeakTest {
   /** The same text as the SpotBugs plugin's for this copy (its test asserts it too). */
   @Test
   void messageNamesTheValueTypeAndTheDeepCopy() {
-    SharedFixtures.add(helper, Pattern.SHALLOW_MAP_COPY_LEAK, "fixtures.copies.PermissionRegistry", 48,
-            "new HashMap(Map) at line 48 copies permissionsByRole shallowly and the copy is returned by export(),"
+    SharedFixtures.add(helper, Pattern.SHALLOW_MAP_COPY_LEAK, "fixtures.copies.PermissionRegistry", 61,
+            "new HashMap(Map) at line 61 copies permissionsByRole shallowly and the copy is returned by export(),"
                 + " but its values (Set) are mutable objects still shared with permissionsByRole")
         .doTest();
   }
@@ -38,6 +38,7 @@ class ShallowMapCopyLeakTest {
             "  private final Map<String, int[]> limits = new HashMap<>();",
             "  void grant(String r, String p) { byRole.computeIfAbsent(r, x -> new HashSet<>()).add(p); }",
             "  void limit(String r, int[] l) { limits.put(r, l); }",
+            "  void use(String r) { limits.get(r)[0] -= 1; }",
             "  public Map<String, Set<String>> export() { return new HashMap<>(byRole); }",
             "  public Map<String, int[]> limits() { return new HashMap<>(limits); }",
             "  public HashMap<String, Set<String>> exportNoFit() { return new HashMap<>(byRole); }",
@@ -52,6 +53,7 @@ class ShallowMapCopyLeakTest {
             "  private final Map<String, int[]> limits = new HashMap<>();",
             "  void grant(String r, String p) { byRole.computeIfAbsent(r, x -> new HashSet<>()).add(p); }",
             "  void limit(String r, int[] l) { limits.put(r, l); }",
+            "  void use(String r) { limits.get(r)[0] -= 1; }",
             "  public Map<String, Set<String>> export() { return byRole.entrySet().stream()"
                 + ".collect(Collectors.toMap(Map.Entry::getKey, e -> Set.copyOf(e.getValue()))); }",
             "  public Map<String, int[]> limits() { return limits.entrySet().stream()"

@@ -62,9 +62,12 @@ public final class ValueTypes {
     return type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1) + (array ? "[]" : "");
   }
 
-  /** Calls on a value that change it in place ({@code get(k).add(x)}): evidence that the values are mutable. */
+  /**
+   * Calls on a value that change it in place ({@code get(k).add(x)}, {@code get(k).setLevel(x)}): evidence that the
+   * values are mutable.
+   */
   public static boolean mutatesInPlace(String name) {
-    return List.of("add", "addAll", "remove", "removeAll", "removeIf", "retainAll", "clear", "put", "putAll",
+    return name.matches("set[A-Z].*") || List.of("add", "addAll", "remove", "removeAll", "removeIf", "retainAll", "clear", "put", "putAll",
         "putIfAbsent", "merge", "compute", "computeIfAbsent", "computeIfPresent", "replaceAll", "set", "offer",
         "push", "poll", "pop", "addFirst", "addLast", "sort").contains(name);
   }

@@ -1,5 +1,6 @@
 package dev.mapsafe.spotbugs.analysis;
 
+import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.Effect;
@@ -45,6 +46,7 @@ import org.apache.bcel.classfile.ConstantInvokeDynamic;
 import org.apache.bcel.classfile.LocalVariable;
 import org.apache.bcel.classfile.LocalVariableTable;
 import org.apache.bcel.classfile.Method;
+import org.apache.bcel.generic.ArrayInstruction;
 import org.apache.bcel.generic.ALOAD;
 import org.apache.bcel.generic.ASTORE;
 import org.apache.bcel.generic.ConstantPoolGen;
@@ -591,6 +593,9 @@ public final class MapValues {
         origins.putIfAbsent(
             value, new Origin.FieldLoad(XFactory.createXField(fi, cpg), base, isThis(base), value));
       }
+    } else if (ins instanceof ArrayInstruction && ins.consumeStack(cpg) >= 3
+        && before.getStackDepth() >= ins.consumeStack(cpg)) {
+      valueChangedInPlace(origins.get(before.getStackValue(ins.consumeStack(cpg) - 1))); // field.get(k)[i] = v
     } else if (op == Const.PUTFIELD || op == Const.PUTSTATIC) {
       FieldInstruction fi = (FieldInstruction) ins;
       if (fi.getType(cpg) instanceof ReferenceType) {
@@ -866,16 +871,21 @@ public final class MapValues {
     Origin on = receiver == null ? null : origins.get(receiver);
     if ((call.name().equals("put") || call.name().equals("putIfAbsent")) && args.length == 2
         && on instanceof Origin.FieldLoad && origins.get(args[1]) instanceof Origin.Constructed
-        && ValueTypes.of(((Origin.Constructed) origins.get(args[1])).className(), false, false, hierarchy)
-            == ValueTypes.Mutability.MUTABLE) {
-      valuesShownMutable.add(((Origin.FieldLoad) on).field()); // put(k, new ArrayList<>())
+        && CreatedValues.isMutableContainer(((Origin.Constructed) origins.get(args[1])).className(), hierarchy)) {
+      valuesShownMutable.add(((Origin.FieldLoad) on).field()); // put(k, new ArrayList<>()): there to be filled
     }
-    if (ValueTypes.mutatesInPlace(call.name()) && on instanceof Origin.MethodResult
-        && List.of("get", "getOrDefault", "computeIfAbsent").contains(((Origin.MethodResult) on).method().getName())
-        && ((Origin.MethodResult) on).receiver() != null
-        && origins.get(((Origin.MethodResult) on).receiver()) instanceof Origin.FieldLoad) {
-      // field.get(k).add(v), field.computeIfAbsent(k, ..).add(v)
-      valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) on).receiver())).field());
+    if (ValueTypes.mutatesInPlace(call.name())) {
+      valueChangedInPlace(on); // field.get(k).add(v), field.computeIfAbsent(k, ..).add(v)
+    }
+  }
+
+  /** Notes the map field whose value {@code changed} is, when it is one ({@code field.get(k)}). */
+  private void valueChangedInPlace(Origin changed) {
+    if (changed instanceof Origin.MethodResult
+        && List.of("get", "getOrDefault", "computeIfAbsent").contains(((Origin.MethodResult) changed).method().getName())
+        && ((Origin.MethodResult) changed).receiver() != null
+        && origins.get(((Origin.MethodResult) changed).receiver()) instanceof Origin.FieldLoad) {
+      valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) changed).receiver())).field());
     }
   }
 

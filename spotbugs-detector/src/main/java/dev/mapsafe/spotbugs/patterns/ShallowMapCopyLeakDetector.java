@@ -115,8 +115,8 @@ public final class ShallowMapCopyLeakDetector implements Detector {
     Type element = array ? ((ArrayType) value).getBasicType() : value;
     String name = element instanceof ObjectType ? ((ObjectType) element).getClassName() : element.toString();
     Mutability mutability = ValueTypes.of(name, array, hasMutators(name), hierarchy);
-    if (mutability == Mutability.NOT_MUTABLE
-        || (mutability == Mutability.COLLECTION_OF_UNKNOWN_ORIGIN && !valuesShownMutable.contains(field))) {
+    // Only values the code changes in place are shared state (the Error Prone engine's ShallowCopies says why).
+    if (mutability == Mutability.NOT_MUTABLE || !valuesShownMutable.contains(field)) {
       return;
     }
     bugs.add(new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
