@@ -32,6 +32,7 @@ import dev.mapsafe.knowledge.mapapi.KeyUse;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.RaceConsequence;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -183,11 +184,41 @@ public final class KeyedCalls {
     }
     TreePath value = new TreePath(store.path(), store.tree().getArguments().get(1));
     List<Found> found = new ArrayList<>();
-    scan(value, store, state, found, 0, true);
+    // A local given the lookup's result and then a new value stores what was found or a new value, not one
+    // computed from it; unless the code changes it in place before storing it (get or new, add, put back).
+    scan(value, store, state, found, 0, !changedInPlaceBefore(value, store, state));
     return found.stream()
         .map(c -> c.check)
         .filter(c -> c.use() == KeyUse.LOOKUP)
         .findFirst();
+  }
+
+  /** Whether the value is a local that a call before the store changes in place ({@code set.add(x)}). */
+  private static boolean changedInPlaceBefore(TreePath value, Call store, VisitorState state) {
+    if (!(MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof IdentifierTree identifier)
+        || !(ASTHelpers.getSymbol(identifier) instanceof VarSymbol local)
+        || local.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return false;
+    }
+    MethodTree method = ASTHelpers.findEnclosingNode(value, MethodTree.class);
+    if (method == null || method.getBody() == null) {
+      return false;
+    }
+    boolean[] changed = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (call.getMethodSelect() instanceof MemberSelectTree select
+            && ValueTypes.mutatesInPlace(select.getIdentifier().toString())
+            && select.getExpression() instanceof IdentifierTree receiver
+            && local.equals(ASTHelpers.getSymbol(receiver))
+            && ASTHelpers.getStartPosition(call) < ASTHelpers.getStartPosition(store.tree())) {
+          changed[0] = true;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(new TreePath(new TreePath(state.getPath().getCompilationUnit()), method.getBody()), null);
+    return changed[0];
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.mapsafe.knowledge.mapapi.KeyUse;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.RaceConsequence;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.ba.BasicBlock;
 import edu.umd.cs.findbugs.ba.CFG;
@@ -137,6 +138,8 @@ public final class KeyedCalls {
    * Prone engine's twin: a local given several values is not followed).
    */
   private final Map<ValueNumber, Set<Call>> mergedLookups = new HashMap<>();
+  /** Values changed in place by a call on them ({@code set.add(x)}): storing one back stores an updated value. */
+  private final Set<ValueNumber> changedInPlace = new HashSet<>();
   private final Map<ValueNumber, ValueNumber> unboxedKeys = new HashMap<>();
   private final Map<ValueNumber, String> localNames = new HashMap<>();
   /** For each value, the parameters (by local slot) it is computed from: a value stored from the key's alone is memoized. */
@@ -334,6 +337,9 @@ public final class KeyedCalls {
     }
     ValueNumber receiver = before.getInstance(invoke, cpg);
     exactly.getOrDefault(receiver, Set.of()).forEach(c -> c.dereferenced = true);
+    if (ValueTypes.mutatesInPlace(name)) {
+      changedInPlace.add(receiver);
+    }
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     Optional<KeyUse> use = api.flatMap(a -> MapApi.keyUse(a, hierarchy));
     Origin map = values.originOf(receiver);
@@ -413,7 +419,8 @@ public final class KeyedCalls {
         continue; // a fresh key (UUID.randomUUID(), a counter's next value): no other thread uses it
       }
       List<Sequence> candidates = new ArrayList<>();
-      if (act.use == KeyUse.STORE && act.stored != null && !mergedLookups.containsKey(act.stored)) {
+      if (act.use == KeyUse.STORE && act.stored != null
+          && (!mergedLookups.containsKey(act.stored) || changedInPlace.contains(act.stored))) {
         for (Call check : derived.getOrDefault(act.stored, Set.of())) {
           if (check.use == KeyUse.LOOKUP && sameMapAndKey(check, act) && before(check, act)) {
             candidates.add(new Sequence(CheckThenAct.READ_MODIFY_WRITE, check, act));
