@@ -549,8 +549,21 @@ public final class KeyedCalls {
   /** Whether the branch decides if the act runs: the act is reachable from it and does not post-dominate it. */
   private boolean decides(BasicBlock branch, Call act) {
     BasicBlock target = act.location.getBasicBlock();
-    BitSet postDominatingBranch = postDominators.getAllDominatorsOf(branch);
-    return !postDominatingBranch.get(target.getLabel()) && ControlFlow.reachable(cfg, branch, target);
+    if (!ControlFlow.reachable(cfg, branch, target)) {
+      return false;
+    }
+    if (!postDominators.getAllDominatorsOf(branch).get(target.getLabel())) {
+      return true;
+    }
+    // if (found) throw ..; act: the post-dominators leave exceptions out, so the act seems to follow either way
+    for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(branch); edges.hasNext(); ) {
+      Edge edge = edges.next();
+      if (!edge.isExceptionEdge() && edge.getTarget() != target
+          && !ControlFlow.reachable(cfg, edge.getTarget(), target)) {
+        return true;
+      }
+    }
+    return false;
   }
 
 
