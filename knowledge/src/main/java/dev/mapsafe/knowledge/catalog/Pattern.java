@@ -20,7 +20,7 @@ public enum Pattern {
   MAP_MODIFIED_DURING_ITERATION(
       ON, "Fail-fast map structurally modified while it or one of its views is being iterated"),
   SHALLOW_MAP_COPY_LEAK(
-      OFF, "Defensive copy of a map whose mutable values stay shared with the original, and the copy escapes"),
+      ON, "Defensive copy of a map whose mutable values stay shared with the original, and the copy escapes"),
   GUARDED_MAP_ESCAPE(
       OFF, "Internal map of a guarded or thread-safe class, or a live view of it, handed out; or a caller's map"
           + " stored without a copy"),
