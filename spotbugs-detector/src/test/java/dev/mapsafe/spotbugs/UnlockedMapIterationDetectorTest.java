@@ -83,6 +83,13 @@ class UnlockedMapIterationDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.guarded.GuardedNegatives");
   }
 
+  /** A lock on a local that listeners capture belongs to one call: no guard of the field. */
+  @Test
+  void capturedLocalLocksGuardNothing(SpotBugsRunner spotbugs) {
+    assertTrue(Fixtures.expected("fixtures.guarded.CapturedLocks").isEmpty());
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.guarded.CapturedLocks");
+  }
+
   @Test
   void guardedMessageNamesTheLockAndItsEvidence(SpotBugsRunner spotbugs) {
     List<String> messages = Fixtures.analyze(spotbugs, "fixtures.guarded.Inventory").stream()

@@ -156,9 +156,17 @@ public final class MapGuards {
   }
 
   /** The simple names of the locks held at a write. */
+  /** The locks held at an access, by simple name; locks of one call ({@link Guards#isPerCallLock}) left out. */
   private static Set<String> simpleNames(FieldAccesses.Access access) {
     Set<String> names = new HashSet<>();
-    access.locks().forEach(l -> names.add(simpleName(l)));
+    for (GuardedByExpression lock : access.locks()) {
+      Symbol sym = lock.sym();
+      boolean local = sym != null
+          && (sym.getKind() == ElementKind.LOCAL_VARIABLE || sym.getKind() == ElementKind.PARAMETER);
+      if (!Guards.isPerCallLock(simpleName(lock), local)) {
+        names.add(simpleName(lock));
+      }
+    }
     return names;
   }
 

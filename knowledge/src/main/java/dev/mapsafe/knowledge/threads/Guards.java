@@ -157,4 +157,14 @@ public final class Guards {
         ? Optional.empty()
         : new TreeSet<>(common).stream().findFirst().map(lock -> new Guard(lock, "held at every write"));
   }
+
+  /**
+   * Whether a lock belongs to one call: a local variable or parameter, or one captured by a lambda or an inner
+   * class ({@code synchronized (future)} in a listener; javac names the inner class's copy {@code val$future}).
+   * It is not an object the field's owner guards its state with, so holding it at every write says nothing about
+   * the field; the engines leave such locks out of {@link #of}.
+   */
+  public static boolean isPerCallLock(String name, boolean localVariable) {
+    return localVariable || name.startsWith("val$") || name.contains(".val$");
+  }
 }

@@ -115,9 +115,10 @@ public final class MapGuards {
     return Optional.empty();
   }
 
+  /** The locks held at a site, as the messages name them; locks of one call ({@link Guards#isPerCallLock}) left out. */
   private static Set<String> simpleNames(Races.Site site) {
     Set<String> names = new HashSet<>();
-    site.locks.forEach(l -> names.add(LockRegions.display(l)));
+    site.locks.stream().map(LockRegions::display).filter(l -> !Guards.isPerCallLock(l, false)).forEach(names::add);
     return names;
   }
 }
