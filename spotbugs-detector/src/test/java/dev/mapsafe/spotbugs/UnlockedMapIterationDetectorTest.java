@@ -83,6 +83,12 @@ class UnlockedMapIterationDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.guarded.GuardedNegatives");
   }
 
+  /** Traversals in lifecycle methods are ordered with the locked writers, unless a task writes. */
+  @Test
+  void lifecycleTraversals(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.guarded.LifecycleTraversals");
+  }
+
   /** A lock on a local that listeners capture belongs to one call: no guard of the field. */
   @Test
   void capturedLocalLocksGuardNothing(SpotBugsRunner spotbugs) {

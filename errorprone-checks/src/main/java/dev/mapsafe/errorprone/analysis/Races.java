@@ -114,7 +114,7 @@ public final class Races {
             a -> !a.locks().isEmpty(),
             a -> a.kind() == MapEffect.WRITE,
             a -> a.kind() == MapEffect.READ,
-            Races::shared)
+            Races::runsWhileInUse)
         .map(found -> {
           Access locked = found.unlocked == found.write ? found.other : found.write;
           return new Race(found.write, found.other, found.write.contexts().get(0), found.other.contexts().get(0),
@@ -145,11 +145,23 @@ public final class Races {
     return null;
   }
 
-  private static boolean shared(Access a) {
-    // Not during construction, and not only in lifecycle methods: a lock there is no evidence of sharing, and its
-    // absence no race.
-    return !a.contexts().isEmpty() && a.contexts().stream().noneMatch(c -> c.kind() == Kind.CONSTRUCTION)
-        && a.contexts().stream().anyMatch(c -> c.kind() != Kind.LIFECYCLE);
+  /**
+   * Whether an access runs while the object is in use: not during construction, and not only in lifecycle methods
+   * (a lock there is no evidence of sharing, and its absence no race).
+   */
+  public static boolean runsWhileInUse(List<ThreadReach.Context> contexts) {
+    return !contexts.isEmpty() && contexts.stream().noneMatch(c -> c.kind() == Kind.CONSTRUCTION)
+        && contexts.stream().anyMatch(c -> c.kind() != Kind.LIFECYCLE);
+  }
+
+  private static boolean runsWhileInUse(Access a) {
+    return runsWhileInUse(a.contexts());
+  }
+
+  /** Whether a task (a thread the code launches) writes the field's map: it may run during lifecycle methods too. */
+  public static boolean writtenByTask(VarSymbol field, VisitorState state) {
+    return FieldAccesses.of(field, state).stream().anyMatch(a -> a.kind() == MapEffect.WRITE
+        && a.contexts().stream().anyMatch(c -> c.kind() == Kind.TASK));
   }
 
   private static boolean commonLock(Access a, Access b) {

@@ -43,6 +43,7 @@ import com.sun.tools.javac.code.Type;
 import dev.mapsafe.errorprone.analysis.Declarations;
 import dev.mapsafe.errorprone.analysis.MapGuards;
 import dev.mapsafe.errorprone.analysis.ThreadReach;
+import dev.mapsafe.errorprone.analysis.Races;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.threads.Overlap;
@@ -151,9 +152,12 @@ public final class UnlockedMapIteration extends MapsafeChecker
     }
     Symbol field = MapIdentity.symbolOf(MapEffects.viewedMap(operand, state), state);
     Optional<MapGuards.Guard> guard = MapGuards.of(field, state);
-    if (guard.isEmpty()
-        || ThreadReach.of(state.getPath(), state).stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)) {
+    List<ThreadReach.Context> contexts = ThreadReach.of(state.getPath(), state);
+    if (guard.isEmpty() || contexts.stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)) {
       return Description.NO_MATCH; // construction runs before the object is shared
+    }
+    if (!Races.runsWhileInUse(contexts) && field instanceof VarSymbol variable && !Races.writtenByTask(variable, state)) {
+      return Description.NO_MATCH; // a lifecycle method: the contract orders it with the methods that write under the lock
     }
     String traversal = describe(tree, access, state);
     String situation;

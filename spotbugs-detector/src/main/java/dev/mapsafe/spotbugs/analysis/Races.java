@@ -153,7 +153,7 @@ public final class Races {
             s -> !s.locks.isEmpty(),
             s -> s.kind() == MapEffect.WRITE,
             s -> s.kind() == MapEffect.READ,
-            Races::sharedAfterConstruction)
+            Races::runsWhileInUse)
         .map(found -> {
           Site locked = found.unlocked == found.write ? found.other : found.write;
           return new Race(found.write, found.other, found.write.contexts.get(0), found.other.contexts.get(0),
@@ -175,9 +175,15 @@ public final class Races {
    * Whether an access runs while the object is in use: not during construction, and not only in lifecycle methods
    * (a lock there is no evidence of sharing, and its absence no race).
    */
-  private static boolean sharedAfterConstruction(Site s) {
+  public static boolean runsWhileInUse(Site s) {
     return !s.contexts.isEmpty() && s.contexts.stream().noneMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)
         && s.contexts.stream().anyMatch(c -> c.kind() != Overlap.Kind.LIFECYCLE);
+  }
+
+  /** Whether a task (a thread the code launches) writes the field's map: it may run during lifecycle methods too. */
+  public boolean writtenByTask(XField field) {
+    return sitesOf(field).stream().anyMatch(s -> s.kind() == MapEffect.WRITE
+        && s.contexts.stream().anyMatch(c -> c.kind() == Overlap.Kind.TASK));
   }
 
   private static boolean commonLock(Site a, Site b) {

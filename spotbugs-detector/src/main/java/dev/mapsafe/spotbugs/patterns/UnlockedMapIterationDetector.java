@@ -123,6 +123,9 @@ public final class UnlockedMapIterationDetector implements Detector {
         if (site.kind() != MapEffect.ITERATE || site.contexts.isEmpty() || MapGuards.constructionOnly(site)) {
           continue;
         }
+        if (!Races.runsWhileInUse(site) && !races.writtenByTask(field)) {
+          continue; // a lifecycle method: the contract orders it with the methods that write under the lock
+        }
         String situation = null;
         if (!guard.get().heldAmong(site.locks)) {
           if (isCopyValidatedLater(site)) {
