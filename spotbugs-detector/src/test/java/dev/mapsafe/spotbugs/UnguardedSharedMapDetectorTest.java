@@ -19,6 +19,12 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.Lifecycle");
   }
 
+  /** Members that exist for tests, called only by such members, run while a test drives the object. */
+  @Test
+  void testOnlyWriters(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.TestOnlyWriters");
+  }
+
   @Test
   void countReadsAreHints(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.CountHints");

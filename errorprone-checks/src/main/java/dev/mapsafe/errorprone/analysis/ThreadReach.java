@@ -20,6 +20,7 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.threads.Exposure;
 import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import dev.mapsafe.knowledge.threads.Lifecycles;
@@ -122,6 +123,10 @@ public final class ThreadReach {
       out.add(new Context(Kind.LIFECYCLE, method, sym.getSimpleName() + "()", false, false, null, false));
       return;
     }
+    if (testHook(sym, state, new HashSet<>())) {
+      out.add(new Context(Kind.LIFECYCLE, method, sym.getSimpleName() + "() (for tests)", false, false, null, false));
+      return;
+    }
     if (sym.isPrivate() && depth < MAX_CALLER_DEPTH && seen.add(method)) {
       List<TreePath> calls = Declarations.of(state).invocations(sym);
       if (!calls.isEmpty()) {
@@ -132,6 +137,27 @@ public final class ThreadReach {
       }
     }
     out.add(new Context(Kind.CALLER, method, "callers of " + sym.getSimpleName() + "()", false, false, null, false));
+  }
+
+  /**
+   * Whether only tests run the method: it exists for tests ({@link Exposure#existsForTests}) and every caller in this
+   * file is such a method too.
+   */
+  private static boolean testHook(MethodSymbol method, VisitorState state, Set<MethodSymbol> seen) {
+    if (!Exposure.existsForTests(JavacApi.annotationNames(method))) {
+      return false;
+    }
+    if (!seen.add(method)) {
+      return true; // test hooks calling each other
+    }
+    for (TreePath call : Declarations.of(state).invocations(method)) {
+      MethodTree caller = ASTHelpers.findEnclosingNode(call, MethodTree.class);
+      MethodSymbol callerSym = caller == null ? null : ASTHelpers.getSymbol(caller);
+      if (callerSym == null || !testHook(callerSym, state, seen)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether a contract orders the method with the object's use ({@link Lifecycles}). */

@@ -1,6 +1,7 @@
 package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Exposure;
 import dev.mapsafe.knowledge.threads.Lifecycles;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.Overlap.Kind;
@@ -141,6 +142,9 @@ public final class ThreadReach {
     if (values != null && orderedWithUse(values.method())) {
       return List.of(new Context(Kind.LIFECYCLE, m.toString(), name + "()", false, false, null, -1, false));
     }
+    if (testHook(m, new HashSet<>())) {
+      return List.of(new Context(Kind.LIFECYCLE, m.toString(), name + "() (for tests)", false, false, null, -1, false));
+    }
     List<MethodDescriptor> from =
         name.startsWith("lambda$")
             ? creators.getOrDefault(m, List.of())
@@ -161,6 +165,26 @@ public final class ThreadReach {
       }
     }
     return List.of(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
+  }
+
+  /**
+   * Whether only tests run the method: it exists for tests ({@link Exposure#existsForTests}) and every caller the
+   * analysis sees is such a method too.
+   */
+  private boolean testHook(MethodDescriptor m, Set<MethodDescriptor> seen) {
+    MapValues values = methods.get(m);
+    if (values == null || !Exposure.existsForTests(BytecodeApi.annotationNames(values.method()))) {
+      return false;
+    }
+    if (!seen.add(m)) {
+      return true; // test hooks calling each other
+    }
+    for (MethodDescriptor caller : callers.getOrDefault(m, List.of())) {
+      if (!testHook(caller, seen)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether a contract orders the method with the object's use ({@link Lifecycles}). */
