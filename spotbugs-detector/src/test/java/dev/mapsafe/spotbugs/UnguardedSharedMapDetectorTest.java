@@ -12,7 +12,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SpotBugsExtension.class)
 class UnguardedSharedMapDetectorTest {
-  /** Unlocked size() and isEmpty() are hints, not races; a plain get on the same kind of map still is. */
   /** Set-up, tear-down and toString() are ordered with the object's use; tasks are not. */
   @Test
   void lifecycleMethods(SpotBugsRunner spotbugs) {
@@ -25,6 +24,7 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.TestOnlyWriters");
   }
 
+  /** Unlocked size() and isEmpty() are hints, not races; a plain get on the same kind of map still is. */
   @Test
   void countReadsAreHints(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.CountHints");

@@ -155,7 +155,6 @@ public final class MapGuards {
     return guard.heldAmong(HeldLocks.atIncludingCallers(path, state));
   }
 
-  /** The simple names of the locks held at a write. */
   /** The locks held at an access, by simple name; locks of one call ({@link Guards#isPerCallLock}) left out. */
   private static Set<String> simpleNames(FieldAccesses.Access access) {
     Set<String> names = new HashSet<>();

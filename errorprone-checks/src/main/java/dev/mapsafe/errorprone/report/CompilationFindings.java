@@ -90,10 +90,6 @@ public final class CompilationFindings {
   }
 
   /**
-   * Whether the finding is to be reported: not in a skipped package ({@code -XepOpt:Mapsafe:SkipPackages}); then
-   * it is recorded, and reported unless the baseline has it.
-   */
-  /**
    * Whether the check of this pattern runs in this compilation: a pattern on by default always does; one off by
    * default when the user names it ({@code -Xep:Name:WARN}), turns on Error Prone's disabled checks
    * ({@code -XepAllDisabledChecksAsWarnings}) or gives {@code -XepOpt:Mapsafe:AllChecks=true}.
@@ -107,6 +103,10 @@ public final class CompilationFindings {
         || errorProne.getSeverityMap().containsKey(pattern.checkName()));
   }
 
+  /**
+   * Whether the finding is to be reported: not in a skipped package ({@code -XepOpt:Mapsafe:SkipPackages}); then
+   * it is recorded, and reported unless the baseline has it.
+   */
   boolean accept(Pattern pattern, SeverityLevel severity, Description description, VisitorState state) {
     ExpressionTree packageName = state.getPath().getCompilationUnit().getPackageName();
     if (options.vocabulary().skipsPackage(packageName == null ? "" : packageName.toString())) {

@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mapsafe.knowledge.catalog.Pattern;
@@ -41,7 +42,7 @@ class DefaultChecksTest {
   @Test
   void theCatalogSaysWhichPatternsAreOn() {
     assertTrue(Pattern.MAP_MODIFIED_DURING_ITERATION.enabledByDefault());
-    assertTrue(!Pattern.UNGUARDED_SHARED_MAP.enabledByDefault());
+    assertFalse(Pattern.UNGUARDED_SHARED_MAP.enabledByDefault());
   }
 
   @Test

@@ -3,17 +3,19 @@ package dev.mapsafe.knowledge.mapapi;
 import java.util.List;
 
 /**
- * Whether the values of a map can change after they are stored: what decides if a shallow copy of the map still
- * shares state with the original. Precision first: a type that cannot be classified is not mutable.
+ * Whether the values of a map can change after they are stored: with the code's own changes of the values in place
+ * ({@link #mutatesInPlace}), what decides if a shallow copy of the map still shares state with the original.
+ * Precision first: a type that cannot be classified is not mutable.
  */
 public final class ValueTypes {
 
   /** What the type of a map's values says. */
   public enum Mutability {
-    /** Its objects can change: arrays, mutable collections and maps, Date, atomics, builders. */
+    /**
+     * Its objects can change: arrays, mutable collections and maps, Date, atomics, builders, and the collection and
+     * map interfaces ({@code List}, {@code Set}, {@code Map}), whose objects may be mutable ones.
+     */
     MUTABLE,
-    /** A collection or map interface ({@code List}, {@code Set}, {@code Map}): mutable unless filled with immutable ones; the code must show which. */
-    COLLECTION_OF_UNKNOWN_ORIGIN,
     /** Immutable, or not known to be mutable. */
     NOT_MUTABLE
   }
@@ -43,7 +45,7 @@ public final class ValueTypes {
       return Mutability.NOT_MUTABLE;
     }
     if (COLLECTION_INTERFACES.contains(type)) {
-      return Mutability.COLLECTION_OF_UNKNOWN_ORIGIN;
+      return Mutability.MUTABLE;
     }
     for (String mutable : MUTABLE_CLASSES) {
       if (type.equals(mutable) || hierarchy.isSubtype(type, mutable)) {

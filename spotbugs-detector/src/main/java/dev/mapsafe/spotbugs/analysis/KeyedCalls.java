@@ -272,7 +272,7 @@ public final class KeyedCalls {
       invoke(context, method, location, (InvokeInstruction) ins, before, after, cpg, values, monitors, hierarchy);
     }
     Call mapCall = calls.size() > callsBefore ? calls.get(calls.size() - 1) : null;
-    if (!passesValueOn(ins)) {
+    if (goesOnWith(ins)) {
       for (int i = 0; i < consumed; i++) {
         for (Call lookup : foundBy(before.getStackValue(i))) {
           lookup.foundValueUsed |= mapCall == null || !Origin.sameObject(mapCall.map, lookup.map);
@@ -289,13 +289,13 @@ public final class KeyedCalls {
   }
 
   /**
-   * Whether an instruction only tests a value for null, moves it (into a local, a cast, a copy on the stack) or
-   * drops it: the code does not go on with it there.
+   * Whether an instruction goes on with the values it takes: not when it only tests one for null, moves it (into a
+   * local, a cast, a copy on the stack) or drops it (the Error Prone engine's twin is in its KeyedCalls).
    */
-  private static boolean passesValueOn(Instruction ins) {
+  private static boolean goesOnWith(Instruction ins) {
     int op = ins.getOpcode();
-    return op == Const.IFNULL || op == Const.IFNONNULL || op == Const.CHECKCAST || ins instanceof StoreInstruction
-        || ins instanceof StackInstruction;
+    return !(op == Const.IFNULL || op == Const.IFNONNULL || op == Const.CHECKCAST || ins instanceof StoreInstruction
+        || ins instanceof StackInstruction);
   }
 
   private void invoke(ClassContext context, Method method, Location location, InvokeInstruction invoke,
