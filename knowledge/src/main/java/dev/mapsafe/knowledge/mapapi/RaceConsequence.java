@@ -49,17 +49,7 @@ public enum RaceConsequence {
 
   /**
    * What the code does with the value a check-then-act stores (for a {@code put} guarded by a presence or null
-   * test); gathered by each engine from the code around the two calls.
-   *
-   * @param fromKeyOnly the value is computed only from what the key is computed from, constants and the object's
-   *     fields (not from another parameter or an unrelated local)
-   * @param freshContainer the simple name of the new mutable container stored ({@code ArrayList}), or null
-   * @param identityUse how the code relies on one instance ({@code used as a lock}, {@code the key itself is
-   *     stored}), or null
-   * @param onceOnlyEffect a call between the two that must not run twice ({@code Thread.start()}), or null
-   * @param foundValueUsed the code goes on with the value the lookup found, when there is one, instead of computing
-   *     its own ({@code v = m.get(k); if (v == null) {..} return v;}): for the code, the value in the map and the
-   *     one it computes are interchangeable, whatever the computation reads
+   * test).
    */
   public static final class StoredValue {
     final boolean fromKeyOnly;
@@ -68,6 +58,19 @@ public enum RaceConsequence {
     final String onceOnlyEffect;
     final boolean foundValueUsed;
 
+    /**
+     * Gathered by each engine from the code around the two calls.
+     *
+     * @param fromKeyOnly the value is computed only from what the key is computed from, constants and the object's
+     *     fields (not from another parameter or an unrelated local)
+     * @param freshContainer the simple name of the new mutable container stored ({@code ArrayList}), or null
+     * @param identityUse how the code relies on one instance ({@code used as a lock}, {@code the key itself is
+     *     stored}), or null
+     * @param onceOnlyEffect a call between the two that must not run twice ({@code Thread.start()}), or null
+     * @param foundValueUsed the code goes on with the value the lookup found, when there is one, instead of computing
+     *     its own ({@code v = m.get(k); if (v == null) {..} return v;}): for the code, the value in the map and the
+     *     one it computes are interchangeable, whatever the computation reads
+     */
     public StoredValue(boolean fromKeyOnly, String freshContainer, String identityUse, String onceOnlyEffect,
         boolean foundValueUsed) {
       this.fromKeyOnly = fromKeyOnly;
