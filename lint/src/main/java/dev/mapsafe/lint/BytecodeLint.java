@@ -90,6 +90,9 @@ final class BytecodeLint {
         sarifWriter.close();
       }
     }
+    if (sarif != null) {
+      SarifTool.nameMapsafe(sarif);
+    }
     return findings(reporter.getBugCollection());
   }
 

@@ -1,26 +1,29 @@
 package dev.mapsafe.lint;
 
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.knowledge.catalog.Severity;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 /**
  * {@code java -jar mapsafe-lint.jar [--sarif out.sarif] [--aux <classpath>] [--fail-on warning|error] [--all-checks]
- * <jar|dir>...}: the mapsafe bytecode checks as a CI step for builds that are not Maven, and for third-party jars;
+ * <jar|dir>...} (or {@code --version}): the mapsafe bytecode checks as a CI step for builds that are not Maven, and for third-party jars;
  * the checks that are off by default run with {@code --all-checks}.
  *
  * <p>Exit codes: 0 when no finding at or above {@code --fail-on} (default: warning) remains, 1 when one does, 2 on a
- * usage or input error (one line on stderr, never a stack trace).
+ * usage or input error, an input with no class file included (one line on stderr, never a stack trace).
  */
 public final class Main {
   static final String USAGE = "usage: java -jar mapsafe-lint.jar [--sarif out.sarif] [--aux <classpath>]"
-      + " [--fail-on warning|error] [--all-checks] <jar|dir>...";
+      + " [--fail-on warning|error] [--all-checks] <jar|dir>... | --version | --help";
 
   private Main() {}
 
@@ -60,6 +63,9 @@ public final class Main {
           case "-h":
           case "--help":
             out.println(USAGE);
+            return 0;
+          case "--version":
+            out.println("mapsafe-lint " + Project.VERSION);
             return 0;
           default:
             if (args[i].startsWith("-")) {
@@ -111,10 +117,20 @@ public final class Main {
     return path;
   }
 
-  /** A folder, a jar (or zip) that opens as one, or a class file; anything else is an input error. */
+  /**
+   * A folder or a jar (or zip) holding class files, or a class file; anything else is an input error, so that a
+   * wrong path in a CI step fails instead of passing with no finding.
+   */
   private static Path input(Path path) throws UsageError {
     existing(path, "input");
     if (Files.isDirectory(path)) {
+      try (Stream<Path> files = Files.walk(path)) {
+        if (files.noneMatch(f -> f.getFileName().toString().endsWith(".class"))) {
+          throw new UsageError("input " + path + " holds no class files");
+        }
+      } catch (IOException | UncheckedIOException unreadable) {
+        throw new UsageError("input " + path + " cannot be read (" + unreadable.getMessage() + ")");
+      }
       return path;
     }
     String name = path.getFileName().toString();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.catalog.Project;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,6 +68,26 @@ class PluginMetadataTest {
     assertEquals(
         Pattern.SPOTBUGS_BUG_CODE,
         elements(messages, "BugCode").get(0).getAttribute("abbrev"));
+  }
+
+  /**
+   * Every message links to a page a user can open: the plugin to the docs site, each bug type's details to its
+   * pattern's page, and SpotBugs' own link (the SARIF helpUri) to the pattern index's anchor; the plugin says its
+   * version, which SpotBugs' SARIF reports.
+   */
+  @Test
+  void messagesLinkToTheDocsSite() throws Exception {
+    Document plugin = xml("findbugs.xml");
+    Document messages = xml("messages.xml");
+    assertEquals(Project.VERSION, plugin.getDocumentElement().getAttribute("version"));
+    assertEquals(Project.DOCS_SITE, plugin.getDocumentElement().getAttribute("website"));
+    assertTrue(Project.DOCS_SITE.startsWith("https://") && Project.DOCS_SITE.endsWith("/"), Project.DOCS_SITE);
+    assertEquals(Project.PATTERN_INDEX, elements(messages, "BugsUrl").get(0).getTextContent().strip());
+    for (Element e : elements(messages, "BugPattern")) {
+      Pattern pattern = Pattern.byBugType(e.getAttribute("type")).orElseThrow();
+      String details = e.getElementsByTagName("Details").item(0).getTextContent();
+      assertTrue(details.contains("<a href=\"" + pattern.docsUrl() + "\">"), pattern + " links to its page: " + details);
+    }
   }
 
   /** SpotBugs 4.10 runs on Java 11+: every class of the plugin must be Java 11 bytecode (knowledge: its own test). */

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ReturnTreeMatcher;
@@ -43,7 +44,7 @@ import javax.lang.model.element.ElementKind;
         + " stored without a copy",
     severity = WARNING,
     linkType = CUSTOM,
-    link = "docs/patterns/GuardedMapEscape.md")
+    link = Project.PATTERN_PAGES + "GuardedMapEscape.html")
 public final class GuardedMapEscape extends MapsafeChecker implements ReturnTreeMatcher, AssignmentTreeMatcher {
 
   @Override

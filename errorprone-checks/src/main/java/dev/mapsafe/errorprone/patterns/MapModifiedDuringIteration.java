@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.EnhancedForLoopTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ForLoopTreeMatcher;
@@ -38,7 +39,7 @@ import java.util.Optional;
     summary = "Fail-fast map structurally modified while it or one of its views is being iterated",
     severity = WARNING,
     linkType = CUSTOM,
-    link = "docs/patterns/MapModifiedDuringIteration.md")
+    link = Project.PATTERN_PAGES + "MapModifiedDuringIteration.html")
 public final class MapModifiedDuringIteration extends MapsafeChecker
     implements EnhancedForLoopTreeMatcher, WhileLoopTreeMatcher, ForLoopTreeMatcher, MethodInvocationTreeMatcher {
 

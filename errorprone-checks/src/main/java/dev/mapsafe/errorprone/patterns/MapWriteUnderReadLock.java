@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
@@ -44,7 +45,7 @@ import javax.lang.model.element.ElementKind;
     summary = "Non-concurrent map written while holding only a read lock",
     severity = WARNING,
     linkType = CUSTOM,
-    link = "docs/patterns/MapWriteUnderReadLock.md")
+    link = Project.PATTERN_PAGES + "MapWriteUnderReadLock.html")
 public final class MapWriteUnderReadLock extends MapsafeChecker implements MethodInvocationTreeMatcher {
   private static final List<String> READ_LOCKS = List.of("readLock", "readLockInterruptibly", "tryReadLock");
 

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
@@ -51,7 +52,7 @@ import javax.lang.model.element.ElementKind;
     summary = "Copy-on-write map mutated in place after publication through a volatile field or AtomicReference",
     severity = WARNING,
     linkType = CUSTOM,
-    link = "docs/patterns/MutatedMapSnapshot.md")
+    link = Project.PATTERN_PAGES + "MutatedMapSnapshot.html")
 public final class MutatedMapSnapshot extends MapsafeChecker implements MethodInvocationTreeMatcher {
 
   @Override

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
@@ -52,7 +53,7 @@ import java.util.Set;
         "Check-then-act or read-modify-write on a concurrent or synchronized map that must be one atomic call",
     severity = WARNING,
     linkType = CUSTOM,
-    link = "docs/patterns/NonAtomicMapUpdate.md")
+    link = Project.PATTERN_PAGES + "NonAtomicMapUpdate.html")
 public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodInvocationTreeMatcher {
 
   /** What was found: the sequence, the first call, and the decision it feeds (null for a computed value). */

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
@@ -35,7 +36,7 @@ import java.util.Optional;
     summary = "computeIfAbsent/compute/merge function modifies the same map",
     severity = WARNING,
     linkType = CUSTOM,
-    link = "docs/patterns/RecursiveMapCompute.md")
+    link = Project.PATTERN_PAGES + "RecursiveMapCompute.html")
 public final class RecursiveMapCompute extends MapsafeChecker implements MethodInvocationTreeMatcher {
 
   @Override

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -48,7 +49,7 @@ import javax.lang.model.element.ElementKind;
     summary = "Defensive copy of a map whose mutable values stay shared with the original, and the copy escapes",
     severity = WARNING,
     linkType = CUSTOM,
-    link = "docs/patterns/ShallowMapCopyLeak.md")
+    link = Project.PATTERN_PAGES + "ShallowMapCopyLeak.html")
 public final class ShallowMapCopyLeak extends MapsafeChecker
     implements ReturnTreeMatcher, AssignmentTreeMatcher, MethodInvocationTreeMatcher {
 

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
@@ -52,7 +53,7 @@ import javax.lang.model.element.ElementKind;
     summary = "Non-thread-safe map used by several threads, at least one writing, with no common lock",
     severity = WARNING,
     linkType = CUSTOM,
-    link = "docs/patterns/UnguardedSharedMap.md")
+    link = Project.PATTERN_PAGES + "UnguardedSharedMap.html")
 public final class UnguardedSharedMap extends MapsafeChecker
     implements MethodInvocationTreeMatcher, NewClassTreeMatcher {
 

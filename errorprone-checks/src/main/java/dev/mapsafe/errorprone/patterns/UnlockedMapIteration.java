@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.EnhancedForLoopTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -63,7 +64,7 @@ import javax.lang.model.element.ElementKind;
     summary = "Map traversed (explicitly or implicitly) without the lock that guards it",
     severity = WARNING,
     linkType = CUSTOM,
-    link = "docs/patterns/UnlockedMapIteration.md")
+    link = Project.PATTERN_PAGES + "UnlockedMapIteration.html")
 public final class UnlockedMapIteration extends MapsafeChecker
     implements MethodInvocationTreeMatcher, NewClassTreeMatcher, EnhancedForLoopTreeMatcher {
 

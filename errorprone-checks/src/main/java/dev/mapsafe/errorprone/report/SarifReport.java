@@ -23,6 +23,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.knowledge.catalog.Severity;
 import java.io.IOException;
 import java.net.URI;
@@ -60,7 +61,8 @@ public final class SarifReport {
           .withId(pattern.bugType())
           .withName(pattern.checkName())
           .withShortDescription(new MultiformatMessageString().withText(pattern.summary()))
-          .withHelp(new MultiformatMessageString().withText(pattern.summary() + ". See " + pattern.docsPage() + "."))
+          .withHelp(new MultiformatMessageString().withText(pattern.summary() + ". See " + pattern.docsUrl() + "."))
+          .withHelpUri(URI.create(pattern.docsUrl()))
           .withDefaultConfiguration(new ReportingConfiguration().withLevel(
               ReportingConfiguration.Level.fromValue(level(pattern)))));
     }
@@ -73,8 +75,10 @@ public final class SarifReport {
         .withVersion(SarifSchema210.Version._2_1_0)
         .withRuns(List.of(new Run()
             .withTool(new Tool().withDriver(new ToolComponent()
-                .withName("mapsafe (Error Prone)")
-                .withVersion(version())
+                .withName("mapsafe")
+                .withFullName("mapsafe " + Project.VERSION + " (Error Prone engine)")
+                .withVersion(Project.VERSION)
+                .withInformationUri(URI.create(Project.DOCS_SITE))
                 .withRules(rules)))
             .withColumnKind(Run.ColumnKind.UTF_16_CODE_UNITS)
             .withResults(results)));
@@ -125,11 +129,6 @@ public final class SarifReport {
   }
 
   /** The checks' version, from the jar's manifest when packaged. */
-  private static String version() {
-    String version = SarifReport.class.getPackage().getImplementationVersion();
-    return version == null ? "development" : version;
-  }
-
   private static String sha256(String text) {
     try {
       return HexFormat.of().formatHex(

@@ -29,7 +29,7 @@ class CatalogAgreementTest {
       assertEquals(pattern.summary(), annotation.summary(), name);
       assertEquals(pattern.defaultSeverity().name(), annotation.severity().name(), name);
       assertEquals(BugPattern.LinkType.CUSTOM, annotation.linkType(), name);
-      assertEquals(pattern.docsPage(), annotation.link(), name);
+      assertEquals(pattern.docsUrl(), annotation.link(), name);
       seen.add(name);
     }
     assertFalse(seen.isEmpty(), "no mapsafe check is registered through AutoService");

@@ -61,6 +61,27 @@ class DefaultChecksTest {
         "-XepDisableAllChecks -Xep:UnguardedSharedMap:WARN")), "mapsafe only, one check named");
   }
 
+  /**
+   * The documented "mapsafe only" flags (docs/install-maven.md): mapsafe's checks run, as with its defaults or with
+   * all of them, and none of Error Prone's, so Error Prone's own errors cannot fail the build.
+   */
+  @Test
+  void mapsafeOnlyRunsNoErrorProneCheck(@TempDir Path temp) throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("com/acme"));
+    String errorProneError = "class Audit { void log() { new IllegalStateException(\"lost\"); } }"; // DeadException
+    List<Path> sources = List.of(Files.writeString(dir.resolve("Stock.java"), SOURCE),
+        Files.writeString(dir.resolve("Audit.java"), "package com.acme;\n" + errorProneError));
+    Javac.Run errorProneDefaults = Javac.compileWith(temp.resolve("c0"), sources, "");
+    assertFalse(errorProneDefaults.success(), "Error Prone's defaults fail this build: " + errorProneDefaults.output());
+
+    Javac.Run defaults = Javac.compileWith(temp.resolve("c1"), sources, Pattern.errorProneFlagsForMapsafeOnly(false));
+    assertTrue(defaults.success(), defaults.output());
+    assertEquals(List.of(ON), checks(defaults));
+    Javac.Run all = Javac.compileWith(temp.resolve("c2"), sources, Pattern.errorProneFlagsForMapsafeOnly(true));
+    assertTrue(all.success(), all.output());
+    assertEquals(List.of(ON, OFF), checks(all));
+  }
+
   @Test
   void aBadValueIsACompileErrorNamingTheOption(@TempDir Path temp) throws Exception {
     Path dir = Files.createDirectories(temp.resolve("com/acme"));

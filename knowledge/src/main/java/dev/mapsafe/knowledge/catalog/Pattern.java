@@ -85,9 +85,28 @@ public enum Pattern {
     return Severity.WARNING;
   }
 
-  /** The docs page, relative to the distribution root, e.g. {@code docs/patterns/UnlockedMapIteration.md}. */
+  /** The docs page's source, relative to the repository root, e.g. {@code docs/patterns/UnlockedMapIteration.md}. */
   public String docsPage() {
     return DOCS_DIRECTORY + checkName() + ".md";
+  }
+
+  /** The page users open from a finding: the docs site's page of the pattern ({@link Project#PATTERN_PAGES}). */
+  public String docsUrl() {
+    return Project.PATTERN_PAGES + checkName() + ".html";
+  }
+
+  /**
+   * The Error Prone flags that run mapsafe's checks and none of Error Prone's own (whose defaults can fail a build
+   * for reasons unrelated to maps): the checks on by default, or all of them.
+   */
+  public static String errorProneFlagsForMapsafeOnly(boolean allChecks) {
+    StringBuilder flags = new StringBuilder("-XepDisableAllChecks");
+    for (Pattern p : values()) {
+      if (allChecks || p.enabledByDefault()) {
+        flags.append(" -Xep:").append(p.checkName()).append(":WARN");
+      }
+    }
+    return flags.toString();
   }
 
   public static Optional<Pattern> byCheckName(String checkName) {

@@ -58,6 +58,12 @@ class LintIT {
           dev.mapsafe.knowledge.catalog.Pattern.byCheckName(f.check()).orElseThrow().bugType()));
       assertEquals(expectedRules, rules);
       assertEquals(expected.size(), report.at("/runs/0/results").size());
+      // the tool is mapsafe, with this build's version; SpotBugs is named as an extension
+      assertEquals("mapsafe", report.at("/runs/0/tool/driver/name").asText());
+      assertEquals(dev.mapsafe.knowledge.catalog.Project.VERSION, report.at("/runs/0/tool/driver/version").asText());
+      List<String> extensions = new ArrayList<>();
+      report.at("/runs/0/tool/extensions").forEach(e -> extensions.add(e.path("name").asText()));
+      assertTrue(extensions.contains("SpotBugs"), extensions.toString());
     }));
   }
 
@@ -76,6 +82,15 @@ class LintIT {
     assertFalse(corrupt.err().contains("Exception"), corrupt.err());
     assertEquals(2, lint("--fail-on", "sometimes", jar.toString()).exit());
     assertEquals(2, lint("--sarif", temp.resolve("no/such/out.sarif").toString(), jar.toString()).exit());
+    // a CI step pointed at the wrong folder fails instead of passing with no finding
+    Path noClasses = Files.createDirectories(temp.resolve("build/classes"));
+    Files.writeString(noClasses.resolve("README.txt"), "not a class");
+    Run empty = lint(noClasses.toString());
+    assertEquals(2, empty.exit());
+    assertTrue(empty.err().contains("holds no class files"), empty.err());
+    Run version = lint("--version");
+    assertEquals(0, version.exit(), version.err());
+    assertEquals("mapsafe-lint " + dev.mapsafe.knowledge.catalog.Project.VERSION, version.out());
     // the options are the system properties the SpotBugs plugin reads: skipping the samples' package leaves nothing
     Run skipped = run(List.of("-Dmapsafe.SkipPackages=example"), jar.toString());
     assertEquals(0, skipped.exit(), skipped.err());

@@ -10,6 +10,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.catalog.Project;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,46 @@ class SarifReportsIT {
       assertEquals(p.expected().size(), spotBugsRules.size(), "SpotBugs SARIF results of " + p.name());
       assertEquals(expectedRules, new TreeSet<>(errorProneRules));
       assertEquals(new TreeSet<>(errorProneRules), new TreeSet<>(spotBugsRules));
+    }));
+  }
+
+  /**
+   * Each report names mapsafe with this build's version and links every mapsafe rule to a page of the docs site:
+   * Error Prone to the pattern's page, SpotBugs (which builds the link from the plugin's BugsUrl and the bug type)
+   * to the pattern index's anchor for it.
+   */
+  @TestFactory
+  Stream<DynamicTest> reportsNameMapsafeAndLinkEveryRuleToItsPage() {
+    return SampleProject.java().stream().map(p -> DynamicTest.dynamicTest(p.name(), () -> {
+      JsonNode errorProne = read(p.dir().resolve("target/mapsafe-errorprone.sarif")).at("/runs/0/tool/driver");
+      assertEquals("mapsafe", errorProne.get("name").asText());
+      assertEquals(Project.VERSION, errorProne.get("version").asText());
+      int linked = 0;
+      for (JsonNode rule : errorProne.get("rules")) {
+        Pattern pattern = Pattern.byBugType(rule.get("id").asText()).orElseThrow();
+        assertEquals(pattern.docsUrl(), rule.get("helpUri").asText(), rule.get("id").asText());
+        linked++;
+      }
+      assertEquals(Pattern.values().length, linked, "Error Prone's SARIF lists every rule");
+
+      JsonNode spotBugs = read(p.dir().resolve("target/spotbugsSarif.json")).at("/runs/0/tool");
+      JsonNode plugin = null;
+      for (JsonNode extension : spotBugs.path("extensions")) {
+        if (extension.path("name").asText().equals("dev.mapsafe.spotbugs")) {
+          plugin = extension;
+        }
+      }
+      assertTrue(plugin != null, "SpotBugs' SARIF lists the mapsafe plugin");
+      assertEquals(Project.VERSION, plugin.get("version").asText());
+      linked = 0;
+      for (JsonNode rule : spotBugs.at("/driver/rules")) {
+        String id = rule.get("id").asText();
+        if (id.startsWith("MAPSAFE_")) {
+          assertEquals(Project.PATTERN_INDEX + "#" + id, rule.path("helpUri").asText(), id);
+          linked++;
+        }
+      }
+      assertTrue(linked > 0, "SpotBugs' SARIF has mapsafe rules");
     }));
   }
 
