@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.catalog.Project;
 import edu.umd.cs.findbugs.BugPattern;
 import edu.umd.cs.findbugs.DetectorFactory;
 import edu.umd.cs.findbugs.DetectorFactoryCollection;
@@ -11,7 +12,9 @@ import edu.umd.cs.findbugs.DetectorFactoryCollection;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.test.SpotBugsExtension;
 import edu.umd.cs.findbugs.test.SpotBugsRunner;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,6 +46,17 @@ class PluginLoadsAndReportsTest {
       }
     }
     assertEquals(Pattern.values().length, mapsafe);
+  }
+
+  /** The link SpotBugs gives each bug type (its SARIF helpUri) is the docs site's pattern index, at the type. */
+  @Test
+  void spotBugsLinksEveryBugTypeToItsEntryOnTheDocsSite(SpotBugsRunner spotbugs) {
+    Fixtures.analyze(spotbugs, "fixtures.unlocked.Explicit"); // loads the plugin
+    for (Pattern pattern : Pattern.values()) {
+      BugPattern loaded = DetectorFactoryCollection.instance().lookupBugPattern(pattern.bugType());
+      assertEquals(Optional.of(URI.create(Project.PATTERN_INDEX + "#" + pattern.bugType())), loaded.getUri(),
+          pattern.bugType());
+    }
   }
 
   /** As shipped, a pattern off by default reports nothing; one on by default reports. */

@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,6 +87,30 @@ class SarifReportTest {
     assertEquals("new HashMap<>(byRole)",
         text.substring(offset, offset + replacement.at("/deletedRegion/charLength").asInt()), run.output());
     assertTrue(replacement.at("/insertedContent/text").asText().contains("Set.copyOf(e.getValue())"));
+  }
+
+  /**
+   * A compilation that fails because a finding is an error (-Xep:Name:ERROR) still writes the report: CI uploads it
+   * even when the build fails. (A compilation that javac itself rejects is not analysed by Error Prone at all, so
+   * there is no report; docs/ide-and-ci.md's upload step allows for that.)
+   */
+  @Test
+  void writesTheReportWhenAFindingFailsTheCompilation(@TempDir Path temp) throws Exception {
+    Path roles = temp.resolve("Roles.java");
+    Files.writeString(roles, String.join("\n",
+        "import java.util.*;",
+        "public class Roles {",
+        "  private final Map<String, Set<String>> byRole = new HashMap<>();",
+        "  public void grant(String r, String p) { byRole.computeIfAbsent(r, x -> new HashSet<>()).add(p); }",
+        "  public Map<String, Set<String>> export() { return new HashMap<>(byRole); }",
+        "}"));
+    Path promoted = temp.resolve("promoted.sarif");
+    Javac.Run findingAsError = Javac.compileWith(temp.resolve("c2"), List.of(roles),
+        "-XepDisableAllChecks -Xep:ShallowMapCopyLeak:ERROR -XepOpt:Mapsafe:SarifOutput=" + promoted);
+    assertFalse(findingAsError.success(), findingAsError.output());
+    JsonNode report = new ObjectMapper().readTree(promoted.toFile());
+    assertEquals(1, report.at("/runs/0/results").size(), findingAsError.output());
+    assertEquals("error", report.at("/runs/0/results/0/level").asText());
   }
 
   @Test
