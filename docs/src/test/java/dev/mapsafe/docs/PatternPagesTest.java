@@ -1,5 +1,6 @@
 package dev.mapsafe.docs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,20 @@ class PatternPagesTest {
       }
       assertTrue(index.contains("(patterns/" + pattern.checkName() + ".md)"), "docs/README.md must link " + page);
     }
+  }
+
+  /** Suppression works the same in every pattern (SuppressionTest, the fixtures.suppression fixtures): so do the pages. */
+  @Test
+  void everyPageSaysHowToSuppressInTheSameWords() throws IOException {
+    Set<String> texts = new TreeSet<>();
+    for (Pattern pattern : Pattern.values()) {
+      String text = Files.readString(Path.of("..").resolve(pattern.docsPage()), StandardCharsets.UTF_8);
+      int start = text.indexOf("\n## Suppression\n");
+      String section = text.substring(start, text.indexOf("\n## ", start + 1));
+      assertTrue(section.contains("on the map field"), pattern + ": " + section);
+      texts.add(section.replace(pattern.bugType(), "TYPE").replace(pattern.checkName(), "NAME"));
+    }
+    assertEquals(1, texts.size(), "the Suppression sections differ: " + texts);
   }
 
   @Test

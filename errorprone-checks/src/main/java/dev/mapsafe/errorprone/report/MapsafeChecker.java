@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * What every mapsafe check shares: each spot is analysed through {@link #report}, which does nothing for a check
  * that is off by default and not turned on ({@link CompilationFindings#runs}), skips the spot when the analysis fails
- * ({@link AnalysisFailures}), drops the findings of the baseline ({@code -XepOpt:Mapsafe:Baseline})
+ * ({@link AnalysisFailures}), drops the findings suppressed where the code or its map field says so
+ * ({@link Suppressions}) and those of the baseline ({@code -XepOpt:Mapsafe:Baseline})
  * and records the rest for the SARIF report ({@code -XepOpt:Mapsafe:SarifOutput}). The checks themselves know
  * nothing of this.
  */
@@ -48,6 +49,9 @@ public abstract class MapsafeChecker extends BugChecker implements CompilationUn
   private Description accepted(Pattern pattern, Description description, VisitorState state) {
     if (description == Description.NO_MATCH || pattern == null) {
       return description;
+    }
+    if (Suppressions.suppressed(canonicalName(), description, state)) {
+      return Description.NO_MATCH;
     }
     SeverityLevel severity = state.severityMap().getOrDefault(canonicalName(), defaultSeverity());
     return CompilationFindings.of(state).accept(pattern, severity, description, state)

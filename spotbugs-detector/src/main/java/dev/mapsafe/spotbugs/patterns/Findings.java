@@ -3,6 +3,7 @@ package dev.mapsafe.spotbugs.patterns;
 import edu.umd.cs.findbugs.BugAnnotation;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugReporter;
+import edu.umd.cs.findbugs.MethodAnnotation;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.StringAnnotation;
 import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
@@ -11,12 +12,15 @@ import edu.umd.cs.findbugs.classfile.Global;
 import dev.mapsafe.knowledge.threads.UserVocabulary;
 import dev.mapsafe.spotbugs.analysis.InlinedLines;
 import org.apache.bcel.classfile.JavaClass;
+import org.apache.bcel.classfile.Method;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Reports a detector's findings in a fixed order, whatever order SpotBugs visited the classes in, with an instance
- * hash that does not depend on line numbers, and with the lines of inlined Kotlin code mapped to their calls.
+ * hash that does not depend on line numbers, with the lines of inlined Kotlin code mapped to their calls, and with a
+ * finding in a lambda body given to the method the lambda is written in, which users read in the message and
+ * annotate to suppress it ({@code @SuppressFBWarnings} on that method).
  */
 final class Findings {
   private static final Comparator<BugInstance> ORDER =
@@ -48,11 +52,16 @@ final class Findings {
     UserVocabulary user = UserVocabulary.current();
     bugs.removeIf(bug -> user.skipsClass(bug.getPrimaryClass().getClassName())); // mapsafe.SkipPackages
     for (BugInstance bug : bugs) {
-      InlinedLines inlined = inlinedLines(bug.getPrimaryClass().getClassName());
+      JavaClass owner = javaClass(bug.getPrimaryClass().getClassName());
+      InlinedLines inlined = owner == null ? InlinedLines.none() : InlinedLines.of(owner);
+      MethodAnnotation lambda = bug.getPrimaryMethod();
+      MethodAnnotation enclosing = owner == null || lambda == null ? null : enclosingMethod(lambda, owner);
       List<BugAnnotation> annotations = bug.getAnnotations();
       for (int i = 0; i < annotations.size(); i++) {
         BugAnnotation annotation = annotations.get(i);
-        if (annotation.getClass() == StringAnnotation.class) {
+        if (annotation == lambda && enclosing != null) {
+          annotations.set(i, enclosing);
+        } else if (annotation.getClass() == StringAnnotation.class) {
           annotations.set(i, new Evidence(inlined.inText(((StringAnnotation) annotation).getValue())));
         } else if (annotation instanceof SourceLineAnnotation && !inlined.isEmpty()) {
           SourceLineAnnotation line = (SourceLineAnnotation) annotation;
@@ -66,13 +75,37 @@ final class Findings {
     bugs.forEach(reporter::reportBug);
   }
 
-  /** The class's inlined-line mapping (Kotlin inline functions); none when the class cannot be read. */
-  private static InlinedLines inlinedLines(String className) {
+  /** The class, or null when it cannot be read. */
+  private static JavaClass javaClass(String className) {
     try {
-      return InlinedLines.of(Global.getAnalysisCache().getClassAnalysis(JavaClass.class,
-          DescriptorFactory.createClassDescriptorFromDottedClassName(className)));
+      return Global.getAnalysisCache().getClassAnalysis(JavaClass.class,
+          DescriptorFactory.createClassDescriptorFromDottedClassName(className));
     } catch (CheckedAnalysisException | RuntimeException unreadable) {
-      return InlinedLines.none();
+      return null;
     }
+  }
+
+  /**
+   * For a lambda body javac compiled to {@code lambda$name$n}, the method {@code name} of the same class when the
+   * class has exactly one ({@code lambda$new$n}: the constructor, {@code lambda$static$n}: the class initializer);
+   * otherwise null, and the finding keeps the lambda's method.
+   */
+  static MethodAnnotation enclosingMethod(MethodAnnotation method, JavaClass owner) {
+    String[] parts = method.getMethodName().split("\\$");
+    if (parts.length != 3 || !parts[0].equals("lambda")) {
+      return null;
+    }
+    String name = parts[1].equals("new") ? "<init>" : parts[1].equals("static") ? "<clinit>" : parts[1];
+    Method found = null;
+    for (Method m : owner.getMethods()) {
+      if (m.getName().equals(name)) {
+        if (found != null) {
+          return null; // overloaded: which one is not in the name
+        }
+        found = m;
+      }
+    }
+    return found == null ? null
+        : new MethodAnnotation(method.getClassName(), found.getName(), found.getSignature(), found.isStatic());
   }
 }
