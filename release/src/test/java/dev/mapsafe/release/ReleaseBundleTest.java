@@ -10,12 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -76,34 +72,17 @@ class ReleaseBundleTest {
   @BeforeAll
   static void buildTheBundle() throws Exception {
     assertNotNull(VERSION, "surefire passes mapsafe.version");
-    Path copy = work.resolve("repo");
-    copyRepository(Path.of("..").toRealPath(), copy);
+    Path copy = Checkout.copy(work.resolve("repo"));
     PGPSecretKeyRing key = throwawayKey();
     signingKey = key.getPublicKey();
 
     Path log = work.resolve("release.log");
-    ProcessBuilder release =
-        new ProcessBuilder(
-                "bin/release",
-                "-Dmaven.test.skip=true",
-                "-Dmaven.install.skip=true",
-                "-DskipUpload=true",
-                "-Dmaven.repo.local=" + System.getProperty("mapsafe.localRepository"))
-            .directory(copy.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    release.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    release.environment().put("MAVEN_GPG_KEY", armored(key));
-    release.environment().put("MAVEN_GPG_PASSPHRASE", new String(PASSPHRASE));
-    Process process = release.start();
-    boolean done = process.waitFor(15, TimeUnit.MINUTES);
-    if (!done) {
-      process.destroyForcibly();
-    }
-    assertTrue(done && process.exitValue() == 0, () -> "bin/release failed:\n" + tail(log));
+    Checkout.run(copy, Map.of("MAVEN_GPG_KEY", armored(key), "MAVEN_GPG_PASSPHRASE", new String(PASSPHRASE)), log,
+        "bin/release", "-Dmaven.test.skip=true", "-Dmaven.install.skip=true", "-DskipUpload=true",
+        "-Dmaven.repo.local=" + Checkout.LOCAL_REPOSITORY);
 
     Path zip = copy.resolve("target/central-publishing/central-bundle.zip");
-    assertTrue(Files.isRegularFile(zip), () -> "no bundle at " + zip + "\n" + tail(log));
+    assertTrue(Files.isRegularFile(zip), () -> "no bundle at " + zip + "\n" + Checkout.tail(log));
     bundle = new TreeMap<>();
     try (ZipFile z = new ZipFile(zip.toFile())) {
       for (ZipEntry e : z.stream().filter(e -> !e.isDirectory()).collect(Collectors.toList())) {
@@ -290,33 +269,5 @@ class ReleaseBundleTest {
     return bytes.toString(StandardCharsets.US_ASCII);
   }
 
-  /** The repository's files without build output, so the release builds from sources only. */
-  private static void copyRepository(Path from, Path to) throws IOException {
-    Set<String> skipped = Set.of("target", ".git", ".idea");
-    Files.walkFileTree(from, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        if (skipped.contains(dir.getFileName().toString()) && !dir.equals(from)) {
-          return FileVisitResult.SKIP_SUBTREE;
-        }
-        Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-        return FileVisitResult.CONTINUE;
-      }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-        return FileVisitResult.CONTINUE;
-      }
-    });
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
 }
