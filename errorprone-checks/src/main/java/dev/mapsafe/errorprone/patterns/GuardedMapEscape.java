@@ -8,6 +8,7 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import dev.mapsafe.knowledge.catalog.Project;
+import dev.mapsafe.errorprone.report.FixFormatting;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ReturnTreeMatcher;
@@ -31,6 +32,7 @@ import dev.mapsafe.errorprone.analysis.MapGuards;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.MapCopies;
 import dev.mapsafe.knowledge.threads.Guards;
+import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
 
@@ -87,6 +89,7 @@ public final class GuardedMapEscape extends MapsafeChecker implements ReturnTree
           escaped.part(), escaped.source(), map, EscapingMaps.immutableCopyFits(escaped.field(), state));
       SuggestedFix.Builder fix = SuggestedFix.builder().replace(tree.getExpression(), copy.expression());
       copy.imports().forEach(fix::addImport);
+      FixFormatting.removeImportsLeftUnused(fix, List.of(tree.getExpression()), copy.expression(), state);
       description.addFix(fix.build());
     }
     return description.build();

@@ -8,6 +8,7 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import dev.mapsafe.knowledge.catalog.Project;
+import dev.mapsafe.errorprone.report.FixFormatting;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.EnhancedForLoopTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ForLoopTreeMatcher;
@@ -28,6 +29,7 @@ import dev.mapsafe.errorprone.analysis.Iterations;
 import dev.mapsafe.errorprone.analysis.Iterations.Iteration;
 import dev.mapsafe.errorprone.analysis.Iterations.Modification;
 import dev.mapsafe.knowledge.catalog.Messages;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -119,8 +121,10 @@ public final class MapModifiedDuringIteration extends MapsafeChecker
       return Optional.empty();
     }
     String lambda = loop.getVariable().getName() + " -> " + state.getSourceForNode(condition);
-    return Optional.of(
-        SuggestedFix.replace(loop, state.getSourceForNode(loop.getExpression()) + ".removeIf(" + lambda + ");"));
+    String replacement = state.getSourceForNode(loop.getExpression()) + ".removeIf(" + lambda + ");";
+    SuggestedFix.Builder fix = SuggestedFix.builder().replace(loop, replacement);
+    FixFormatting.removeImportsLeftUnused(fix, List.of(loop), replacement, state);
+    return Optional.of(fix.build());
   }
 
 }

@@ -8,6 +8,7 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import dev.mapsafe.knowledge.catalog.Project;
+import dev.mapsafe.errorprone.report.FixFormatting;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
@@ -128,8 +129,8 @@ public final class MutatedMapSnapshot extends MapsafeChecker implements MethodIn
         || !(declared.equals("java.util.Map") || declared.equals(constructed.get(0)))) {
       return Optional.empty();
     }
-    String current = unusedName("current", state);
-    String next = unusedName("next", state);
+    String current = FixFormatting.unusedName("current", state);
+    String next = FixFormatting.unusedName("next", state);
     String arguments = tree.getArguments().stream().map(state::getSourceForNode).collect(Collectors.joining(", "));
     String copyClass = constructed.get(0).substring(constructed.get(0).lastIndexOf('.') + 1);
     return Optional.of(SuggestedFix.builder()
@@ -149,32 +150,6 @@ public final class MutatedMapSnapshot extends MapsafeChecker implements MethodIn
     return (tree instanceof IdentifierTree || tree instanceof MemberSelectTree) && sym instanceof VarSymbol var
         && (var.getKind() == ElementKind.FIELD
             || (var.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0);
-  }
-
-  /** {@code base}, or {@code base2}, ...: a name no variable of the enclosing method already has. */
-  private static String unusedName(String base, VisitorState state) {
-    MethodTree method = ASTHelpers.findEnclosingNode(state.getPath(), MethodTree.class);
-    Set<String> taken = new HashSet<>();
-    if (method != null) {
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitVariable(VariableTree variable, Void unused) {
-          taken.add(variable.getName().toString());
-          return super.visitVariable(variable, unused);
-        }
-
-        @Override
-        public Void visitIdentifier(IdentifierTree identifier, Void unused) {
-          taken.add(identifier.getName().toString());
-          return null;
-        }
-      }.scan(method, null);
-    }
-    String name = base;
-    for (int i = 2; taken.contains(name); i++) {
-      name = base + i;
-    }
-    return name;
   }
 
   /** Construction fills the map before the object, and so the map, is shared. */

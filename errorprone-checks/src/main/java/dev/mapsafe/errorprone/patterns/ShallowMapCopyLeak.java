@@ -8,6 +8,7 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import dev.mapsafe.knowledge.catalog.Project;
+import dev.mapsafe.errorprone.report.FixFormatting;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -36,6 +37,8 @@ import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.HandOffs;
 import dev.mapsafe.knowledge.threads.Publication;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
 
@@ -70,7 +73,7 @@ public final class ShallowMapCopyLeak extends MapsafeChecker
     }
     Description.Builder description =
         describe(copy.get(), "returned by " + sym.getSimpleName() + "()", state);
-    deepCopy(copy.get(), tree, sym, state).ifPresent(description::addFix);
+    deepCopies(copy.get(), tree, method, sym, state).forEach(description::addFix);
     return description.build();
   }
 
@@ -135,25 +138,45 @@ public final class ShallowMapCopyLeak extends MapsafeChecker
 
   /**
    * {@code return new HashMap<>(field);} of collection or array values, in a method declared to return {@code
-   * Map}: a copy that copies each value ({@code toMap(Map.Entry::getKey, e -> Set.copyOf(e.getValue()))}).
+   * Map}: first a copy that copies each value and changes nothing else (same map class, values still mutable, nulls
+   * kept: {@code copy.replaceAll((k, v) -> v == null ? null : new LinkedHashSet<>(v))}); then the shorter copy with
+   * immutable values ({@code toMap(Map.Entry::getKey, e -> Set.copyOf(e.getValue()))}), which throws on null values
+   * and elements and whose values cannot be changed, so it is offered second and never applied by
+   * {@code -XepPatchChecks}.
    */
-  private static Optional<SuggestedFix> deepCopy(
-      ShallowCopies.Copy copy, ReturnTree tree, MethodSymbol method, VisitorState state) {
-    String valueCopy = copy.advice().startsWith("v.clone()") ? "e.getValue().clone()"
-        : copy.advice().matches("(List|Set|Map)\\.copyOf\\(v\\) per value")
-            ? copy.advice().substring(0, copy.advice().indexOf('(')) + "(e.getValue())" : null;
-    if (valueCopy == null || !(MapIdentity.strip(tree.getExpression()) instanceof NewClassTree)
-        || !JavacApi.binaryName(state.getTypes().erasure(method.getReturnType()), state.getTypes())
+  private static List<SuggestedFix> deepCopies(
+      ShallowCopies.Copy copy, ReturnTree tree, MethodTree method, MethodSymbol sym, VisitorState state) {
+    String advice = copy.advice();
+    boolean array = advice.startsWith("v.clone()");
+    String kind = advice.matches("(List|Set|Map)\\.copyOf\\(v\\) per value") ? advice.substring(0, advice.indexOf('.'))
+        : null;
+    if ((!array && kind == null) || !(MapIdentity.strip(tree.getExpression()) instanceof NewClassTree created)
+        || !JavacApi.binaryName(state.getTypes().erasure(sym.getReturnType()), state.getTypes())
             .equals("java.util.Map")) {
-      return Optional.empty();
+      return List.of();
     }
-    String field = state.getSourceForNode(((NewClassTree) MapIdentity.strip(tree.getExpression())).getArguments().get(0));
-    return Optional.of(SuggestedFix.builder()
-        .replace(tree.getExpression(),
-            field + ".entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> " + valueCopy + "))")
+    String field = state.getSourceForNode(created.getArguments().get(0));
+    String indentation = FixFormatting.indentationOf(tree, state);
+    String local = FixFormatting.unusedName("copy", state);
+    String key = FixFormatting.unusedName("k", state);
+    String value = FixFormatting.unusedName("v", state);
+    String mutableClass = kind == null ? null : Map.of("List", "ArrayList", "Set", "LinkedHashSet", "Map", "LinkedHashMap").get(kind);
+    String valueCopy = array ? value + ".clone()" : "new " + mutableClass + "<>(" + value + ")";
+    SuggestedFix.Builder mutable = SuggestedFix.builder().replace(tree,
+        state.getSourceForNode(method.getReturnType()) + " " + local + " = " + state.getSourceForNode(tree.getExpression())
+            + ";\n" + indentation + local + ".replaceAll((" + key + ", " + value + ") -> " + value + " == null ? null : "
+            + valueCopy + ");\n" + indentation + "return " + local + ";");
+    if (mutableClass != null) {
+      mutable.addImport("java.util." + mutableClass);
+    }
+    String immutableCopy = array ? "e.getValue().clone()" : kind + ".copyOf(e.getValue())";
+    String stream = field + ".entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> " + immutableCopy + "))";
+    SuggestedFix.Builder immutable = SuggestedFix.builder()
+        .replace(tree.getExpression(), stream)
         .addImport("java.util.Map")
-        .addImport("java.util.stream.Collectors")
-        .build());
+        .addImport("java.util.stream.Collectors");
+    FixFormatting.removeImportsLeftUnused(immutable, List.of(tree.getExpression()), stream, state);
+    return List.of(mutable.build(), immutable.build());
   }
 
   private static MethodTree enclosingMethod(TreePath path) {

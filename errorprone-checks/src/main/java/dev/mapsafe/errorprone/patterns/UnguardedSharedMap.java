@@ -8,6 +8,7 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import dev.mapsafe.knowledge.catalog.Project;
+import dev.mapsafe.errorprone.report.FixFormatting;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.NewClassTreeMatcher;
@@ -38,6 +39,7 @@ import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
@@ -221,6 +223,7 @@ public final class UnguardedSharedMap extends MapsafeChecker
     }
     List<TreePath> values = Declarations.of(state).assignedValues(field);
     SuggestedFix.Builder fix = SuggestedFix.builder().addImport("java.util.concurrent.ConcurrentHashMap");
+    List<Tree> replaced = new ArrayList<>();
     for (TreePath value : values) {
       ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
       if (!(tree instanceof NewClassTree creation)
@@ -235,7 +238,9 @@ public final class UnguardedSharedMap extends MapsafeChecker
           ? generic.getType()
           : creation.getIdentifier();
       fix.replace(type, "ConcurrentHashMap");
+      replaced.add(type);
     }
+    FixFormatting.removeImportsLeftUnused(fix, replaced, "ConcurrentHashMap", state);
     return values.isEmpty() ? Optional.empty() : Optional.of(fix.build());
   }
 

@@ -8,6 +8,7 @@ import com.google.errorprone.BugPattern;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import dev.mapsafe.knowledge.catalog.Project;
+import dev.mapsafe.errorprone.report.FixFormatting;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.EnhancedForLoopTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -273,11 +274,10 @@ public final class UnlockedMapIteration extends MapsafeChecker
         || !sameMethod(p, mapPath)) {
       return Optional.empty();
     }
-    return Optional.of(
-        SuggestedFix.builder()
-            .prefixWith(statement, "synchronized (" + mapSource + ") {\n")
-            .postfixWith(statement, "\n}")
-            .build());
+    String indentation = FixFormatting.indentationOf(statement, state);
+    return Optional.of(SuggestedFix.replace(statement,
+        "synchronized (" + mapSource + ") {\n" + indentation + "  "
+            + FixFormatting.indentedMore(state.getSourceForNode(statement), "  ") + "\n" + indentation + "}"));
   }
 
   private static boolean sameMethod(TreePath a, TreePath b) {

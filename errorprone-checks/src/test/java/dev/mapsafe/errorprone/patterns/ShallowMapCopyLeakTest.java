@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.patterns;
 
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.BugCheckerRefactoringTestHelper.FixChoosers;
 import com.google.errorprone.CompilationTestHelper;
 import dev.mapsafe.knowledge.catalog.Pattern;
 import org.junit.jupiter.api.Test;
@@ -27,9 +28,52 @@ class ShallowMapCopyLeakTest {
         .doTest();
   }
 
+  /** The first fix changes nothing but the sharing: same map class, values still mutable, nulls kept. */
   @Test
-  void copiesTheValuesToo() {
+  void copiesTheValuesKeepingWhatTheCodeDoes() {
     TestHelpers.refactoring(ShallowMapCopyLeak.class, getClass())
+        .addInputLines(
+            "Roles.java",
+            "import java.util.*;",
+            "class Roles {",
+            "  private final Map<String, Set<String>> byRole = new HashMap<>();",
+            "  private final Map<String, int[]> limits = new HashMap<>();",
+            "  void grant(String r, String p) { byRole.computeIfAbsent(r, x -> new HashSet<>()).add(p); }",
+            "  void limit(String r, int[] l) { limits.put(r, l); }",
+            "  void use(String r) { limits.get(r)[0] -= 1; }",
+            "  public Map<String, Set<String>> export() { return new HashMap<>(byRole); }",
+            "  public Map<String, int[]> limits() { String v = \"taken\"; return new HashMap<>(limits); }",
+            "}")
+        .addOutputLines(
+            "Roles.java",
+            "import java.util.*;",
+            "import java.util.LinkedHashSet;",
+            "class Roles {",
+            "  private final Map<String, Set<String>> byRole = new HashMap<>();",
+            "  private final Map<String, int[]> limits = new HashMap<>();",
+            "  void grant(String r, String p) { byRole.computeIfAbsent(r, x -> new HashSet<>()).add(p); }",
+            "  void limit(String r, int[] l) { limits.put(r, l); }",
+            "  void use(String r) { limits.get(r)[0] -= 1; }",
+            "  public Map<String, Set<String>> export() {",
+            "    Map<String, Set<String>> copy = new HashMap<>(byRole);",
+            "    copy.replaceAll((k, v) -> v == null ? null : new LinkedHashSet<>(v));",
+            "    return copy;",
+            "  }",
+            "  public Map<String, int[]> limits() {",
+            "    String v = \"taken\";",
+            "    Map<String, int[]> copy = new HashMap<>(limits);",
+            "    copy.replaceAll((k, v2) -> v2 == null ? null : v2.clone());",
+            "    return copy;",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  /** The shorter copy with immutable values changes behaviour (nulls, mutability): it is the second fix. */
+  @Test
+  void offersImmutableValueCopiesSecond() {
+    TestHelpers.refactoring(ShallowMapCopyLeak.class, getClass())
+        .setFixChooser(FixChoosers.SECOND)
         .addInputLines(
             "Roles.java",
             "import java.util.*;",

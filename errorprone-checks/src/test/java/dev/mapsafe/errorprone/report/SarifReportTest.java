@@ -66,7 +66,7 @@ class SarifReportTest {
         report.at("/runs/0/tool/driver/rules/" + results.get(0).get("ruleIndex").asInt() + "/id").asText());
   }
 
-  /** The deep-copy rewrite of the check is carried as a SARIF fix, with the replaced range and the new text. */
+  /** The deep-copy rewrites of the check are carried as SARIF fixes, in order, with the replaced range and the new text. */
   @Test
   void carriesSuggestedFixes(@TempDir Path temp) throws Exception {
     Path source = temp.resolve("Roles.java");
@@ -81,12 +81,17 @@ class SarifReportTest {
     Javac.Run run = Javac.compile(temp.resolve("classes"), List.of(source), "-XepOpt:Mapsafe:SarifOutput=" + sarif);
     JsonNode report = new ObjectMapper().readTree(sarif.toFile());
     assertEquals(Set.of(), validate(report));
-    JsonNode replacement = report.at("/runs/0/results/0/fixes/0/artifactChanges/0/replacements/0");
     String text = Files.readString(source);
-    int offset = replacement.at("/deletedRegion/charOffset").asInt();
+    JsonNode first = report.at("/runs/0/results/0/fixes/0/artifactChanges/0/replacements/0");
+    int offset = first.at("/deletedRegion/charOffset").asInt();
+    assertEquals("return new HashMap<>(byRole);",
+        text.substring(offset, offset + first.at("/deletedRegion/charLength").asInt()), run.output());
+    assertTrue(first.at("/insertedContent/text").asText().contains("new LinkedHashSet<>(v)"), first.toString());
+    JsonNode second = report.at("/runs/0/results/0/fixes/1/artifactChanges/0/replacements/0");
+    offset = second.at("/deletedRegion/charOffset").asInt();
     assertEquals("new HashMap<>(byRole)",
-        text.substring(offset, offset + replacement.at("/deletedRegion/charLength").asInt()), run.output());
-    assertTrue(replacement.at("/insertedContent/text").asText().contains("Set.copyOf(e.getValue())"));
+        text.substring(offset, offset + second.at("/deletedRegion/charLength").asInt()), run.output());
+    assertTrue(second.at("/insertedContent/text").asText().contains("Set.copyOf(e.getValue())"), second.toString());
   }
 
   /**
