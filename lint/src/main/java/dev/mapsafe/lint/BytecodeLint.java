@@ -1,7 +1,6 @@
 package dev.mapsafe.lint;
 
 import dev.mapsafe.knowledge.catalog.Pattern;
-import edu.umd.cs.findbugs.AbstractBugReporter;
 import edu.umd.cs.findbugs.AnalysisError;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugCollection;
