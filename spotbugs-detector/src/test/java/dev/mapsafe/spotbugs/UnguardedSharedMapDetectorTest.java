@@ -40,6 +40,19 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.SharedInstances");
   }
 
+  /** Static state, WeakHashMaps and maps keyed by the current thread are shared with no thread in sight. */
+  @Test
+  void mapsSharedWithNoVisibleThread(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.NoVisibleThread");
+  }
+
+  /** The same maps filled during class initialization, locked, thread-safe, local, or keyed by names. */
+  @Test
+  void mapsWithNoVisibleThreadThatAreSafe(SpotBugsRunner spotbugs) {
+    assertTrue(Fixtures.expected("fixtures.shared.NoVisibleThreadNegatives").isEmpty());
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.NoVisibleThreadNegatives");
+  }
+
   @Test
   void reassignmentLosesTheConcurrentMap(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.Routes");
@@ -50,6 +63,19 @@ class UnguardedSharedMapDetectorTest {
     assertTrue(Fixtures.expected("fixtures.shared.SharedNegatives").stream()
         .noneMatch(marker -> marker.contains("UNGUARDED_SHARED_MAP")));
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.SharedNegatives");
+  }
+
+  @Test
+  void messageSaysWhatSharesTheMap(SpotBugsRunner spotbugs) {
+    java.util.List<String> messages = Fixtures.analyze(spotbugs, "fixtures.shared.NoVisibleThread").stream()
+        .map(BugInstance::getMessageWithoutPrefix)
+        .toList();
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("PATTERNS (a HashMap)")
+        && m.contains("(a static map: every thread that uses the class shares it)")), messages.toString());
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("names (a WeakHashMap) is written by Map.get(Object)")
+        && m.contains("reads too, removes collected entries")), messages.toString());
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("byThread (a HashMap)")
+        && m.contains("(a map keyed by the current thread")), messages.toString());
   }
 
   @Test

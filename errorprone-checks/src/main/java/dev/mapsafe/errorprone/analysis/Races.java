@@ -18,6 +18,8 @@ import dev.mapsafe.knowledge.threads.Overlap.Kind;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.SharedInstances;
+import dev.mapsafe.knowledge.threads.SharedMaps;
+import com.sun.source.tree.MethodInvocationTree;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -83,21 +85,25 @@ public final class Races {
     // A size() or isEmpty() racing with a write reads an old or a new count: a hint, no corruption.
     accesses.removeIf(a -> a.kind() == MapEffect.READ && MapApi.readsOnlyTheCount(a.effect().fact().name()));
     accesses.sort(Comparator.comparingInt(a -> ASTHelpers.getStartPosition(a.call().getLeaf())));
-    accesses.removeIf(a -> isFastPathHint(a, accesses));
-    String sharedBy = sharedBy(field, state);
+    boolean readsWrite = readsWrite(field, state);
+    if (!readsWrite) {
+      accesses.removeIf(a -> isFastPathHint(a, accesses));
+    }
+    boolean shared = sharedReason(field, state) != null;
+    // Writes first: a race of two writes says more than one where a read changes the map.
+    List<Access> writers = new ArrayList<>();
+    accesses.stream().filter(a -> a.kind() == MapEffect.WRITE).forEach(writers::add);
+    accesses.stream().filter(a -> a.kind() != MapEffect.WRITE && readsWrite).forEach(writers::add);
     // A race with another access names more of the evidence than a write racing with itself: try those first.
     for (boolean sameSiteToo : new boolean[] {false, true}) {
-      for (Access write : accesses) {
-        if (write.kind() != MapEffect.WRITE) {
-          continue;
-        }
+      for (Access write : writers) {
         for (ThreadReach.Context wc : write.contexts()) {
           for (Access other : accesses) {
             if (other == write && !sameSiteToo) {
               continue;
             }
             for (ThreadReach.Context oc : other.contexts()) {
-              if (concurrent(write, wc, other, oc, sharedBy, state) && !commonLock(write, other)) {
+              if (concurrent(write, wc, other, oc, shared, state) && !commonLock(write, other)) {
                 return Optional.of(new Race(write, other, wc, oc, null));
               }
             }
@@ -105,14 +111,19 @@ public final class Races {
         }
       }
     }
-    return inconsistentLocking(accesses);
+    return inconsistentLocking(accesses, readsWrite);
   }
 
-  private static Optional<Race> inconsistentLocking(List<Access> accesses) {
+  /** Whether every call on the field's map may change it ({@link SharedMaps#readsWrite}). */
+  private static boolean readsWrite(VarSymbol field, VisitorState state) {
+    return SharedMaps.readsWrite(MapImplementations.of(field, state).orElse(List.of()), JavacApi.hierarchy(state));
+  }
+
+  private static Optional<Race> inconsistentLocking(List<Access> accesses, boolean readsWrite) {
     return Overlap.inconsistentLocking(
             accesses,
             a -> !a.locks().isEmpty(),
-            a -> a.kind() == MapEffect.WRITE,
+            a -> a.kind() == MapEffect.WRITE || readsWrite,
             a -> a.kind() == MapEffect.READ,
             Races::runsWhileInUse)
         .map(found -> {
@@ -179,8 +190,8 @@ public final class Races {
   }
 
   private static boolean concurrent(
-      Access w, ThreadReach.Context wc, Access o, ThreadReach.Context oc, String sharedBy, VisitorState state) {
-    return Overlap.mayOverlap(wc, oc, sharedBy != null, (task, otherIsWrite) -> {
+      Access w, ThreadReach.Context wc, Access o, ThreadReach.Context oc, boolean shared, VisitorState state) {
+    return Overlap.mayOverlap(wc, oc, shared, (task, otherIsWrite) -> {
       Access other = otherIsWrite ? w : o;
       if (!ThreadReach.inLauncher((ThreadReach.Context) task, other.call())) {
         return null;
@@ -191,8 +202,26 @@ public final class Races {
     });
   }
 
+  /**
+   * Why many threads use the field's map at once though none is visible: its class's instances are shared
+   * ({@link SharedInstances}) or the map itself is ({@link SharedMaps}); null when neither.
+   */
+  public static String sharedReason(VarSymbol field, VisitorState state) {
+    String instances = sharedBy(field, state);
+    if (instances != null) {
+      return SharedInstances.reason(instances);
+    }
+    boolean keyedByThread = FieldAccesses.of(field, state).stream()
+        .anyMatch(a -> a.call().getLeaf() instanceof MethodInvocationTree call && !call.getArguments().isEmpty()
+            && ThreadIdentity.identifiesCurrentThread(call.getArguments().get(0), state));
+    return SharedMaps.of(field.isStatic(), MapImplementations.of(field, state).orElse(List.of()), keyedByThread,
+            JavacApi.hierarchy(state))
+        .map(SharedMaps.Evidence::reason)
+        .orElse(null);
+  }
+
   /** What makes the instances of the field's class shared by many threads, or null. */
-  public static String sharedBy(VarSymbol field, VisitorState state) {
+  private static String sharedBy(VarSymbol field, VisitorState state) {
     if (!(field.owner instanceof ClassSymbol owner)) {
       return null;
     }

@@ -36,6 +36,7 @@ import dev.mapsafe.errorprone.analysis.MapImplementations;
 import dev.mapsafe.errorprone.analysis.Races;
 import dev.mapsafe.errorprone.analysis.Races.Race;
 import dev.mapsafe.knowledge.threads.Overlap;
+import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
@@ -161,8 +162,8 @@ public final class UnguardedSharedMap extends MapsafeChecker
         Messages.unguardedSharedMap(
             field.getSimpleName().toString(),
             mapClass,
-            site(race.write(), race.writeContext().description(), state),
-            site(race.other(), race.otherContext().description() + sharedReason(field, race, state), state),
+            site(race.write(), race.writeContext().description() + writeNote(race), state),
+            site(race.other(), race.otherContext().description() + otherNote(field, race, state), state),
             locks(race, state),
             Messages.sharedMapFix(mapClass, nullStoredAt, knownLock, race.writeContext().parallelStream()));
     Description.Builder description = buildDescription(tree).setMessage(message);
@@ -172,14 +173,19 @@ public final class UnguardedSharedMap extends MapsafeChecker
     return description.build();
   }
 
-  /** Why two callers of the class run at once, when that is the evidence. */
-  private static String sharedReason(VarSymbol field, Race race, VisitorState state) {
-    String shared = Races.sharedBy(field, state);
+  /** Why the write changes the map when it is a read, or why two callers run at once when that is the evidence. */
+  private static String writeNote(Race race) {
+    return race.write().kind() == MapEffect.WRITE ? "" : " (" + SharedMaps.Evidence.WEAK_KEYS.reason() + ")";
+  }
+
+  private static String otherNote(VarSymbol field, Race race, VisitorState state) {
+    String shared = Races.sharedReason(field, state);
     return shared != null
+            && writeNote(race).isEmpty()
             && race.threadsSeen()
             && race.writeContext().kind() == Overlap.Kind.CALLER
             && race.otherContext().kind() == Overlap.Kind.CALLER
-        ? " (a " + shared + ": many threads call its methods at once)"
+        ? " (" + shared + ")"
         : "";
   }
 

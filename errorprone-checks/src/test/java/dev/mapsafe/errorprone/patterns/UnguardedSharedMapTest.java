@@ -7,6 +7,33 @@ class UnguardedSharedMapTest {
   private final CompilationTestHelper helper =
       TestHelpers.compilation(UnguardedSharedMap.class, getClass());
 
+  /** The message says what shares a map no visible thread uses: static state, weak keys, thread keys. */
+  @Test
+  void messageSaysWhatSharesTheMap() {
+    helper
+        .addSourceLines(
+            "Caches.java",
+            "import java.util.*;",
+            "class Caches {",
+            "  private static final Map<String, String> PATTERNS = new HashMap<>();",
+            "  private final Map<Object, String> names = new WeakHashMap<>();",
+            "  private final Map<Long, Integer> depth = new HashMap<>();",
+            "  static String pattern(String locale) {",
+            "    // BUG: Diagnostic contains: in callers of pattern() (a static map: every thread that uses the class shares it)",
+            "    return PATTERNS.computeIfAbsent(locale, l -> l + \":yyyy\");",
+            "  }",
+            "  String name(Object key) {",
+            "    // BUG: Diagnostic contains: names (a WeakHashMap) is written by Map.get(Object) at line 12 in callers of name() (a WeakHashMap: every call, reads too, removes collected entries",
+            "    return names.get(key);",
+            "  }",
+            "  void enter() {",
+            "    // BUG: Diagnostic contains: (a map keyed by the current thread: every thread that runs this code uses it)",
+            "    depth.merge(Thread.currentThread().getId(), 1, Integer::sum);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   void tasksWritingWhatCallersRead() {
     helper

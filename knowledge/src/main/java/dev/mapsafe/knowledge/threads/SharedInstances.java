@@ -42,6 +42,11 @@ public final class SharedInstances {
 
   private SharedInstances() {}
 
+  /** Why a finding takes two callers of such an instance to run at once, for messages. */
+  public static String reason(String sharedBy) {
+    return "a " + sharedBy + ": many threads call its methods at once";
+  }
+
   /** Whether one of the annotations declares the class thread-safe ({@code @ThreadSafe}). */
   public static boolean declaresThreadSafe(List<String> annotations) {
     UserVocabulary user = UserVocabulary.current();

@@ -82,6 +82,9 @@ public final class CallerLocks {
     if (thisHeld) {
       names.add(LockRegions.thisLockName(className));
     }
+    if (method.method().isStatic() && method.method().isSynchronized()) {
+      names.add(LockRegions.classLockName(className));
+    }
     for (Origin held : heldOrigins) {
       String name = LockRegions.fieldLockName(held);
       if (name != null) {

@@ -289,17 +289,32 @@ public final class LockRegions {
       Origin.FieldLoad load = (Origin.FieldLoad) lock;
       return load.field().getClassName() + "." + load.field().getName();
     }
+    if (lock instanceof Origin.ClassLiteral) {
+      return classLockName(((Origin.ClassLiteral) lock).className());
+    }
     return null;
   }
 
-  /** How messages name a lock: {@code example.Cache.lock} reads {@code lock}, {@code example.Cache.this} {@code this}. */
+  /**
+   * How messages name a lock: {@code example.Cache.lock} reads {@code lock}, {@code example.Cache.this}
+   * {@code this}, {@code example.Cache.class} {@code Cache.class}.
+   */
   public static String display(String lockName) {
+    if (lockName.endsWith(".class")) {
+      String type = lockName.substring(0, lockName.length() - ".class".length());
+      return type.substring(type.lastIndexOf('.') + 1) + ".class";
+    }
     return lockName.substring(lockName.lastIndexOf('.') + 1);
   }
 
   /** The monitor of {@code this} in a method of {@code className}. */
   public static String thisLockName(String className) {
     return className + ".this";
+  }
+
+  /** The monitor of a class: held by its static synchronized methods and by {@code synchronized (Foo.class)}. */
+  public static String classLockName(String className) {
+    return className + ".class";
   }
 
   /** A field lock, and for {@code rw.writeLock()} the name of {@code rw}. */

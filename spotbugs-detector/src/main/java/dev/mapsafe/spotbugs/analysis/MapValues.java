@@ -28,6 +28,7 @@ import dev.mapsafe.knowledge.threads.HandOffs;
 import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import dev.mapsafe.knowledge.threads.Publication;
+import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
@@ -56,6 +57,7 @@ import org.apache.bcel.generic.INVOKESTATIC;
 import org.apache.bcel.generic.Instruction;
 import org.apache.bcel.generic.InstructionList;
 import org.apache.bcel.generic.InvokeInstruction;
+import org.apache.bcel.generic.LDC;
 import org.apache.bcel.generic.ObjectType;
 import org.apache.bcel.generic.ReferenceType;
 import org.apache.bcel.generic.Type;
@@ -126,6 +128,8 @@ public final class MapValues {
     public final boolean thisHeld;
     /** Whether a null constant is passed to the call (a write that stores null). */
     public final boolean passesNull;
+    /** Whether the key (first argument) identifies the current thread ({@link SharedMaps}). */
+    public final boolean keyedByThread;
     /**
      * For a traversal that returns an iterator, spliterator or stream: the later calls on it (or on the streams
      * made from it), which walk the map when they run.
@@ -133,7 +137,7 @@ public final class MapValues {
     public final List<ResultUse> resultUses = new ArrayList<>();
 
     Access(Effect effect, Origin subject, SourceLineAnnotation line, Location location, List<Origin> heldOrigins,
-        boolean thisHeld, boolean passesNull) {
+        boolean thisHeld, boolean passesNull, boolean keyedByThread) {
       this.effect = effect;
       this.subject = subject;
       this.line = line;
@@ -141,6 +145,7 @@ public final class MapValues {
       this.heldOrigins = heldOrigins;
       this.thisHeld = thisHeld;
       this.passesNull = passesNull;
+      this.keyedByThread = keyedByThread;
     }
   }
 
@@ -386,6 +391,8 @@ public final class MapValues {
   private final List<Integer> waits = new ArrayList<>();
   private final Set<ValueNumber> nulls = new HashSet<>();
   private final Set<ValueNumber> trues = new HashSet<>();
+  /** Values that identify the current thread: the thread, its id, name or context class loader. */
+  private final Set<ValueNumber> threadValues = new HashSet<>();
   private final Set<ValueNumber> parallelStreams = new HashSet<>();
   /** Iterators and streams made by a traversal, with the traversal's access. */
   private final Map<ValueNumber, Access> lazyResults = new HashMap<>();
@@ -633,6 +640,9 @@ public final class MapValues {
       if (locked != null) {
         monitored.add(locked);
       }
+    } else if (ins instanceof LDC && ((LDC) ins).getValue(cpg) instanceof ObjectType) {
+      origins.put(after.getTopValue(),
+          new Origin.ClassLiteral(((ObjectType) ((LDC) ins).getValue(cpg)).getClassName(), after.getTopValue()));
     } else if (op == Const.ACONST_NULL) {
       nulls.add(after.getTopValue());
     } else if (op == Const.ICONST_1) {
@@ -708,6 +718,7 @@ public final class MapValues {
     }
     ValueNumber result =
         invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
+    noteThreadIdentity(invoke, cpg, receiver, args, after, hierarchy);
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     if (api.isPresent() && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), hierarchy)) {
       for (ValueNumber arg : args) {
@@ -767,9 +778,11 @@ public final class MapValues {
           passesNull |= nulls.contains(arg);
         }
         Collection<ValueNumber> held = monitors.at(location);
+        boolean keyedByThread = effect.operand().isReceiver() && argCount > 0 && threadValues.contains(args[0]);
         Access access =
             new Access(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
-                heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull);
+                heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull,
+                keyedByThread);
         accesses.add(access);
         if (effect.isExternalTraversal() && result != null && isLazyTraversal(invoke.getReturnType(cpg), hierarchy)) {
           lazyResults.put(result, access);
@@ -816,6 +829,23 @@ public final class MapValues {
         origins.put(
             result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));
       }
+    }
+  }
+
+  /** Follows the current thread and what identifies it as well ({@link SharedMaps}). */
+  private void noteThreadIdentity(InvokeInstruction invoke, ConstantPoolGen cpg, ValueNumber receiver,
+      ValueNumber[] args, ValueNumberFrame after, TypeHierarchy hierarchy) throws DataflowAnalysisException {
+    if (invoke.getReturnType(cpg) == Type.VOID || after.getStackDepth() == 0) {
+      return;
+    }
+    String owner = invoke.getClassName(cpg);
+    String name = invoke.getMethodName(cpg);
+    boolean isStatic = invoke instanceof INVOKESTATIC;
+    ValueNumber source = isStatic ? (args.length == 1 ? args[0] : null) : receiver;
+    if ((isStatic && args.length == 0 && SharedMaps.returnsCurrentThread(owner, name))
+        || (source != null && threadValues.contains(source)
+            && SharedMaps.keepsThreadIdentity(owner, name, isStatic, hierarchy))) {
+      threadValues.add(after.getTopValue());
     }
   }
 

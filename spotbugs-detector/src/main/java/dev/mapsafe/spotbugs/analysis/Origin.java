@@ -110,6 +110,25 @@ public abstract class Origin {
     }
   }
 
+  /** A class literal ({@code Foo.class}); as a monitor, the lock of Foo's static synchronized methods. */
+  public static final class ClassLiteral extends Origin {
+    private final String className;
+
+    ClassLiteral(String className, ValueNumber value) {
+      super(value);
+      this.className = className;
+    }
+
+    public String className() {
+      return className;
+    }
+
+    @Override
+    public String display() {
+      return className.substring(className.lastIndexOf('.') + 1) + ".class";
+    }
+  }
+
   /** An object constructed in the method with {@code new}, of a class that is not self-locked. */
   public static final class Constructed extends Origin {
     private final String className;

@@ -120,15 +120,23 @@ public final class Races {
     return locks.at(where, use.location, use.heldOrigins, use.thisHeld, true);
   }
 
-  /** The first race on the field's map. */
-  public Optional<Race> on(XField field, boolean shared) {
+  /**
+   * The first race on the field's map.
+   *
+   * @param shared whether many threads use the map or its class's instances at once, with no thread visible
+   * @param readsWrite whether every call on the map may change it ({@link dev.mapsafe.knowledge.threads.SharedMaps})
+   */
+  public Optional<Race> on(XField field, boolean shared, boolean readsWrite) {
     List<Site> all = sitesOf(field);
-    all.removeIf(s -> isFastPathHint(s, all));
+    if (!readsWrite) {
+      all.removeIf(s -> isFastPathHint(s, all));
+    }
+    // Writes first: a race of two writes says more than one where a read changes the map.
+    List<Site> writers = new ArrayList<>();
+    all.stream().filter(s -> s.kind() == MapEffect.WRITE).forEach(writers::add);
+    all.stream().filter(s -> s.kind() != MapEffect.WRITE && readsWrite).forEach(writers::add);
     for (boolean sameSiteToo : new boolean[] {false, true}) {
-      for (Site w : all) {
-        if (w.kind() != MapEffect.WRITE) {
-          continue;
-        }
+      for (Site w : writers) {
         for (ThreadReach.Context wc : w.contexts) {
           for (Site o : all) {
             if (o == w && !sameSiteToo) {
@@ -151,7 +159,7 @@ public final class Races {
     return Overlap.inconsistentLocking(
             all,
             s -> !s.locks.isEmpty(),
-            s -> s.kind() == MapEffect.WRITE,
+            s -> changes(s, readsWrite),
             s -> s.kind() == MapEffect.READ,
             Races::runsWhileInUse)
         .map(found -> {
@@ -159,6 +167,15 @@ public final class Races {
           return new Race(found.write, found.other, found.write.contexts.get(0), found.other.contexts.get(0),
               locked.locks.stream().sorted().findFirst().orElseThrow(), found.unlocked);
         });
+  }
+
+  private static boolean changes(Site s, boolean readsWrite) {
+    return s.kind() == MapEffect.WRITE || readsWrite;
+  }
+
+  /** Whether some access of the field's map is keyed by the current thread. */
+  public boolean keyedByThread(XField field) {
+    return sites.getOrDefault(field, List.of()).stream().anyMatch(s -> s.access.keyedByThread);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.SharedInstances;
+import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
@@ -108,14 +109,30 @@ public final class UnguardedSharedMapDetector implements Detector {
       if (mapClass.isEmpty()) {
         continue;
       }
-      String shared = sharedBy.get(field.getClassName());
-      races.on(field, shared != null)
+      String shared = sharedReason(field);
+      boolean readsWrite = SharedMaps.readsWrite(implementations.of(field).orElseThrow(), hierarchy);
+      races.on(field, shared != null, readsWrite)
           // A traversal without the lock of a map whose writes all hold it is UnlockedMapIteration's (rule 2).
           .filter(race -> race.reportAt.kind() != MapEffect.ITERATE || guards.of(field).isEmpty())
           .ifPresent(race -> bugs.add(bug(field, mapClass.get(), race, shared)));
     }
     bugs.addAll(lostConcurrency());
     Findings.report(bugs, reporter);
+  }
+
+  /**
+   * Why many threads use the field's map at once though none is visible: its class's instances are shared
+   * ({@link SharedInstances}) or the map itself is ({@link SharedMaps}); null when neither.
+   */
+  private String sharedReason(XField field) {
+    String instances = sharedBy.get(field.getClassName());
+    if (instances != null) {
+      return SharedInstances.reason(instances);
+    }
+    return SharedMaps.of(field.isStatic(), implementations.of(field).orElse(List.of()), races.keyedByThread(field),
+            hierarchy)
+        .map(SharedMaps.Evidence::reason)
+        .orElse(null);
   }
 
   /** A field given a concurrent map in one store and a non-thread-safe map in another. */
@@ -178,17 +195,19 @@ public final class UnguardedSharedMapDetector implements Detector {
         .orElse(0L);
     String knownLock = all.stream().flatMap(s -> s.locks.stream()).sorted().findFirst()
         .map(LockRegions::display).orElse(null);
-    String sharedReason =
-        shared != null && race.threadsSeen()
+    // A read that changes the map says why; else two callers at once say what shares the map.
+    String writeNote = race.write.kind() == MapEffect.WRITE ? "" : " (" + SharedMaps.Evidence.WEAK_KEYS.reason() + ")";
+    String otherNote =
+        shared != null && writeNote.isEmpty() && race.threadsSeen()
                 && race.writeContext.kind() == Overlap.Kind.CALLER && race.otherContext.kind() == Overlap.Kind.CALLER
-            ? " (a " + shared + ": many threads call its methods at once)"
+            ? " (" + shared + ")"
             : "";
     String message =
         Messages.unguardedSharedMap(
             field.getName(),
             mapClass,
-            site(race.write, race.writeContext.description),
-            site(race.other, race.otherContext.description + sharedReason),
+            site(race.write, race.writeContext.description + writeNote),
+            site(race.other, race.otherContext.description + otherNote),
             locks(race),
             Messages.sharedMapFix(mapClass, nullStoredAt, knownLock, race.writeContext.parallelStream));
     return new BugInstance(this, PATTERN.bugType(),

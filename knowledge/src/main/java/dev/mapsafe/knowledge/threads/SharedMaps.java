@@ -1,0 +1,89 @@
+package dev.mapsafe.knowledge.threads;
+
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Evidence that one map is used by many threads though the code launches none: what real concurrent-map bugs
+ * had in common (a library's static cache, a {@code WeakHashMap}, a map keyed by the current thread). With it,
+ * the code that touches the map may run on several callers' threads at once, as for a {@link SharedInstances}
+ * instance. Weaker hints (volatile fields, atomics or locks elsewhere in the class) are not evidence alone.
+ */
+public final class SharedMaps {
+
+  /** Why a map is shared, in the words of a finding's message. */
+  public enum Evidence {
+    /** Keys are the current thread (or its id, name or class loader): each thread that runs the code writes it. */
+    KEYED_BY_THREAD("a map keyed by the current thread: every thread that runs this code uses it"),
+    /** Every call on a WeakHashMap may remove collected entries: readers change it too. */
+    WEAK_KEYS("a WeakHashMap: every call, reads too, removes collected entries, so no unlocked use is safe"),
+    /** Static state of a library is shared by every thread that uses the library. */
+    STATIC("a static map: every thread that uses the class shares it");
+
+    private final String reason;
+
+    Evidence(String reason) {
+      this.reason = reason;
+    }
+
+    /** The reason, for messages. */
+    public String reason() {
+      return reason;
+    }
+  }
+
+  /** Calls on a {@code Thread} whose result identifies that thread as well as the thread itself does. */
+  private static final Set<String> THREAD_IDENTITIES =
+      Set.of("getId", "threadId", "getName", "getContextClassLoader");
+
+  /** Calls that keep the identity of their argument (boxing an id, turning it into a string). */
+  private static final List<String> IDENTITY_KEEPERS =
+      List.of("java.lang.Long.valueOf", "java.lang.String.valueOf", "java.lang.Objects.toString");
+
+  private SharedMaps() {}
+
+  /**
+   * The strongest evidence that a map field is shared.
+   *
+   * @param isStatic whether the field is static
+   * @param mapClasses the classes of the maps stored in it
+   * @param keyedByThread whether some write of it is keyed by the current thread
+   */
+  public static Optional<Evidence> of(
+      boolean isStatic, List<String> mapClasses, boolean keyedByThread, TypeHierarchy hierarchy) {
+    if (keyedByThread) {
+      return Optional.of(Evidence.KEYED_BY_THREAD);
+    }
+    if (readsWrite(mapClasses, hierarchy)) {
+      return Optional.of(Evidence.WEAK_KEYS);
+    }
+    return isStatic ? Optional.of(Evidence.STATIC) : Optional.empty();
+  }
+
+  /**
+   * Whether every call on the map may change it, reads included: a {@code WeakHashMap} expunges the entries of
+   * collected keys in {@code get}, {@code size} and its iterators. Such a map needs its lock for reads too.
+   */
+  public static boolean readsWrite(List<String> mapClasses, TypeHierarchy hierarchy) {
+    return !mapClasses.isEmpty()
+        && mapClasses.stream().allMatch(c -> (c.equals("java.util.WeakHashMap") || hierarchy.isSubtype(c, "java.util.WeakHashMap")));
+  }
+
+  /** Whether a static call returns the current thread ({@code Thread.currentThread()}). */
+  public static boolean returnsCurrentThread(String owner, String name) {
+    return owner.equals("java.lang.Thread") && name.equals("currentThread");
+  }
+
+  /**
+   * Whether a call whose receiver (or, for a static call, first argument) identifies the current thread
+   * returns a value that identifies it too: its id, name or context class loader, or that value boxed.
+   */
+  public static boolean keepsThreadIdentity(String owner, String name, boolean isStatic, TypeHierarchy hierarchy) {
+    if (isStatic) {
+      return IDENTITY_KEEPERS.contains(owner + "." + name);
+    }
+    return THREAD_IDENTITIES.contains(name) && (owner.equals("java.lang.Thread") || hierarchy.isSubtype(owner, "java.lang.Thread"));
+  }
+}
