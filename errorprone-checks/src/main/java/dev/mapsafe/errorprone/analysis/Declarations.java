@@ -10,6 +10,7 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
@@ -19,8 +20,11 @@ import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.google.errorprone.VisitorState;
 import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +47,7 @@ public final class Declarations {
   private final Map<MethodSymbol, List<TreePath>> invocations = new HashMap<>();
   private Set<String> invokedNames;
   private final Map<MethodSymbol, TreePath> methods = new HashMap<>();
+  private Map<VarSymbol, Symbol.TypeSymbol> staticallyHeld;
 
   private Declarations() {}
 
@@ -107,6 +112,40 @@ public final class Declarations {
   /** The declaration of a method of this compilation unit, or null. */
   public TreePath method(MethodSymbol method) {
     return methods.get(method);
+  }
+
+  /**
+   * The static fields of this compilation unit that hold an instance made with {@code new} ({@code static final
+   * X INSTANCE = new X()}, an enum constant, a lazily made singleton), with the class of that instance (the
+   * class an anonymous one extends).
+   */
+  public Map<VarSymbol, Symbol.TypeSymbol> staticallyHeld(VisitorState state) {
+    if (staticallyHeld != null) {
+      return staticallyHeld;
+    }
+    // Sorted by name: the index's own order is that of symbol hashes, and findings must be deterministic.
+    Map<VarSymbol, Symbol.TypeSymbol> held = new java.util.TreeMap<>(
+        Comparator.comparing((VarSymbol f) -> f.owner.getQualifiedName() + "." + f.getSimpleName()));
+    assignedValues.forEach((variable, values) -> {
+      if (!(variable instanceof VarSymbol field) || !field.isStatic()
+          || (field.getKind() != ElementKind.FIELD && field.getKind() != ElementKind.ENUM_CONSTANT)) {
+        return;
+      }
+      for (TreePath value : values) {
+        if (MapIdentity.strip((com.sun.source.tree.ExpressionTree) value.getLeaf()) instanceof NewClassTree created
+            && ASTHelpers.getType(created) != null) {
+          com.sun.tools.javac.code.Type type = ASTHelpers.getType(created);
+          if (type.tsym != null && type.tsym.isAnonymous()) {
+            type = state.getTypes().supertype(type);
+          }
+          if (type.tsym != null) {
+            held.putIfAbsent(field, type.tsym);
+          }
+        }
+      }
+    });
+    staticallyHeld = held;
+    return held;
   }
 
   /** The lock expressions of every {@code synchronized (...)} statement of this compilation unit. */

@@ -211,6 +211,10 @@ public final class Races {
     if (instances != null) {
       return SharedInstances.reason(instances);
     }
+    String singleton = field.isStatic() ? null : heldStatically(field, state);
+    if (singleton != null) {
+      return SharedInstances.reason(SharedInstances.heldStatically(singleton));
+    }
     boolean keyedByThread = FieldAccesses.of(field, state).stream()
         .anyMatch(a -> a.call().getLeaf() instanceof MethodInvocationTree call && !call.getArguments().isEmpty()
             && ThreadIdentity.identifiesCurrentThread(call.getArguments().get(0), state));
@@ -218,6 +222,25 @@ public final class Races {
             JavacApi.hierarchy(state))
         .map(SharedMaps.Evidence::reason)
         .orElse(null);
+  }
+
+  /**
+   * A static field, of this file or the field's, that holds an instance of the field's class (or a subclass),
+   * as {@code Owner.NAME}; or null.
+   */
+  private static String heldStatically(VarSymbol field, VisitorState state) {
+    if (!(field.owner instanceof ClassSymbol owner)) {
+      return null;
+    }
+    for (Declarations declarations : List.of(Declarations.of(state), Declarations.declaring(field, state))) {
+      for (Map.Entry<VarSymbol, Symbol.TypeSymbol> held : declarations.staticallyHeld(state).entrySet()) {
+        if (held.getValue() == owner
+            || (held.getValue() instanceof ClassSymbol c && c.isSubClass(owner, state.getTypes()))) {
+          return held.getKey().owner.getSimpleName() + "." + held.getKey().getSimpleName();
+        }
+      }
+    }
+    return null;
   }
 
   /** What makes the instances of the field's class shared by many threads, or null. */

@@ -42,6 +42,16 @@ public final class SharedInstances {
 
   private SharedInstances() {}
 
+  /**
+   * What shares an instance held in a static field ({@code static final X INSTANCE = new X()}, an enum
+   * constant, a lazily made singleton): every thread that reaches the field uses that one instance.
+   *
+   * @param field the field, as {@code Owner.NAME}
+   */
+  public static String heldStatically(String field) {
+    return "single instance held in static field " + field;
+  }
+
   /** Why a finding takes two callers of such an instance to run at once, for messages. */
   public static String reason(String sharedBy) {
     return "a " + sharedBy + ": many threads call its methods at once";

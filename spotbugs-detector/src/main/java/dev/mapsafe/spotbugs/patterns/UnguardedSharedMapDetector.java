@@ -51,6 +51,8 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final ThreadReach reach = new ThreadReach(hierarchy);
   private final Races races = new Races(reach, new CallerLocks(hierarchy));
   private final Map<String, String> sharedBy = new HashMap<>();
+  /** Classes whose instances a static field holds, with that field ({@link SharedInstances#heldStatically}). */
+  private final Map<String, String> heldStatically = new LinkedHashMap<>();
   /** Maps stored into each field, with the method that stores them. */
   private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();
 
@@ -76,6 +78,9 @@ public final class UnguardedSharedMapDetector implements Detector {
         reach.add(values);
         races.add(values, LockRegions.analyze(context, method, values, hierarchy));
         for (MapValues.FieldStore store : values.stores()) {
+          if (store.value instanceof Origin.Constructed && store.field.isStatic()) {
+            heldStatically.putIfAbsent(className(store), simple(store.field.getClassName()) + "." + store.field.getName());
+          }
           if (store.value instanceof Origin.Constructed) {
             stores.computeIfAbsent(store.field, f -> new ArrayList<>()).add(Map.entry(values, store));
           }
@@ -128,6 +133,13 @@ public final class UnguardedSharedMapDetector implements Detector {
     String instances = sharedBy.get(field.getClassName());
     if (instances != null) {
       return SharedInstances.reason(instances);
+    }
+    if (!field.isStatic()) {
+      for (Map.Entry<String, String> held : heldStatically.entrySet()) {
+        if (held.getKey().equals(field.getClassName()) || hierarchy.isSubtype(held.getKey(), field.getClassName())) {
+          return SharedInstances.reason(SharedInstances.heldStatically(held.getValue()));
+        }
+      }
     }
     return SharedMaps.of(field.isStatic(), implementations.of(field).orElse(List.of()), races.keyedByThread(field),
             hierarchy)
