@@ -112,4 +112,11 @@ class UnlockedMapIterationDetectorTest {
       + " stock is guarded by lock (held at every write): a write under the lock can run during the traversal and"
       + " throw ConcurrentModificationException, skip or repeat entries, or loop on a corrupted table. Fix: hold"
       + " lock for the whole traversal, or copy stock while holding it and traverse the copy.";
+
+  /** System.getProperties() in code compiled for Java 8: a shared Hashtable, walked under its monitor or copied. */
+  @Test
+  void systemPropertiesBeforeJdk9(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.jdk8.SystemProperties");
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.ModernSystemProperties");
+  }
 }

@@ -123,4 +123,17 @@ public final class JavacApi {
     }
     return names;
   }
+
+  /**
+   * The class file major version this compilation writes, from its source level (javac's target is not exported
+   * to plugins; a target is never older than the source).
+   */
+  public static int classVersion(VisitorState state) {
+    String level = com.sun.tools.javac.code.Source.instance(state.context).name;
+    try {
+      return 44 + Integer.parseInt(level.startsWith("1.") ? level.substring(2) : level);
+    } catch (NumberFormatException unexpected) {
+      return Integer.MAX_VALUE; // an unknown level is a newer one
+    }
+  }
 }

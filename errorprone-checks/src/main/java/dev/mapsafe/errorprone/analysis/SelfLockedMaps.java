@@ -88,6 +88,11 @@ public final class SelfLockedMaps {
           }
         }
       }
+      Optional<String> properties =
+          api.flatMap(a -> MapTypes.systemPropertiesBeforeJdk9(a, JavacApi.classVersion(state)));
+      if (properties.isPresent()) {
+        return Optional.of(new Subject(path, new Kind(properties.get(), true), false));
+      }
       return sym instanceof MethodSymbol method
           ? kindReturnedBy(method, state, depth).map(kind -> new Subject(path, kind, false))
           : Optional.empty();

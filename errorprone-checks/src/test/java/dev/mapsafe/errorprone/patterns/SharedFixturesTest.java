@@ -35,7 +35,10 @@ class SharedFixturesTest {
       Pattern pattern = Pattern.byCheckName(check.getSimpleName()).orElseThrow();
       for (String fixturePackage : packages) {
         tests.add(DynamicTest.dynamicTest(check.getSimpleName() + " on " + fixturePackage, () -> {
-          CompilationTestHelper helper = TestHelpers.compilation(check, getClass());
+          // fixtures.jdk8 is compiled for Java 8 in both engines (rules that depend on the JDK code is built for).
+          CompilationTestHelper helper = fixturePackage.endsWith(".jdk8")
+              ? TestHelpers.compilation(check, getClass(), "--release", "8", "-Xlint:-options")
+              : TestHelpers.compilation(check, getClass());
           SharedFixtures.addPackage(helper, pattern, fixturePackage).doTest();
         }));
       }

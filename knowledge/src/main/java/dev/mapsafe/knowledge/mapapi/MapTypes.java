@@ -215,6 +215,22 @@ public final class MapTypes {
     return MapApi.isSubtype(type, HASHTABLE, hierarchy) && !MapApi.isSubtype(type, PROPERTIES, hierarchy);
   }
 
+  /** The class file version of JDK 9: from it on, Properties keeps its entries in a ConcurrentHashMap. */
+  private static final int JDK_9_CLASS_VERSION = 53;
+
+  /**
+   * What {@code System.getProperties()} is in code compiled for {@code classVersion} (a class file major
+   * version), when it must be traversed under its monitor: the JVM's one Properties, which every thread shares,
+   * was a plain Hashtable before JDK 9. Empty for any other call, or for newer code.
+   */
+  public static Optional<String> systemPropertiesBeforeJdk9(ApiMethod call, int classVersion) {
+    return call.kind() == CallKind.STATIC && call.owner().equals("java.lang.System")
+            && call.name().equals("getProperties") && call.params().isEmpty() && classVersion < JDK_9_CLASS_VERSION
+        ? Optional.of("system Properties: every thread shares it, and it is a Hashtable before JDK 9, which this"
+            + " code is compiled for")
+        : Optional.empty();
+  }
+
   private static ApiMethod wrapperFactory(String name, String param) {
     return new ApiMethod(CallKind.STATIC, "java.util.Collections", name, List.of(param));
   }

@@ -399,14 +399,21 @@ public final class MapValues {
   private final List<MethodDescriptor> createdLambdas = new ArrayList<>();
   private CFG cfg;
   private final ValueNumber thisValue;
+  private final int classVersion;
 
-  private MapValues(XMethod method, ValueNumber thisValue) {
+  private MapValues(XMethod method, ValueNumber thisValue, int classVersion) {
     this.method = method;
     this.thisValue = thisValue;
+    this.classVersion = classVersion;
   }
 
   public XMethod method() {
     return method;
+  }
+
+  /** The class file major version of the method's class: the JDK the code is compiled for. */
+  public int classVersion() {
+    return classVersion;
   }
 
   public List<TraversalSite> traversals() {
@@ -549,7 +556,8 @@ public final class MapValues {
     MapValues result =
         new MapValues(
             XFactory.createXMethod(context.getJavaClass(), method),
-            method.isStatic() ? null : vna.getAnalysis().getThisValue());
+            method.isStatic() ? null : vna.getAnalysis().getThisValue(),
+            context.getJavaClass().getMajor());
     HeldMonitors monitors = new HeldMonitors(context, method);
     int parameterCount = new SignatureParser(method.getSignature()).getNumParameters();
     for (int i = 0; i < parameterCount; i++) {

@@ -1,5 +1,7 @@
 package dev.mapsafe.spotbugs.analysis;
 
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import edu.umd.cs.findbugs.ba.XField;
@@ -94,6 +96,14 @@ public final class SelfLockedMaps {
     }
     if (root instanceof Origin.MethodResult) {
       Origin.MethodResult result = (Origin.MethodResult) root;
+      XMethod called = result.method();
+      if (called.isStatic() && called.getNumParams() == 0) {
+        Optional<String> properties = MapTypes.systemPropertiesBeforeJdk9(
+            new ApiMethod(CallKind.STATIC, called.getClassName(), called.getName(), List.of()), where.classVersion());
+        if (properties.isPresent()) {
+          return Optional.of(new Resolved(result, new Kind(properties.get(), true), null));
+        }
+      }
       return accessedField(result.method())
           .flatMap(field -> fieldKind(field).map(kind ->
               new Resolved(
