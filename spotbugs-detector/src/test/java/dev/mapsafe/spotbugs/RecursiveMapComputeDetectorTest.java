@@ -15,6 +15,12 @@ class RecursiveMapComputeDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.Memo");
   }
 
+  /** A loader, given as a method reference, that updates the same map (declared as ConcurrentMap) for other keys. */
+  @Test
+  void loaderUpdatesTheSameMap(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.Codecs");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.recursive.MemoNegatives").isEmpty());

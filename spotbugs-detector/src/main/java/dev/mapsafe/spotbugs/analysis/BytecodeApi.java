@@ -100,4 +100,19 @@ public final class BytecodeApi {
     }
     return false;
   }
+
+  /**
+   * Whether SpotBugs knows the class and it can be instantiated (neither an interface nor abstract); empty when
+   * the class cannot be loaded.
+   */
+  public static Optional<Boolean> isConcreteClass(String dottedName) {
+    try {
+      edu.umd.cs.findbugs.ba.XClass cls = edu.umd.cs.findbugs.classfile.Global.getAnalysisCache().getClassAnalysis(
+          edu.umd.cs.findbugs.ba.XClass.class,
+          edu.umd.cs.findbugs.classfile.DescriptorFactory.createClassDescriptorFromDottedClassName(dottedName));
+      return Optional.of(!cls.isInterface() && !cls.isAbstract());
+    } catch (edu.umd.cs.findbugs.classfile.CheckedAnalysisException | RuntimeException missing) {
+      return Optional.empty();
+    }
+  }
 }

@@ -77,8 +77,13 @@ public final class MapImplementations {
         .anyMatch(o -> o instanceof Origin.Constructed && ((Origin.Constructed) o).lastArgumentTrue());
   }
 
-  /** The JDK map interfaces are the usual declared types; anything else declared is taken as the class. */
+  /**
+   * Whether the declared type is the class of every value: not an interface ({@code Map}, {@code ConcurrentMap},
+   * a project's own) nor abstract. A class SpotBugs cannot load is taken as concrete unless it is a supertype of
+   * {@code Map}.
+   */
   private boolean isConcreteClass(String type) {
-    return !hierarchy.isSubtype("java.util.Map", type) && !type.equals("java.util.Map");
+    return BytecodeApi.isConcreteClass(type)
+        .orElseGet(() -> !hierarchy.isSubtype("java.util.Map", type) && !type.equals("java.util.Map"));
   }
 }
