@@ -17,8 +17,8 @@ import java.util.Optional;
 
 /**
  * Which map classes a field holds: its declared type when that is a class, otherwise the classes of the
- * {@code new} expressions assigned to it, when the field is private or final and every value assigned to it
- * (in its declaring file) is one.
+ * {@code new} expressions assigned to it, when every value assigned to it (in its declaring file) is one and
+ * it is final or not public (assignments from other files of its package or subclasses are not seen).
  */
 public final class MapImplementations {
   private MapImplementations() {}
@@ -46,8 +46,8 @@ public final class MapImplementations {
     if (declared != null && !declared.isInterface() && declared.tsym != null && !declared.tsym.isAbstract()) {
       return Optional.of(List.of(JavacApi.binaryName(declared, state.getTypes())));
     }
-    if ((field.flags() & (Flags.PRIVATE | Flags.FINAL)) == 0) {
-      return Optional.empty();
+    if ((field.flags() & Flags.PUBLIC) != 0 && (field.flags() & Flags.FINAL) == 0) {
+      return Optional.empty(); // code anywhere may assign it
     }
     List<String> classes = new ArrayList<>();
     for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {

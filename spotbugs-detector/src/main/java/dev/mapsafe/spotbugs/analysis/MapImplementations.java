@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * Which map classes a field holds, from every class of the analysis: its declared type when that is a class,
- * otherwise the classes constructed and stored into it, when the field is private or final and every value
- * stored into it is such a construction. The bytecode counterpart of the Error Prone analysis of that name.
+ * otherwise the classes constructed and stored into it, when every value stored into it is such a construction
+ * and no code outside the analysis can store into it (it is final, or not public: the analysed classes are
+ * taken as the whole package and the whole hierarchy). The bytecode counterpart of the Error Prone analysis of that name.
  */
 public final class MapImplementations {
   private final TypeHierarchy hierarchy;
@@ -48,8 +49,8 @@ public final class MapImplementations {
     if (declared != null && isConcreteClass(declared)) {
       return Optional.of(List.of(declared));
     }
-    if (!field.isPrivate() && !field.isFinal()) {
-      return Optional.empty();
+    if (field.isPublic() && !field.isFinal()) {
+      return Optional.empty(); // code outside the analysed classes may assign it
     }
     List<String> classes = new ArrayList<>();
     for (Origin value : stored.getOrDefault(field, List.of())) {
