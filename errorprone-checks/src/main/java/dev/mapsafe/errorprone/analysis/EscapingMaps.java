@@ -21,6 +21,7 @@ import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapCopies.Part;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.threads.Guards;
 import dev.mapsafe.knowledge.threads.SharedInstances;
 import java.util.ArrayList;
@@ -49,6 +50,13 @@ public final class EscapingMaps {
 
   private EscapingMaps() {}
 
+  /** Whether a call returns what walks its source later ({@code Collections.enumeration(keys)}). */
+  private static boolean returnsLazyTraversal(MethodInvocationTree call, VisitorState state) {
+    com.sun.tools.javac.code.Type type = ASTHelpers.getType(call);
+    return type != null
+        && MapTypes.isLazyTraversal(JavacApi.binaryName(type, state.getTypes()), JavacApi.hierarchy(state));
+  }
+
   /** The map field of the enclosing class that a returned expression gives away, if any. */
   public static Optional<Escape> returned(TreePath expression, VisitorState state) {
     ExpressionTree tree = MapIdentity.strip((ExpressionTree) expression.getLeaf());
@@ -61,7 +69,8 @@ public final class EscapingMaps {
       if (tree instanceof MethodInvocationTree call) {
         Optional<ApiMethod> api = JavacApi.call(call, state);
         Optional<Effect> effect = api.flatMap(a -> MapApi.effectsOf(a, JavacApi.hierarchy(state)).stream()
-            .filter(e -> e.kind() == MapEffect.VIEW || (e.isExternalTraversal() && e.operand().isReceiver()))
+            .filter(e -> e.kind() == MapEffect.VIEW
+                || (e.isExternalTraversal() && (e.operand().isReceiver() || returnsLazyTraversal(call, state))))
             .findFirst());
         if (effect.isEmpty()) {
           return Optional.empty();

@@ -135,6 +135,9 @@ public final class MapApi {
       fact(INSTANCE, SEQUENCED_MAP, m, on(WRITE));
     }
     fact(INSTANCE, "java.util.Hashtable", "contains(O)", iterates(INTERNAL));
+    for (String m : List.of("keys()", "elements()")) {
+      fact(INSTANCE, "java.util.Hashtable", m, iterates(EXTERNAL));
+    }
 
     // Collections, in particular map views: what walks them from outside and what walks them inside.
     fact(INSTANCE, ITERABLE, "iterator()", iterates(EXTERNAL));
@@ -212,6 +215,8 @@ public final class MapApi {
     fact(STATIC, "java.util.List", "copyOf(java.util.Collection)", iterates(INTERNAL, 0));
     fact(STATIC, "java.util.Set", "copyOf(java.util.Collection)", iterates(EXTERNAL, 0));
     fact(STATIC, "java.lang.String", "join(java.lang.CharSequence,java.lang.Iterable)", iterates(EXTERNAL, 1));
+    // An Enumeration over the collection's iterator, made now and walked when it is used.
+    fact(STATIC, COLLECTIONS, "enumeration(java.util.Collection)", iterates(EXTERNAL, 0));
     for (String m :
         List.of(
             "max(java.util.Collection)", "max(java.util.Collection,java.util.Comparator)",

@@ -136,10 +136,11 @@ public final class MapTypes {
 
   /**
    * Whether a value of this type walks its source when it is used, not when it is made: an iterator, a
-   * spliterator or a stream.
+   * spliterator, a stream or an enumeration.
    */
   public static boolean isLazyTraversal(String type, TypeHierarchy hierarchy) {
-    for (String lazy : List.of("java.util.Iterator", "java.util.Spliterator", "java.util.stream.BaseStream")) {
+    for (String lazy :
+        List.of("java.util.Iterator", "java.util.Spliterator", "java.util.stream.BaseStream", "java.util.Enumeration")) {
       if (MapApi.isSubtype(type, lazy, hierarchy)) {
         return true;
       }
