@@ -56,7 +56,7 @@ public final class ThreadReach {
       Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
       TreePath launcher, boolean joined) implements Overlap.Side {}
 
-  private static final int MAX_CALLER_DEPTH = 4;
+  private static final int MAX_CALLER_DEPTH = 6; // as the bytecode engine's ThreadReach
 
   private ThreadReach() {}
 
@@ -127,12 +127,15 @@ public final class ThreadReach {
       out.add(new Context(Kind.LIFECYCLE, method, sym.getSimpleName() + "() (for tests)", false, false, null, false));
       return;
     }
-    if (sym.isPrivate() && depth < MAX_CALLER_DEPTH && seen.add(method)) {
-      List<TreePath> calls = Declarations.of(state).invocations(sym);
-      if (!calls.isEmpty()) {
+    List<TreePath> calls = sym.isPrivate() ? Declarations.of(state).invocations(sym) : List.of();
+    if (!calls.isEmpty() && depth < MAX_CALLER_DEPTH) {
+      int before = out.size();
+      if (seen.add(method)) { // else reached again: its contexts are collected on the first path, or a cycle
         for (TreePath call : calls) {
           collect(call, state, out, seen, depth + 1);
         }
+      }
+      if (out.size() > before || depth > 0) {
         return;
       }
     }

@@ -151,7 +151,10 @@ public final class ThreadReach {
             : values != null && (values.method().isPrivate() || values.method().isSynthetic())
                 ? callers.getOrDefault(m, List.of())
                 : List.of();
-    if (!from.isEmpty() && depth < MAX_DEPTH && seen.add(m)) {
+    if (!from.isEmpty() && depth < MAX_DEPTH) {
+      if (!seen.add(m)) {
+        return List.of(); // reached again: its contexts are collected on the first path, or a cycle
+      }
       List<Context> result = new ArrayList<>();
       for (MethodDescriptor caller : from) {
         for (Context c : of(caller, seen, depth + 1)) {
@@ -160,8 +163,8 @@ public final class ThreadReach {
           }
         }
       }
-      if (!result.isEmpty()) {
-        return result;
+      if (!result.isEmpty() || depth > 0) {
+        return result; // empty below the top: every caller was reached on another path
       }
     }
     return List.of(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
