@@ -89,7 +89,9 @@ public final class Races {
     if (!readsWrite) {
       accesses.removeIf(a -> isFastPathHint(a, accesses));
     }
-    boolean shared = sharedReason(field, state) != null;
+    SharedMaps.Sharing sharing = sharing(field, state);
+    boolean shared = sharing != null;
+    boolean onlyWritesOnUse = shared && sharing.onlyWritesOnUse();
     // Writes first: a race of two writes says more than one where a read changes the map.
     List<Access> writers = new ArrayList<>();
     accesses.stream().filter(a -> a.kind() == MapEffect.WRITE).forEach(writers::add);
@@ -103,6 +105,10 @@ public final class Races {
               continue;
             }
             for (ThreadReach.Context oc : other.contexts()) {
+              if (onlyWritesOnUse && wc.kind() == Kind.CALLER && oc.kind() == Kind.CALLER
+                  && !writesOnUse(write, accesses)) {
+                continue;
+              }
               if (concurrent(write, wc, other, oc, shared, state) && !commonLock(write, other)) {
                 return Optional.of(new Race(write, other, wc, oc, null));
               }
@@ -202,25 +208,35 @@ public final class Races {
     });
   }
 
+  /** Whether a write is made as the map is used: it reads its entry, or its method read the map before it. */
+  private static boolean writesOnUse(Access write, List<Access> all) {
+    Tree method = enclosingMethod(write.call());
+    int at = ASTHelpers.getStartPosition(write.call().getLeaf());
+    boolean readBefore = method != null && all.stream().anyMatch(a -> a.kind() != MapEffect.WRITE
+        && enclosingMethod(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) < at);
+    return SharedMaps.writesOnUse(write.effect().fact().name(), readBefore);
+  }
+
   /**
    * Why many threads use the field's map at once though none is visible: its class's instances are shared
-   * ({@link SharedInstances}) or the map itself is ({@link SharedMaps}); null when neither.
+   * ({@link SharedInstances}, or one is held in a static field) or the map itself is ({@link SharedMaps}); null
+   * when neither.
    */
-  public static String sharedReason(VarSymbol field, VisitorState state) {
+  public static SharedMaps.Sharing sharing(VarSymbol field, VisitorState state) {
     String instances = sharedBy(field, state);
     if (instances != null) {
-      return SharedInstances.reason(instances);
+      return SharedMaps.Sharing.instances(instances);
     }
     String singleton = field.isStatic() ? null : heldStatically(field, state);
     if (singleton != null) {
-      return SharedInstances.reason(SharedInstances.heldStatically(singleton));
+      return SharedMaps.Sharing.heldStatically(singleton);
     }
     boolean keyedByThread = FieldAccesses.of(field, state).stream()
         .anyMatch(a -> a.call().getLeaf() instanceof MethodInvocationTree call && !call.getArguments().isEmpty()
             && ThreadIdentity.identifiesCurrentThread(call.getArguments().get(0), state));
     return SharedMaps.of(field.isStatic(), MapImplementations.of(field, state).orElse(List.of()), keyedByThread,
             JavacApi.hierarchy(state))
-        .map(SharedMaps.Evidence::reason)
+        .map(SharedMaps.Sharing::of)
         .orElse(null);
   }
 

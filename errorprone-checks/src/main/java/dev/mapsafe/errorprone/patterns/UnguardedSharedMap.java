@@ -179,7 +179,8 @@ public final class UnguardedSharedMap extends MapsafeChecker
   }
 
   private static String otherNote(VarSymbol field, Race race, VisitorState state) {
-    String shared = Races.sharedReason(field, state);
+    SharedMaps.Sharing sharing = Races.sharing(field, state);
+    String shared = sharing == null ? null : sharing.reason();
     return shared != null
             && writeNote(race).isEmpty()
             && race.threadsSeen()

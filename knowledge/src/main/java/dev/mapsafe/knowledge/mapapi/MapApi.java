@@ -309,6 +309,17 @@ public final class MapApi {
     return name.equals("size") || name.equals("isEmpty");
   }
 
+  /**
+   * Whether a write of this name reads the entry it writes in the same call ({@code computeIfAbsent},
+   * {@code merge}, {@code putIfAbsent}, ...): a map written this way is filled or updated as it is used.
+   */
+  public static boolean readsWhatItWrites(String name) {
+    return READING_WRITES.contains(name);
+  }
+
+  private static final List<String> READING_WRITES =
+      List.of("computeIfAbsent", "computeIfPresent", "compute", "merge", "putIfAbsent", "replace");
+
   private static final List<String> REMOVING_NAMES =
       List.of("remove", "clear", "removeIf", "removeAll", "retainAll", "compute", "computeIfPresent", "merge",
           "pollFirstEntry", "pollLastEntry", "poll", "pollFirst", "pollLast");

@@ -22,6 +22,15 @@ public final class SharedMaps {
     /** Static state of a library is shared by every thread that uses the library. */
     STATIC("a static map: every thread that uses the class shares it");
 
+    /**
+     * Whether only writes made as the map is used race on this evidence ({@link #writesOnUse}): a static map
+     * (or one of an instance held in a static field) is usually filled while the library is set up, by
+     * registrations and initializers that the evidence says nothing about; a cache it fills on use is shared.
+     */
+    public boolean onlyWritesOnUse() {
+      return this == STATIC;
+    }
+
     private final String reason;
 
     Evidence(String reason) {
@@ -31,6 +40,42 @@ public final class SharedMaps {
     /** The reason, for messages. */
     public String reason() {
       return reason;
+    }
+  }
+
+  /** Why a map is used by many threads at once, and whether only writes made on use race on that evidence. */
+  public static final class Sharing {
+    private final String reason;
+    private final boolean onlyWritesOnUse;
+
+    public Sharing(String reason, boolean onlyWritesOnUse) {
+      this.reason = reason;
+      this.onlyWritesOnUse = onlyWritesOnUse;
+    }
+
+    /** The reason, for messages. */
+    public String reason() {
+      return reason;
+    }
+
+    /** Whether two callers race only at a write made as the map is used ({@link #writesOnUse}). */
+    public boolean onlyWritesOnUse() {
+      return onlyWritesOnUse;
+    }
+
+    /** The sharing of an instance held in a static field: set up like static state, so writes on use only. */
+    public static Sharing heldStatically(String field) {
+      return new Sharing(SharedInstances.reason(SharedInstances.heldStatically(field)), true);
+    }
+
+    /** The sharing of an instance a framework or an annotation declares shared: every write counts. */
+    public static Sharing instances(String sharedBy) {
+      return new Sharing(SharedInstances.reason(sharedBy), false);
+    }
+
+    /** The sharing the map itself shows. */
+    public static Sharing of(Evidence evidence) {
+      return new Sharing(evidence.reason(), evidence.onlyWritesOnUse());
     }
   }
 
@@ -69,6 +114,17 @@ public final class SharedMaps {
   public static boolean readsWrite(List<String> mapClasses, TypeHierarchy hierarchy) {
     return !mapClasses.isEmpty()
         && mapClasses.stream().allMatch(c -> (c.equals("java.util.WeakHashMap") || hierarchy.isSubtype(c, "java.util.WeakHashMap")));
+  }
+
+  /**
+   * Whether a write is made as the map is used, not while it is set up: a write that reads its own entry
+   * ({@code computeIfAbsent}, {@code merge}, ...), or one its method makes after reading the same map (a cache
+   * filled on a miss, a counter updated). A plain registration ({@code register(k, v)} that only puts) is set-up.
+   *
+   * @param readBefore whether the write's method reads the same map before the write
+   */
+  public static boolean writesOnUse(String writeName, boolean readBefore) {
+    return readBefore || dev.mapsafe.knowledge.mapapi.MapApi.readsWhatItWrites(writeName);
   }
 
   /** Whether a static call returns the current thread ({@code Thread.currentThread()}). */

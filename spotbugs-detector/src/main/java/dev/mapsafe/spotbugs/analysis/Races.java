@@ -3,6 +3,7 @@ package dev.mapsafe.spotbugs.analysis;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.Overlap;
+import dev.mapsafe.knowledge.threads.SharedMaps;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
@@ -124,9 +125,11 @@ public final class Races {
    * The first race on the field's map.
    *
    * @param shared whether many threads use the map or its class's instances at once, with no thread visible
-   * @param readsWrite whether every call on the map may change it ({@link dev.mapsafe.knowledge.threads.SharedMaps})
+   * @param readsWrite whether every call on the map may change it ({@link SharedMaps})
+   * @param onlyWritesOnUse whether two callers race only at a write made as the map is used
+   *     ({@link SharedMaps#writesOnUse}), the sharing being that of set-up state
    */
-  public Optional<Race> on(XField field, boolean shared, boolean readsWrite) {
+  public Optional<Race> on(XField field, boolean shared, boolean readsWrite, boolean onlyWritesOnUse) {
     List<Site> all = sitesOf(field);
     if (!readsWrite) {
       all.removeIf(s -> isFastPathHint(s, all));
@@ -143,6 +146,10 @@ public final class Races {
               continue;
             }
             for (ThreadReach.Context oc : o.contexts) {
+              if (onlyWritesOnUse && wc.kind() == Overlap.Kind.CALLER && oc.kind() == Overlap.Kind.CALLER
+                  && !writesOnUse(w, all)) {
+                continue;
+              }
               if (Overlap.mayOverlap(wc, oc, shared, (task, otherIsWrite) -> {
                     Site other = otherIsWrite ? w : o;
                     return reach.order((ThreadReach.Context) task, other.where, other.access.location);
@@ -159,7 +166,7 @@ public final class Races {
     return Overlap.inconsistentLocking(
             all,
             s -> !s.locks.isEmpty(),
-            s -> changes(s, readsWrite),
+            s -> s.kind() == MapEffect.WRITE || readsWrite,
             s -> s.kind() == MapEffect.READ,
             Races::runsWhileInUse)
         .map(found -> {
@@ -169,8 +176,12 @@ public final class Races {
         });
   }
 
-  private static boolean changes(Site s, boolean readsWrite) {
-    return s.kind() == MapEffect.WRITE || readsWrite;
+  /** Whether a write is made as the map is used: it reads its entry, or its method read the map before it. */
+  private static boolean writesOnUse(Site write, List<Site> all) {
+    int at = write.access.location.getHandle().getPosition();
+    boolean readBefore = all.stream().anyMatch(s -> s.where == write.where && s.kind() != MapEffect.WRITE
+        && s.access.location.getHandle().getPosition() < at);
+    return SharedMaps.writesOnUse(write.access.effect.fact().name(), readBefore);
   }
 
   /** Whether some access of the field's map is keyed by the current thread. */

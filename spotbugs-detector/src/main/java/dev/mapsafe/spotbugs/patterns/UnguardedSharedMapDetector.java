@@ -114,9 +114,10 @@ public final class UnguardedSharedMapDetector implements Detector {
       if (mapClass.isEmpty()) {
         continue;
       }
-      String shared = sharedReason(field);
+      SharedMaps.Sharing sharing = sharing(field);
+      String shared = sharing == null ? null : sharing.reason();
       boolean readsWrite = SharedMaps.readsWrite(implementations.of(field).orElseThrow(), hierarchy);
-      races.on(field, shared != null, readsWrite)
+      races.on(field, sharing != null, readsWrite, sharing != null && sharing.onlyWritesOnUse())
           // A traversal without the lock of a map whose writes all hold it is UnlockedMapIteration's (rule 2).
           .filter(race -> race.reportAt.kind() != MapEffect.ITERATE || guards.of(field).isEmpty())
           .ifPresent(race -> bugs.add(bug(field, mapClass.get(), race, shared)));
@@ -127,23 +128,24 @@ public final class UnguardedSharedMapDetector implements Detector {
 
   /**
    * Why many threads use the field's map at once though none is visible: its class's instances are shared
-   * ({@link SharedInstances}) or the map itself is ({@link SharedMaps}); null when neither.
+   * ({@link SharedInstances}, or one is held in a static field) or the map itself is ({@link SharedMaps}); null
+   * when neither.
    */
-  private String sharedReason(XField field) {
+  private SharedMaps.Sharing sharing(XField field) {
     String instances = sharedBy.get(field.getClassName());
     if (instances != null) {
-      return SharedInstances.reason(instances);
+      return SharedMaps.Sharing.instances(instances);
     }
     if (!field.isStatic()) {
       for (Map.Entry<String, String> held : heldStatically.entrySet()) {
         if (held.getKey().equals(field.getClassName()) || hierarchy.isSubtype(held.getKey(), field.getClassName())) {
-          return SharedInstances.reason(SharedInstances.heldStatically(held.getValue()));
+          return SharedMaps.Sharing.heldStatically(held.getValue());
         }
       }
     }
     return SharedMaps.of(field.isStatic(), implementations.of(field).orElse(List.of()), races.keyedByThread(field),
             hierarchy)
-        .map(SharedMaps.Evidence::reason)
+        .map(SharedMaps.Sharing::of)
         .orElse(null);
   }
 
