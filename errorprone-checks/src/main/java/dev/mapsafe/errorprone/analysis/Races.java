@@ -85,20 +85,16 @@ public final class Races {
     // A size() or isEmpty() racing with a write reads an old or a new count: a hint, no corruption.
     accesses.removeIf(a -> a.kind() == MapEffect.READ && MapApi.readsOnlyTheCount(a.effect().fact().name()));
     accesses.sort(Comparator.comparingInt(a -> ASTHelpers.getStartPosition(a.call().getLeaf())));
-    boolean readsWrite = readsWrite(field, state);
-    if (!readsWrite) {
-      accesses.removeIf(a -> isFastPathHint(a, accesses));
-    }
+    accesses.removeIf(a -> isFastPathHint(a, accesses));
     SharedMaps.Sharing sharing = sharing(field, state);
     boolean shared = sharing != null;
     boolean onlyWritesOnUse = shared && sharing.onlyWritesOnUse();
-    // Writes first: a race of two writes says more than one where a read changes the map.
-    List<Access> writers = new ArrayList<>();
-    accesses.stream().filter(a -> a.kind() == MapEffect.WRITE).forEach(writers::add);
-    accesses.stream().filter(a -> a.kind() != MapEffect.WRITE && readsWrite).forEach(writers::add);
     // A race with another access names more of the evidence than a write racing with itself: try those first.
     for (boolean sameSiteToo : new boolean[] {false, true}) {
-      for (Access write : writers) {
+      for (Access write : accesses) {
+        if (write.kind() != MapEffect.WRITE) {
+          continue;
+        }
         for (ThreadReach.Context wc : write.contexts()) {
           for (Access other : accesses) {
             if (other == write && !sameSiteToo) {
@@ -117,19 +113,14 @@ public final class Races {
         }
       }
     }
-    return inconsistentLocking(accesses, readsWrite);
+    return inconsistentLocking(accesses);
   }
 
-  /** Whether every call on the field's map may change it ({@link SharedMaps#readsWrite}). */
-  private static boolean readsWrite(VarSymbol field, VisitorState state) {
-    return SharedMaps.readsWrite(MapImplementations.of(field, state).orElse(List.of()), JavacApi.hierarchy(state));
-  }
-
-  private static Optional<Race> inconsistentLocking(List<Access> accesses, boolean readsWrite) {
+  private static Optional<Race> inconsistentLocking(List<Access> accesses) {
     return Overlap.inconsistentLocking(
             accesses,
             a -> !a.locks().isEmpty(),
-            a -> a.kind() == MapEffect.WRITE || readsWrite,
+            a -> a.kind() == MapEffect.WRITE,
             a -> a.kind() == MapEffect.READ,
             Races::runsWhileInUse)
         .map(found -> {
@@ -192,7 +183,11 @@ public final class Races {
    * ({@code Outer.this.lock}) is the same lock as {@code this.lock} in the outer class.
    */
   public static String lockName(GuardedByExpression lock) {
-    return lock.toString().replaceFirst("^([A-Za-z_$][\\w$]*\\.)*this\\.", "");
+    String name = lock.toString();
+    // Outer.this in an inner class is taken as the outer class's own this (an inner class's own monitor is rarely
+    // what its methods lock; when it is, a common lock is assumed, which can only hide a race).
+    return name.matches("([A-Za-z_$][\\w$]*\\.)+this") ? "this"
+        : name.replaceFirst("^([A-Za-z_$][\\w$]*\\.)*this\\.", "");
   }
 
   private static boolean concurrent(

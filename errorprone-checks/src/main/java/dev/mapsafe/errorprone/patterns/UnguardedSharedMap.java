@@ -162,7 +162,7 @@ public final class UnguardedSharedMap extends MapsafeChecker
         Messages.unguardedSharedMap(
             field.getSimpleName().toString(),
             mapClass,
-            site(race.write(), race.writeContext().description() + writeNote(race), state),
+            site(race.write(), race.writeContext().description(), state),
             site(race.other(), race.otherContext().description() + otherNote(field, race, state), state),
             locks(race, state),
             Messages.sharedMapFix(mapClass, nullStoredAt, knownLock, race.writeContext().parallelStream()));
@@ -173,16 +173,11 @@ public final class UnguardedSharedMap extends MapsafeChecker
     return description.build();
   }
 
-  /** Why the write changes the map when it is a read, or why two callers run at once when that is the evidence. */
-  private static String writeNote(Race race) {
-    return race.write().kind() == MapEffect.WRITE ? "" : " (" + SharedMaps.Evidence.WEAK_KEYS.reason() + ")";
-  }
-
+  /** Why two callers run at once, when that is the evidence. */
   private static String otherNote(VarSymbol field, Race race, VisitorState state) {
     SharedMaps.Sharing sharing = Races.sharing(field, state);
     String shared = sharing == null ? null : sharing.reason();
     return shared != null
-            && writeNote(race).isEmpty()
             && race.threadsSeen()
             && race.writeContext().kind() == Overlap.Kind.CALLER
             && race.otherContext().kind() == Overlap.Kind.CALLER

@@ -17,8 +17,11 @@ public final class SharedMaps {
   public enum Evidence {
     /** Keys are the current thread (or its id, name or class loader): each thread that runs the code writes it. */
     KEYED_BY_THREAD("a map keyed by the current thread: every thread that runs this code uses it"),
-    /** Every call on a WeakHashMap may remove collected entries: readers change it too. */
-    WEAK_KEYS("a WeakHashMap: every call, reads too, removes collected entries, so no unlocked use is safe"),
+    /**
+     * A WeakHashMap is a cache of objects other code owns, shared by design; its reads remove collected entries
+     * too, so a read racing a write corrupts it as a write would.
+     */
+    WEAK_KEYS("a WeakHashMap: a cache of objects other code owns, whose reads also remove collected entries"),
     /** Static state of a library is shared by every thread that uses the library. */
     STATIC("a static map: every thread that uses the class shares it");
 
@@ -101,19 +104,19 @@ public final class SharedMaps {
     if (keyedByThread) {
       return Optional.of(Evidence.KEYED_BY_THREAD);
     }
-    if (readsWrite(mapClasses, hierarchy)) {
+    if (weakKeys(mapClasses, hierarchy)) {
       return Optional.of(Evidence.WEAK_KEYS);
     }
     return isStatic ? Optional.of(Evidence.STATIC) : Optional.empty();
   }
 
   /**
-   * Whether every call on the map may change it, reads included: a {@code WeakHashMap} expunges the entries of
-   * collected keys in {@code get}, {@code size} and its iterators. Such a map needs its lock for reads too.
+   * Whether the map is a {@code WeakHashMap}. Two of its reads do not race (the JDK removes collected entries
+   * under a lock of its own), but a read races a write as a write does.
    */
-  public static boolean readsWrite(List<String> mapClasses, TypeHierarchy hierarchy) {
-    return !mapClasses.isEmpty()
-        && mapClasses.stream().allMatch(c -> (c.equals("java.util.WeakHashMap") || hierarchy.isSubtype(c, "java.util.WeakHashMap")));
+  private static boolean weakKeys(List<String> mapClasses, TypeHierarchy hierarchy) {
+    return !mapClasses.isEmpty() && mapClasses.stream()
+        .allMatch(c -> c.equals("java.util.WeakHashMap") || hierarchy.isSubtype(c, "java.util.WeakHashMap"));
   }
 
   /**

@@ -287,7 +287,11 @@ public final class LockRegions {
   public static String fieldLockName(Origin lock) {
     if (lock instanceof Origin.FieldLoad) {
       Origin.FieldLoad load = (Origin.FieldLoad) lock;
-      return load.field().getClassName() + "." + load.field().getName();
+      String outer = load.field().getName().startsWith("this$")
+          ? edu.umd.cs.findbugs.util.ClassName.fromFieldSignatureToDottedClassName(load.field().getSignature())
+          : null;
+      // Outer.this in an inner class is the outer instance's monitor, as in the outer class's own methods.
+      return outer != null ? thisLockName(outer) : load.field().getClassName() + "." + load.field().getName();
     }
     if (lock instanceof Origin.ClassLiteral) {
       return classLockName(((Origin.ClassLiteral) lock).className());

@@ -125,21 +125,17 @@ public final class Races {
    * The first race on the field's map.
    *
    * @param shared whether many threads use the map or its class's instances at once, with no thread visible
-   * @param readsWrite whether every call on the map may change it ({@link SharedMaps})
    * @param onlyWritesOnUse whether two callers race only at a write made as the map is used
    *     ({@link SharedMaps#writesOnUse}), the sharing being that of set-up state
    */
-  public Optional<Race> on(XField field, boolean shared, boolean readsWrite, boolean onlyWritesOnUse) {
+  public Optional<Race> on(XField field, boolean shared, boolean onlyWritesOnUse) {
     List<Site> all = sitesOf(field);
-    if (!readsWrite) {
-      all.removeIf(s -> isFastPathHint(s, all));
-    }
-    // Writes first: a race of two writes says more than one where a read changes the map.
-    List<Site> writers = new ArrayList<>();
-    all.stream().filter(s -> s.kind() == MapEffect.WRITE).forEach(writers::add);
-    all.stream().filter(s -> s.kind() != MapEffect.WRITE && readsWrite).forEach(writers::add);
+    all.removeIf(s -> isFastPathHint(s, all));
     for (boolean sameSiteToo : new boolean[] {false, true}) {
-      for (Site w : writers) {
+      for (Site w : all) {
+        if (w.kind() != MapEffect.WRITE) {
+          continue;
+        }
         for (ThreadReach.Context wc : w.contexts) {
           for (Site o : all) {
             if (o == w && !sameSiteToo) {
@@ -166,7 +162,7 @@ public final class Races {
     return Overlap.inconsistentLocking(
             all,
             s -> !s.locks.isEmpty(),
-            s -> s.kind() == MapEffect.WRITE || readsWrite,
+            s -> s.kind() == MapEffect.WRITE,
             s -> s.kind() == MapEffect.READ,
             Races::runsWhileInUse)
         .map(found -> {

@@ -116,8 +116,7 @@ public final class UnguardedSharedMapDetector implements Detector {
       }
       SharedMaps.Sharing sharing = sharing(field);
       String shared = sharing == null ? null : sharing.reason();
-      boolean readsWrite = SharedMaps.readsWrite(implementations.of(field).orElseThrow(), hierarchy);
-      races.on(field, sharing != null, readsWrite, sharing != null && sharing.onlyWritesOnUse())
+      races.on(field, sharing != null, sharing != null && sharing.onlyWritesOnUse())
           // A traversal without the lock of a map whose writes all hold it is UnlockedMapIteration's (rule 2).
           .filter(race -> race.reportAt.kind() != MapEffect.ITERATE || guards.of(field).isEmpty())
           .ifPresent(race -> bugs.add(bug(field, mapClass.get(), race, shared)));
@@ -209,10 +208,9 @@ public final class UnguardedSharedMapDetector implements Detector {
         .orElse(0L);
     String knownLock = all.stream().flatMap(s -> s.locks.stream()).sorted().findFirst()
         .map(LockRegions::display).orElse(null);
-    // A read that changes the map says why; else two callers at once say what shares the map.
-    String writeNote = race.write.kind() == MapEffect.WRITE ? "" : " (" + SharedMaps.Evidence.WEAK_KEYS.reason() + ")";
+    // Two callers at once: say what shares the map.
     String otherNote =
-        shared != null && writeNote.isEmpty() && race.threadsSeen()
+        shared != null && race.threadsSeen()
                 && race.writeContext.kind() == Overlap.Kind.CALLER && race.otherContext.kind() == Overlap.Kind.CALLER
             ? " (" + shared + ")"
             : "";
@@ -220,7 +218,7 @@ public final class UnguardedSharedMapDetector implements Detector {
         Messages.unguardedSharedMap(
             field.getName(),
             mapClass,
-            site(race.write, race.writeContext.description + writeNote),
+            site(race.write, race.writeContext.description),
             site(race.other, race.otherContext.description + otherNote),
             locks(race),
             Messages.sharedMapFix(mapClass, nullStoredAt, knownLock, race.writeContext.parallelStream));
