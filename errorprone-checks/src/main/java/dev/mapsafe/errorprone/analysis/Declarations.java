@@ -5,6 +5,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -21,6 +22,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
 import com.google.errorprone.VisitorState;
 import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.lang.model.element.ElementKind;
 
 /**
@@ -124,7 +127,7 @@ public final class Declarations {
       return staticallyHeld;
     }
     // Sorted by name: the index's own order is that of symbol hashes, and findings must be deterministic.
-    Map<VarSymbol, Symbol.TypeSymbol> held = new java.util.TreeMap<>(
+    Map<VarSymbol, Symbol.TypeSymbol> held = new TreeMap<>(
         Comparator.comparing((VarSymbol f) -> f.owner.getQualifiedName() + "." + f.getSimpleName()));
     assignedValues.forEach((variable, values) -> {
       if (!(variable instanceof VarSymbol field) || !field.isStatic()
@@ -132,9 +135,9 @@ public final class Declarations {
         return;
       }
       for (TreePath value : values) {
-        if (MapIdentity.strip((com.sun.source.tree.ExpressionTree) value.getLeaf()) instanceof NewClassTree created
+        if (MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof NewClassTree created
             && ASTHelpers.getType(created) != null) {
-          com.sun.tools.javac.code.Type type = ASTHelpers.getType(created);
+          Type type = ASTHelpers.getType(created);
           if (type.tsym != null && type.tsym.isAnonymous()) {
             type = state.getTypes().supertype(type);
           }

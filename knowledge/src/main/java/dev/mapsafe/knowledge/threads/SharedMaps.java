@@ -1,5 +1,6 @@
 package dev.mapsafe.knowledge.threads;
 
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import java.util.List;
 import java.util.Optional;
@@ -25,15 +26,6 @@ public final class SharedMaps {
     /** Static state of a library is shared by every thread that uses the library. */
     STATIC("a static map: every thread that uses the class shares it");
 
-    /**
-     * Whether only writes made as the map is used race on this evidence ({@link #writesOnUse}): a static map
-     * (or one of an instance held in a static field) is usually filled while the library is set up, by
-     * registrations and initializers that the evidence says nothing about; a cache it fills on use is shared.
-     */
-    public boolean onlyWritesOnUse() {
-      return this == STATIC;
-    }
-
     private final String reason;
 
     Evidence(String reason) {
@@ -44,6 +36,15 @@ public final class SharedMaps {
     public String reason() {
       return reason;
     }
+
+    /**
+     * Whether only writes made as the map is used race on this evidence ({@link #writesOnUse}): a static map
+     * (or one of an instance held in a static field) is usually filled while the library is set up, by
+     * registrations and initializers that the evidence says nothing about; a cache it fills on use is shared.
+     */
+    public boolean onlyWritesOnUse() {
+      return this == STATIC;
+    }
   }
 
   /** Why a map is used by many threads at once, and whether only writes made on use race on that evidence. */
@@ -51,7 +52,7 @@ public final class SharedMaps {
     private final String reason;
     private final boolean onlyWritesOnUse;
 
-    public Sharing(String reason, boolean onlyWritesOnUse) {
+    private Sharing(String reason, boolean onlyWritesOnUse) {
       this.reason = reason;
       this.onlyWritesOnUse = onlyWritesOnUse;
     }
@@ -127,7 +128,7 @@ public final class SharedMaps {
    * @param readBefore whether the write's method reads the same map before the write
    */
   public static boolean writesOnUse(String writeName, boolean readBefore) {
-    return readBefore || dev.mapsafe.knowledge.mapapi.MapApi.readsWhatItWrites(writeName);
+    return readBefore || MapApi.readsWhatItWrites(writeName);
   }
 
   /** Whether a static call returns the current thread ({@code Thread.currentThread()}). */
@@ -143,6 +144,7 @@ public final class SharedMaps {
     if (isStatic) {
       return IDENTITY_KEEPERS.contains(owner + "." + name);
     }
-    return THREAD_IDENTITIES.contains(name) && (owner.equals("java.lang.Thread") || hierarchy.isSubtype(owner, "java.lang.Thread"));
+    return THREAD_IDENTITIES.contains(name)
+        && (owner.equals("java.lang.Thread") || hierarchy.isSubtype(owner, "java.lang.Thread"));
   }
 }
