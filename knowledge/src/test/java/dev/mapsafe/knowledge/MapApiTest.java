@@ -155,8 +155,8 @@ class MapApiTest {
     assertEquals(Optional.of(KeyUse.LOOKUP), MapApi.keyUse(call("java.util.Map", "getOrDefault", o, o), jdk));
     assertEquals(Optional.of(KeyUse.STORE), MapApi.keyUse(call("java.util.Hashtable", "put", o, o), jdk));
     assertEquals(Optional.of(KeyUse.REMOVAL), MapApi.keyUse(call("java.util.Map", "remove", o), jdk));
+    assertEquals(Optional.of(KeyUse.STORE_IF_ABSENT), MapApi.keyUse(call("java.util.Map", "putIfAbsent", o, o), jdk));
     // Already atomic, or not about one key: no key use.
-    assertEquals(Optional.empty(), MapApi.keyUse(call("java.util.Map", "putIfAbsent", o, o), jdk));
     assertEquals(Optional.empty(), MapApi.keyUse(call("java.util.Map", "remove", o, o), jdk));
     assertEquals(Optional.empty(), MapApi.keyUse(call("java.util.Set", "remove", o), jdk));
   }

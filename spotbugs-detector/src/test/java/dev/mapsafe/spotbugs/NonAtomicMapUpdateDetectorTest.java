@@ -33,6 +33,24 @@ class NonAtomicMapUpdateDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.CachedLookups");
   }
 
+  /**
+   * putIfAbsent with its result ignored while the code goes on with its own value: reported when the two objects
+   * differ in what matters (state without equals, a container filled after, a lock).
+   */
+  @Test
+  void ignoredPutIfAbsent(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.IgnoredPutIfAbsent");
+    java.util.Map<Integer, String> messages = new java.util.TreeMap<>();
+    Fixtures.analyze(spotbugs, "fixtures.atomic.IgnoredPutIfAbsent")
+        .forEach(b -> messages.put(b.getPrimarySourceLineAnnotation().getStartLine(), b.getMessageWithoutPrefix()));
+    String topic = messages.get(Fixtures.lineOf("fixtures.atomic.IgnoredPutIfAbsent", "TOPICS.putIfAbsent(name, t)"));
+    assertTrue(topic.contains("then the use of t at line")
+        && topic.contains("two identities: two threads can each go on with their own instance")
+        && topic.contains("a new Topic has state and no equals"), messages.toString());
+    assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.IgnoredPutIfAbsent", "subscribers.putIfAbsent(topic, list)"))
+        .contains("lost adds"), messages.toString());
+  }
+
   /** A fresh key (UUID.randomUUID(), a counter's next value) is owned by its thread: no race on it. */
   @Test
   void uniqueKeys(SpotBugsRunner spotbugs) {

@@ -13,6 +13,7 @@ import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.Types;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
+import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Exposure;
 import com.sun.tools.javac.util.Context;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.ElementKind;
 
 /** Translates javac trees and symbols into the knowledge module's vocabulary (binary names, ApiMethod). */
 public final class JavacApi {
@@ -88,6 +90,34 @@ public final class JavacApi {
           Types types = state.getTypes();
           return t != null && s != null && types.isSubtype(types.erasure(t), types.erasure(s));
         });
+  }
+
+  /**
+   * {@link CreatedValues#isDistinctObject} from the class symbols: whether the class or a superclass below
+   * {@code Object} declares {@code equals(Object)} or an instance field. False for a class javac does not know.
+   */
+  public static boolean isDistinctObject(String binaryName, VisitorState state) {
+    Type type = classType(binaryName, state);
+    if (type == null || !(type.tsym instanceof ClassSymbol start) || start.isInterface()) {
+      return false;
+    }
+    boolean declaresEquals = false;
+    boolean hasInstanceFields = false;
+    Types types = state.getTypes();
+    Type object = state.getSymtab().objectType;
+    for (Type t = type; t != null && t.tsym instanceof ClassSymbol c && !types.isSameType(t, object);
+        t = types.supertype(t)) {
+      for (Symbol member : c.getEnclosedElements()) {
+        if (member.getKind() == ElementKind.FIELD && !member.isStatic()) {
+          hasInstanceFields = true;
+        }
+        if (member instanceof MethodSymbol m && m.getSimpleName().contentEquals("equals")
+            && m.getParameters().size() == 1 && types.isSameType(m.getParameters().get(0).type, object)) {
+          declaresEquals = true;
+        }
+      }
+    }
+    return CreatedValues.isDistinctObject(binaryName, declaresEquals, hasInstanceFields, hierarchy(state));
   }
 
   /**

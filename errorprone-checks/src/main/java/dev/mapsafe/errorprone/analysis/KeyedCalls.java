@@ -277,8 +277,10 @@ public final class KeyedCalls {
             : created.filter(t -> CreatedValues.isIdentityType(t, hierarchy)).isPresent()
                 ? "a new " + simple + " is used for its identity"
                 : null;
+    String distinct = created.filter(t -> JavacApi.isDistinctObject(t, state)).isPresent() ? simple : null;
     return new RaceConsequence.StoredValue(keyInputs.containsAll(valueInputs), container, identity,
-        onceOnlyEffect(check, act, state).orElse(null), check.use() == KeyUse.LOOKUP && foundValueUsed(check, act, state));
+        onceOnlyEffect(check, act, state).orElse(null), check.use() == KeyUse.LOOKUP && foundValueUsed(check, act, state),
+        distinct);
   }
 
   /**
@@ -323,6 +325,49 @@ public final class KeyedCalls {
       }
     }.scan(method, null);
     return used[0];
+  }
+
+  /**
+   * For a putIfAbsent whose result is dropped: the first read after it, in the same method, that goes on with the local
+   * it stored (before the local is given another value). Empty when the value is not a local, or a lock is held at
+   * the call: creators that take one lock (double-checked code) serialize, as long as every writer takes it.
+   */
+  public static Optional<TreePath> ownValueUse(Call act, VisitorState state) {
+    if (act.use() != KeyUse.STORE_IF_ABSENT || act.tree().getArguments().size() < 2
+        || !(act.path().getParentPath().getLeaf() instanceof com.sun.source.tree.ExpressionStatementTree)
+        || !HeldLocks.anyModeAt(act.path(), state).isEmpty()) {
+      return Optional.empty();
+    }
+    Symbol local = ASTHelpers.getSymbol(MapIdentity.strip(act.tree().getArguments().get(1)));
+    TreePath method = act.path();
+    while (method != null && !(method.getLeaf() instanceof MethodTree)
+        && !(method.getLeaf() instanceof LambdaExpressionTree)) {
+      method = method.getParentPath();
+    }
+    if (method == null || !(local instanceof VarSymbol) || local.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return Optional.empty();
+    }
+    int after = state.getEndPosition(act.tree());
+    List<TreePath> reads = new ArrayList<>();
+    int[] reassigned = {Integer.MAX_VALUE};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        int at = ASTHelpers.getStartPosition(tree);
+        if (at > after && local.equals(ASTHelpers.getSymbol(tree))) {
+          if (getCurrentPath().getParentPath().getLeaf() instanceof com.sun.source.tree.AssignmentTree assignment
+              && assignment.getVariable() == tree) {
+            reassigned[0] = Math.min(reassigned[0], at);
+          } else if (goesOnWith(getCurrentPath(), act)) {
+            reads.add(getCurrentPath());
+          }
+        }
+        return null;
+      }
+    }.scan(method, null);
+    return reads.stream()
+        .filter(r -> ASTHelpers.getStartPosition(r.getLeaf()) < reassigned[0])
+        .min(java.util.Comparator.comparingInt(r -> ASTHelpers.getStartPosition(r.getLeaf())));
   }
 
   /** Whether a read of a local goes on with its value: not a null test, an assignment to it, or the act's value. */
@@ -482,8 +527,7 @@ public final class KeyedCalls {
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
         Optional<Call> call = of(getCurrentPath(), state);
         if (call.isPresent()
-            && call.get().use() != KeyUse.STORE
-            && call.get().use() != KeyUse.REMOVAL
+            && (call.get().use() == KeyUse.PRESENCE_TEST || call.get().use() == KeyUse.LOOKUP)
             && (startsBefore(call.get(), act) || within(getCurrentPath(), act))
             && sameMapAndKey(call.get(), act, state)) {
           found.add(new Found(call.get(), testOf(getCurrentPath(), call.get().use(), expression)));

@@ -2,6 +2,7 @@ package dev.mapsafe.errorprone.patterns;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
@@ -21,6 +22,7 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
@@ -52,9 +54,61 @@ final class AtomicRewrites {
       case CONDITIONAL_REMOVE:
       case CONDITIONAL_REPLACE:
         return compareAndUpdate(sequence, act, state);
+      case IGNORED_PUT_IF_ABSENT:
+        return keepTheWinner(act, state);
       default:
         return Optional.empty();
     }
+  }
+
+  /**
+   * {@code m.putIfAbsent(k, v);} becomes {@code T existing = m.putIfAbsent(k, v); if (existing != null) v = existing;}
+   * when {@code v} is a local the method may assign: not final, not read by a lambda or a local class, and no
+   * variable named {@code existing} in the method.
+   */
+  private static Optional<SuggestedFix> keepTheWinner(Call act, VisitorState state) {
+    Symbol local = ASTHelpers.getSymbol(MapIdentity.strip(act.tree().getArguments().get(1)));
+    TreePath method = act.path();
+    while (method != null && !(method.getLeaf() instanceof MethodTree)) {
+      method = method.getParentPath();
+    }
+    if (!(local instanceof VarSymbol) || (local.flags() & Flags.FINAL) != 0 || method == null
+        || !(act.path().getParentPath().getParentPath().getLeaf() instanceof BlockTree)) {
+      return Optional.empty();
+    }
+    boolean[] blocked = {false};
+    new TreeScanner<Void, Boolean>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Boolean deferred) {
+        blocked[0] |= deferred && local.equals(ASTHelpers.getSymbol(tree));
+        return null;
+      }
+
+      @Override
+      public Void visitVariable(VariableTree tree, Boolean deferred) {
+        blocked[0] |= tree.getName().contentEquals("existing");
+        return super.visitVariable(tree, deferred);
+      }
+
+      @Override
+      public Void visitLambdaExpression(com.sun.source.tree.LambdaExpressionTree tree, Boolean deferred) {
+        return super.visitLambdaExpression(tree, true);
+      }
+
+      @Override
+      public Void visitClass(com.sun.source.tree.ClassTree tree, Boolean deferred) {
+        return super.visitClass(tree, true);
+      }
+    }.scan(method.getLeaf(), false);
+    if (blocked[0]) {
+      return Optional.empty();
+    }
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    String type = SuggestedFixes.prettyType(state, fix, local.type);
+    String name = local.getSimpleName().toString();
+    return Optional.of(fix.replace(act.path().getParentPath().getLeaf(),
+        String.format("%s existing = %s;\nif (existing != null) {\n%s = existing;\n}", type,
+            state.getSourceForNode(act.tree()), name)).build());
   }
 
   /** {@code if (!m.containsKey(k)) m.put(k, v);} or {@code if (m.get(k) == null) m.put(k, v);} */

@@ -56,8 +56,15 @@ import java.util.Set;
     link = Project.PATTERN_PAGES + "NonAtomicMapUpdate.html")
 public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodInvocationTreeMatcher {
 
-  /** What was found: the sequence, the first call, and the decision it feeds (null for a computed value). */
-  record Sequence(CheckThenAct kind, Call check, Guard guard) {}
+  /**
+   * What was found: the sequence, the first call, the decision it feeds (null for a computed value), and for an
+   * ignored putIfAbsent where the code goes on with its own value (else null).
+   */
+  record Sequence(CheckThenAct kind, Call check, Guard guard, TreePath ownValueUse) {
+    Sequence(CheckThenAct kind, Call check, Guard guard) {
+      this(kind, check, guard, null);
+    }
+  }
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
@@ -98,7 +105,10 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
             sequence.get().kind(),
             consequence.get(),
             brief(sequence.get().check(), state),
-            brief(act.get(), state));
+            sequence.get().ownValueUse() != null
+                ? Messages.ownValueUse(state.getSourceForNode(sequence.get().ownValueUse().getLeaf()),
+                    line(sequence.get().ownValueUse().getLeaf(), state))
+                : brief(act.get(), state));
     Description.Builder description = buildDescription(tree).setMessage(message);
     AtomicRewrites.of(sequence.get(), act.get(), state).ifPresent(description::addFix);
     return description.build();
@@ -110,6 +120,10 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
    * as every writer takes the lock.
    */
   private static Optional<Sequence> sequence(Call act, VisitorState state) {
+    if (act.use() == KeyUse.STORE_IF_ABSENT) {
+      return KeyedCalls.ownValueUse(act, state)
+          .map(use -> new Sequence(CheckThenAct.IGNORED_PUT_IF_ABSENT, act, null, use));
+    }
     List<Sequence> candidates = new ArrayList<>();
     if (act.use() == KeyUse.STORE) {
       KeyedCalls.valueSource(act, state)
@@ -204,10 +218,14 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     return !common.isEmpty();
   }
 
+  private static long line(com.sun.source.tree.Tree tree, VisitorState state) {
+    return state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+  }
+
   /** {@code cache.put(key, ..) at line 14}. */
   private static String brief(Call call, VisitorState state) {
     MethodInvocationTree tree = call.tree();
-    long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+    long line = line(tree, state);
     ExpressionTree key = MapIdentity.strip(call.key());
     return Messages.keyedCall(
         state.getSourceForNode(call.receiver()),

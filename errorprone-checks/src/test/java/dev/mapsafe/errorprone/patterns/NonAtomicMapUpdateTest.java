@@ -392,6 +392,68 @@ class NonAtomicMapUpdateTest {
         .doTest();
   }
 
+  /** An ignored putIfAbsent result: the fix keeps the winner; a captured or final local gets no fix. */
+  @Test
+  void keepsTheValuePutIfAbsentReturns() {
+    TestHelpers.refactoring(NonAtomicMapUpdate.class, getClass())
+        .addInputLines(
+            "Registry.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Registry {",
+            "  private final ConcurrentMap<String, List<String>> groups = new ConcurrentHashMap<>();",
+            "  List<String> join(String k, String member) {",
+            "    List<String> g = new ArrayList<>();",
+            "    groups.putIfAbsent(k, g);",
+            "    g.add(member);",
+            "    return g;",
+            "  }",
+            "  Runnable later(String k) {",
+            "    List<String> g = new ArrayList<>();",
+            "    groups.putIfAbsent(k, g);",
+            "    return () -> g.add(k);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Registry.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Registry {",
+            "  private final ConcurrentMap<String, List<String>> groups = new ConcurrentHashMap<>();",
+            "  List<String> join(String k, String member) {",
+            "    List<String> g = new ArrayList<>();",
+            "    List<String> existing = groups.putIfAbsent(k, g);",
+            "    if (existing != null) {",
+            "      g = existing;",
+            "    }",
+            "    g.add(member);",
+            "    return g;",
+            "  }",
+            "  Runnable later(String k) {",
+            "    List<String> g = new ArrayList<>();",
+            "    groups.putIfAbsent(k, g);",
+            "    return () -> g.add(k);",
+            "  }",
+            "}")
+        .doTest();
+    helper
+        .addSourceLines(
+            "Registry.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Registry {",
+            "  private final ConcurrentMap<String, List<String>> groups = new ConcurrentHashMap<>();",
+            "  List<String> join(String k, String member) {",
+            "    List<String> g = new ArrayList<>();",
+            "    // BUG: Diagnostic contains: then the use of g at line 9 on groups (a ConcurrentMap)",
+            "    groups.putIfAbsent(k, g);",
+            "    g.add(member);",
+            "    return g;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   private static final String[] FIXED_CACHE = {
     "import java.util.*;",
     "import java.util.concurrent.*;",

@@ -68,6 +68,11 @@ public final class Messages {
         sequence.advice());
   }
 
+  /** Where code goes on with the value it gave putIfAbsent: {@code the use of key at line 16}. */
+  public static String ownValueUse(String value, long line) {
+    return String.format("the use of %s at line %d", value == null ? "its own value" : value, line);
+  }
+
   /**
    * @param map how the code names the map ({@code sessions})
    * @param traversal the iteration and its line ({@code for-each over sessions.keySet() at line 12})

@@ -29,7 +29,12 @@ public enum CheckThenAct {
   /** {@code if (expected.equals(m.get(k))) m.put(k, next)}. */
   CONDITIONAL_REPLACE(
       "get, compare, then put",
-      "use replace(k, expected, next), which replaces only while k still maps to expected");
+      "use replace(k, expected, next), which replaces only while k still maps to expected"),
+  /** {@code m.putIfAbsent(k, v); return v;}: when another thread's value won, the code goes on with its own. */
+  IGNORED_PUT_IF_ABSENT(
+      "putIfAbsent with its result ignored, then its own value used",
+      "keep what putIfAbsent(k, v) returns and, when it is not null, go on with that value (another thread's, the"
+          + " one in the map), or use computeIfAbsent(k, key -> create()) and its result");
 
   private final String sequence;
   private final String advice;

@@ -58,6 +58,19 @@ public final class CreatedValues {
     return CONTAINER_FACTORIES.contains(owner + "#" + name);
   }
 
+  /**
+   * Whether two new objects of a class are two different things to the code that holds them: the class has instance
+   * fields (state) and no {@code equals} of its own (other than {@code Object}'s), and is not a container (those are
+   * {@link #isMutableContainer}). Two threads that each keep their own such object for one key hold two states.
+   *
+   * @param declaresEquals the class or a superclass other than {@code Object} declares {@code equals(Object)}
+   * @param hasInstanceFields the class or a superclass declares a non-static field
+   */
+  public static boolean isDistinctObject(
+      String type, boolean declaresEquals, boolean hasInstanceFields, TypeHierarchy hierarchy) {
+    return !declaresEquals && hasInstanceFields && !isMutableContainer(type, hierarchy);
+  }
+
   /** Whether objects of the type are used for their identity: {@code new Object()} and the lock types. */
   public static boolean isIdentityType(String type, TypeHierarchy hierarchy) {
     if (type.equals("java.lang.Object")) {

@@ -12,5 +12,10 @@ public enum KeyUse {
   /** {@code put(k, v)}. */
   STORE,
   /** {@code remove(k)}. */
-  REMOVAL
+  REMOVAL,
+  /**
+   * {@code putIfAbsent(k, v)}: atomic by itself, but what it returns says which value is in the map; code that
+   * ignores it and goes on with {@code v} may hold another value than the map's.
+   */
+  STORE_IF_ABSENT
 }

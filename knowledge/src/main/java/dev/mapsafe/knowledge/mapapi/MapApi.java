@@ -89,6 +89,7 @@ public final class MapApi {
     keyUse("getOrDefault(O,O)", KeyUse.LOOKUP);
     keyUse("put(O,O)", KeyUse.STORE);
     keyUse("remove(O)", KeyUse.REMOVAL);
+    keyUse("putIfAbsent(O,O)", KeyUse.STORE_IF_ABSENT);
     for (String m :
         List.of(
             "put(O,O)", "putIfAbsent(O,O)", "computeIfAbsent(O," + FUNCTION + ")",

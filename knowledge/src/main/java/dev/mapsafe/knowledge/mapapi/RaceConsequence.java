@@ -57,6 +57,7 @@ public enum RaceConsequence {
     final String identityUse;
     final String onceOnlyEffect;
     final boolean foundValueUsed;
+    final String distinctObject;
 
     /**
      * Gathered by each engine from the code around the two calls.
@@ -70,19 +71,22 @@ public enum RaceConsequence {
      * @param foundValueUsed the code goes on with the value the lookup found, when there is one, instead of computing
      *     its own ({@code v = m.get(k); if (v == null) {..} return v;}): for the code, the value in the map and the
      *     one it computes are interchangeable, whatever the computation reads
+     * @param distinctObject the simple name of the new object's class when {@link CreatedValues#isDistinctObject}
+     *     says two of them are two different things ({@code Key}), or null
      */
     public StoredValue(boolean fromKeyOnly, String freshContainer, String identityUse, String onceOnlyEffect,
-        boolean foundValueUsed) {
+        boolean foundValueUsed, String distinctObject) {
       this.fromKeyOnly = fromKeyOnly;
       this.freshContainer = freshContainer;
       this.identityUse = identityUse;
       this.onceOnlyEffect = onceOnlyEffect;
       this.foundValueUsed = foundValueUsed;
+      this.distinctObject = distinctObject;
     }
 
     /** A store that is not part of a guarded sequence, or stores nothing: nothing to decide on. */
     public static StoredValue none() {
-      return new StoredValue(true, null, null, null, false);
+      return new StoredValue(true, null, null, null, false, null);
     }
 
     /** Whether a value computed now may stand in for the one in the map: a race then only computes it twice. */
@@ -105,6 +109,8 @@ public enum RaceConsequence {
       case PUT_IF_ABSENT:
       case GET_OR_CREATE:
         return ofGuardedStore(kind, stored, mapUpdatedElsewhere);
+      case IGNORED_PUT_IF_ABSENT:
+        return ofOwnValueKept(stored);
       case CHECK_THEN_GET:
         return mapHasRemovals ? Optional.of(new Consequence(ENTRY_REMOVED, null)) : Optional.empty();
       case CONDITIONAL_REMOVE:
@@ -138,6 +144,25 @@ public enum RaceConsequence {
     return stored.interchangeable(kind) && !mapUpdatedElsewhere
         ? Optional.empty()
         : Optional.of(new Consequence(LOST_UPDATE, null));
+  }
+
+  /**
+   * The code chose putIfAbsent, so one value per key is meant; going on with its own value hurts when that value is a
+   * container it fills, an object used for its identity, or one with state and no equals of its own. A value equal to
+   * the map's (a string, a value class) only duplicates it.
+   */
+  private static Optional<Consequence> ofOwnValueKept(StoredValue stored) {
+    if (stored.identityUse != null) {
+      return Optional.of(new Consequence(IDENTITY, stored.identityUse));
+    }
+    if (stored.freshContainer != null) {
+      return Optional.of(new Consequence(LOST_ADDS, stored.freshContainer));
+    }
+    if (stored.distinctObject != null) {
+      return Optional.of(new Consequence(IDENTITY, "a new " + stored.distinctObject
+          + " has state and no equals of its own: the one this thread keeps and the one in the map are two"));
+    }
+    return Optional.empty();
   }
 
   /** A consequence and its detail ({@code ArrayList}, {@code used as a lock}), for the message. */

@@ -2,6 +2,7 @@ package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
+import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Exposure;
 import edu.umd.cs.findbugs.ba.Hierarchy;
@@ -9,6 +10,7 @@ import edu.umd.cs.findbugs.ba.XClass;
 import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
 import edu.umd.cs.findbugs.classfile.ClassDescriptor;
+import edu.umd.cs.findbugs.classfile.DescriptorFactory;
 import edu.umd.cs.findbugs.classfile.Global;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
@@ -114,5 +116,30 @@ public final class BytecodeApi {
     } catch (edu.umd.cs.findbugs.classfile.CheckedAnalysisException | RuntimeException missing) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * {@link CreatedValues#isDistinctObject} from the class files: whether the class or a superclass below
+   * {@code Object} declares {@code equals(Object)} or an instance field. False when a class of the chain cannot be
+   * loaded (precision first).
+   */
+  public static boolean isDistinctObject(String dottedName, TypeHierarchy hierarchy) {
+    boolean declaresEquals = false;
+    boolean hasInstanceFields = false;
+    try {
+      ClassDescriptor descriptor = DescriptorFactory.createClassDescriptorFromDottedClassName(dottedName);
+      for (int depth = 0; descriptor != null && !descriptor.getClassName().equals("java/lang/Object"); depth++) {
+        XClass cls = Global.getAnalysisCache().getClassAnalysis(XClass.class, descriptor);
+        if (cls.isInterface() || depth > 16) {
+          return false;
+        }
+        declaresEquals |= cls.findMethod("equals", "(Ljava/lang/Object;)Z", false) != null;
+        hasInstanceFields |= cls.getXFields().stream().anyMatch(f -> !f.isStatic());
+        descriptor = cls.getSuperclassDescriptor();
+      }
+    } catch (CheckedAnalysisException | RuntimeException unknown) {
+      return false;
+    }
+    return CreatedValues.isDistinctObject(dottedName, declaresEquals, hasInstanceFields, hierarchy);
   }
 }

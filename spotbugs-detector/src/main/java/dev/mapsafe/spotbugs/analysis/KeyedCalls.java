@@ -102,6 +102,9 @@ public final class KeyedCalls {
     public final Call act;
     /** What the code does with the value the act stores, for {@link RaceConsequence#of}. */
     public RaceConsequence.StoredValue stored;
+    /** For {@link CheckThenAct#IGNORED_PUT_IF_ABSENT}: where the code goes on with its own value, and its name. */
+    public SourceLineAnnotation ownValueUse;
+    public String ownValueName;
 
     Sequence(CheckThenAct kind, Call check, Call act) {
       this.kind = kind;
@@ -138,6 +141,10 @@ public final class KeyedCalls {
    * Prone engine's twin: a local given several values is not followed).
    */
   private final Map<ValueNumber, Set<Call>> mergedLookups = new HashMap<>();
+  /** For each value, the bytecode positions of the instructions that go on with it ({@link #goesOnWith}). */
+  private final Map<ValueNumber, List<Location>> uses = new HashMap<>();
+  /** For each value, the values a merge of the control flow makes of it (a local given it on one path). */
+  private final Map<ValueNumber, Set<ValueNumber>> mergedInto = new HashMap<>();
   /** Values changed in place by a call on them ({@code set.add(x)}): storing one back stores an updated value. */
   private final Set<ValueNumber> changedInPlace = new HashSet<>();
   private final Map<ValueNumber, ValueNumber> unboxedKeys = new HashMap<>();
@@ -154,6 +161,8 @@ public final class KeyedCalls {
   private final PostDominatorsAnalysis postDominators;
   private final TypeHierarchy hierarchy;
   private LockRegions locks;
+  private ClassContext classContext;
+  private Method method;
 
   private KeyedCalls(CFG cfg, PostDominatorsAnalysis postDominators, TypeHierarchy hierarchy) {
     this.cfg = cfg;
@@ -169,7 +178,12 @@ public final class KeyedCalls {
         keyed++;
       }
     }
-    return keyed >= 2;
+    return keyed >= 2 || keyed == 1 && ignoresPutIfAbsent(values, hierarchy);
+  }
+
+  private static boolean ignoresPutIfAbsent(MapValues values, TypeHierarchy hierarchy) {
+    return values.accesses().stream().anyMatch(a -> a.effect.operand().isReceiver()
+        && MapApi.keyUse(a.effect.fact(), hierarchy).orElse(null) == KeyUse.STORE_IF_ABSENT);
   }
 
   /**
@@ -181,6 +195,8 @@ public final class KeyedCalls {
     CFG cfg = context.getCFG(method);
     KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method), hierarchy);
     analysis.locks = regions;
+    analysis.classContext = context;
+    analysis.method = method;
     analysis.scan(context, method, values, hierarchy);
     return analysis.sequences();
   }
@@ -274,6 +290,7 @@ public final class KeyedCalls {
     Call mapCall = calls.size() > callsBefore ? calls.get(calls.size() - 1) : null;
     if (goesOnWith(ins)) {
       for (int i = 0; i < consumed; i++) {
+        uses.computeIfAbsent(before.getStackValue(i), v -> new ArrayList<>()).add(location);
         for (Call lookup : foundBy(before.getStackValue(i))) {
           lookup.foundValueUsed |= mapCall == null || !Origin.sameObject(mapCall.map, lookup.map);
         }
@@ -388,6 +405,7 @@ public final class KeyedCalls {
           if (incoming.getValue(slot).equals(entry.getValue(slot))) {
             continue;
           }
+          mergedInto.computeIfAbsent(incoming.getValue(slot), v -> new HashSet<>()).add(entry.getValue(slot));
           Set<Call> from = derived.get(incoming.getValue(slot));
           if (from != null) {
             derived.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(from);
@@ -417,6 +435,10 @@ public final class KeyedCalls {
       }
       if (uniqueValues.contains(act.key)) {
         continue; // a fresh key (UUID.randomUUID(), a counter's next value): no other thread uses it
+      }
+      if (act.use == KeyUse.STORE_IF_ABSENT) {
+        ownValueKept(act).ifPresent(result::add);
+        continue;
       }
       List<Sequence> candidates = new ArrayList<>();
       if (act.use == KeyUse.STORE && act.stored != null
@@ -448,6 +470,44 @@ public final class KeyedCalls {
       }
     }
     return result;
+  }
+
+  /**
+   * A putIfAbsent whose result is dropped while the code goes on with the value it passed: when another thread's
+   * value won, this thread holds another object than the map's. Not when a lock is held at the call: creators that
+   * take one lock (double-checked code) serialize, as long as every writer takes it.
+   */
+  private Optional<Sequence> ownValueKept(Call act) {
+    if (resultUsed(act) || act.stored == null || !act.heldMonitors.isEmpty() || !act.heldLocks.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Location> use = firstUseAfter(act.stored, act.location.getHandle().getPosition(), new HashSet<>());
+    if (use.isEmpty()) {
+      return Optional.empty();
+    }
+    Sequence sequence = new Sequence(CheckThenAct.IGNORED_PUT_IF_ABSENT, act, act);
+    sequence.stored = storedValue(act, act);
+    sequence.ownValueUse = SourceLineAnnotation.fromVisitedInstruction(classContext, method, use.get());
+    sequence.ownValueName = localNames.get(act.stored);
+    return Optional.of(sequence);
+  }
+
+  /** The first instruction after {@code position} that goes on with the value, or with a merge that may hold it. */
+  private Optional<Location> firstUseAfter(ValueNumber value, int position, Set<ValueNumber> seen) {
+    if (!seen.add(value) || seen.size() > 16) {
+      return Optional.empty();
+    }
+    Optional<Location> first = uses.getOrDefault(value, List.of()).stream()
+        .filter(l -> l.getHandle().getPosition() > position)
+        .min(Comparator.comparingInt(l -> l.getHandle().getPosition()));
+    for (ValueNumber merged : mergedInto.getOrDefault(value, Set.of())) {
+      Optional<Location> later = firstUseAfter(merged, position, seen);
+      if (later.isPresent() && (first.isEmpty()
+          || later.get().getHandle().getPosition() < first.get().getHandle().getPosition())) {
+        first = later;
+      }
+    }
+    return first;
   }
 
   /** Each parameter's value at the method's entry stands for itself ({@code this} is not an input). */
@@ -487,8 +547,9 @@ public final class KeyedCalls {
         .min(Map.Entry.comparingByKey())
         .map(Map.Entry::getValue)
         .orElse(null);
+    String distinct = type != null && BytecodeApi.isDistinctObject(type, hierarchy) ? simple : null;
     return new RaceConsequence.StoredValue(notFromKey.isEmpty(), container, identity, effect,
-        check.use == KeyUse.LOOKUP && check.foundValueUsed);
+        check.use == KeyUse.LOOKUP && check.foundValueUsed, distinct);
   }
 
   private static boolean resultUsed(Call call) {

@@ -200,8 +200,10 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   private BugInstance bug(
       MapValues method, KeyedCalls.Sequence sequence, String kind, RaceConsequence.Consequence consequence) {
     String map = sequence.act.map.display();
-    String message = Messages.nonAtomicMapUpdate(
-        map, kind, sequence.kind, consequence, call(map, sequence.check), call(map, sequence.act));
+    String act = sequence.ownValueUse != null
+        ? Messages.ownValueUse(sequence.ownValueName, sequence.ownValueUse.getStartLine())
+        : call(map, sequence.act);
+    String message = Messages.nonAtomicMapUpdate(map, kind, sequence.kind, consequence, call(map, sequence.check), act);
     BugInstance bug =
         new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
             .addClass(method.method().getClassName())
