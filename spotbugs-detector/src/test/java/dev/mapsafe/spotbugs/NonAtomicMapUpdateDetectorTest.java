@@ -51,6 +51,17 @@ class NonAtomicMapUpdateDetectorTest {
         .contains("lost adds"), messages.toString());
   }
 
+  /** A get, a put of the same entry, and the value found read after the put as the one the put replaced. */
+  @Test
+  void foundValueTakenAsReplaced(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.ReplacedValues");
+    java.util.Map<Integer, String> messages = new java.util.TreeMap<>();
+    Fixtures.analyze(spotbugs, "fixtures.atomic.ReplacedValues")
+        .forEach(b -> messages.put(b.getPrimarySourceLineAnnotation().getStartLine(), b.getMessageWithoutPrefix()));
+    assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.ReplacedValues", "channels.put(name, channel)"))
+        .contains("(get, then put, the value found taken as the one replaced), stale old value:"), messages.toString());
+  }
+
   /** A fresh key (UUID.randomUUID(), a counter's next value) is owned by its thread: no race on it. */
   @Test
   void uniqueKeys(SpotBugsRunner spotbugs) {

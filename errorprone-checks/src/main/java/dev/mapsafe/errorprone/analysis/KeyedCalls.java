@@ -227,10 +227,7 @@ public final class KeyedCalls {
    * own that serializes the act. Either way the first check alone does not decide the act.
    */
   public static boolean recheckedUnderLock(Call check, Call act, VisitorState state) {
-    TreePath method = act.path();
-    while (method != null && !(method.getLeaf() instanceof MethodTree) && !(method.getLeaf() instanceof LambdaExpressionTree)) {
-      method = method.getParentPath();
-    }
+    TreePath method = enclosingMethod(act.path());
     if (method == null) {
       return false;
     }
@@ -306,11 +303,7 @@ public final class KeyedCalls {
     if (local.getKind() != ElementKind.LOCAL_VARIABLE) {
       return true; // kept in a field
     }
-    TreePath method = at;
-    while (method != null && !(method.getLeaf() instanceof MethodTree)
-        && !(method.getLeaf() instanceof LambdaExpressionTree)) {
-      method = method.getParentPath();
-    }
+    TreePath method = enclosingMethod(at);
     if (method == null) {
       return false;
     }
@@ -339,11 +332,7 @@ public final class KeyedCalls {
       return Optional.empty();
     }
     Symbol local = ASTHelpers.getSymbol(MapIdentity.strip(act.tree().getArguments().get(1)));
-    TreePath method = act.path();
-    while (method != null && !(method.getLeaf() instanceof MethodTree)
-        && !(method.getLeaf() instanceof LambdaExpressionTree)) {
-      method = method.getParentPath();
-    }
+    TreePath method = enclosingMethod(act.path());
     if (method == null || !(local instanceof VarSymbol) || local.getKind() != ElementKind.LOCAL_VARIABLE) {
       return Optional.empty();
     }
@@ -368,6 +357,87 @@ public final class KeyedCalls {
     return reads.stream()
         .filter(r -> ASTHelpers.getStartPosition(r.getLeaf()) < reassigned[0])
         .min(java.util.Comparator.comparingInt(r -> ASTHelpers.getStartPosition(r.getLeaf())));
+  }
+
+  /**
+   * For a put whose result is dropped: an earlier get of the same entry whose result, kept in a local, the method reads
+   * after the put (null tests too), taking it as the value the put replaced. The local must not be given another
+   * value between the get and that read.
+   */
+  public static Optional<Call> foundValueTakenAsReplaced(Call act, VisitorState state) {
+    if (act.use() != KeyUse.STORE
+        || !(act.path().getParentPath().getLeaf() instanceof com.sun.source.tree.ExpressionStatementTree)) {
+      return Optional.empty();
+    }
+    TreePath method = enclosingMethod(act.path());
+    if (method == null) {
+      return Optional.empty();
+    }
+    int after = state.getEndPosition(act.tree());
+    List<Call> lookups = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        of(getCurrentPath(), state)
+            .filter(c -> c.use() == KeyUse.LOOKUP && startsBefore(c, act) && sameMapAndKey(c, act, state))
+            .ifPresent(lookups::add);
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(method, null);
+    for (Call lookup : lookups) {
+      Symbol local = localGiven(lookup.path());
+      if (local == null) {
+        continue;
+      }
+      int from = ASTHelpers.getStartPosition(lookup.tree());
+      int[] firstRead = {Integer.MAX_VALUE};
+      int[] reassigned = {Integer.MAX_VALUE};
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(IdentifierTree tree, Void unused) {
+          int at = ASTHelpers.getStartPosition(tree);
+          if (!local.equals(ASTHelpers.getSymbol(tree)) || at <= from) {
+            return null;
+          }
+          if (getCurrentPath().getParentPath().getLeaf() instanceof com.sun.source.tree.AssignmentTree assignment
+              && assignment.getVariable() == tree) {
+            reassigned[0] = Math.min(reassigned[0], at);
+          } else if (at > after) {
+            firstRead[0] = Math.min(firstRead[0], at);
+          }
+          return null;
+        }
+      }.scan(method, null);
+      if (firstRead[0] < reassigned[0]) {
+        return Optional.of(lookup);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The local a call's result is given ({@code V v = call;} or {@code v = call;}, through casts), or null. */
+  private static Symbol localGiven(TreePath call) {
+    TreePath at = call.getParentPath();
+    while (at != null && (at.getLeaf() instanceof com.sun.source.tree.ParenthesizedTree
+        || at.getLeaf() instanceof com.sun.source.tree.TypeCastTree)) {
+      at = at.getParentPath();
+    }
+    Symbol local = at == null ? null
+        : at.getLeaf() instanceof com.sun.source.tree.VariableTree variable ? ASTHelpers.getSymbol(variable)
+        : at.getLeaf() instanceof com.sun.source.tree.AssignmentTree assignment
+            ? ASTHelpers.getSymbol(assignment.getVariable())
+            : null;
+    return local != null && local.getKind() == ElementKind.LOCAL_VARIABLE ? local : null;
+  }
+
+  /** The method or lambda a path is in, or null. */
+  private static TreePath enclosingMethod(TreePath path) {
+    TreePath method = path;
+    while (method != null && !(method.getLeaf() instanceof MethodTree)
+        && !(method.getLeaf() instanceof LambdaExpressionTree)) {
+      method = method.getParentPath();
+    }
+    return method;
   }
 
   /** Whether a read of a local goes on with its value: not a null test, an assignment to it, or the act's value. */

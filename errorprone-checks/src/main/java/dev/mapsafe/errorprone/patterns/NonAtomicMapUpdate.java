@@ -135,6 +135,10 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
         candidates.add(new Sequence(kind, guard.check(), guard));
       }
     }
+    if (candidates.isEmpty()) {
+      KeyedCalls.foundValueTakenAsReplaced(act, state).ifPresent(
+          lookup -> candidates.add(new Sequence(CheckThenAct.FOUND_VALUE_TAKEN_AS_REPLACED, lookup, null)));
+    }
     if (candidates.stream().anyMatch(
         c -> lockedAcrossBoth(c.check(), act, state) || KeyedCalls.recheckedUnderLock(c.check(), act, state))) {
       return Optional.empty();

@@ -30,6 +30,10 @@ public enum CheckThenAct {
   CONDITIONAL_REPLACE(
       "get, compare, then put",
       "use replace(k, expected, next), which replaces only while k still maps to expected"),
+  /** {@code old = m.get(k); m.put(k, v); if (old != null) old.close();}: the found value taken as the replaced one. */
+  FOUND_VALUE_TAKEN_AS_REPLACED(
+      "get, then put, the value found taken as the one replaced",
+      "use what put(k, v) returns: it is the value this put replaced (null when there was none)"),
   /** {@code m.putIfAbsent(k, v); return v;}: when another thread's value won, the code goes on with its own. */
   IGNORED_PUT_IF_ABSENT(
       "putIfAbsent with its result ignored, then its own value used",

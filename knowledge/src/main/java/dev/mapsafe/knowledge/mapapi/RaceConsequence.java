@@ -23,6 +23,12 @@ public enum RaceConsequence {
       "two identities",
       "two threads can each go on with their own instance while only one of them is in the map, and the code"
           + " relies on there being one (%s)"),
+  /** The value the code takes as the one its put replaced is not: another thread's put came in between. */
+  STALE_OLD_VALUE(
+      "stale old value",
+      "another thread can put between the two calls, so the value the code goes on with as the one its put"
+          + " replaced may not be: what it does with it (release, notify, return) is done twice for one value and"
+          + " never for the other"),
   /** The entry the check saw can be removed before the second call, which then returns null. */
   ENTRY_REMOVED(
       "entry removed in between",
@@ -111,6 +117,8 @@ public enum RaceConsequence {
         return ofGuardedStore(kind, stored, mapUpdatedElsewhere);
       case IGNORED_PUT_IF_ABSENT:
         return ofOwnValueKept(stored);
+      case FOUND_VALUE_TAKEN_AS_REPLACED:
+        return Optional.of(new Consequence(STALE_OLD_VALUE, null));
       case CHECK_THEN_GET:
         return mapHasRemovals ? Optional.of(new Consequence(ENTRY_REMOVED, null)) : Optional.empty();
       case CONDITIONAL_REMOVE:

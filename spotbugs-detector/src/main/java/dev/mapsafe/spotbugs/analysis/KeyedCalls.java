@@ -141,7 +141,7 @@ public final class KeyedCalls {
    * Prone engine's twin: a local given several values is not followed).
    */
   private final Map<ValueNumber, Set<Call>> mergedLookups = new HashMap<>();
-  /** For each value, the bytecode positions of the instructions that go on with it ({@link #goesOnWith}). */
+  /** For each value, the instructions that read it other than to move it ({@link #movesOnly}), null tests too. */
   private final Map<ValueNumber, List<Location>> uses = new HashMap<>();
   /** For each value, the values a merge of the control flow makes of it (a local given it on one path). */
   private final Map<ValueNumber, Set<ValueNumber>> mergedInto = new HashMap<>();
@@ -288,9 +288,13 @@ public final class KeyedCalls {
       invoke(context, method, location, (InvokeInstruction) ins, before, after, cpg, values, monitors, hierarchy);
     }
     Call mapCall = calls.size() > callsBefore ? calls.get(calls.size() - 1) : null;
-    if (goesOnWith(ins)) {
+    if (!movesOnly(ins)) {
       for (int i = 0; i < consumed; i++) {
         uses.computeIfAbsent(before.getStackValue(i), v -> new ArrayList<>()).add(location);
+      }
+    }
+    if (goesOnWith(ins)) {
+      for (int i = 0; i < consumed; i++) {
         for (Call lookup : foundBy(before.getStackValue(i))) {
           lookup.foundValueUsed |= mapCall == null || !Origin.sameObject(mapCall.map, lookup.map);
         }
@@ -310,9 +314,16 @@ public final class KeyedCalls {
    * local, a cast, a copy on the stack) or drops it (the Error Prone engine's twin is in its KeyedCalls).
    */
   private static boolean goesOnWith(Instruction ins) {
-    int op = ins.getOpcode();
-    return !(op == Const.IFNULL || op == Const.IFNONNULL || op == Const.CHECKCAST || ins instanceof StoreInstruction
-        || ins instanceof StackInstruction);
+    return !isNullTest(ins) && !movesOnly(ins);
+  }
+
+  private static boolean isNullTest(Instruction ins) {
+    return ins.getOpcode() == Const.IFNULL || ins.getOpcode() == Const.IFNONNULL;
+  }
+
+  /** Whether an instruction only moves the values it takes: into a local, a cast, a copy on the stack. */
+  private static boolean movesOnly(Instruction ins) {
+    return ins.getOpcode() == Const.CHECKCAST || ins instanceof StoreInstruction || ins instanceof StackInstruction;
   }
 
   private void invoke(ClassContext context, Method method, Location location, InvokeInstruction invoke,
@@ -459,6 +470,9 @@ public final class KeyedCalls {
           }
         }
       }
+      if (candidates.isEmpty() && act.use == KeyUse.STORE) {
+        foundValueKeptAsReplaced(act).ifPresent(candidates::add);
+      }
       if (!candidates.isEmpty()
           && candidates.stream().noneMatch(c -> lockedAcrossBoth(c.check, act) || recheckedUnderLock(c.check, act))) {
         // Deterministic choice: a computed value first, then the nearest check before the act.
@@ -481,7 +495,7 @@ public final class KeyedCalls {
     if (resultUsed(act) || act.stored == null || !act.heldMonitors.isEmpty() || !act.heldLocks.isEmpty()) {
       return Optional.empty();
     }
-    Optional<Location> use = firstUseAfter(act.stored, act.location.getHandle().getPosition(), new HashSet<>());
+    Optional<Location> use = firstUseAfter(act.stored, act.location.getHandle().getPosition(), false, new HashSet<>());
     if (use.isEmpty()) {
       return Optional.empty();
     }
@@ -492,16 +506,41 @@ public final class KeyedCalls {
     return Optional.of(sequence);
   }
 
-  /** The first instruction after {@code position} that goes on with the value, or with a merge that may hold it. */
-  private Optional<Location> firstUseAfter(ValueNumber value, int position, Set<ValueNumber> seen) {
+  /**
+   * A put whose result is dropped after a get of the same entry whose result the code reads after the put: it takes
+   * what it found as the value its put replaced ({@code old = m.get(k); m.put(k, v); if (old != null) old.close();}),
+   * while another thread's put in between makes them differ.
+   */
+  private Optional<Sequence> foundValueKeptAsReplaced(Call act) {
+    int at = act.location.getHandle().getPosition();
+    for (Call lookup : calls) {
+      if (lookup.use != KeyUse.LOOKUP || !before(lookup, act) || !sameMapAndKey(lookup, act)) {
+        continue;
+      }
+      for (Map.Entry<ValueNumber, Set<Call>> found : exactly.entrySet()) {
+        if (found.getValue().contains(lookup) && firstUseAfter(found.getKey(), at, true, new HashSet<>()).isPresent()) {
+          return Optional.of(new Sequence(CheckThenAct.FOUND_VALUE_TAKEN_AS_REPLACED, lookup, act));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The first instruction after {@code position} that reads the value (null tests only if asked), or a merge that
+   * may hold it.
+   */
+  private Optional<Location> firstUseAfter(
+      ValueNumber value, int position, boolean nullTests, Set<ValueNumber> seen) {
     if (!seen.add(value) || seen.size() > 16) {
       return Optional.empty();
     }
     Optional<Location> first = uses.getOrDefault(value, List.of()).stream()
         .filter(l -> l.getHandle().getPosition() > position)
+        .filter(l -> nullTests || !isNullTest(l.getHandle().getInstruction()))
         .min(Comparator.comparingInt(l -> l.getHandle().getPosition()));
     for (ValueNumber merged : mergedInto.getOrDefault(value, Set.of())) {
-      Optional<Location> later = firstUseAfter(merged, position, seen);
+      Optional<Location> later = firstUseAfter(merged, position, nullTests, seen);
       if (later.isPresent() && (first.isEmpty()
           || later.get().getHandle().getPosition() < first.get().getHandle().getPosition())) {
         first = later;
