@@ -91,4 +91,10 @@ class UnguardedSharedMapDetectorTest {
         + " with no lock held at either"), message);
     assertEquals(Priorities.HIGH_PRIORITY, refresh.getPriority());
   }
+
+  /** Code compiled for Java 8: a nested task reads its outer class's map through a synthetic accessor. */
+  @Test
+  void nestedTasksThroughSyntheticAccessors(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.jdk8.NestedTasks");
+  }
 }

@@ -838,6 +838,12 @@ public final class MapValues {
             result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));
       }
     }
+    if (result != null) {
+      SyntheticAccessors.fieldReadBy(invoke, cpg).ifPresent(field -> {
+        ValueNumber base = field.isStatic() || args.length == 0 ? null : args[0];
+        origins.put(result, new Origin.FieldLoad(field, base, isThis(base), result));
+      });
+    }
   }
 
   /** Follows the current thread and what identifies it as well ({@link SharedMaps}). */
