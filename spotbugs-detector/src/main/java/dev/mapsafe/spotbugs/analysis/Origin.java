@@ -56,15 +56,15 @@ public abstract class Origin {
       return field.equals(other.field) && Objects.equals(base, other.base);
     }
 
-    /**
-     * Whether both denote the same field of the same object when they come from different methods: a
-     * static field, or an instance field of {@code this} in both (a lambda body and its creator share it).
-     */
-    /** Whether the field is read from {@code this}. */
+    /** Whether the field is read from {@code this} (or an inner class's enclosing instance). */
     public boolean onThis() {
       return onThis;
     }
 
+    /**
+     * Whether both denote the same field of the same object when they come from different methods: a
+     * static field, or an instance field of {@code this} in both (a lambda body and its creator share it).
+     */
     public boolean sameFieldOfThis(FieldLoad other) {
       return field.equals(other.field) && (field.isStatic() || (onThis && other.onThis));
     }
