@@ -273,7 +273,7 @@ public final class KeyedCalls {
         EntryTest test =
             check.use == KeyUse.PRESENCE_TEST
                 ? EntryTest.PRESENCE
-                : nullTest && exactly.getOrDefault(before.getTopValue(), Set.of()).contains(check)
+                : nullTest && foundBy(before.getTopValue()).contains(check) // or a local null or found
                     ? EntryTest.NULL
                     : EntryTest.VALUE;
         branch.tests.put(check, test);
