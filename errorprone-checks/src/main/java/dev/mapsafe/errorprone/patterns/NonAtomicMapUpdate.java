@@ -174,14 +174,18 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
   }
 
   /**
-   * Whether a write is itself a check-then-act store that only memoizes (not one that stores a value computed from
-   * the entry it read: that one updates the entry, as the sequence the check reports says).
+   * Whether a write is itself a check-then-act store that only memoizes, or any store of a value its key determines
+   * ({@link RaceConsequence#storesKeyDeterminedValue}); not one that stores a value computed from the entry it read:
+   * that one updates the entry, as the sequence the check reports says.
    */
   private static boolean memoizingStore(FieldAccesses.Access write, VisitorState state) {
     Optional<Call> store = KeyedCalls.of(write.call(), state);
     if (store.isEmpty() || store.get().use() != KeyUse.STORE
         || KeyedCalls.valueSource(store.get(), state).isPresent()) {
       return false;
+    }
+    if (RaceConsequence.storesKeyDeterminedValue(KeyedCalls.storedValue(store.get(), store.get(), state))) {
+      return true;
     }
     for (Guard guard : KeyedCalls.guards(store.get(), state)) {
       CheckThenAct kind = CheckThenAct.guarded(KeyUse.STORE, guard.test(), false);

@@ -136,6 +136,16 @@ public enum RaceConsequence {
         && stored.interchangeable(kind);
   }
 
+  /**
+   * Whether a store, guarded or not, puts a value computed only from what its key is computed from (and is no new
+   * container or identity): such stores put the same value for a key, so a memoizing store that races one of them
+   * loses nothing. A cache filled by such stores alone is not updated elsewhere.
+   */
+  public static boolean storesKeyDeterminedValue(StoredValue stored) {
+    return stored.fromKeyOnly && stored.identityUse == null && stored.freshContainer == null
+        && stored.onceOnlyEffect == null && stored.distinctObject == null;
+  }
+
   private static Optional<Consequence> ofGuardedStore(
       CheckThenAct kind, StoredValue stored, boolean mapUpdatedElsewhere) {
     if (stored.identityUse != null) {

@@ -113,6 +113,18 @@ public final class KeyedCalls {
     }
   }
 
+  /** What one method holds: its non-atomic sequences, and its stores of values its keys determine. */
+  public static final class Found {
+    public final List<Sequence> sequences;
+    /** Stores, guarded or not, of a value computed only from what their key is computed from. */
+    public final List<Location> keyDeterminedStores;
+
+    Found(List<Sequence> sequences, List<Location> keyDeterminedStores) {
+      this.sequences = sequences;
+      this.keyDeterminedStores = keyDeterminedStores;
+    }
+  }
+
   /** A conditional branch on values derived from checks, and how it tests each. */
   private static final class Branch {
     final BasicBlock block;
@@ -190,7 +202,7 @@ public final class KeyedCalls {
    * The non-atomic sequences of one method; {@code values} and {@code regions} are that method's {@link MapValues}
    * and {@link LockRegions}.
    */
-  public static List<Sequence> sequences(ClassContext context, Method method, MapValues values, LockRegions regions,
+  public static Found analyze(ClassContext context, Method method, MapValues values, LockRegions regions,
       TypeHierarchy hierarchy) throws CFGBuilderException, DataflowAnalysisException {
     CFG cfg = context.getCFG(method);
     KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method), hierarchy);
@@ -198,7 +210,15 @@ public final class KeyedCalls {
     analysis.classContext = context;
     analysis.method = method;
     analysis.scan(context, method, values, hierarchy);
-    return analysis.sequences();
+    List<Location> keyDetermined = new ArrayList<>();
+    for (Call call : analysis.calls) {
+      boolean fromLookup = analysis.derived.containsKey(call.stored) || analysis.mergedLookups.containsKey(call.stored);
+      if (call.use == KeyUse.STORE && call.stored != null && !fromLookup
+          && RaceConsequence.storesKeyDeterminedValue(analysis.storedValue(call, call))) {
+        keyDetermined.add(call.location);
+      }
+    }
+    return new Found(analysis.sequences(), keyDetermined);
   }
 
   private void scan(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)

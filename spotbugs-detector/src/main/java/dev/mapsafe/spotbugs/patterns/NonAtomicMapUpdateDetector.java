@@ -50,6 +50,8 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   private final Map<MapValues, List<KeyedCalls.Sequence>> found = new LinkedHashMap<>();
   /** Map fields some analysed code removes entries from (by class and name). */
   private final Set<String> fieldsWithRemovals = new HashSet<>();
+  /** Stores of values their keys determine ({@link RaceConsequence#storesKeyDeterminedValue}), by site. */
+  private final Set<String> keyDeterminedStores = new HashSet<>();
   /** For each map field, where analysed code writes it other than by removals (method and bytecode position). */
   private final Map<String, Set<String>> fieldWrites = new HashMap<>();
 
@@ -73,10 +75,11 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         if (!KeyedCalls.worthAnalyzing(values, hierarchy)) {
           continue; // the dataflow below is the costly part: most methods make no two single-key calls
         }
-        List<KeyedCalls.Sequence> sequences = KeyedCalls.sequences(context, method, values, regions, hierarchy);
-        if (!sequences.isEmpty()) {
-          found.put(values, sequences);
+        KeyedCalls.Found calls = KeyedCalls.analyze(context, method, values, regions, hierarchy);
+        if (!calls.sequences.isEmpty()) {
+          found.put(values, calls.sequences);
         }
+        calls.keyDeterminedStores.forEach(store -> keyDeterminedStores.add(site(values, store)));
       } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
         // Bad input never fails the analysis: skip the method.
       }
@@ -86,7 +89,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   @Override
   public void report() {
     List<BugInstance> bugs = new ArrayList<>();
-    Set<String> memoizingStores = new HashSet<>();
+    Set<String> memoizingStores = new HashSet<>(keyDeterminedStores);
     for (Map.Entry<MapValues, List<KeyedCalls.Sequence>> method : found.entrySet()) {
       for (KeyedCalls.Sequence sequence : method.getValue()) {
         if (RaceConsequence.memoizes(sequence.kind, sequence.stored)) {
@@ -109,6 +112,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     found.clear();
     fieldsWithRemovals.clear();
     fieldWrites.clear();
+    keyDeterminedStores.clear();
   }
 
   /**
