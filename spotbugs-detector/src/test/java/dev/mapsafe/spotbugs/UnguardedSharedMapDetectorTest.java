@@ -96,5 +96,6 @@ class UnguardedSharedMapDetectorTest {
   @Test
   void nestedTasksThroughSyntheticAccessors(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.jdk8.NestedTasks");
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.jdk8.SuiteRegistry");
   }
 }

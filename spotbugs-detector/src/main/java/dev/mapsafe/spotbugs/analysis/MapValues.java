@@ -707,13 +707,15 @@ public final class MapValues {
       return;
     }
     MethodDescriptor callee = XFactory.createXMethod(invoke, cpg).getMethodDescriptor();
-    callees.add(callee);
     List<List<MethodDescriptor>> argumentBodies = new ArrayList<>();
     for (ValueNumber arg : args) {
       argumentBodies.add(lambdaBodies.getOrDefault(arg, List.of()));
     }
     boolean thisHeldHere = thisValue != null && monitors.at(location).contains(thisValue);
-    callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies));
+    if (!SyntheticAccessors.isAccessor(method)) { // SpotBugs resolves a call of an accessor to what it calls
+      callees.add(callee);
+      callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies));
+    }
     ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
     if (receiver != null && parameterIndexes.containsKey(receiver)) {
       parameterCalls.add(
