@@ -40,9 +40,7 @@ class NonAtomicMapUpdateDetectorTest {
   @Test
   void ignoredPutIfAbsent(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.IgnoredPutIfAbsent");
-    java.util.Map<Integer, String> messages = new java.util.TreeMap<>();
-    Fixtures.analyze(spotbugs, "fixtures.atomic.IgnoredPutIfAbsent")
-        .forEach(b -> messages.put(b.getPrimarySourceLineAnnotation().getStartLine(), b.getMessageWithoutPrefix()));
+    java.util.Map<Integer, String> messages = messagesByLine(spotbugs, "fixtures.atomic.IgnoredPutIfAbsent");
     String topic = messages.get(Fixtures.lineOf("fixtures.atomic.IgnoredPutIfAbsent", "TOPICS.putIfAbsent(name, t)"));
     assertTrue(topic.contains("then the use of t at line")
         && topic.contains("two identities: two threads can each go on with their own instance")
@@ -55,9 +53,7 @@ class NonAtomicMapUpdateDetectorTest {
   @Test
   void foundValueTakenAsReplaced(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.ReplacedValues");
-    java.util.Map<Integer, String> messages = new java.util.TreeMap<>();
-    Fixtures.analyze(spotbugs, "fixtures.atomic.ReplacedValues")
-        .forEach(b -> messages.put(b.getPrimarySourceLineAnnotation().getStartLine(), b.getMessageWithoutPrefix()));
+    java.util.Map<Integer, String> messages = messagesByLine(spotbugs, "fixtures.atomic.ReplacedValues");
     assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.ReplacedValues", "channels.put(name, channel)"))
         .contains("(get, then put, the value found taken as the one replaced), stale old value:"), messages.toString());
   }
@@ -71,9 +67,7 @@ class NonAtomicMapUpdateDetectorTest {
   /** The message names the consequence found, never calling a null check a read-modify-write. */
   @Test
   void messageNamesTheConsequence(SpotBugsRunner spotbugs) {
-    java.util.Map<Integer, String> messages = new java.util.TreeMap<>();
-    Fixtures.analyze(spotbugs, "fixtures.atomic.Memoization")
-        .forEach(b -> messages.put(b.getPrimarySourceLineAnnotation().getStartLine(), b.getMessageWithoutPrefix()));
+    java.util.Map<Integer, String> messages = messagesByLine(spotbugs, "fixtures.atomic.Memoization");
     assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.Memoization", "handlers.put(name, handler)"))
         .contains("(containsKey then put), lost update:"), messages.toString());
     assertTrue(messages.get(Fixtures.lineOf("fixtures.atomic.Memoization", "members.put(group, list)"))
@@ -99,5 +93,12 @@ class NonAtomicMapUpdateDetectorTest {
     assertTrue(message.startsWith("buckets.containsKey(user) at line 23 then buckets.put(user, ..) at line 24 on"
         + " buckets (a ConcurrentHashMap) is not atomic (containsKey then put)"), message);
     assertTrue(message.contains("putIfAbsent(k, v)"), message);
+  }
+
+  private static java.util.Map<Integer, String> messagesByLine(SpotBugsRunner spotbugs, String fixture) {
+    java.util.Map<Integer, String> messages = new java.util.TreeMap<>();
+    Fixtures.analyze(spotbugs, fixture)
+        .forEach(b -> messages.put(b.getPrimarySourceLineAnnotation().getStartLine(), b.getMessageWithoutPrefix()));
+    return messages;
   }
 }
