@@ -336,27 +336,8 @@ public final class KeyedCalls {
     if (method == null || !(local instanceof VarSymbol) || local.getKind() != ElementKind.LOCAL_VARIABLE) {
       return Optional.empty();
     }
-    int after = state.getEndPosition(act.tree());
-    List<TreePath> reads = new ArrayList<>();
-    int[] reassigned = {Integer.MAX_VALUE};
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree tree, Void unused) {
-        int at = ASTHelpers.getStartPosition(tree);
-        if (at > after && local.equals(ASTHelpers.getSymbol(tree))) {
-          if (getCurrentPath().getParentPath().getLeaf() instanceof com.sun.source.tree.AssignmentTree assignment
-              && assignment.getVariable() == tree) {
-            reassigned[0] = Math.min(reassigned[0], at);
-          } else if (goesOnWith(getCurrentPath(), act)) {
-            reads.add(getCurrentPath());
-          }
-        }
-        return null;
-      }
-    }.scan(method, null);
-    return reads.stream()
-        .filter(r -> ASTHelpers.getStartPosition(r.getLeaf()) < reassigned[0])
-        .min(java.util.Comparator.comparingInt(r -> ASTHelpers.getStartPosition(r.getLeaf())));
+    return firstReadAfter(local, method, state.getEndPosition(act.tree()), state.getEndPosition(act.tree()),
+        read -> goesOnWith(read, act));
   }
 
   /**
@@ -389,30 +370,41 @@ public final class KeyedCalls {
       if (local == null) {
         continue;
       }
-      int from = ASTHelpers.getStartPosition(lookup.tree());
-      int[] firstRead = {Integer.MAX_VALUE};
-      int[] reassigned = {Integer.MAX_VALUE};
-      new TreePathScanner<Void, Void>() {
-        @Override
-        public Void visitIdentifier(IdentifierTree tree, Void unused) {
-          int at = ASTHelpers.getStartPosition(tree);
-          if (!local.equals(ASTHelpers.getSymbol(tree)) || at <= from) {
-            return null;
-          }
-          if (getCurrentPath().getParentPath().getLeaf() instanceof com.sun.source.tree.AssignmentTree assignment
-              && assignment.getVariable() == tree) {
-            reassigned[0] = Math.min(reassigned[0], at);
-          } else if (at > after) {
-            firstRead[0] = Math.min(firstRead[0], at);
-          }
-          return null;
-        }
-      }.scan(method, null);
-      if (firstRead[0] < reassigned[0]) {
+      if (firstReadAfter(local, method, ASTHelpers.getStartPosition(lookup.tree()), after, read -> true)
+          .isPresent()) {
         return Optional.of(lookup);
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The first read of a local in {@code method} after position {@code after} that {@code counts}, unless the local is
+   * given another value after {@code from} and before it.
+   */
+  private static Optional<TreePath> firstReadAfter(
+      Symbol local, TreePath method, int from, int after, java.util.function.Predicate<TreePath> counts) {
+    List<TreePath> reads = new ArrayList<>();
+    int[] reassigned = {Integer.MAX_VALUE};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        int at = ASTHelpers.getStartPosition(tree);
+        if (at <= from || !local.equals(ASTHelpers.getSymbol(tree))) {
+          return null;
+        }
+        if (getCurrentPath().getParentPath().getLeaf() instanceof com.sun.source.tree.AssignmentTree assignment
+            && assignment.getVariable() == tree) {
+          reassigned[0] = Math.min(reassigned[0], at);
+        } else if (at > after && counts.test(getCurrentPath())) {
+          reads.add(getCurrentPath());
+        }
+        return null;
+      }
+    }.scan(method, null);
+    return reads.stream()
+        .filter(r -> ASTHelpers.getStartPosition(r.getLeaf()) < reassigned[0])
+        .min(java.util.Comparator.comparingInt(r -> ASTHelpers.getStartPosition(r.getLeaf())));
   }
 
   /** The local a call's result is given ({@code V v = call;} or {@code v = call;}, through casts), or null. */
