@@ -489,6 +489,43 @@ public final class KeyedCalls {
     return inputs;
   }
 
+  /**
+   * Whether the value a store puts is computed from what a call on a map returned, through the locals it reads (a
+   * local that held a lookup of the same map, and was then given a computed value, does not count: its lookup is the
+   * miss that the computed value fills).
+   */
+  public static boolean storesValueReadFromAMap(Call store, VisitorState state) {
+    return store.tree().getArguments().size() > 1
+        && readsAMap(new TreePath(store.path(), store.tree().getArguments().get(1)), store, state, 0);
+  }
+
+  private static boolean readsAMap(TreePath expression, Call store, VisitorState state, int depth) {
+    boolean[] found = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+        found[0] |= receiver != null && ASTHelpers.isSubtype(ASTHelpers.getType(receiver),
+            state.getTypeFromString("java.util.Map"), state);
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        Symbol sym = ASTHelpers.getSymbol(tree);
+        if (depth < 3 && sym instanceof VarSymbol && sym.getKind() == ElementKind.LOCAL_VARIABLE) {
+          for (TreePath value : Declarations.of(state).assignedValues(sym)) {
+            boolean lookupOfTheMap = of(value, state).filter(c -> c.use() == KeyUse.LOOKUP && sameObject(
+                new TreePath(c.path(), c.receiver()), new TreePath(store.path(), store.receiver()), state)).isPresent();
+            found[0] |= !lookupOfTheMap && readsAMap(value, store, state, depth + 1);
+          }
+        }
+        return null;
+      }
+    }.scan(expression, null);
+    return found[0];
+  }
+
   /** The class of the new object an expression stores ({@code new C(..)}, a container factory), if it is one. */
   private static Optional<String> createdType(TreePath expression, VisitorState state, int depth) {
     ExpressionTree tree = MapIdentity.strip((ExpressionTree) expression.getLeaf());

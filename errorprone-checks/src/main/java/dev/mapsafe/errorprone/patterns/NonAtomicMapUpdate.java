@@ -184,7 +184,8 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
         || KeyedCalls.valueSource(store.get(), state).isPresent()) {
       return false;
     }
-    if (RaceConsequence.storesKeyDeterminedValue(KeyedCalls.storedValue(store.get(), store.get(), state))) {
+    if (!KeyedCalls.storesValueReadFromAMap(store.get(), state)
+        && RaceConsequence.storesKeyDeterminedValue(KeyedCalls.storedValue(store.get(), store.get(), state))) {
       return true;
     }
     for (Guard guard : KeyedCalls.guards(store.get(), state)) {

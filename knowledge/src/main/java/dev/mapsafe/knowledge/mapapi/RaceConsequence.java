@@ -139,7 +139,8 @@ public enum RaceConsequence {
   /**
    * Whether a store, guarded or not, puts a value computed only from what its key is computed from (and is no new
    * container or identity): such stores put the same value for a key, so a memoizing store that races one of them
-   * loses nothing. A cache filled by such stores alone is not updated elsewhere.
+   * loses nothing. A cache filled by such stores alone is not updated elsewhere. The engines ask it only for values
+   * not read from a map (a value moved from another key is no function of the new key).
    */
   public static boolean storesKeyDeterminedValue(StoredValue stored) {
     return stored.fromKeyOnly && stored.identityUse == null && stored.freshContainer == null

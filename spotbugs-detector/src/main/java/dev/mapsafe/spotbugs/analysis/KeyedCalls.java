@@ -163,6 +163,8 @@ public final class KeyedCalls {
   private final Map<ValueNumber, String> localNames = new HashMap<>();
   /** For each value, the parameters (by local slot) it is computed from: a value stored from the key's alone is memoized. */
   private final Map<ValueNumber, BitSet> inputs = new HashMap<>();
+  /** Values computed from what a call on a map returned ({@code m.remove(k)}, {@code m.get(k)}). */
+  private final Set<ValueNumber> readFromMaps = new HashSet<>();
   /** Values made by {@code new C(..)} or by a factory of new containers, and their class. */
   private final Map<ValueNumber, String> created = new HashMap<>();
   /** Values no other call returned ({@link CreatedValues#makesUniqueKey}), and their {@code toString()}. */
@@ -212,8 +214,7 @@ public final class KeyedCalls {
     analysis.scan(context, method, values, hierarchy);
     List<Location> keyDetermined = new ArrayList<>();
     for (Call call : analysis.calls) {
-      boolean fromLookup = analysis.derived.containsKey(call.stored) || analysis.mergedLookups.containsKey(call.stored);
-      if (call.use == KeyUse.STORE && call.stored != null && !fromLookup
+      if (call.use == KeyUse.STORE && call.stored != null && !analysis.readFromMaps.contains(call.stored)
           && RaceConsequence.storesKeyDeterminedValue(analysis.storedValue(call, call))) {
         keyDetermined.add(call.location);
       }
@@ -271,6 +272,13 @@ public final class KeyedCalls {
     }
     for (int i = 0; i < produced && !from.isEmpty(); i++) {
       inputs.computeIfAbsent(after.getStackValue(i), v -> new BitSet()).or(from);
+    }
+    boolean fromMap = false;
+    for (int i = 0; i < consumed; i++) {
+      fromMap |= readFromMaps.contains(before.getStackValue(i));
+    }
+    for (int i = 0; i < produced && fromMap; i++) {
+      readFromMaps.add(after.getStackValue(i));
     }
     if (ins instanceof NEW) {
       created.put(after.getTopValue(), ((NEW) ins).getLoadClassType(cpg).getClassName());
@@ -391,6 +399,10 @@ public final class KeyedCalls {
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     Optional<KeyUse> use = api.flatMap(a -> MapApi.keyUse(a, hierarchy));
     Origin map = values.originOf(receiver);
+    if (map != null && invoke.produceStack(cpg) == 1 && api.isPresent()
+        && !MapApi.effectsOf(api.get(), hierarchy).isEmpty()) {
+      readFromMaps.add(after.getTopValue()); // a call the map model knows, on a map
+    }
     if (use.isEmpty() || map == null || argCount == 0) {
       return;
     }
@@ -444,6 +456,9 @@ public final class KeyedCalls {
           Set<Call> found = foundBy(incoming.getValue(slot));
           if (!found.isEmpty()) {
             mergedLookups.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(found);
+          }
+          if (readFromMaps.contains(incoming.getValue(slot))) {
+            readFromMaps.add(entry.getValue(slot));
           }
           BitSet parameters = inputs.get(incoming.getValue(slot));
           if (parameters != null) {
