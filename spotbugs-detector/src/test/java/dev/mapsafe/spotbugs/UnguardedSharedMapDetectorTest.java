@@ -53,6 +53,15 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.NoVisibleThreadNegatives");
   }
 
+  /**
+   * Helpers every caller runs under a lock (chains of helpers, recursion, nested classes' package-private
+   * methods, helpers only construction calls) hold it; one caller without it anywhere loses it.
+   */
+  @Test
+  void locksCallersHold(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.CallerHeldLocks");
+  }
+
   @Test
   void reassignmentLosesTheConcurrentMap(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.Routes");

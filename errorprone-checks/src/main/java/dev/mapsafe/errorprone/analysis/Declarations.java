@@ -8,6 +8,7 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -30,6 +31,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.ElementKind;
@@ -42,12 +44,15 @@ import javax.lang.model.element.ElementKind;
 public final class Declarations {
   /** The indexes of one compilation, kept in its javac Context so that they live exactly as long as it. */
   private static final Context.Key<Map<CompilationUnitTree, Declarations>> CACHE = new Context.Key<>();
+  private static final Context.Key<Map<Symbol.PackageSymbol, Optional<List<Declarations>>>> PACKAGES =
+      new Context.Key<>();
 
   private final Map<Symbol, List<TreePath>> assignedValues = new HashMap<>();
   private final Map<Symbol, List<TreePath>> uses = new HashMap<>();
   private final Map<MethodSymbol, List<TreePath>> returnedValues = new HashMap<>();
   private final List<TreePath> monitors = new ArrayList<>();
   private final Map<MethodSymbol, List<TreePath>> invocations = new HashMap<>();
+  private final Map<MethodSymbol, List<TreePath>> references = new HashMap<>();
   private Set<String> invokedNames;
   private final Map<MethodSymbol, TreePath> methods = new HashMap<>();
   private Map<VarSymbol, Symbol.TypeSymbol> staticallyHeld;
@@ -95,6 +100,37 @@ public final class Declarations {
   /** The calls of a method in this compilation unit. */
   public List<TreePath> invocations(MethodSymbol method) {
     return invocations.getOrDefault(method, List.of());
+  }
+
+  /** The method references ({@code this::m}) to a method in this compilation unit. */
+  public List<TreePath> references(MethodSymbol method) {
+    return references.getOrDefault(method, List.of());
+  }
+
+  /**
+   * The indexes of every compilation unit of a package, when this compilation compiles all of its classes (then
+   * they hold every call of its package-private methods); empty when some class of it comes from a class file.
+   */
+  public static Optional<List<Declarations>> ofWholePackage(Symbol.PackageSymbol pkg, VisitorState state) {
+    Map<Symbol.PackageSymbol, Optional<List<Declarations>>> cache = state.context.get(PACKAGES);
+    if (cache == null) {
+      cache = new HashMap<>();
+      state.context.put(PACKAGES, cache);
+    }
+    return cache.computeIfAbsent(pkg, p -> wholePackage(p, state));
+  }
+
+  private static Optional<List<Declarations>> wholePackage(Symbol.PackageSymbol pkg, VisitorState state) {
+    JavacTrees trees = JavacTrees.instance(state.context);
+    Map<CompilationUnitTree, Declarations> units = new java.util.LinkedHashMap<>();
+    for (Symbol member : pkg.members().getSymbols(s -> s instanceof Symbol.ClassSymbol)) {
+      TreePath declaration = trees.getPath(member);
+      if (declaration == null) {
+        return Optional.empty(); // a class file: its calls are not seen
+      }
+      units.computeIfAbsent(declaration.getCompilationUnit(), unit -> of(unit, state));
+    }
+    return Optional.of(List.copyOf(units.values()));
   }
 
   /** References to a local variable, a parameter or a field (the declaration itself excluded). */
@@ -212,6 +248,14 @@ public final class Declarations {
           add(index.invocations, callee, getCurrentPath());
         }
         return super.visitMethodInvocation(tree, method);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree tree, MethodSymbol method) {
+        if (ASTHelpers.getSymbol(tree) instanceof MethodSymbol referenced) {
+          add(index.references, referenced, getCurrentPath());
+        }
+        return super.visitMemberReference(tree, method);
       }
 
       @Override

@@ -79,7 +79,7 @@ public final class FieldAccesses {
       }
       return java.util.Optional.of(
           new Access(
-              callPath, kind, effect.effect(), HeldLocks.atIncludingCallers(callPath, state), ThreadReach.of(callPath, state)));
+              callPath, kind, effect.effect(), CallerLocks.atIncludingCallers(callPath, state), ThreadReach.of(callPath, state)));
     }
     return java.util.Optional.empty();
   }

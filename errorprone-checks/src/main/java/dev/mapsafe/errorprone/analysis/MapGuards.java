@@ -152,7 +152,7 @@ public final class MapGuards {
    * there or at every call of its private method, or by a {@code @GuardedBy} contract ({@link HeldLocks}).
    */
   public static boolean holds(Guard guard, TreePath path, VisitorState state) {
-    return guard.heldAmong(HeldLocks.atIncludingCallers(path, state));
+    return guard.heldAmong(CallerLocks.atIncludingCallers(path, state));
   }
 
   /** The locks held at an access, by simple name; locks of one call ({@link Guards#isPerCallLock}) left out. */

@@ -22,7 +22,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.mapsafe.errorprone.analysis.Declarations;
-import dev.mapsafe.errorprone.analysis.HeldLocks;
+import dev.mapsafe.errorprone.analysis.CallerLocks;
 import dev.mapsafe.errorprone.analysis.JavacApi;
 import dev.mapsafe.errorprone.analysis.MapEffects;
 import dev.mapsafe.errorprone.analysis.MapIdentity;
@@ -83,7 +83,7 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
             ? "a get on an access-ordered LinkedHashMap moves the entry"
             : "every call on a WeakHashMap expunges collected entries";
       }
-      Set<GuardedByExpression> readOnly = HeldLocks.readOnlyIncludingCallers(state.getPath(), state);
+      Set<GuardedByExpression> readOnly = CallerLocks.readOnlyIncludingCallers(state.getPath(), state);
       if (readOnly.isEmpty()) {
         continue;
       }

@@ -18,7 +18,7 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.util.TreePath;
-import dev.mapsafe.errorprone.analysis.HeldLocks;
+import dev.mapsafe.errorprone.analysis.CallerLocks;
 import dev.mapsafe.errorprone.analysis.KeyedCalls;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Call;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Guard;
@@ -222,8 +222,8 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
    * access is then assumed to take it too).
    */
   private static boolean lockedAcrossBoth(Call check, Call act, VisitorState state) {
-    Set<GuardedByExpression> common = new HashSet<>(HeldLocks.exclusiveIncludingCallers(check.path(), state));
-    common.retainAll(HeldLocks.exclusiveIncludingCallers(act.path(), state));
+    Set<GuardedByExpression> common = new HashSet<>(CallerLocks.exclusiveIncludingCallers(check.path(), state));
+    common.retainAll(CallerLocks.exclusiveIncludingCallers(act.path(), state));
     return !common.isEmpty();
   }
 

@@ -42,4 +42,13 @@ public final class Exposure {
     }
     return false;
   }
+
+  /**
+   * Whether every call of a method is in the code of its own module, so that an analysis of the whole module sees
+   * them all: private and package-private methods (a package is not split across modules), and Kotlin
+   * {@code internal} ones.
+   */
+  public static boolean callableOnlyInModule(boolean isPrivate, boolean packagePrivate, String name, boolean kotlin) {
+    return isPrivate || packagePrivate || (kotlin && name.indexOf('$') > 0);
+  }
 }

@@ -80,6 +80,13 @@ public final class BytecodeApi {
         isKotlin(method.getClassDescriptor()), annotationNames(method));
   }
 
+  /** Whether the analysis of the whole jar sees every call of the method ({@link Exposure#callableOnlyInModule}). */
+  public static boolean callableOnlyInJar(XMethod method) {
+    boolean packagePrivate = !method.isPublic() && !method.isProtected() && !method.isPrivate();
+    return Exposure.callableOnlyInModule(method.isPrivate(), packagePrivate, method.getName(),
+        !method.isPrivate() && !packagePrivate && isKotlin(method.getClassDescriptor()));
+  }
+
   /** The binary names of a method's annotation types. */
   public static List<String> annotationNames(XMethod method) {
     List<String> names = new ArrayList<>();

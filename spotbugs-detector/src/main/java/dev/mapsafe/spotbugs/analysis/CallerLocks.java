@@ -1,8 +1,10 @@
 package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,13 +16,12 @@ import java.util.Set;
 /**
  * The locks held at a point of the analysed code, by name: the monitors ({@link HeldMonitors}) and lock regions
  * ({@link LockRegions}) of its method, a {@code @GuardedBy} on the method, and what the method's callers hold when
- * it runs: every caller of a private helper (a few callers deep; constructors aside, which need no lock), and,
+ * it runs ({@link EntryLocks}): every call of a method whose calls are all in the jar (private, package-private,
+ * Kotlin internal), through any number of helpers, construction of its own class aside (it needs no lock); and,
  * for a lambda body handed to a helper of the class that calls it ({@code withRead(() -> ..)}), the locks held
  * where the helper calls it. The bytecode counterpart of Error Prone's {@code HeldLocks}.
  */
 public final class CallerLocks {
-  private static final int MAX_DEPTH = 3;
-
   /** A lambda body given as argument {@code index} of a call of {@code helper} made in {@code caller}. */
   private static final class HelperRun {
     final MethodDescriptor helper;
@@ -39,8 +40,12 @@ public final class CallerLocks {
   private final TypeHierarchy hierarchy;
   private final Map<MethodDescriptor, MapValues> methods = new HashMap<>();
   private final Map<MethodDescriptor, LockRegions> regions = new HashMap<>();
-  private final Map<MethodDescriptor, List<Map.Entry<MapValues, MapValues.CallSite>>> callers = new HashMap<>();
+  /** The calls of each method, by the callee's name and signature (an inherited method is called on a subclass). */
+  private final Map<String, List<Map.Entry<MapValues, MapValues.CallSite>>> callers = new HashMap<>();
   private final Map<MethodDescriptor, List<HelperRun>> helperRuns = new HashMap<>();
+  /** Entry locks in exclusive mode and in any mode; solved on demand once every method has been added. */
+  private EntryLocks<MethodDescriptor, String> exclusiveEntry;
+  private EntryLocks<MethodDescriptor, String> anyModeEntry;
 
   public CallerLocks(TypeHierarchy hierarchy) {
     this.hierarchy = hierarchy;
@@ -51,8 +56,10 @@ public final class CallerLocks {
     MethodDescriptor self = method.method().getMethodDescriptor();
     methods.put(self, method);
     regions.put(self, locks);
+    exclusiveEntry = null;
+    anyModeEntry = null;
     for (MapValues.CallSite call : method.callSites()) {
-      callers.computeIfAbsent(call.callee, c -> new ArrayList<>()).add(Map.entry(method, call));
+      callers.computeIfAbsent(nameAndSignature(call.callee), c -> new ArrayList<>()).add(Map.entry(method, call));
       for (int i = 0; i < call.argumentBodies.size(); i++) {
         for (MethodDescriptor body : call.argumentBodies.get(i)) {
           helperRuns.computeIfAbsent(body, b -> new ArrayList<>()).add(new HelperRun(call.callee, i, method, call));
@@ -69,10 +76,82 @@ public final class CallerLocks {
   public Set<String> at(MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld,
       boolean anyMode) {
     Set<String> names = own(method, location, heldOrigins, thisHeld, anyMode);
-    names.addAll(heldWhenRunning(method, anyMode, 0));
+    names.addAll(entry(anyMode).of(method.method().getMethodDescriptor()));
     return names;
   }
 
+  private EntryLocks<MethodDescriptor, String> entry(boolean anyMode) {
+    if (anyMode) {
+      if (anyModeEntry == null) {
+        anyModeEntry = new EntryLocks<>(new CallGraph(true));
+      }
+      return anyModeEntry;
+    }
+    if (exclusiveEntry == null) {
+      exclusiveEntry = new EntryLocks<>(new CallGraph(false));
+    }
+    return exclusiveEntry;
+  }
+
+  /** The analysed calls, with the locks each caller holds at them in one mode. */
+  private final class CallGraph implements EntryLocks.Graph<MethodDescriptor, String> {
+    private final boolean anyMode;
+
+    CallGraph(boolean anyMode) {
+      this.anyMode = anyMode;
+    }
+
+    @Override
+    public boolean callersAllVisible(MethodDescriptor method) {
+      MapValues values = methods.get(method);
+      return values != null && BytecodeApi.callableOnlyInJar(values.method());
+    }
+
+    @Override
+    public List<EntryLocks.Call<MethodDescriptor, String>> callsOf(MethodDescriptor method) {
+      List<EntryLocks.Call<MethodDescriptor, String>> runs = new ArrayList<>();
+      String owner = method.getClassDescriptor().getDottedClassName();
+      for (Map.Entry<MapValues, MapValues.CallSite> caller : callers.getOrDefault(nameAndSignature(method), List.of())) {
+        MapValues.CallSite call = caller.getValue();
+        if (!mayRun(call.callee, method)) {
+          continue;
+        }
+        XMethod from = caller.getKey().method();
+        if ((from.getName().equals("<init>") || from.getName().equals("<clinit>")) && from.getClassName().equals(owner)) {
+          runs.add(EntryLocks.Call.duringConstruction()); // the object is not shared yet: no lock needed
+        } else {
+          runs.add(EntryLocks.Call.from(from.getMethodDescriptor(),
+              own(caller.getKey(), call.location, call.heldOrigins, call.thisHeld, anyMode)));
+        }
+      }
+      for (HelperRun run : helperRuns.getOrDefault(method, List.of())) {
+        Set<String> held = heldWhereHelperRuns(run, anyMode);
+        runs.add(held == null ? EntryLocks.Call.anywhere()
+            : EntryLocks.Call.from(run.caller.method().getMethodDescriptor(), held));
+      }
+      return runs;
+    }
+  }
+
+  /**
+   * Whether a call naming {@code called} may run {@code method} (same name and signature): the same method, or
+   * one of a subclass or superclass, which it may inherit or override.
+   */
+  private boolean mayRun(MethodDescriptor called, MethodDescriptor method) {
+    if (called.equals(method)) {
+      return true;
+    }
+    if (called.isStatic() != method.isStatic() || method.getName().startsWith("<")) {
+      return false;
+    }
+    String a = called.getClassDescriptor().getDottedClassName();
+    String b = method.getClassDescriptor().getDottedClassName();
+    return hierarchy.isSubtype(a, b) || hierarchy.isSubtype(b, a);
+  }
+
+  private static String nameAndSignature(MethodDescriptor method) {
+    return method.getName() + method.getSignature();
+  }
   /** The locks of the method itself at a point: its regions, its monitors, a {@code @GuardedBy} contract. */
   private Set<String> own(MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld,
       boolean anyMode) {
@@ -97,37 +176,11 @@ public final class CallerLocks {
     return names;
   }
 
-  /** The locks held wherever a private method or a helper-run lambda body is run; empty when unknown. */
-  private Set<String> heldWhenRunning(MapValues method, boolean anyMode, int depth) {
-    if (!method.method().isPrivate() || depth > MAX_DEPTH) {
-      return Set.of();
-    }
-    Set<String> common = null;
-    for (Map.Entry<MapValues, MapValues.CallSite> caller : callers.getOrDefault(
-        method.method().getMethodDescriptor(), List.of())) {
-      String name = caller.getKey().method().getName();
-      if (name.equals("<init>") || name.equals("<clinit>")) {
-        continue; // construction runs before the object is shared: it needs no lock
-      }
-      MapValues.CallSite call = caller.getValue();
-      Set<String> held = own(caller.getKey(), call.location, call.heldOrigins, call.thisHeld, anyMode);
-      if (caller.getKey() != method) {
-        held.addAll(heldWhenRunning(caller.getKey(), anyMode, depth + 1));
-      }
-      common = retain(common, held);
-    }
-    for (HelperRun run : helperRuns.getOrDefault(method.method().getMethodDescriptor(), List.of())) {
-      Set<String> held = heldWhereHelperRuns(run, anyMode, depth);
-      if (held == null) {
-        return common == null ? Set.of() : common; // handed to code that may run it anywhere
-      }
-      common = retain(common, held);
-    }
-    return common == null ? Set.of() : common;
-  }
-
-  /** The locks held at every call the helper makes on the lambda's parameter, and at the helper's call site. */
-  private Set<String> heldWhereHelperRuns(HelperRun run, boolean anyMode, int depth) {
+  /**
+   * The locks held at every call the helper makes on the lambda's parameter, and at the helper's call site; null
+   * when the helper may run it anywhere.
+   */
+  private Set<String> heldWhereHelperRuns(HelperRun run, boolean anyMode) {
     MapValues helper = methods.get(run.helper);
     Set<String> common = null;
     if (InlineCallbacks.runsCallbacksInline(
@@ -146,7 +199,6 @@ public final class CallerLocks {
       return null;
     }
     common.addAll(own(run.caller, run.call.location, run.call.heldOrigins, run.call.thisHeld, anyMode));
-    common.addAll(heldWhenRunning(run.caller, anyMode, depth + 1));
     return common;
   }
 

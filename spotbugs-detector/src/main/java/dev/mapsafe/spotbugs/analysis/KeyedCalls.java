@@ -483,7 +483,7 @@ public final class KeyedCalls {
         continue; // a fresh key (UUID.randomUUID(), a counter's next value): no other thread uses it
       }
       if (act.use == KeyUse.STORE_IF_ABSENT) {
-        ownValueKept(act).ifPresent(result::add);
+        ownValueUse(act).ifPresent(result::add);
         continue;
       }
       List<Sequence> candidates = new ArrayList<>();
@@ -506,7 +506,7 @@ public final class KeyedCalls {
         }
       }
       if (candidates.isEmpty() && act.use == KeyUse.STORE) {
-        foundValueKeptAsReplaced(act).ifPresent(candidates::add);
+        foundValueTakenAsReplaced(act).ifPresent(candidates::add);
       }
       if (!candidates.isEmpty()
           && candidates.stream().noneMatch(c -> lockedAcrossBoth(c.check, act) || recheckedUnderLock(c.check, act))) {
@@ -526,7 +526,7 @@ public final class KeyedCalls {
    * value won, this thread holds another object than the map's. Not when a lock is held at the call: creators that
    * take one lock (double-checked code) serialize, as long as every writer takes it.
    */
-  private Optional<Sequence> ownValueKept(Call act) {
+  private Optional<Sequence> ownValueUse(Call act) {
     if (resultUsed(act) || act.stored == null || !act.heldMonitors.isEmpty() || !act.heldLocks.isEmpty()) {
       return Optional.empty();
     }
@@ -546,7 +546,7 @@ public final class KeyedCalls {
    * what it found as the value its put replaced ({@code old = m.get(k); m.put(k, v); if (old != null) old.close();}),
    * while another thread's put in between makes them differ.
    */
-  private Optional<Sequence> foundValueKeptAsReplaced(Call act) {
+  private Optional<Sequence> foundValueTakenAsReplaced(Call act) {
     int at = act.location.getHandle().getPosition();
     for (Call lookup : calls) {
       if (lookup.use != KeyUse.LOOKUP || !before(lookup, act) || !sameMapAndKey(lookup, act)) {

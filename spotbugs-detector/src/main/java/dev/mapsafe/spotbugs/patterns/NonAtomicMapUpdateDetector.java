@@ -116,9 +116,9 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   }
 
   /**
-   * Whether an exclusive lock is held at both calls by every caller of their private method (or where a helper
+   * Whether an exclusive lock is held at both calls, by their method or by every caller of it (or where a helper
    * or an inline callback runs the lambda they are in): the bytecode twin of Error Prone's
-   * {@code HeldLocks.exclusiveIncludingCallers}.
+   * {@code CallerLocks.exclusiveIncludingCallers}.
    */
   private boolean lockedByCallers(MapValues method, KeyedCalls.Sequence sequence) {
     Set<String> common = new HashSet<>(callerLocks.at(method, sequence.check.location, List.of(), false, false));

@@ -1,0 +1,173 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.util.Context;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.threads.EntryLocks;
+import dev.mapsafe.knowledge.threads.InlineCallbacks;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The locks held at a point ({@link HeldLocks}) with those every caller of its method holds when it runs
+ * ({@link EntryLocks}): private methods of the compilation, and package-private ones of a package the compilation
+ * compiles whole, through any number of helpers; construction of the method's own class constrains nothing. The
+ * Error Prone counterpart of the bytecode engine's {@code CallerLocks}.
+ */
+public final class CallerLocks {
+  /** The solved entry locks of one compilation, in any mode and in exclusive mode. */
+  private static final Context.Key<EntryLocks<MethodSymbol, GuardedByExpression>[]> ENTRY = new Context.Key<>();
+
+  private CallerLocks() {}
+
+  /** The locks held at a point in either mode ({@link HeldLocks#anyModeAt}), with those its callers hold. */
+  public static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state) {
+    return atIncludingCallers(path, state, true);
+  }
+
+  /** The exclusive locks held at a point, with those its callers hold. */
+  public static Set<GuardedByExpression> exclusiveIncludingCallers(TreePath path, VisitorState state) {
+    return atIncludingCallers(path, state, false);
+  }
+
+  /**
+   * The read-write locks held only in read mode at a point (its callers' locks included): a write there runs
+   * while other readers hold the same lock.
+   */
+  public static Set<GuardedByExpression> readOnlyIncludingCallers(TreePath path, VisitorState state) {
+    Set<GuardedByExpression> read = new HashSet<>(atIncludingCallers(path, state, true));
+    read.removeAll(atIncludingCallers(path, state, false));
+    return read;
+  }
+
+  private static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state, boolean anyMode) {
+    Set<GuardedByExpression> locks = new HashSet<>(held(path, state, anyMode));
+    enclosingMethod(path, state).ifPresent(method -> locks.addAll(entry(state, anyMode).of(method)));
+    return locks;
+  }
+
+  private static Set<GuardedByExpression> held(TreePath path, VisitorState state, boolean anyMode) {
+    return anyMode ? HeldLocks.anyModeAt(path, state) : HeldLocks.at(path, state);
+  }
+
+  /**
+   * The method a point runs as part of: the enclosing method, unless a class body or a lambda that may run later
+   * lies between them (a lambda passed to {@code forEach} or {@code compute*} runs inline, as part of it).
+   */
+  private static Optional<MethodSymbol> enclosingMethod(TreePath path, VisitorState state) {
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree node = p.getLeaf();
+      if (node instanceof MethodTree method) {
+        return ASTHelpers.getSymbol(method) instanceof MethodSymbol sym ? Optional.of(sym) : Optional.empty();
+      }
+      if (node instanceof ClassTree || (node instanceof LambdaExpressionTree && !runsInline(p, state))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a point lies in a field initializer or initializer block of {@code owner} (its construction). */
+  private static boolean initializes(TreePath path, Symbol owner) {
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree node = p.getLeaf();
+      if (node instanceof MethodTree || node instanceof LambdaExpressionTree) {
+        return false;
+      }
+      if (node instanceof ClassTree cls) {
+        return ASTHelpers.getSymbol(cls) == owner;
+      }
+    }
+    return false;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static EntryLocks<MethodSymbol, GuardedByExpression> entry(VisitorState state, boolean anyMode) {
+    EntryLocks<MethodSymbol, GuardedByExpression>[] solved = state.context.get(ENTRY);
+    if (solved == null) {
+      solved = new EntryLocks[] {
+          new EntryLocks<>(new CallGraph(state, false)), new EntryLocks<>(new CallGraph(state, true))};
+      state.context.put(ENTRY, solved);
+    }
+    return solved[anyMode ? 1 : 0];
+  }
+
+  /** The calls of the compilation's methods, with the locks held at each in one mode. */
+  private static final class CallGraph implements EntryLocks.Graph<MethodSymbol, GuardedByExpression> {
+    private final VisitorState state;
+    private final boolean anyMode;
+
+    CallGraph(VisitorState state, boolean anyMode) {
+      this.state = state;
+      this.anyMode = anyMode;
+    }
+
+    @Override
+    public boolean callersAllVisible(MethodSymbol method) {
+      return !method.isConstructor() && units(method).isPresent();
+    }
+
+    /** The compilation units that hold every call of the method, when this compilation has them all. */
+    private Optional<List<Declarations>> units(MethodSymbol method) {
+      if (method.isPrivate()) {
+        Declarations declaring = Declarations.declaring(method, state);
+        return declaring.declares(method) ? Optional.of(List.of(declaring)) : Optional.empty();
+      }
+      boolean packagePrivate = (method.flags() & (Flags.PUBLIC | Flags.PROTECTED)) == 0;
+      if (!packagePrivate || method.owner.isInterface()
+          || !ASTHelpers.findSuperMethods(method, state.getTypes()).isEmpty()) {
+        return Optional.empty(); // callable from other packages, or run by calls of the method it overrides
+      }
+      return Declarations.ofWholePackage(method.packge(), state);
+    }
+
+    @Override
+    public List<EntryLocks.Call<MethodSymbol, GuardedByExpression>> callsOf(MethodSymbol method) {
+      List<EntryLocks.Call<MethodSymbol, GuardedByExpression>> runs = new ArrayList<>();
+      for (Declarations unit : units(method).orElse(List.of())) {
+        for (TreePath call : unit.invocations(method)) {
+          runs.add(run(call, method));
+        }
+        for (TreePath reference : unit.references(method)) {
+          runs.add(EntryLocks.Call.anywhere()); // this::m may be run by anything it is handed to
+        }
+      }
+      return runs;
+    }
+
+    private EntryLocks.Call<MethodSymbol, GuardedByExpression> run(TreePath call, MethodSymbol method) {
+      if (initializes(call, method.owner)) {
+        return EntryLocks.Call.duringConstruction();
+      }
+      Optional<MethodSymbol> caller = enclosingMethod(call, state);
+      if (caller.isPresent() && caller.get().isConstructor() && caller.get().owner == method.owner) {
+        return EntryLocks.Call.duringConstruction(); // the object is not shared yet: no lock needed
+      }
+      return EntryLocks.Call.from(caller.orElse(null), held(call, state.withPath(call), anyMode));
+    }
+  }
+
+  private static boolean runsInline(TreePath lambdaPath, VisitorState state) {
+    Tree parent = lambdaPath.getParentPath().getLeaf();
+    if (!(parent instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    Optional<ApiMethod> api = JavacApi.call(call, state);
+    return api.isPresent()
+        && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
+  }
+}
