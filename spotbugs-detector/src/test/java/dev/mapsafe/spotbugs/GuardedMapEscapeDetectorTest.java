@@ -22,6 +22,12 @@ class GuardedMapEscapeDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.MemberRegistry");
   }
 
+  /** A getter every caller calls under the map's lock hands the view to code that holds it. */
+  @Test
+  void gettersCalledOnlyUnderTheLock(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.LockedCallers");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.escape.EscapeNegatives").stream()

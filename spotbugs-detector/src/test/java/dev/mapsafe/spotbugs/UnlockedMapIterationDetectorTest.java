@@ -43,6 +43,12 @@ class UnlockedMapIterationDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.MessageStore", "fixtures.unlocked.TopicStore");
   }
 
+  /** A map or view handed to a helper that walks it is walked where the helper is called, under its locks. */
+  @Test
+  void passedToHelpersThatWalkIt(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.PassedToHelpers");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.unlocked.Negatives").isEmpty());

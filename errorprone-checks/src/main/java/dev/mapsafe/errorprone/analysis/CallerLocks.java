@@ -54,6 +54,11 @@ public final class CallerLocks {
     return read;
   }
 
+  /** The locks every caller holds, in either mode, when the method runs (empty when a caller is not seen). */
+  public static Set<GuardedByExpression> heldByEveryCaller(MethodSymbol method, VisitorState state) {
+    return entry(state, true).of(method);
+  }
+
   private static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state, boolean anyMode) {
     Set<GuardedByExpression> locks = new HashSet<>(held(path, state, anyMode));
     enclosingMethod(path, state).ifPresent(method -> locks.addAll(entry(state, anyMode).of(method)));

@@ -49,6 +49,19 @@ public final class FieldAccesses {
   }
 
   private static java.util.Optional<Access> access(TreePath operand, VisitorState state, int depth) {
+    return effectOn(operand, state, depth).map(found -> new Access(found.call(), found.effect().kind(),
+        found.effect(), CallerLocks.atIncludingCallers(found.call(), state), ThreadReach.of(found.call(), state)));
+  }
+
+  /** What a call (or loop) does to an operand of it: the effect the map API model gives, or the callee's summary. */
+  record Found(TreePath call, Effect effect) {}
+
+  /**
+   * The effect of the call (or loop) an expression is the operand of, following views ({@code map.keySet()}) to
+   * what is done to them, and calls of methods of this compilation that do something to a map they are given
+   * ({@link MapSummaries}).
+   */
+  static java.util.Optional<Found> effectOn(TreePath operand, VisitorState state, int depth) {
     TreePath at = operand;
     while (at.getParentPath().getLeaf() instanceof ParenthesizedTree
         || at.getParentPath().getLeaf() instanceof TypeCastTree) {
@@ -70,17 +83,16 @@ public final class FieldAccesses {
       if (MapIdentity.strip(effect.operand()) != MapIdentity.strip((ExpressionTree) at.getLeaf())) {
         continue;
       }
-      MapEffect kind = effect.effect().kind();
-      if (kind == MapEffect.VIEW) {
+      if (effect.effect().kind() == MapEffect.VIEW) {
         // What is done to the view is done to the map.
         return callPath.getLeaf() instanceof MethodInvocationTree || callPath.getLeaf() instanceof NewClassTree
-            ? access(callPath, state, depth + 1)
+            ? effectOn(callPath, state, depth + 1)
             : java.util.Optional.empty();
       }
-      return java.util.Optional.of(
-          new Access(
-              callPath, kind, effect.effect(), CallerLocks.atIncludingCallers(callPath, state), ThreadReach.of(callPath, state)));
+      return java.util.Optional.of(new Found(callPath, effect.effect()));
     }
-    return java.util.Optional.empty();
+    TreePath call = callPath;
+    return MapSummaries.effectOnArgument(callPath, at.getLeaf(), state, depth + 1)
+        .map(effect -> new Found(call, effect));
   }
 }

@@ -55,6 +55,23 @@ public final class MapEffects {
     return List.of();
   }
 
+  /**
+   * The effects of a call on its operands: the map API model's, and for an argument the model says nothing of, what
+   * the method of this compilation it calls does to it ({@link MapSummaries}); {@code call} is the call's path.
+   */
+  public static List<Access> ofIncludingCallees(TreePath call, VisitorState state) {
+    List<Access> accesses = new ArrayList<>(of(call.getLeaf(), state));
+    List<? extends ExpressionTree> arguments = call.getLeaf() instanceof MethodInvocationTree invocation
+        ? invocation.getArguments()
+        : call.getLeaf() instanceof NewClassTree creation ? creation.getArguments() : List.of();
+    for (ExpressionTree argument : arguments) {
+      if (accesses.stream().noneMatch(a -> a.operand() == argument)) {
+        MapSummaries.effectOnArgument(call, argument, state, 0).ifPresent(e -> accesses.add(new Access(argument, e)));
+      }
+    }
+    return accesses;
+  }
+
   /** Whether the call returns a live view of its receiver ({@code keySet()}, {@code headMap(..)}, ...). */
   public static boolean returnsViewOfReceiver(MethodInvocationTree call, VisitorState state) {
     return JavacApi.call(call, state)

@@ -25,6 +25,7 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.mapsafe.errorprone.analysis.CallerLocks;
 import dev.mapsafe.errorprone.analysis.EscapingMaps;
 import dev.mapsafe.errorprone.analysis.EscapingMaps.Escape;
 import dev.mapsafe.errorprone.analysis.JavacApi;
@@ -67,6 +68,10 @@ public final class GuardedMapEscape extends MapsafeChecker implements ReturnTree
     if (escape.isEmpty()) {
       return Description.NO_MATCH;
     }
+    Optional<MapGuards.Guard> lock = MapGuards.of(escape.get().field(), state);
+    if (lock.isPresent() && lock.get().heldAmong(CallerLocks.heldByEveryCaller(sym, state))) {
+      return Description.NO_MATCH; // every caller holds the lock: what it returns goes to code that holds it
+    }
     Optional<String> guard = EscapingMaps.guardOf(escape.get().field(), state);
     if (guard.isEmpty()) {
       return Description.NO_MATCH;
@@ -82,7 +87,6 @@ public final class GuardedMapEscape extends MapsafeChecker implements ReturnTree
                 guard.get(),
                 MapCopies.copyOf(escaped.part(), escaped.source(), map, false).expression()));
     // The copy must be taken under the lock, else it is itself a traversal without it.
-    Optional<MapGuards.Guard> lock = MapGuards.of(escaped.field(), state);
     if (MapCopies.fits(escaped.part(), JavacApi.binaryName(sym.getReturnType(), state.getTypes()))
         && lock.isPresent() && MapGuards.holds(lock.get(), state.getPath(), state)) {
       MapCopies.Copy copy = MapCopies.copyOf(

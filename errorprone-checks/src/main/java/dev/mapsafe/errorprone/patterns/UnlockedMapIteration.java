@@ -97,7 +97,7 @@ public final class UnlockedMapIteration extends MapsafeChecker
   }
 
   private Description check(Tree tree, VisitorState state) {
-    for (MapEffects.Access access : MapEffects.of(tree, state)) {
+    for (MapEffects.Access access : MapEffects.ofIncludingCallees(state.getPath(), state)) {
       if (access.effect().kind() != MapEffect.ITERATE) {
         continue;
       }

@@ -96,6 +96,15 @@ public final class BytecodeApi {
     return names;
   }
 
+  /** Whether the class is final (no subclass overrides its methods); false when it cannot be read. */
+  static boolean isFinalClass(ClassDescriptor descriptor) {
+    try {
+      return Global.getAnalysisCache().getClassAnalysis(XClass.class, descriptor).isFinal();
+    } catch (CheckedAnalysisException | RuntimeException unknown) {
+      return false;
+    }
+  }
+
   private static boolean isKotlin(ClassDescriptor descriptor) {
     try {
       XClass cls = Global.getAnalysisCache().getClassAnalysis(XClass.class, descriptor);

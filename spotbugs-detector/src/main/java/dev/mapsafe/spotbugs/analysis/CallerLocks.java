@@ -80,6 +80,11 @@ public final class CallerLocks {
     return names;
   }
 
+  /** The locks every caller holds, in either mode, when the method runs (empty when a caller is not seen). */
+  public Set<String> heldByEveryCaller(MapValues method) {
+    return entry(true).of(method.method().getMethodDescriptor());
+  }
+
   private EntryLocks<MethodDescriptor, String> entry(boolean anyMode) {
     if (anyMode) {
       if (anyModeEntry == null) {

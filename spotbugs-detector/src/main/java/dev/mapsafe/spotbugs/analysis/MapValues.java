@@ -147,6 +147,12 @@ public final class MapValues {
       this.passesNull = passesNull;
       this.keyedByThread = keyedByThread;
     }
+
+    /** The access a call makes by giving the map to a method that has the effect on it ({@link MapSummaries}). */
+    static Access atCall(Effect effect, PassedMap passed) {
+      return new Access(effect, passed.subject, passed.line, passed.location, passed.heldOrigins, passed.thisHeld,
+          false, false);
+    }
   }
 
   /** A call on the iterator or stream a traversal returned, with the monitors held there. */
@@ -297,18 +303,64 @@ public final class MapValues {
     }
   }
 
-  /** A write to a map the method received as a parameter. */
-  public static final class ParameterWrite {
+  /**
+   * A read, write or traversal of a map (or view, or collection) the method received as a parameter, with the
+   * monitors held there: what {@link MapSummaries} says a call of the method does to the map it passes.
+   */
+  public static final class ParameterEffect {
     public final int parameter;
     public final String name;
     public final Effect effect;
     public final SourceLineAnnotation line;
+    public final Location location;
+    public final boolean monitorHeld;
 
-    ParameterWrite(int parameter, String name, Effect effect, SourceLineAnnotation line) {
+    ParameterEffect(int parameter, String name, Effect effect, SourceLineAnnotation line, Location location,
+        boolean monitorHeld) {
       this.parameter = parameter;
       this.name = name;
       this.effect = effect;
       this.line = line;
+      this.location = location;
+      this.monitorHeld = monitorHeld;
+    }
+  }
+
+  /** A parameter of the method passed on as argument {@code argument} of a call of {@code callee}. */
+  public static final class ParameterPass {
+    public final int parameter;
+    public final MethodDescriptor callee;
+    public final int argument;
+
+    ParameterPass(int parameter, MethodDescriptor callee, int argument) {
+      this.parameter = parameter;
+      this.callee = callee;
+      this.argument = argument;
+    }
+  }
+
+  /**
+   * A map of known origin (or a view of one) passed as argument {@code argument} of a call of a method of the
+   * analysed code, which no map API model covers: {@link MapSummaries} tells what the callee does to it.
+   */
+  public static final class PassedMap {
+    public final MethodDescriptor callee;
+    public final int argument;
+    public final Origin subject;
+    public final SourceLineAnnotation line;
+    public final Location location;
+    public final List<Origin> heldOrigins;
+    public final boolean thisHeld;
+
+    PassedMap(MethodDescriptor callee, int argument, Origin subject, SourceLineAnnotation line, Location location,
+        List<Origin> heldOrigins, boolean thisHeld) {
+      this.callee = callee;
+      this.argument = argument;
+      this.subject = subject;
+      this.line = line;
+      this.location = location;
+      this.heldOrigins = heldOrigins;
+      this.thisHeld = thisHeld;
     }
   }
 
@@ -359,7 +411,9 @@ public final class MapValues {
   private final Map<ValueNumber, String> parameters = new HashMap<>();
   private final Map<ValueNumber, Integer> parameterIndexes = new HashMap<>();
   private final List<ParameterCall> parameterCalls = new ArrayList<>();
-  private final List<ParameterWrite> parameterWrites = new ArrayList<>();
+  private final List<ParameterEffect> parameterEffects = new ArrayList<>();
+  private final List<ParameterPass> parameterPasses = new ArrayList<>();
+  private final List<PassedMap> passedMaps = new ArrayList<>();
   /** Shallow copies, by the value number of the copy. */
   private final Map<ValueNumber, ShallowCopy> copies = new HashMap<>();
   /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
@@ -476,8 +530,18 @@ public final class MapValues {
     return updateFunctions;
   }
 
-  public List<ParameterWrite> parameterWrites() {
-    return parameterWrites;
+  /** What the method does to the maps it receives, and to which calls it passes them on. */
+  public List<ParameterEffect> parameterEffects() {
+    return parameterEffects;
+  }
+
+  public List<ParameterPass> parameterPasses() {
+    return parameterPasses;
+  }
+
+  /** The maps of known origin the method passes to methods of the analysed code. */
+  public List<PassedMap> passedMaps() {
+    return passedMaps;
   }
 
   public List<ReturnSite> returnSites() {
@@ -721,9 +785,10 @@ public final class MapValues {
       parameterCalls.add(
           new ParameterCall(parameterIndexes.get(receiver), location, heldOrigins(monitors, location), thisHeldHere));
     }
-    for (ValueNumber arg : args) {
-      if (parameterIndexes.containsKey(arg)) {
-        passedParameters.add(parameterIndexes.get(arg)); // passed on: it may run anywhere
+    for (int i = 0; i < argCount; i++) {
+      if (parameterIndexes.containsKey(args[i])) {
+        passedParameters.add(parameterIndexes.get(args[i])); // passed on: it may run anywhere
+        parameterPasses.add(new ParameterPass(parameterIndexes.get(args[i]), callee, i));
       }
     }
     ValueNumber result =
@@ -769,15 +834,18 @@ public final class MapValues {
     }
     List<Effect> effects = api.map(a -> MapApi.effectsOf(a, hierarchy)).orElse(List.of());
     boolean[] argumentOnlyIterated = new boolean[argCount];
+    boolean[] modelled = new boolean[argCount];
     for (Effect effect : effects) {
       ValueNumber operand = effect.operand().isReceiver() ? receiver : argOrNull(args, effect.operand().argIndex());
       Origin subject = operand == null ? null : origins.get(operand);
-      if (effect.kind() == MapEffect.WRITE && operand != null && parameterIndexes.containsKey(operand)) {
-        parameterWrites.add(new ParameterWrite(parameterIndexes.get(operand), parameters.get(operand), effect,
-            SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+      if (effect.kind() != MapEffect.VIEW && operand != null && parameterIndexes.containsKey(operand)) {
+        parameterEffects.add(new ParameterEffect(parameterIndexes.get(operand), parameters.get(operand), effect,
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
+            !monitors.at(location).isEmpty()));
       }
-      if (!effect.operand().isReceiver() && effect.kind() == MapEffect.ITERATE && operand != null) {
-        argumentOnlyIterated[effect.operand().argIndex()] = true;
+      if (!effect.operand().isReceiver() && operand != null) {
+        modelled[effect.operand().argIndex()] = true;
+        argumentOnlyIterated[effect.operand().argIndex()] |= effect.kind() == MapEffect.ITERATE;
       }
       if (subject == null) {
         continue;
@@ -821,6 +889,11 @@ public final class MapValues {
     for (int i = 0; i < argCount; i++) {
       if (!argumentOnlyIterated[i]) {
         escape(args[i]);
+      }
+      Origin passed = modelled[i] ? null : origins.get(args[i]);
+      if (passed != null && passed.root() instanceof Origin.FieldLoad) {
+        passedMaps.add(new PassedMap(callee, i, passed, SourceLineAnnotation.fromVisitedInstruction(context, m, location),
+            location, heldOrigins(monitors, location), thisHeldHere));
       }
     }
     if (api.isPresent()) {

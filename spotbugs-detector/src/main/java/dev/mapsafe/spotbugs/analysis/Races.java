@@ -1,5 +1,6 @@
 package dev.mapsafe.spotbugs.analysis;
 
+import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.Overlap;
@@ -69,6 +70,9 @@ public final class Races {
   private final ThreadReach reach;
   private final Map<XField, List<Site>> sites = new LinkedHashMap<>();
   private final CallerLocks locks;
+  private final MapSummaries summaries = new MapSummaries();
+  /** Maps passed to methods of the analysed code, applied once every method is known. */
+  private final List<Map.Entry<MapValues, MapValues.PassedMap>> passedMaps = new ArrayList<>();
 
   public Races(ThreadReach reach, CallerLocks locks) {
     this.reach = reach;
@@ -78,6 +82,10 @@ public final class Races {
   /** Records the accesses of one method to field maps; {@code locks} are its lock regions. */
   public void add(MapValues method, LockRegions regions) {
     locks.add(method, regions);
+    summaries.add(method, regions);
+    for (MapValues.PassedMap passed : method.passedMaps()) {
+      passedMaps.add(Map.entry(method, passed));
+    }
     for (MapValues.Access access : method.accesses()) {
       // A size() or isEmpty() racing with a write reads an old or a new count: a hint, no corruption.
       if (access.effect.kind() == MapEffect.READ && MapApi.readsOnlyTheCount(access.effect.fact().name())) {
@@ -96,11 +104,32 @@ public final class Races {
   }
 
   public Set<XField> fields() {
+    applySummaries();
     return sites.keySet();
+  }
+
+  /**
+   * Adds, once every method has been seen, the accesses made by the callees maps are passed to
+   * ({@link MapSummaries}): {@code copy(map.keySet())} traverses the map where the call is.
+   */
+  private void applySummaries() {
+    for (Map.Entry<MapValues, MapValues.PassedMap> entry : passedMaps) {
+      MapValues.PassedMap passed = entry.getValue();
+      if (!(passed.subject.root() instanceof Origin.FieldLoad)) {
+        continue;
+      }
+      XField field = ((Origin.FieldLoad) passed.subject.root()).field();
+      for (Effect effect : summaries.effectsOnArgument(passed.callee, passed.argument)) {
+        MapValues.Access access = MapValues.Access.atCall(effect, passed);
+        sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(entry.getKey(), access, null, null));
+      }
+    }
+    passedMaps.clear();
   }
 
   /** All accesses of a field's map, with their contexts. */
   public List<Site> sitesOf(XField field) {
+    applySummaries();
     List<Site> result = new ArrayList<>();
     for (Site s : sites.getOrDefault(field, List.of())) {
       Set<String> held = locks.at(s.where, s.access.location, s.access.heldOrigins, s.access.thisHeld, true);
@@ -111,6 +140,11 @@ public final class Races {
         .thenComparing(s -> s.where.method().getClassName())
         .thenComparingInt(s -> s.access.location.getHandle().getPosition()));
     return result;
+  }
+
+  /** The locks every caller of the method holds when it runs ({@link CallerLocks#heldByEveryCaller}). */
+  public Set<String> heldByEveryCaller(MapValues method) {
+    return locks.heldByEveryCaller(method);
   }
 
   /**

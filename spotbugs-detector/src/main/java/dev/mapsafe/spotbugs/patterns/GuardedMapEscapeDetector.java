@@ -94,7 +94,8 @@ public final class GuardedMapEscapeDetector implements Detector {
       boolean viewsAreContract = Guards.viewsAreItsContract(m.getClassName(), hierarchy);
       for (MapValues.ReturnSite site : viewsAreContract ? List.<MapValues.ReturnSite>of() : method.returnSites()) {
         XField field = ownField(site.returned.root(), m);
-        Optional<String> guard = field == null ? Optional.empty() : guardOf(field, guards);
+        Optional<String> guard = field == null || handedOnlyToLockHolders(method, field, guards)
+            ? Optional.empty() : guardOf(field, guards);
         if (guard.isPresent()) {
           bugs.add(bug(method, field, site.line, returned(site, field, m, guard.get())));
         }
@@ -112,6 +113,15 @@ public final class GuardedMapEscapeDetector implements Detector {
     }
     Findings.report(bugs, reporter);
     methods.clear();
+  }
+
+  /**
+   * Whether every caller of the method (all of them in the jar) holds the lock that guards the field when it calls
+   * it: what it returns goes to code that holds the lock.
+   */
+  private boolean handedOnlyToLockHolders(MapValues method, XField field, MapGuards guards) {
+    Optional<MapGuards.Guard> guard = guards.of(field);
+    return guard.isPresent() && guard.get().heldAmong(races.heldByEveryCaller(method));
   }
 
   /** A map field of the method's own class, read from {@code this} or static. */

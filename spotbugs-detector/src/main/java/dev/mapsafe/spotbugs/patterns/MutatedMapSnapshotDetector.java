@@ -206,9 +206,9 @@ public final class MutatedMapSnapshotDetector implements Detector {
       for (MethodDescriptor body : update.bodies) {
         MapValues lambda = byDescriptor.get(body);
         int parameter = body.isStatic() ? update.parameter : update.parameter - 1;
-        for (MapValues.ParameterWrite write : lambda == null ? List.<MapValues.ParameterWrite>of()
-            : lambda.parameterWrites()) {
-          if (write.parameter == parameter) {
+        for (MapValues.ParameterEffect write : lambda == null ? List.<MapValues.ParameterEffect>of()
+            : lambda.parameterEffects()) {
+          if (write.parameter == parameter && write.effect.kind() == MapEffect.WRITE) {
             bugs.add(bug(lambda, reference, write.line, Messages.mutatedMapSnapshot(write.name,
                 "the AtomicReference whose " + update.call + " function received it",
                 write.effect.fact().display() + " at line " + write.line.getStartLine(), "")));

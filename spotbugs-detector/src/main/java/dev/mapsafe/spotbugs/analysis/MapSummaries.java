@@ -1,0 +1,63 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.Effect;
+import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a method of the analysed code does to the maps it is given: the reads, writes and traversals it makes of
+ * a parameter with no lock of its own held there, and those of the methods it passes the parameter on to, a few
+ * calls deep. Only for methods a call cannot dispatch elsewhere (private, static, final, constructors): a call of
+ * one then does to the map it passes what the summary says. The Error Prone counterpart has the same name.
+ */
+public final class MapSummaries {
+  private static final int MAX_DEPTH = 4;
+
+  private final Map<MethodDescriptor, MapValues> methods = new HashMap<>();
+  private final Map<MethodDescriptor, LockRegions> regions = new HashMap<>();
+
+  /** Records one method's facts and lock regions. */
+  public void add(MapValues method, LockRegions locks) {
+    MethodDescriptor self = method.method().getMethodDescriptor();
+    methods.put(self, method);
+    regions.put(self, locks);
+  }
+
+  /** The effects a call of {@code callee} has on the map passed as its argument {@code argument}. */
+  public List<Effect> effectsOnArgument(MethodDescriptor callee, int argument) {
+    List<Effect> effects = new ArrayList<>();
+    collect(callee, argument, 0, new HashSet<>(), effects);
+    return effects;
+  }
+
+  private void collect(MethodDescriptor callee, int argument, int depth, Set<String> seen, List<Effect> effects) {
+    MapValues values = methods.get(callee);
+    if (values == null || depth > MAX_DEPTH || !runsOnlyItself(values.method()) || values.method().isSynchronized()
+        || !seen.add(callee + "#" + argument)) {
+      return;
+    }
+    LockRegions locks = regions.getOrDefault(callee, LockRegions.NONE);
+    for (MapValues.ParameterEffect effect : values.parameterEffects()) {
+      if (effect.parameter == argument && !effect.monitorHeld && locks.anyModeAt(effect.location).isEmpty()) {
+        effects.add(effect.effect);
+      }
+    }
+    for (MapValues.ParameterPass pass : values.parameterPasses()) {
+      if (pass.parameter == argument) {
+        collect(pass.callee, pass.argument, depth + 1, seen, effects);
+      }
+    }
+  }
+
+  /** Whether a call of the method runs that method and no override of it. */
+  private static boolean runsOnlyItself(XMethod method) {
+    return method.isPrivate() || method.isStatic() || method.isFinal() || method.getName().equals("<init>")
+        || BytecodeApi.isFinalClass(method.getClassDescriptor());
+  }
+}
