@@ -126,16 +126,25 @@ public final class CallerLocks {
       return !method.isConstructor() && units(method).isPresent();
     }
 
-    /** The compilation units that hold every call of the method, when this compilation has them all. */
+    /**
+     * The compilation units that hold every call of the method, when this compilation has them all: its own for a
+     * private method; its package's for a package-private one, or a public one of a private class, when each method
+     * it overrides is such a method too (calls of those may run it).
+     */
     private Optional<List<Declarations>> units(MethodSymbol method) {
       if (method.isPrivate()) {
         Declarations declaring = Declarations.declaring(method, state);
         return declaring.declares(method) ? Optional.of(List.of(declaring)) : Optional.empty();
       }
       boolean packagePrivate = (method.flags() & (Flags.PUBLIC | Flags.PROTECTED)) == 0;
-      if (!packagePrivate || method.owner.isInterface()
-          || !ASTHelpers.findSuperMethods(method, state.getTypes()).isEmpty()) {
-        return Optional.empty(); // callable from other packages, or run by calls of the method it overrides
+      boolean hidden = !packagePrivate && !method.isStatic() && inPrivateClass(method);
+      if ((!packagePrivate && !hidden) || method.owner.isInterface()) {
+        return Optional.empty();
+      }
+      for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
+        if (overridden.isPrivate() || units(overridden).isEmpty()) {
+          return Optional.empty(); // run by calls this compilation does not hold
+        }
       }
       return Declarations.ofWholePackage(method.packge(), state);
     }
@@ -143,12 +152,18 @@ public final class CallerLocks {
     @Override
     public List<EntryLocks.Call<MethodSymbol, GuardedByExpression>> callsOf(MethodSymbol method) {
       List<EntryLocks.Call<MethodSymbol, GuardedByExpression>> runs = new ArrayList<>();
+      List<MethodSymbol> called = new ArrayList<>(List.of(method));
+      if (!method.isPrivate()) {
+        called.addAll(ASTHelpers.findSuperMethods(method, state.getTypes())); // a call of one may run this override
+      }
       for (Declarations unit : units(method).orElse(List.of())) {
-        for (TreePath call : unit.invocations(method)) {
-          runs.add(run(call, method));
-        }
-        for (TreePath reference : unit.references(method)) {
-          runs.add(EntryLocks.Call.anywhere()); // this::m may be run by anything it is handed to
+        for (MethodSymbol callee : called) {
+          for (TreePath call : unit.invocations(callee)) {
+            runs.add(run(call, method));
+          }
+          for (TreePath reference : unit.references(callee)) {
+            runs.add(EntryLocks.Call.anywhere()); // this::m may be run by anything it is handed to
+          }
         }
       }
       return runs;
@@ -164,6 +179,16 @@ public final class CallerLocks {
       }
       return EntryLocks.Call.from(caller.orElse(null), held(call, state.withPath(call), anyMode));
     }
+  }
+
+  /** Whether the method's class or one enclosing it is private: code outside its top-level class cannot name it. */
+  private static boolean inPrivateClass(MethodSymbol method) {
+    for (Symbol c = method.owner; c instanceof Symbol.ClassSymbol; c = c.owner) {
+      if ((c.flags() & Flags.PRIVATE) != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean runsInline(TreePath lambdaPath, VisitorState state) {

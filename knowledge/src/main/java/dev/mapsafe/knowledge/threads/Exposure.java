@@ -45,10 +45,17 @@ public final class Exposure {
 
   /**
    * Whether every call of a method is in the code of its own module, so that an analysis of the whole module sees
-   * them all: private and package-private methods (a package is not split across modules), and Kotlin
-   * {@code internal} ones.
+   * them all: private and package-private methods (a package is not split across modules), Kotlin {@code internal}
+   * ones, and the public methods of a class no code outside the package can name (nor any subclass of it), when
+   * each method they override is itself called only in the module (a handler's {@code public} override of its
+   * package-private base's abstract method).
+   *
+   * @param hiddenClass whether the method's class and every subclass of it are not public
+   * @param overridesOnlyModuleMethods whether every method it overrides is one this method answers true for
    */
-  public static boolean callableOnlyInModule(boolean isPrivate, boolean packagePrivate, String name, boolean kotlin) {
-    return isPrivate || packagePrivate || (kotlin && name.indexOf('$') > 0);
+  public static boolean callableOnlyInModule(boolean isPrivate, boolean packagePrivate, String name, boolean kotlin,
+      boolean hiddenClass, boolean overridesOnlyModuleMethods) {
+    return isPrivate || packagePrivate || (kotlin && name.indexOf('$') > 0)
+        || (hiddenClass && overridesOnlyModuleMethods);
   }
 }

@@ -5,7 +5,9 @@ import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Exposure;
+import edu.umd.cs.findbugs.ba.AnalysisContext;
 import edu.umd.cs.findbugs.ba.Hierarchy;
+import edu.umd.cs.findbugs.ba.Hierarchy2;
 import edu.umd.cs.findbugs.ba.XClass;
 import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
@@ -82,9 +84,49 @@ public final class BytecodeApi {
 
   /** Whether the analysis of the whole jar sees every call of the method ({@link Exposure#callableOnlyInModule}). */
   public static boolean callableOnlyInJar(XMethod method) {
+    return callableOnlyInJar(method, 0);
+  }
+
+  private static boolean callableOnlyInJar(XMethod method, int depth) {
     boolean packagePrivate = !method.isPublic() && !method.isProtected() && !method.isPrivate();
-    return Exposure.callableOnlyInModule(method.isPrivate(), packagePrivate, method.getName(),
-        !method.isPrivate() && !packagePrivate && isKotlin(method.getClassDescriptor()));
+    if (method.isPrivate() || packagePrivate) {
+      return true;
+    }
+    boolean hidden = depth < 3 && !method.isStatic() && isHiddenClass(method.getClassDescriptor());
+    boolean overridesOnlyJarMethods = hidden && overridesOnlyJarMethods(method, depth);
+    return Exposure.callableOnlyInModule(false, false, method.getName(), isKotlin(method.getClassDescriptor()),
+        hidden, overridesOnlyJarMethods);
+  }
+
+  /** Whether the class and every subclass of it are not public (nothing outside the package names them). */
+  private static boolean isHiddenClass(ClassDescriptor descriptor) {
+    try {
+      if (Global.getAnalysisCache().getClassAnalysis(XClass.class, descriptor).isPublic()) {
+        return false;
+      }
+      for (ClassDescriptor sub : AnalysisContext.currentAnalysisContext().getSubtypes2().getSubtypes(descriptor)) {
+        if (Global.getAnalysisCache().getClassAnalysis(XClass.class, sub).isPublic()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (CheckedAnalysisException | ClassNotFoundException | RuntimeException unknown) {
+      return false;
+    }
+  }
+
+  /** Whether every method the method overrides is called only in the jar (none overridden: true). */
+  private static boolean overridesOnlyJarMethods(XMethod method, int depth) {
+    try {
+      for (XMethod overridden : Hierarchy2.findSuperMethods(method)) {
+        if (!callableOnlyInJar(overridden, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (RuntimeException unknown) {
+      return false;
+    }
   }
 
   /** The binary names of a method's annotation types. */
