@@ -5,7 +5,6 @@ import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
@@ -13,9 +12,7 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.util.Context;
-import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.EntryLocks;
-import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -79,7 +76,7 @@ public final class CallerLocks {
       if (node instanceof MethodTree method) {
         return ASTHelpers.getSymbol(method) instanceof MethodSymbol sym ? Optional.of(sym) : Optional.empty();
       }
-      if (node instanceof ClassTree || (node instanceof LambdaExpressionTree && !runsInline(p, state))) {
+      if (node instanceof ClassTree || (node instanceof LambdaExpressionTree && !HeldLocks.runsInline(p, state))) {
         return Optional.empty();
       }
     }
@@ -189,15 +186,5 @@ public final class CallerLocks {
       }
     }
     return false;
-  }
-
-  private static boolean runsInline(TreePath lambdaPath, VisitorState state) {
-    Tree parent = lambdaPath.getParentPath().getLeaf();
-    if (!(parent instanceof MethodInvocationTree call)) {
-      return false;
-    }
-    Optional<ApiMethod> api = JavacApi.call(call, state);
-    return api.isPresent()
-        && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
   }
 }

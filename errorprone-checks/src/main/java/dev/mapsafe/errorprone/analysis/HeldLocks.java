@@ -337,7 +337,8 @@ public final class HeldLocks {
     return locks.contains(lock);
   }
 
-  private static boolean runsInline(TreePath lambdaPath, VisitorState state) {
+  /** Whether a lambda is an argument of a call that runs it at once ({@link InlineCallbacks}). */
+  static boolean runsInline(TreePath lambdaPath, VisitorState state) {
     Tree parent = lambdaPath.getParentPath().getLeaf();
     if (!(parent instanceof MethodInvocationTree call)) {
       return false;

@@ -87,8 +87,7 @@ public final class Races {
       passedMaps.add(Map.entry(method, passed));
     }
     for (MapValues.Access access : method.accesses()) {
-      // A size() or isEmpty() racing with a write reads an old or a new count: a hint, no corruption.
-      if (access.effect.kind() == MapEffect.READ && MapApi.readsOnlyTheCount(access.effect.fact().name())) {
+      if (isCountHint(access.effect)) {
         continue;
       }
       if (access.subject.root() instanceof Origin.FieldLoad) {
@@ -96,6 +95,11 @@ public final class Races {
         sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(method, access, null, null));
       }
     }
+  }
+
+  /** A size() or isEmpty() racing with a write reads an old or a new count: a hint, no corruption. */
+  private static boolean isCountHint(Effect effect) {
+    return effect.kind() == MapEffect.READ && MapApi.readsOnlyTheCount(effect.fact().name());
   }
 
   /** The thread contexts the races are decided on. */
@@ -120,6 +124,9 @@ public final class Races {
       }
       XField field = ((Origin.FieldLoad) passed.subject.root()).field();
       for (Effect effect : summaries.effectsOnArgument(passed.callee, passed.argument)) {
+        if (isCountHint(effect)) {
+          continue;
+        }
         MapValues.Access access = MapValues.Access.atCall(effect, passed);
         sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(entry.getKey(), access, null, null));
       }
