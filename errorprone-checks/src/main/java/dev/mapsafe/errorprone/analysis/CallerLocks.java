@@ -13,6 +13,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.util.Context;
 import dev.mapsafe.knowledge.threads.EntryLocks;
+import dev.mapsafe.knowledge.threads.Exposure;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,9 +22,10 @@ import java.util.Set;
 
 /**
  * The locks held at a point ({@link HeldLocks}) with those every caller of its method holds when it runs
- * ({@link EntryLocks}): private methods of the compilation, and package-private ones of a package the compilation
- * compiles whole, through any number of helpers; construction of the method's own class constrains nothing. The
- * Error Prone counterpart of the bytecode engine's {@code CallerLocks}.
+ * ({@link EntryLocks}) when the compilation holds every call of it ({@link Exposure#callableOnlyInModule}: private
+ * methods; package-private ones, and public ones of a private class, of a package the compilation compiles whole),
+ * through any number of helpers; construction of the method's own class constrains nothing. The Error Prone
+ * counterpart of the bytecode engine's {@code CallerLocks}.
  */
 public final class CallerLocks {
   /** The solved entry locks of one compilation, in any mode and in exclusive mode. */
@@ -135,13 +137,15 @@ public final class CallerLocks {
       }
       boolean packagePrivate = (method.flags() & (Flags.PUBLIC | Flags.PROTECTED)) == 0;
       boolean hidden = !packagePrivate && !method.isStatic() && inPrivateClass(method);
-      if ((!packagePrivate && !hidden) || method.owner.isInterface()) {
-        return Optional.empty();
-      }
+      boolean overridesOnlyVisible = true;
       for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
-        if (overridden.isPrivate() || units(overridden).isEmpty()) {
-          return Optional.empty(); // run by calls this compilation does not hold
-        }
+        // calls of an overridden method may run this one: each must be called only in this compilation too
+        overridesOnlyVisible &= !overridden.isPrivate() && units(overridden).isPresent();
+      }
+      if (method.owner.isInterface() || !overridesOnlyVisible
+          || !Exposure.callableOnlyInModule(false, packagePrivate, method.getSimpleName().toString(), false, hidden,
+              true)) {
+        return Optional.empty();
       }
       return Declarations.ofWholePackage(method.packge(), state);
     }

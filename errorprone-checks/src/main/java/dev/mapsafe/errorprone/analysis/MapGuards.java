@@ -149,7 +149,7 @@ public final class MapGuards {
 
   /**
    * Whether the guard's lock is held at a point: in any mode (a read lock keeps writers out), by a lock region
-   * there or at every call of its private method, or by a {@code @GuardedBy} contract ({@link HeldLocks}).
+   * there or at every call of its method ({@link CallerLocks}), or by a {@code @GuardedBy} contract.
    */
   public static boolean holds(Guard guard, TreePath path, VisitorState state) {
     return guard.heldAmong(CallerLocks.atIncludingCallers(path, state));

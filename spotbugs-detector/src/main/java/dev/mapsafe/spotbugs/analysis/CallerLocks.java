@@ -16,10 +16,11 @@ import java.util.Set;
 /**
  * The locks held at a point of the analysed code, by name: the monitors ({@link HeldMonitors}) and lock regions
  * ({@link LockRegions}) of its method, a {@code @GuardedBy} on the method, and what the method's callers hold when
- * it runs ({@link EntryLocks}): every call of a method whose calls are all in the jar (private, package-private,
- * Kotlin internal), through any number of helpers, construction of its own class aside (it needs no lock); and,
- * for a lambda body handed to a helper of the class that calls it ({@code withRead(() -> ..)}), the locks held
- * where the helper calls it. The bytecode counterpart of Error Prone's {@code HeldLocks}.
+ * it runs ({@link EntryLocks}): every call of a method whose calls are all in the jar
+ * ({@link BytecodeApi#callableOnlyInJar}), through any number of helpers, construction of its own class aside (it
+ * needs no lock); and, for a lambda body handed to a helper of the class that calls it ({@code withRead(() -> ..)}),
+ * the locks held where the helper calls it. The bytecode counterpart of Error Prone's {@code CallerLocks} (with
+ * its {@code HeldLocks} for the point itself).
  */
 public final class CallerLocks {
   /** A lambda body given as argument {@code index} of a call of {@code helper} made in {@code caller}. */
