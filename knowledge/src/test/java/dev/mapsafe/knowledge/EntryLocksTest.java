@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
 class EntryLocksTest {
   private final Map<String, List<Call<String, String>>> calls = new HashMap<>();
   private final Set<String> open = new HashSet<>();
+  private final Set<String> moduleUse = new HashSet<>();
   private final EntryLocks<String, String> entry = new EntryLocks<>(new EntryLocks.Graph<>() {
     @Override
-    public boolean callersAllVisible(String method) {
-      return !open.contains(method);
+    public EntryLocks.Callers callers(String method) {
+      return open.contains(method) ? EntryLocks.Callers.UNKNOWN
+          : moduleUse.contains(method) ? EntryLocks.Callers.MODULE_USE : EntryLocks.Callers.ALL;
     }
 
     @Override
@@ -98,5 +100,36 @@ class EntryLocksTest {
     call("h", "a", "L", "M");
     call("h", "b", "M");
     assertEquals(Set.of("M"), entry.of("h"));
+  }
+
+  @Test
+  void aPublicMethodEveryModuleCallOfWhichLocksRunsUnderTheLockThroughItsHelpers() {
+    open.add("api");
+    moduleUse.add("register");
+    call("register", "api", "L");
+    call("register", "reload", "L");
+    call("h", "register");
+    open.add("reload");
+    assertEquals(Set.of("L"), entry.of("register"));
+    assertEquals(Set.of("L"), entry.of("h"));
+  }
+
+  @Test
+  void aPublicMethodWithOneUnlockedModuleCallHoldsNothing() {
+    open.add("api");
+    open.add("other");
+    moduleUse.add("register");
+    call("register", "api", "L");
+    call("register", "other");
+    assertEquals(Set.of(), entry.of("register"));
+  }
+
+  @Test
+  void aPublicMethodTheModuleNeverCallsOnceBuiltHoldsNothing() {
+    moduleUse.add("neverCalled");
+    moduleUse.add("calledInConstruction");
+    calls.put("calledInConstruction", List.of(Call.duringConstruction()));
+    assertEquals(Set.of(), entry.of("neverCalled"));
+    assertEquals(Set.of(), entry.of("calledInConstruction"));
   }
 }

@@ -62,6 +62,16 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.CallerHeldLocks");
   }
 
+  /**
+   * Public methods the module calls only with a lock held run under it (code outside may call them, but the
+   * module's calls are their contract); one unlocked module call, calls in construction only, or a JDK interface
+   * that anything may call them through, lose it.
+   */
+  @Test
+  void locksTheModulesCallersHold(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.ModuleCallerLocks");
+  }
+
   @Test
   void reassignmentLosesTheConcurrentMap(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.Routes");

@@ -8,6 +8,7 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -24,7 +25,8 @@ import java.util.Set;
  * The locks held at a point ({@link HeldLocks}) with those every caller of its method holds when it runs
  * ({@link EntryLocks}) when the compilation holds every call of it ({@link Exposure#callableOnlyInModule}: private
  * methods; package-private ones, and public ones of a private class, of a package the compilation compiles whole),
- * through any number of helpers; construction of the method's own class constrains nothing. The Error Prone
+ * or, for a public or protected method that overrides only methods compiled here, the compilation's own calls of it
+ * ({@link EntryLocks.Callers#MODULE_USE}), through any number of helpers; construction of the method's own class constrains nothing. The Error Prone
  * counterpart of the bytecode engine's {@code CallerLocks}.
  */
 public final class CallerLocks {
@@ -121,8 +123,15 @@ public final class CallerLocks {
     }
 
     @Override
-    public boolean callersAllVisible(MethodSymbol method) {
-      return !method.isConstructor() && units(method).isPresent();
+    public EntryLocks.Callers callers(MethodSymbol method) {
+      if (method.isConstructor() || method.isStaticOrInstanceInit()) {
+        return EntryLocks.Callers.UNKNOWN;
+      }
+      if (units(method).isPresent()) {
+        return EntryLocks.Callers.ALL;
+      }
+      return method.isPrivate() || !overridesOnlyCompiledMethods(method) ? EntryLocks.Callers.UNKNOWN
+          : EntryLocks.Callers.MODULE_USE;
     }
 
     /**
@@ -150,6 +159,17 @@ public final class CallerLocks {
       return Declarations.ofWholePackage(method.packge(), state);
     }
 
+    /** Whether every method the method overrides is compiled from source here (none that a library calls). */
+    private boolean overridesOnlyCompiledMethods(MethodSymbol method) {
+      JavacTrees trees = JavacTrees.instance(state.context);
+      for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
+        if (trees.getPath(overridden) == null) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     @Override
     public List<EntryLocks.Call<MethodSymbol, GuardedByExpression>> callsOf(MethodSymbol method) {
       List<EntryLocks.Call<MethodSymbol, GuardedByExpression>> runs = new ArrayList<>();
@@ -157,7 +177,9 @@ public final class CallerLocks {
       if (!method.isPrivate()) {
         called.addAll(ASTHelpers.findSuperMethods(method, state.getTypes())); // a call of one may run this override
       }
-      for (Declarations unit : units(method).orElse(List.of())) {
+      List<Declarations> seen = units(method).orElseGet(
+          () -> callers(method) == EntryLocks.Callers.MODULE_USE ? Declarations.ofCompilation(state) : List.of());
+      for (Declarations unit : seen) {
         for (MethodSymbol callee : called) {
           for (TreePath call : unit.invocations(callee)) {
             runs.add(run(call, method));

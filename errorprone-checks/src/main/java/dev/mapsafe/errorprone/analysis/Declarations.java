@@ -46,6 +46,7 @@ public final class Declarations {
   private static final Context.Key<Map<CompilationUnitTree, Declarations>> CACHE = new Context.Key<>();
   private static final Context.Key<Map<Symbol.PackageSymbol, Optional<List<Declarations>>>> PACKAGES =
       new Context.Key<>();
+  private static final Context.Key<List<Declarations>> COMPILATION = new Context.Key<>();
 
   private final Map<Symbol, List<TreePath>> assignedValues = new HashMap<>();
   private final Map<Symbol, List<TreePath>> uses = new HashMap<>();
@@ -131,6 +132,30 @@ public final class Declarations {
       units.computeIfAbsent(declaration.getCompilationUnit(), unit -> of(unit, state));
     }
     return Optional.of(List.copyOf(units.values()));
+  }
+
+  /**
+   * The indexes of every compilation unit this compilation compiles from source (with javac's simple compile
+   * policy, which Error Prone requires, all of them are attributed before any check runs).
+   */
+  public static List<Declarations> ofCompilation(VisitorState state) {
+    List<Declarations> all = state.context.get(COMPILATION);
+    if (all == null) {
+      JavacTrees trees = JavacTrees.instance(state.context);
+      Map<CompilationUnitTree, Declarations> units = new java.util.LinkedHashMap<>();
+      for (Symbol.ClassSymbol cls : com.sun.tools.javac.code.Symtab.instance(state.context).getAllClasses()) {
+        if (cls.owner instanceof Symbol.PackageSymbol && cls.sourcefile != null
+            && cls.sourcefile.getKind() == javax.tools.JavaFileObject.Kind.SOURCE) {
+          TreePath declaration = trees.getPath(cls);
+          if (declaration != null) {
+            units.computeIfAbsent(declaration.getCompilationUnit(), unit -> of(unit, state));
+          }
+        }
+      }
+      all = List.copyOf(units.values());
+      state.context.put(COMPILATION, all);
+    }
+    return all;
   }
 
   /** References to a local variable, a parameter or a field (the declaration itself excluded). */

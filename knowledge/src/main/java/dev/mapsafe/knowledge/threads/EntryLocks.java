@@ -21,6 +21,11 @@ import java.util.Set;
  * callers the engine cannot all see, or that has no call at all (reflection, an override dispatched from
  * elsewhere), holds no lock on entry.
  *
+ * <p>A method that code outside the module may call too ({@link Callers#MODULE_USE}: public or protected, overriding
+ * only methods of the module) takes the calls the module makes of it as its contract: when each of them holds a
+ * lock, the method is one meant to be called with the lock held (the maintainer calls it only so), as a helper is.
+ * It needs at least one such call after construction: one the module never makes says nothing of how it is called.
+ *
  * @param <M> a method of the engine
  * @param <L> a lock name
  */
@@ -57,12 +62,25 @@ public final class EntryLocks<M, L> {
     }
   }
 
+  /** Which calls of a method the engine sees, and what they stand for. */
+  public enum Callers {
+    /** Every call is visible: a private method; in a closed world (the jar, a package compiled whole), more. */
+    ALL,
+    /**
+     * Code outside the module may call it as well, but the module's own calls stand for its use: a public or
+     * protected method that overrides only methods of the module (none that outside code dispatches to it).
+     */
+    MODULE_USE,
+    /** Nothing is known of its callers. */
+    UNKNOWN
+  }
+
   /** The engine's call graph. */
   public interface Graph<M, L> {
-    /** Whether every call of the method is visible (a private method; in a closed world, a package-private one). */
-    boolean callersAllVisible(M method);
+    /** Which calls of the method are visible. */
+    Callers callers(M method);
 
-    /** Every call (and other run) of a method whose callers are all visible. */
+    /** Every call (and other run) the engine sees of a method whose callers are not {@link Callers#UNKNOWN}. */
     List<Call<M, L>> callsOf(M method);
   }
 
@@ -81,7 +99,7 @@ public final class EntryLocks<M, L> {
   }
 
   private Set<L> entry(M method) {
-    if (!graph.callersAllVisible(method)) {
+    if (graph.callers(method) == Callers.UNKNOWN) {
       return Set.of();
     }
     if (!solved.containsKey(method)) {
@@ -97,11 +115,15 @@ public final class EntryLocks<M, L> {
     Deque<M> work = new ArrayDeque<>(List.of(root));
     while (!work.isEmpty()) {
       M method = work.pop();
-      if (solved.containsKey(method) || pending.contains(method) || !graph.callersAllVisible(method)) {
+      Callers callers = graph.callers(method);
+      if (solved.containsKey(method) || pending.contains(method) || callers == Callers.UNKNOWN) {
         continue;
       }
       pending.add(method);
       List<Call<M, L>> runs = graph.callsOf(method);
+      if (callers == Callers.MODULE_USE && runs.stream().allMatch(run -> run.construction)) {
+        runs = List.of(Call.anywhere()); // the module never calls it once built: outside code may, holding nothing
+      }
       calls.put(method, runs);
       for (Call<M, L> call : runs) {
         if (call.caller != null) {

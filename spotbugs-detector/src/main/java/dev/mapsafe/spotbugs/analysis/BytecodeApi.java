@@ -4,6 +4,7 @@ import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.knowledge.threads.Exposure;
 import edu.umd.cs.findbugs.ba.AnalysisContext;
 import edu.umd.cs.findbugs.ba.Hierarchy;
@@ -96,6 +97,31 @@ public final class BytecodeApi {
     boolean overridesOnlyJarMethods = hidden && overridesOnlyJarMethods(method, depth);
     return Exposure.callableOnlyInModule(false, false, method.getName(), isKotlin(method.getClassDescriptor()),
         hidden, overridesOnlyJarMethods);
+  }
+
+  /**
+   * How much the jar's own calls of a method say of its callers ({@link EntryLocks.Callers}): all of them for one
+   * callable only in the jar; its use ({@code MODULE_USE}) for another that overrides only methods of classes of
+   * the jar (none that outside code dispatches to it).
+   */
+  public static EntryLocks.Callers callersSeenInJar(XMethod method) {
+    if (callableOnlyInJar(method)) {
+      return EntryLocks.Callers.ALL;
+    }
+    if (method.getName().startsWith("<")) {
+      return EntryLocks.Callers.UNKNOWN;
+    }
+    try {
+      AnalysisContext analysis = AnalysisContext.currentAnalysisContext();
+      for (XMethod overridden : Hierarchy2.findSuperMethods(method)) {
+        if (!analysis.isApplicationClass(overridden.getClassDescriptor())) {
+          return EntryLocks.Callers.UNKNOWN;
+        }
+      }
+      return EntryLocks.Callers.MODULE_USE;
+    } catch (RuntimeException unknown) {
+      return EntryLocks.Callers.UNKNOWN;
+    }
   }
 
   /** Whether the class and every subclass of it are not public (nothing outside the package names them). */

@@ -17,7 +17,8 @@ import java.util.Set;
  * The locks held at a point of the analysed code, by name: the monitors ({@link HeldMonitors}) and lock regions
  * ({@link LockRegions}) of its method, a {@code @GuardedBy} on the method, and what the method's callers hold when
  * it runs ({@link EntryLocks}): every call of a method whose calls are all in the jar
- * ({@link BytecodeApi#callableOnlyInJar}), through any number of helpers, construction of its own class aside (it
+ * ({@link BytecodeApi#callableOnlyInJar}), or the jar's own calls of a public one that overrides only methods of the
+ * jar ({@link BytecodeApi#callersSeenInJar}), through any number of helpers, construction of its own class aside (it
  * needs no lock); and, for a lambda body handed to a helper of the class that calls it ({@code withRead(() -> ..)}),
  * the locks held where the helper calls it. The bytecode counterpart of Error Prone's {@code CallerLocks} (with
  * its {@code HeldLocks} for the point itself).
@@ -108,9 +109,9 @@ public final class CallerLocks {
     }
 
     @Override
-    public boolean callersAllVisible(MethodDescriptor method) {
+    public EntryLocks.Callers callers(MethodDescriptor method) {
       MapValues values = methods.get(method);
-      return values != null && BytecodeApi.callableOnlyInJar(values.method());
+      return values == null ? EntryLocks.Callers.UNKNOWN : BytecodeApi.callersSeenInJar(values.method());
     }
 
     @Override
