@@ -162,9 +162,12 @@ public final class MapApi {
     for (String m : List.of("size()", "isEmpty()", "contains(O)")) {
       fact(INSTANCE, COLLECTION, m, on(READ));
     }
-    for (String m : List.of("add(O)", "remove(O)", "clear()", "addAll(java.util.Collection)")) {
+    for (String m : List.of("add(O)", "remove(O)", "clear()")) {
       fact(INSTANCE, COLLECTION, m, on(WRITE));
     }
+    // Any collection reads all of its argument; how (an iterator or toArray) depends on the receiver's class, given
+    // below where the call names it. Taken as internal when it does not (a synchronized wrapper's toArray is locked).
+    fact(INSTANCE, COLLECTION, "addAll(java.util.Collection)", on(WRITE), iterates(INTERNAL, 0));
     for (String m : List.of("headSet(O)", "tailSet(O)", "subSet(O,O)")) {
       fact(INSTANCE, SORTED_SET, m, on(VIEW));
     }
