@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Classes whose one instance serves many threads at once: classes declared thread-safe, framework singletons
- * and servlets. Their non-private methods run concurrently with each other and with themselves.
+ * (annotated, or implementing Spring's container callbacks) and servlets. Their non-private methods run concurrently with each other and with themselves.
  */
 public final class SharedInstances {
   /** Annotations that declare a class thread-safe. */
@@ -39,6 +39,26 @@ public final class SharedInstances {
   /** Supertypes whose instances the container shares between request threads. */
   private static final List<String> SHARED_SUPERTYPES =
       List.of("jakarta.servlet.Servlet", "javax.servlet.Servlet", "jakarta.servlet.Filter", "javax.servlet.Filter");
+
+  /**
+   * Spring's container callbacks: a class that implements one is built by the container, which makes one instance
+   * of a bean unless told otherwise (a {@code Scope} registered with it is one object too), and every request
+   * thread uses it.
+   */
+  private static final List<String> SPRING_CALLBACKS =
+      List.of(
+          "org.springframework.beans.factory.BeanFactoryAware",
+          "org.springframework.beans.factory.BeanClassLoaderAware",
+          "org.springframework.context.ApplicationContextAware",
+          "org.springframework.context.ResourceLoaderAware",
+          "org.springframework.context.EnvironmentAware",
+          "org.springframework.beans.factory.InitializingBean",
+          "org.springframework.beans.factory.DisposableBean",
+          "org.springframework.beans.factory.SmartInitializingSingleton",
+          "org.springframework.beans.factory.config.Scope");
+
+  /** A Spring factory bean is configured, then makes the object the container shares. */
+  private static final String SPRING_FACTORY_BEAN = "org.springframework.beans.factory.FactoryBean";
 
   private SharedInstances() {}
 
@@ -86,6 +106,14 @@ public final class SharedInstances {
     for (String s : SHARED_SUPERTYPES) {
       if (hierarchy.isSubtype(type, s)) {
         return "servlet container instance";
+      }
+    }
+    if (hierarchy.isSubtype(type, SPRING_FACTORY_BEAN)) {
+      return null; // its state is configuration: what requests share is the object it makes
+    }
+    for (String s : SPRING_CALLBACKS) {
+      if (hierarchy.isSubtype(type, s)) {
+        return "Spring bean (" + s.substring(s.lastIndexOf('.') + 1) + ")";
       }
     }
     return null;
