@@ -57,6 +57,7 @@ public final class Declarations {
   private Set<String> invokedNames;
   private final Map<MethodSymbol, TreePath> methods = new HashMap<>();
   private Map<VarSymbol, Symbol.TypeSymbol> staticallyHeld;
+  private Map<VarSymbol, Symbol.TypeSymbol> keptInFields;
 
   private Declarations() {}
 
@@ -184,14 +185,26 @@ public final class Declarations {
    * class an anonymous one extends).
    */
   public Map<VarSymbol, Symbol.TypeSymbol> staticallyHeld(VisitorState state) {
-    if (staticallyHeld != null) {
-      return staticallyHeld;
+    if (staticallyHeld == null) {
+      staticallyHeld = fieldsHoldingNew(true, state);
     }
+    return staticallyHeld;
+  }
+
+  /** The instance fields of this compilation unit given an instance made with {@code new}, with its class. */
+  public Map<VarSymbol, Symbol.TypeSymbol> keptInFields(VisitorState state) {
+    if (keptInFields == null) {
+      keptInFields = fieldsHoldingNew(false, state);
+    }
+    return keptInFields;
+  }
+
+  private Map<VarSymbol, Symbol.TypeSymbol> fieldsHoldingNew(boolean statics, VisitorState state) {
     // Sorted by name: the index's own order is that of symbol hashes, and findings must be deterministic.
     Map<VarSymbol, Symbol.TypeSymbol> held = new TreeMap<>(
         Comparator.comparing((VarSymbol f) -> f.owner.getQualifiedName() + "." + f.getSimpleName()));
     assignedValues.forEach((variable, values) -> {
-      if (!(variable instanceof VarSymbol field) || !field.isStatic()
+      if (!(variable instanceof VarSymbol field) || field.isStatic() != statics
           || (field.getKind() != ElementKind.FIELD && field.getKind() != ElementKind.ENUM_CONSTANT)) {
         return;
       }
@@ -208,7 +221,6 @@ public final class Declarations {
         }
       }
     });
-    staticallyHeld = held;
     return held;
   }
 

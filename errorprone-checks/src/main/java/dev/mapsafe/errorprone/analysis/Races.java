@@ -226,6 +226,11 @@ public final class Races {
     if (singleton != null) {
       return SharedMaps.Sharing.heldStatically(singleton);
     }
+    Map.Entry<String, String> kept =
+        field.isStatic() || !(field.owner instanceof ClassSymbol owner) ? null : keptByShared(owner, state, 0);
+    if (kept != null) {
+      return SharedMaps.Sharing.keptBy(kept.getKey(), kept.getValue());
+    }
     boolean keyedByThread = FieldAccesses.of(field, state).stream()
         .anyMatch(a -> a.call().getLeaf() instanceof MethodInvocationTree call && !call.getArguments().isEmpty()
             && ThreadIdentity.identifiesCurrentThread(call.getArguments().get(0), state));
@@ -240,14 +245,51 @@ public final class Races {
    * as {@code Owner.NAME}; or null.
    */
   private static String heldStatically(VarSymbol field, VisitorState state) {
-    if (!(field.owner instanceof ClassSymbol owner)) {
+    return field.owner instanceof ClassSymbol owner ? held(owner, field, true, state) : null;
+  }
+
+  /** A field (static or not), of this file or the one declaring {@code near}, that holds an instance of the class. */
+  private static String held(ClassSymbol cls, Symbol near, boolean statics, VisitorState state) {
+    for (Declarations declarations : List.of(Declarations.of(state), Declarations.declaring(near, state))) {
+      Map<VarSymbol, Symbol.TypeSymbol> fields =
+          statics ? declarations.staticallyHeld(state) : declarations.keptInFields(state);
+      for (Map.Entry<VarSymbol, Symbol.TypeSymbol> held : fields.entrySet()) {
+        if (held.getValue() == cls
+            || (held.getValue() instanceof ClassSymbol c && c.isSubClass(cls, state.getTypes()))) {
+          return held.getKey().owner.getSimpleName() + "." + held.getKey().getSimpleName();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An instance field, of this file or the class's, given a new instance of the class by an object that is itself
+   * shared, with what shares that object (a few owners deep); or null. The bytecode engine's counterpart looks over
+   * the whole jar.
+   */
+  private static Map.Entry<String, String> keptByShared(ClassSymbol cls, VisitorState state, int depth) {
+    if (depth > 2) {
       return null;
     }
-    for (Declarations declarations : List.of(Declarations.of(state), Declarations.declaring(field, state))) {
-      for (Map.Entry<VarSymbol, Symbol.TypeSymbol> held : declarations.staticallyHeld(state).entrySet()) {
-        if (held.getValue() == owner
-            || (held.getValue() instanceof ClassSymbol c && c.isSubClass(owner, state.getTypes()))) {
-          return held.getKey().owner.getSimpleName() + "." + held.getKey().getSimpleName();
+    for (Declarations declarations : List.of(Declarations.of(state), Declarations.declaring(cls, state))) {
+      for (Map.Entry<VarSymbol, Symbol.TypeSymbol> held : declarations.keptInFields(state).entrySet()) {
+        if (!(held.getKey().owner instanceof ClassSymbol owner) || owner == cls
+            || !(held.getValue() == cls
+                || (held.getValue() instanceof ClassSymbol c && c.isSubClass(cls, state.getTypes())))) {
+          continue;
+        }
+        String ownerSharedBy = sharedBy(owner, state);
+        if (ownerSharedBy == null) {
+          String singleton = held(owner, owner, true, state);
+          ownerSharedBy = singleton == null ? null : SharedInstances.heldStatically(singleton);
+        }
+        if (ownerSharedBy == null) {
+          Map.Entry<String, String> outer = keptByShared(owner, state, depth + 1);
+          ownerSharedBy = outer == null ? null : SharedInstances.keptBy(outer.getKey(), outer.getValue());
+        }
+        if (ownerSharedBy != null) {
+          return Map.entry(owner.getSimpleName() + "." + held.getKey().getSimpleName(), ownerSharedBy);
         }
       }
     }
@@ -256,9 +298,11 @@ public final class Races {
 
   /** What makes the instances of the field's class shared by many threads, or null. */
   private static String sharedBy(VarSymbol field, VisitorState state) {
-    if (!(field.owner instanceof ClassSymbol owner)) {
-      return null;
-    }
+    return field.owner instanceof ClassSymbol owner ? sharedBy(owner, state) : null;
+  }
+
+  /** What makes the instances of a class shared by many threads, or null. */
+  private static String sharedBy(ClassSymbol owner, VisitorState state) {
     List<String> annotations = new ArrayList<>();
     String scope = null;
     for (Attribute.Compound a : owner.getAnnotationMirrors()) {

@@ -72,6 +72,17 @@ public final class SharedInstances {
     return "single instance held in static field " + field;
   }
 
+  /**
+   * What shares an instance that a shared object makes and keeps in a field (a cache its Spring bean builds, a
+   * registry its singleton holds): the threads that use the owner use it.
+   *
+   * @param field the field, as {@code Owner.NAME}
+   * @param ownerSharedBy what shares the owner ({@link #sharedBy}, {@link #heldStatically} or this)
+   */
+  public static String keptBy(String field, String ownerSharedBy) {
+    return "component kept in field " + field + " of a " + ownerSharedBy;
+  }
+
   /** Why a finding takes two callers of such an instance to run at once, for messages. */
   public static String reason(String sharedBy) {
     return "a " + sharedBy + ": many threads call its methods at once";

@@ -72,6 +72,14 @@ public final class SharedMaps {
       return new Sharing(SharedInstances.reason(SharedInstances.heldStatically(field)), true);
     }
 
+    /**
+     * The sharing of an instance a shared object keeps in a field ({@link SharedInstances#keptBy}): its owner sets
+     * it up, so, as for one held in a static field, writes on use only.
+     */
+    public static Sharing keptBy(String field, String ownerSharedBy) {
+      return new Sharing(SharedInstances.reason(SharedInstances.keptBy(field, ownerSharedBy)), true);
+    }
+
     /** The sharing of an instance a framework or an annotation declares shared: every write counts. */
     public static Sharing instances(String sharedBy) {
       return new Sharing(SharedInstances.reason(sharedBy), false);

@@ -35,6 +35,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.bcel.classfile.Method;
 
 /**
@@ -53,6 +56,8 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final Map<String, String> sharedBy = new HashMap<>();
   /** Classes whose instances a static field holds, with that field ({@link SharedInstances#heldStatically}). */
   private final Map<String, String> heldStatically = new LinkedHashMap<>();
+  /** Classes whose new instances an instance field is given, with those fields ({@link SharedInstances#keptBy}). */
+  private final Map<String, Set<String>> keptIn = new TreeMap<>();
   /** Maps stored into each field, with the method that stores them. */
   private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();
 
@@ -80,6 +85,10 @@ public final class UnguardedSharedMapDetector implements Detector {
         for (MapValues.FieldStore store : values.stores()) {
           if (store.value instanceof Origin.Constructed && store.field.isStatic()) {
             heldStatically.putIfAbsent(className(store), simple(store.field.getClassName()) + "." + store.field.getName());
+          }
+          if (store.value instanceof Origin.Constructed && !store.field.isStatic()) {
+            keptIn.computeIfAbsent(className(store), c -> new TreeSet<>())
+                .add(store.field.getClassName() + "#" + store.field.getName());
           }
           if (store.value instanceof Origin.Constructed) {
             stores.computeIfAbsent(store.field, f -> new ArrayList<>()).add(Map.entry(values, store));
@@ -142,10 +151,58 @@ public final class UnguardedSharedMapDetector implements Detector {
         }
       }
     }
+    Map.Entry<String, String> kept = field.isStatic() ? null : keptByShared(field.getClassName(), 0);
+    if (kept != null) {
+      return SharedMaps.Sharing.keptBy(kept.getKey(), kept.getValue());
+    }
     return SharedMaps.of(field.isStatic(), implementations.of(field).orElse(List.of()), races.keyedByThread(field),
             hierarchy)
         .map(SharedMaps.Sharing::of)
         .orElse(null);
+  }
+
+  /** What shares a class's instances itself: its kind ({@link SharedInstances}), or a static field holding one. */
+  private String sharedItself(String className) {
+    String instances = sharedBy.get(className);
+    if (instances != null) {
+      return instances;
+    }
+    for (Map.Entry<String, String> held : heldStatically.entrySet()) {
+      if (held.getKey().equals(className) || hierarchy.isSubtype(held.getKey(), className)) {
+        return SharedInstances.heldStatically(held.getValue());
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An instance field of another class given a new instance of the class (or a subclass) by an object that is
+   * itself shared, as {@code Owner.NAME}, with what shares that object (a few owners deep); or null.
+   */
+  private Map.Entry<String, String> keptByShared(String className, int depth) {
+    if (depth > 2) {
+      return null;
+    }
+    for (Map.Entry<String, Set<String>> kept : keptIn.entrySet()) {
+      if (!kept.getKey().equals(className) && !hierarchy.isSubtype(kept.getKey(), className)) {
+        continue;
+      }
+      for (String field : kept.getValue()) {
+        String owner = field.substring(0, field.indexOf('#'));
+        if (owner.equals(className)) {
+          continue;
+        }
+        String ownerSharedBy = sharedItself(owner);
+        if (ownerSharedBy == null) {
+          Map.Entry<String, String> outer = keptByShared(owner, depth + 1);
+          ownerSharedBy = outer == null ? null : SharedInstances.keptBy(outer.getKey(), outer.getValue());
+        }
+        if (ownerSharedBy != null) {
+          return Map.entry(simple(owner) + "." + field.substring(field.indexOf('#') + 1), ownerSharedBy);
+        }
+      }
+    }
+    return null;
   }
 
   /** A field given a concurrent map in one store and a non-thread-safe map in another. */
