@@ -30,39 +30,61 @@ import java.util.Set;
  * counterpart of the bytecode engine's {@code CallerLocks}.
  */
 public final class CallerLocks {
-  /** The solved entry locks of one compilation, in any mode and in exclusive mode. */
+  /**
+   * The solved entry locks of one compilation: exclusive and any mode, without and with the compilation's calls of
+   * public methods ({@link EntryLocks.Callers#MODULE_USE}).
+   */
   private static final Context.Key<EntryLocks<MethodSymbol, GuardedByExpression>[]> ENTRY = new Context.Key<>();
 
   private CallerLocks() {}
 
-  /** The locks held at a point in either mode ({@link HeldLocks#anyModeAt}), with those its callers hold. */
+  /**
+   * The locks held at a point in either mode ({@link HeldLocks#anyModeAt}), with those its callers hold where the
+   * compilation holds every call: what shows how the code guards a map (a lock held somewhere, the lock of every
+   * write).
+   */
   public static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state) {
-    return atIncludingCallers(path, state, true);
-  }
-
-  /** The exclusive locks held at a point, with those its callers hold. */
-  public static Set<GuardedByExpression> exclusiveIncludingCallers(TreePath path, VisitorState state) {
-    return atIncludingCallers(path, state, false);
+    return atIncludingCallers(path, state, true, false);
   }
 
   /**
-   * The read-write locks held only in read mode at a point (its callers' locks included): a write there runs
-   * while other readers hold the same lock.
+   * The locks that protect a point, in either mode: those of {@link #atIncludingCallers}, and those every call the
+   * compilation makes of a public method holds ({@link EntryLocks.Callers#MODULE_USE}). They take findings away
+   * (two accesses share a lock, a traversal holds the guard), never add one: that the code calls a method under a
+   * lock says how it is meant to be called, not that the map needs one. The bytecode engine's
+   * {@code protectingAt}.
+   */
+  public static Set<GuardedByExpression> protectingAt(TreePath path, VisitorState state) {
+    return atIncludingCallers(path, state, true, true);
+  }
+
+  /** The exclusive locks that protect a point ({@link #protectingAt} in exclusive mode). */
+  public static Set<GuardedByExpression> exclusiveProtectingAt(TreePath path, VisitorState state) {
+    return atIncludingCallers(path, state, false, true);
+  }
+
+  /**
+   * The read-write locks held only in read mode at a point (its callers' locks included, where the compilation
+   * holds every call): a write there runs while other readers hold the same lock.
    */
   public static Set<GuardedByExpression> readOnlyIncludingCallers(TreePath path, VisitorState state) {
-    Set<GuardedByExpression> read = new HashSet<>(atIncludingCallers(path, state, true));
-    read.removeAll(atIncludingCallers(path, state, false));
+    Set<GuardedByExpression> read = new HashSet<>(atIncludingCallers(path, state, true, false));
+    read.removeAll(atIncludingCallers(path, state, false, false));
     return read;
   }
 
-  /** The locks every caller holds, in either mode, when the method runs (empty when a caller is not seen). */
+  /**
+   * The locks every caller holds, in either mode, when the method runs (empty when a caller is not seen), the
+   * compilation's calls of a public method included: for questions that only take findings away.
+   */
   public static Set<GuardedByExpression> heldByEveryCaller(MethodSymbol method, VisitorState state) {
-    return entry(state, true).of(method);
+    return entry(state, true, true).of(method);
   }
 
-  private static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state, boolean anyMode) {
+  private static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state, boolean anyMode,
+      boolean moduleUse) {
     Set<GuardedByExpression> locks = new HashSet<>(held(path, state, anyMode));
-    enclosingMethod(path, state).ifPresent(method -> locks.addAll(entry(state, anyMode).of(method)));
+    enclosingMethod(path, state).ifPresent(method -> locks.addAll(entry(state, anyMode, moduleUse).of(method)));
     return locks;
   }
 
@@ -102,24 +124,30 @@ public final class CallerLocks {
   }
 
   @SuppressWarnings("unchecked")
-  private static EntryLocks<MethodSymbol, GuardedByExpression> entry(VisitorState state, boolean anyMode) {
+  private static EntryLocks<MethodSymbol, GuardedByExpression> entry(VisitorState state, boolean anyMode,
+      boolean moduleUse) {
     EntryLocks<MethodSymbol, GuardedByExpression>[] solved = state.context.get(ENTRY);
     if (solved == null) {
-      solved = new EntryLocks[] {
-          new EntryLocks<>(new CallGraph(state, false)), new EntryLocks<>(new CallGraph(state, true))};
+      solved = new EntryLocks[4];
       state.context.put(ENTRY, solved);
     }
-    return solved[anyMode ? 1 : 0];
+    int index = (anyMode ? 1 : 0) + (moduleUse ? 2 : 0);
+    if (solved[index] == null) {
+      solved[index] = new EntryLocks<>(new CallGraph(state, anyMode, moduleUse));
+    }
+    return solved[index];
   }
 
   /** The calls of the compilation's methods, with the locks held at each in one mode. */
   private static final class CallGraph implements EntryLocks.Graph<MethodSymbol, GuardedByExpression> {
     private final VisitorState state;
     private final boolean anyMode;
+    private final boolean moduleUse;
 
-    CallGraph(VisitorState state, boolean anyMode) {
+    CallGraph(VisitorState state, boolean anyMode, boolean moduleUse) {
       this.state = state;
       this.anyMode = anyMode;
+      this.moduleUse = moduleUse;
     }
 
     @Override
@@ -130,7 +158,7 @@ public final class CallerLocks {
       if (units(method).isPresent()) {
         return EntryLocks.Callers.ALL;
       }
-      return method.isPrivate() || !overridesOnlyCompiledMethods(method) ? EntryLocks.Callers.UNKNOWN
+      return !moduleUse || method.isPrivate() || !overridesOnlyCompiledMethods(method) ? EntryLocks.Callers.UNKNOWN
           : EntryLocks.Callers.MODULE_USE;
     }
 

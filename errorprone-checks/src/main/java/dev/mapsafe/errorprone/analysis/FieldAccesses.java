@@ -32,11 +32,12 @@ public final class FieldAccesses {
    * @param call the call (or loop) that accesses the map
    * @param kind READ, WRITE or ITERATE
    * @param effect the model's effect, naming the call
-   * @param locks the exclusive locks held there
+   * @param locks the locks held there that show how the map is guarded ({@link CallerLocks#atIncludingCallers})
+   * @param protection the locks that protect it ({@link CallerLocks#protectingAt}), {@code locks} among them
    * @param contexts the threads it may run on
    */
-  public record Access(
-      TreePath call, MapEffect kind, Effect effect, Set<GuardedByExpression> locks, List<ThreadReach.Context> contexts) {}
+  public record Access(TreePath call, MapEffect kind, Effect effect, Set<GuardedByExpression> locks,
+      Set<GuardedByExpression> protection, List<ThreadReach.Context> contexts) {}
 
   private FieldAccesses() {}
 
@@ -50,7 +51,8 @@ public final class FieldAccesses {
 
   private static java.util.Optional<Access> access(TreePath operand, VisitorState state, int depth) {
     return effectOn(operand, state, depth).map(found -> new Access(found.call(), found.effect().kind(),
-        found.effect(), CallerLocks.atIncludingCallers(found.call(), state), ThreadReach.of(found.call(), state)));
+        found.effect(), CallerLocks.atIncludingCallers(found.call(), state),
+        CallerLocks.protectingAt(found.call(), state), ThreadReach.of(found.call(), state)));
   }
 
   /** What a call (or loop) does to an operand of it: the effect the map API model gives, or the callee's summary. */

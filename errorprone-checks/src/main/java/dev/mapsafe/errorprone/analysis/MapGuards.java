@@ -148,11 +148,11 @@ public final class MapGuards {
   }
 
   /**
-   * Whether the guard's lock is held at a point: in any mode (a read lock keeps writers out), by a lock region
-   * there or at every call of its method ({@link CallerLocks}), or by a {@code @GuardedBy} contract.
+   * Whether the guard's lock protects a point: in any mode (a read lock keeps writers out), by a lock region
+   * there or at every call of its method ({@link CallerLocks#protectingAt}), or by a {@code @GuardedBy} contract.
    */
   public static boolean holds(Guard guard, TreePath path, VisitorState state) {
-    return guard.heldAmong(CallerLocks.atIncludingCallers(path, state));
+    return guard.heldAmong(CallerLocks.protectingAt(path, state));
   }
 
   /** The locks held at an access, by simple name; locks of one call ({@link Guards#isPerCallLock}) left out. */

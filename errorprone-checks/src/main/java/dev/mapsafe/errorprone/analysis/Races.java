@@ -123,6 +123,7 @@ public final class Races {
             a -> a.kind() == MapEffect.WRITE,
             a -> a.kind() == MapEffect.READ,
             Races::runsWhileInUse)
+        .filter(found -> !commonLock(found.write, found.other))
         .map(found -> {
           Access locked = found.unlocked == found.write ? found.other : found.write;
           return new Race(found.write, found.other, found.write.contexts().get(0), found.other.contexts().get(0),
@@ -174,8 +175,8 @@ public final class Races {
 
   private static boolean commonLock(Access a, Access b) {
     Set<String> common = new HashSet<>();
-    a.locks().forEach(l -> common.add(lockName(l)));
-    return b.locks().stream().anyMatch(l -> common.contains(lockName(l)));
+    a.protection().forEach(l -> common.add(lockName(l)));
+    return b.protection().stream().anyMatch(l -> common.contains(lockName(l)));
   }
 
   /**

@@ -338,7 +338,7 @@ public final class Snapshots {
     Set<String> common = null;
     for (FieldAccesses.Access access : FieldAccesses.of(field, state)) {
       Set<String> names = new HashSet<>();
-      for (GuardedByExpression lock : access.locks()) {
+      for (GuardedByExpression lock : access.protection()) {
         names.add(Races.lockName(lock));
       }
       if (common == null) {

@@ -222,8 +222,8 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
    * access is then assumed to take it too).
    */
   private static boolean lockedAcrossBoth(Call check, Call act, VisitorState state) {
-    Set<GuardedByExpression> common = new HashSet<>(CallerLocks.exclusiveIncludingCallers(check.path(), state));
-    common.retainAll(CallerLocks.exclusiveIncludingCallers(act.path(), state));
+    Set<GuardedByExpression> common = new HashSet<>(CallerLocks.exclusiveProtectingAt(check.path(), state));
+    common.retainAll(CallerLocks.exclusiveProtectingAt(act.path(), state));
     return !common.isEmpty();
   }
 

@@ -45,9 +45,11 @@ public final class CallerLocks {
   /** The calls of each method, by the callee's name and signature (an inherited method is called on a subclass). */
   private final Map<String, List<Map.Entry<MapValues, MapValues.CallSite>>> callers = new HashMap<>();
   private final Map<MethodDescriptor, List<HelperRun>> helperRuns = new HashMap<>();
-  /** Entry locks in exclusive mode and in any mode; solved on demand once every method has been added. */
-  private EntryLocks<MethodDescriptor, String> exclusiveEntry;
-  private EntryLocks<MethodDescriptor, String> anyModeEntry;
+  /**
+   * Entry locks by mode (exclusive, any) and by whether the module's calls of public methods count
+   * ({@link EntryLocks.Callers#MODULE_USE}); solved on demand once every method has been added.
+   */
+  private final Map<String, EntryLocks<MethodDescriptor, String>> entries = new HashMap<>();
 
   public CallerLocks(TypeHierarchy hierarchy) {
     this.hierarchy = hierarchy;
@@ -58,8 +60,7 @@ public final class CallerLocks {
     MethodDescriptor self = method.method().getMethodDescriptor();
     methods.put(self, method);
     regions.put(self, locks);
-    exclusiveEntry = null;
-    anyModeEntry = null;
+    entries.clear();
     for (MapValues.CallSite call : method.callSites()) {
       callers.computeIfAbsent(nameAndSignature(call.callee), c -> new ArrayList<>()).add(Map.entry(method, call));
       for (int i = 0; i < call.argumentBodies.size(); i++) {
@@ -71,47 +72,63 @@ public final class CallerLocks {
   }
 
   /**
-   * The names of the locks held at a point, with those its callers hold.
+   * The names of the locks held at a point, with those its callers hold where the jar sees every call: what
+   * shows how the code guards a map (a lock held somewhere, the lock of every write).
    *
    * @param anyMode whether read locks count (race questions), or exclusive locks only
    */
   public Set<String> at(MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld,
       boolean anyMode) {
+    return at(method, location, heldOrigins, thisHeld, anyMode, false);
+  }
+
+  /**
+   * The locks that protect a point: those of {@link #at}, and those every call the jar makes of a public method
+   * holds ({@link EntryLocks.Callers#MODULE_USE}). They take findings away (the two accesses share a lock, the
+   * traversal holds the guard), never add one: that the library calls a method under a lock says how it is
+   * meant to be called, not that the map needs one.
+   */
+  public Set<String> protectingAt(MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld,
+      boolean anyMode) {
+    return at(method, location, heldOrigins, thisHeld, anyMode, true);
+  }
+
+  private Set<String> at(MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld,
+      boolean anyMode, boolean moduleUse) {
     Set<String> names = own(method, location, heldOrigins, thisHeld, anyMode);
-    names.addAll(entry(anyMode).of(method.method().getMethodDescriptor()));
+    names.addAll(entry(anyMode, moduleUse).of(method.method().getMethodDescriptor()));
     return names;
   }
 
-  /** The locks every caller holds, in either mode, when the method runs (empty when a caller is not seen). */
+  /**
+   * The locks every caller holds, in either mode, when the method runs (empty when a caller is not seen), the
+   * module's calls of a public method included: for questions that only take findings away.
+   */
   public Set<String> heldByEveryCaller(MapValues method) {
-    return entry(true).of(method.method().getMethodDescriptor());
+    return entry(true, true).of(method.method().getMethodDescriptor());
   }
 
-  private EntryLocks<MethodDescriptor, String> entry(boolean anyMode) {
-    if (anyMode) {
-      if (anyModeEntry == null) {
-        anyModeEntry = new EntryLocks<>(new CallGraph(true));
-      }
-      return anyModeEntry;
-    }
-    if (exclusiveEntry == null) {
-      exclusiveEntry = new EntryLocks<>(new CallGraph(false));
-    }
-    return exclusiveEntry;
+  private EntryLocks<MethodDescriptor, String> entry(boolean anyMode, boolean moduleUse) {
+    return entries.computeIfAbsent(anyMode + "/" + moduleUse,
+        k -> new EntryLocks<>(new CallGraph(anyMode, moduleUse)));
   }
 
   /** The analysed calls, with the locks each caller holds at them in one mode. */
   private final class CallGraph implements EntryLocks.Graph<MethodDescriptor, String> {
     private final boolean anyMode;
+    private final boolean moduleUse;
 
-    CallGraph(boolean anyMode) {
+    CallGraph(boolean anyMode, boolean moduleUse) {
       this.anyMode = anyMode;
+      this.moduleUse = moduleUse;
     }
 
     @Override
     public EntryLocks.Callers callers(MethodDescriptor method) {
       MapValues values = methods.get(method);
-      return values == null ? EntryLocks.Callers.UNKNOWN : BytecodeApi.callersSeenInJar(values.method());
+      EntryLocks.Callers callers =
+          values == null ? EntryLocks.Callers.UNKNOWN : BytecodeApi.callersSeenInJar(values.method());
+      return callers == EntryLocks.Callers.MODULE_USE && !moduleUse ? EntryLocks.Callers.UNKNOWN : callers;
     }
 
     @Override

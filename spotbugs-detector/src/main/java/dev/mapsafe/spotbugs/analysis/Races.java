@@ -29,13 +29,18 @@ public final class Races {
   public static final class Site {
     public final MapValues where;
     public final MapValues.Access access;
+    /** The locks held there that show how the map is guarded ({@link CallerLocks#at}). */
     public final Set<String> locks;
+    /** The locks that protect it, {@code locks} and those the module's calls hold ({@link CallerLocks#protectingAt}). */
+    public final Set<String> protection;
     public final List<ThreadReach.Context> contexts;
 
-    Site(MapValues where, MapValues.Access access, Set<String> locks, List<ThreadReach.Context> contexts) {
+    Site(MapValues where, MapValues.Access access, Set<String> locks, Set<String> protection,
+        List<ThreadReach.Context> contexts) {
       this.where = where;
       this.access = access;
       this.locks = locks;
+      this.protection = protection;
       this.contexts = contexts;
     }
 
@@ -92,7 +97,7 @@ public final class Races {
       }
       if (access.subject.root() instanceof Origin.FieldLoad) {
         XField field = ((Origin.FieldLoad) access.subject.root()).field();
-        sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(method, access, null, null));
+        sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(method, access, null, null, null));
       }
     }
   }
@@ -128,7 +133,7 @@ public final class Races {
           continue;
         }
         MapValues.Access access = MapValues.Access.atCall(effect, passed);
-        sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(entry.getKey(), access, null, null));
+        sites.computeIfAbsent(field, f -> new ArrayList<>()).add(new Site(entry.getKey(), access, null, null, null));
       }
     }
     passedMaps.clear();
@@ -140,7 +145,9 @@ public final class Races {
     List<Site> result = new ArrayList<>();
     for (Site s : sites.getOrDefault(field, List.of())) {
       Set<String> held = locks.at(s.where, s.access.location, s.access.heldOrigins, s.access.thisHeld, true);
-      result.add(new Site(s.where, s.access, held, reach.of(s.where.method().getMethodDescriptor())));
+      Set<String> protection =
+          locks.protectingAt(s.where, s.access.location, s.access.heldOrigins, s.access.thisHeld, true);
+      result.add(new Site(s.where, s.access, held, protection, reach.of(s.where.method().getMethodDescriptor())));
     }
     // Source order, as the Error Prone engine sees the file.
     result.sort(Comparator.comparingInt((Site s) -> s.access.line.getStartLine())
@@ -155,11 +162,11 @@ public final class Races {
   }
 
   /**
-   * The locks held where the iterator or stream of a traversal is used: in either mode, with those every caller
-   * of a private helper holds.
+   * The locks that protect the place where the iterator or stream of a traversal is used: in either mode, with
+   * those its callers hold ({@link CallerLocks#protectingAt}).
    */
-  public Set<String> locksAt(MapValues where, MapValues.ResultUse use) {
-    return locks.at(where, use.location, use.heldOrigins, use.thisHeld, true);
+  public Set<String> protectionAt(MapValues where, MapValues.ResultUse use) {
+    return locks.protectingAt(where, use.location, use.heldOrigins, use.thisHeld, true);
   }
 
   /**
@@ -206,6 +213,7 @@ public final class Races {
             s -> s.kind() == MapEffect.WRITE,
             s -> s.kind() == MapEffect.READ,
             Races::runsWhileInUse)
+        .filter(found -> !commonLock(found.write, found.other))
         .map(found -> {
           Site locked = found.unlocked == found.write ? found.other : found.write;
           return new Race(found.write, found.other, found.write.contexts.get(0), found.other.contexts.get(0),
@@ -252,8 +260,8 @@ public final class Races {
   }
 
   private static boolean commonLock(Site a, Site b) {
-    Set<String> common = new HashSet<>(a.locks);
-    common.retainAll(b.locks);
+    Set<String> common = new HashSet<>(a.protection);
+    common.retainAll(b.protection);
     return !common.isEmpty();
   }
 }

@@ -302,9 +302,9 @@ public final class MutatedMapSnapshotDetector implements Detector {
     Set<String> common = null;
     for (Races.Site site : races.sitesOf(field)) {
       if (common == null) {
-        common = new HashSet<>(site.locks);
+        common = new HashSet<>(site.protection);
       } else {
-        common.retainAll(site.locks);
+        common.retainAll(site.protection);
       }
     }
     return common != null && !common.isEmpty();

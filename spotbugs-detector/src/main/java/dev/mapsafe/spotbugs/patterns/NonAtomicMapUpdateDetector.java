@@ -118,11 +118,12 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   /**
    * Whether an exclusive lock is held at both calls, by their method or by every caller of it (or where a helper
    * or an inline callback runs the lambda they are in): the bytecode twin of Error Prone's
-   * {@code CallerLocks.exclusiveIncludingCallers}.
+   * {@code CallerLocks.exclusiveProtectingAt}.
    */
   private boolean lockedByCallers(MapValues method, KeyedCalls.Sequence sequence) {
-    Set<String> common = new HashSet<>(callerLocks.at(method, sequence.check.location, List.of(), false, false));
-    common.retainAll(callerLocks.at(method, sequence.act.location, List.of(), false, false));
+    Set<String> common =
+        new HashSet<>(callerLocks.protectingAt(method, sequence.check.location, List.of(), false, false));
+    common.retainAll(callerLocks.protectingAt(method, sequence.act.location, List.of(), false, false));
     return !common.isEmpty();
   }
 

@@ -127,14 +127,14 @@ public final class UnlockedMapIterationDetector implements Detector {
           continue; // a lifecycle method: the contract orders it with the methods that write under the lock
         }
         String situation = null;
-        if (!guard.get().heldAmong(site.locks)) {
+        if (!guard.get().heldAmong(site.protection)) {
           if (isCopyValidatedLater(site)) {
             continue; // an optimistic read: a torn copy is thrown away
           }
           situation = Messages.withoutLock(guard.get().lock);
         } else {
           for (MapValues.ResultUse use : site.access.resultUses) {
-            if (!guard.get().heldAmong(races.locksAt(site.where, use))) {
+            if (!guard.get().heldAmong(races.protectionAt(site.where, use))) {
               situation = Messages.usedAfterUnlock(guard.get().lock, use.line.getStartLine());
               break;
             }
