@@ -266,8 +266,9 @@ public final class Races {
 
   /**
    * An instance field, of this file or the class's, given a new instance of the class by an object that is itself
-   * shared, with what shares that object (a few owners deep); or null. The bytecode engine's counterpart looks over
-   * the whole jar.
+   * shared by its kind (not by a static field: a default instance kept statically is mostly read, and two weak
+   * steps make no evidence), with what shares that object (a few owners deep); or null. The bytecode engine's
+   * counterpart looks over the whole jar.
    */
   private static Map.Entry<String, String> keptByShared(ClassSymbol cls, VisitorState state, int depth) {
     if (depth > 2) {
@@ -281,10 +282,6 @@ public final class Races {
           continue;
         }
         String ownerSharedBy = sharedBy(owner, state);
-        if (ownerSharedBy == null) {
-          String singleton = held(owner, owner, true, state);
-          ownerSharedBy = singleton == null ? null : SharedInstances.heldStatically(singleton);
-        }
         if (ownerSharedBy == null) {
           Map.Entry<String, String> outer = keptByShared(owner, state, depth + 1);
           ownerSharedBy = outer == null ? null : SharedInstances.keptBy(outer.getKey(), outer.getValue());

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Methods whose runs a framework contract orders with the object's ordinary use: set-up that runs before the object
- * is used ({@code afterPropertiesSet}, {@code init}, {@code doStart}, {@code @PostConstruct}) and tear-down that runs
+ * is used ({@code afterPropertiesSet}, {@code init}, {@code doStart}, {@code @PostConstruct}, the property setters of a
+ * bean the Spring container builds) and tear-down that runs
  * after ({@code close}, {@code destroy}, {@code doStop}, {@code @PreDestroy}); and {@code toString()}, whose result is
  * diagnostics. An access there does not race with the methods other threads call; tasks it starts still may.
  */
@@ -29,6 +30,7 @@ public final class Lifecycles {
           new Contract("java.lang.AutoCloseable", "close"),
           new Contract("org.springframework.beans.factory.InitializingBean", "afterPropertiesSet"),
           new Contract("org.springframework.beans.factory.DisposableBean", "destroy"),
+          new Contract("org.springframework.beans.factory.SmartInitializingSingleton", "afterSingletonsInstantiated"),
           new Contract("org.springframework.context.Lifecycle", "start", "stop"),
           new Contract("javax.servlet.Servlet", "destroy"),
           new Contract("jakarta.servlet.Servlet", "destroy"),
@@ -63,6 +65,10 @@ public final class Lifecycles {
       if (ANNOTATIONS.contains(annotation)) {
         return true;
       }
+    }
+    if (parameters == 1 && name.length() > 3 && name.startsWith("set") && Character.isUpperCase(name.charAt(3))
+        && SharedInstances.builtBySpring(owner, hierarchy)) {
+      return true; // a bean property: the container sets it while it builds the bean, before anything uses it
     }
     if (parameters != 0) {
       return false;

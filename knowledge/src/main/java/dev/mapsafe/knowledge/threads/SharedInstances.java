@@ -83,6 +83,11 @@ public final class SharedInstances {
     return "component kept in field " + field + " of a " + ownerSharedBy;
   }
 
+  /** Whether the class implements one of Spring's container callbacks: the container builds and configures it. */
+  public static boolean builtBySpring(String type, TypeHierarchy hierarchy) {
+    return SPRING_CALLBACKS.stream().anyMatch(s -> hierarchy.isSubtype(type, s));
+  }
+
   /** Why a finding takes two callers of such an instance to run at once, for messages. */
   public static String reason(String sharedBy) {
     return "a " + sharedBy + ": many threads call its methods at once";

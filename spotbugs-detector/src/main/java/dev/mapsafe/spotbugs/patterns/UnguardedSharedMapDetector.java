@@ -161,23 +161,11 @@ public final class UnguardedSharedMapDetector implements Detector {
         .orElse(null);
   }
 
-  /** What shares a class's instances itself: its kind ({@link SharedInstances}), or a static field holding one. */
-  private String sharedItself(String className) {
-    String instances = sharedBy.get(className);
-    if (instances != null) {
-      return instances;
-    }
-    for (Map.Entry<String, String> held : heldStatically.entrySet()) {
-      if (held.getKey().equals(className) || hierarchy.isSubtype(held.getKey(), className)) {
-        return SharedInstances.heldStatically(held.getValue());
-      }
-    }
-    return null;
-  }
-
   /**
    * An instance field of another class given a new instance of the class (or a subclass) by an object that is
-   * itself shared, as {@code Owner.NAME}, with what shares that object (a few owners deep); or null.
+   * itself shared by its kind ({@link SharedInstances#sharedBy}, not a static field: a default instance kept
+   * statically is mostly read, and two weak steps make no evidence), as {@code Owner.NAME}, with what shares that
+   * object (a few owners deep); or null.
    */
   private Map.Entry<String, String> keptByShared(String className, int depth) {
     if (depth > 2) {
@@ -192,7 +180,7 @@ public final class UnguardedSharedMapDetector implements Detector {
         if (owner.equals(className)) {
           continue;
         }
-        String ownerSharedBy = sharedItself(owner);
+        String ownerSharedBy = sharedBy.get(owner);
         if (ownerSharedBy == null) {
           Map.Entry<String, String> outer = keptByShared(owner, depth + 1);
           ownerSharedBy = outer == null ? null : SharedInstances.keptBy(outer.getKey(), outer.getValue());
