@@ -207,10 +207,12 @@ public final class CallerLocks {
       }
       List<Declarations> seen = units(method).orElseGet(
           () -> callers(method) == EntryLocks.Callers.MODULE_USE ? Declarations.ofCompilation(state) : List.of());
+      boolean moduleUseOnly = callers(method) == EntryLocks.Callers.MODULE_USE;
       for (Declarations unit : seen) {
         for (MethodSymbol callee : called) {
           for (TreePath call : unit.invocations(callee)) {
-            runs.add(run(call, method));
+            // Another class's lock is often its own instance's (each caller object its own monitor): no exclusion.
+            runs.add(moduleUseOnly && !inObjectFamily(call, method) ? EntryLocks.Call.anywhere() : run(call, method));
           }
           for (TreePath reference : unit.references(callee)) {
             runs.add(EntryLocks.Call.anywhere()); // this::m may be run by anything it is handed to
@@ -218,6 +220,18 @@ public final class CallerLocks {
         }
       }
       return runs;
+    }
+
+    /** Whether the call is made in the method's class or one of its family ({@link Exposure#sameObjectFamily}). */
+    private boolean inObjectFamily(TreePath call, MethodSymbol method) {
+      for (TreePath p = call; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof ClassTree cls && ASTHelpers.getSymbol(cls) instanceof Symbol.ClassSymbol caller
+            && method.owner instanceof Symbol.ClassSymbol callee) {
+          return Exposure.sameObjectFamily(caller.flatName().toString(), callee.flatName().toString(),
+              JavacApi.hierarchy(state));
+        }
+      }
+      return false;
     }
 
     private EntryLocks.Call<MethodSymbol, GuardedByExpression> run(TreePath call, MethodSymbol method) {

@@ -1,5 +1,6 @@
 package dev.mapsafe.knowledge.threads;
 
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import java.util.Collection;
 
 /**
@@ -57,5 +58,17 @@ public final class Exposure {
       boolean hiddenClass, boolean overridesOnlyModuleMethods) {
     return isPrivate || packagePrivate || (kotlin && name.indexOf('$') > 0)
         || (hiddenClass && overridesOnlyModuleMethods);
+  }
+
+  /**
+   * Whether code of class {@code caller} calling a method of class {@code callee} may be one object calling its own
+   * method, so that a lock it holds is the callee object's lock: the same class, a subclass or superclass, or a class
+   * nested in the other (an inner class locks {@code Outer.this}). Calls from other classes hold their own
+   * objects' locks as often as not (every caller object its own monitor), which exclude nothing: the module's calls
+   * of a public method ({@link EntryLocks.Callers#MODULE_USE}) protect it only from such a family.
+   */
+  public static boolean sameObjectFamily(String caller, String callee, TypeHierarchy hierarchy) {
+    return caller.equals(callee) || caller.startsWith(callee + "$") || callee.startsWith(caller + "$")
+        || hierarchy.isSubtype(caller, callee) || hierarchy.isSubtype(callee, caller);
   }
 }

@@ -2,6 +2,7 @@ package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.EntryLocks;
+import dev.mapsafe.knowledge.threads.Exposure;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.XMethod;
@@ -135,6 +136,7 @@ public final class CallerLocks {
     public List<EntryLocks.Call<MethodDescriptor, String>> callsOf(MethodDescriptor method) {
       List<EntryLocks.Call<MethodDescriptor, String>> runs = new ArrayList<>();
       String owner = method.getClassDescriptor().getDottedClassName();
+      boolean moduleUseOnly = callers(method) == EntryLocks.Callers.MODULE_USE;
       for (Map.Entry<MapValues, MapValues.CallSite> caller : callers.getOrDefault(nameAndSignature(method), List.of())) {
         MapValues.CallSite call = caller.getValue();
         if (!mayRun(call.callee, method)) {
@@ -143,6 +145,9 @@ public final class CallerLocks {
         XMethod from = caller.getKey().method();
         if ((from.getName().equals("<init>") || from.getName().equals("<clinit>")) && from.getClassName().equals(owner)) {
           runs.add(EntryLocks.Call.duringConstruction()); // the object is not shared yet: no lock needed
+        } else if (moduleUseOnly && !Exposure.sameObjectFamily(from.getClassName(), owner, hierarchy)) {
+          // Another class's lock is often its own instance's (each caller object its own monitor): no exclusion.
+          runs.add(EntryLocks.Call.anywhere());
         } else {
           runs.add(EntryLocks.Call.from(from.getMethodDescriptor(),
               own(caller.getKey(), call.location, call.heldOrigins, call.thisHeld, anyMode)));
