@@ -58,6 +58,21 @@ public final class CallerLocks {
     return atIncludingCallers(path, state, true, true);
   }
 
+  /** The locks of {@link #atIncludingCallers} and of {@link #protectingAt} at one point. */
+  public record Views(Set<GuardedByExpression> evidence, Set<GuardedByExpression> protection) {}
+
+  /** Both views at a point, its own locks computed once (the lock dataflow is the costly part). */
+  public static Views views(TreePath path, VisitorState state) {
+    Set<GuardedByExpression> own = held(path, state, true);
+    Set<GuardedByExpression> evidence = new HashSet<>(own);
+    Set<GuardedByExpression> protection = new HashSet<>(own);
+    enclosingMethod(path, state).ifPresent(method -> {
+      evidence.addAll(entry(state, true, false).of(method));
+      protection.addAll(entry(state, true, true).of(method));
+    });
+    return new Views(evidence, protection);
+  }
+
   /** The exclusive locks that protect a point ({@link #protectingAt} in exclusive mode). */
   public static Set<GuardedByExpression> exclusiveProtectingAt(TreePath path, VisitorState state) {
     return atIncludingCallers(path, state, false, true);

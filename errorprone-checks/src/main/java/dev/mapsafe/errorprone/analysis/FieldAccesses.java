@@ -50,9 +50,11 @@ public final class FieldAccesses {
   }
 
   private static java.util.Optional<Access> access(TreePath operand, VisitorState state, int depth) {
-    return effectOn(operand, state, depth).map(found -> new Access(found.call(), found.effect().kind(),
-        found.effect(), CallerLocks.atIncludingCallers(found.call(), state),
-        CallerLocks.protectingAt(found.call(), state), ThreadReach.of(found.call(), state)));
+    return effectOn(operand, state, depth).map(found -> {
+      CallerLocks.Views locks = CallerLocks.views(found.call(), state);
+      return new Access(found.call(), found.effect().kind(), found.effect(), locks.evidence(), locks.protection(),
+          ThreadReach.of(found.call(), state));
+    });
   }
 
   /** What a call (or loop) does to an operand of it: the effect the map API model gives, or the callee's summary. */
