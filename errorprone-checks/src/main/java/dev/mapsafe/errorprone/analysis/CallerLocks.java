@@ -39,16 +39,7 @@ public final class CallerLocks {
   private CallerLocks() {}
 
   /**
-   * The locks held at a point in either mode ({@link HeldLocks#anyModeAt}), with those its callers hold where the
-   * compilation holds every call: what shows how the code guards a map (a lock held somewhere, the lock of every
-   * write).
-   */
-  public static Set<GuardedByExpression> atIncludingCallers(TreePath path, VisitorState state) {
-    return atIncludingCallers(path, state, true, false);
-  }
-
-  /**
-   * The locks that protect a point, in either mode: those of {@link #atIncludingCallers}, and those every call the
+   * The locks that protect a point, in either mode: those of {@link Views#evidence}, and those every call the
    * compilation makes of a public method holds ({@link EntryLocks.Callers#MODULE_USE}). They take findings away
    * (two accesses share a lock, a traversal holds the guard), never add one: that the code calls a method under a
    * lock says how it is meant to be called, not that the map needs one. The bytecode engine's
@@ -58,7 +49,11 @@ public final class CallerLocks {
     return atIncludingCallers(path, state, true, true);
   }
 
-  /** The locks of {@link #atIncludingCallers} and of {@link #protectingAt} at one point. */
+  /**
+   * The locks at one point, two ways. {@code evidence}: those held there in either mode ({@link HeldLocks#anyModeAt})
+   * with those its callers hold where the compilation holds every call, which show how the code guards a map (a lock
+   * held somewhere, the lock of every write). {@code protection}: those of {@link #protectingAt}.
+   */
   public record Views(Set<GuardedByExpression> evidence, Set<GuardedByExpression> protection) {}
 
   /** Both views at a point, its own locks computed once (the lock dataflow is the costly part). */

@@ -32,7 +32,7 @@ public final class FieldAccesses {
    * @param call the call (or loop) that accesses the map
    * @param kind READ, WRITE or ITERATE
    * @param effect the model's effect, naming the call
-   * @param locks the locks held there that show how the map is guarded ({@link CallerLocks#atIncludingCallers})
+   * @param locks the locks held there that show how the map is guarded ({@link CallerLocks.Views#evidence})
    * @param protection the locks that protect it ({@link CallerLocks#protectingAt}), {@code locks} among them
    * @param contexts the threads it may run on
    */
