@@ -8,7 +8,6 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
-import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -199,9 +198,8 @@ public final class CallerLocks {
 
     /** Whether every method the method overrides is compiled from source here (none that a library calls). */
     private boolean overridesOnlyCompiledMethods(MethodSymbol method) {
-      JavacTrees trees = JavacTrees.instance(state.context);
       for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
-        if (trees.getPath(overridden) == null) {
+        if (!Declarations.compiledHere(overridden, state)) {
           return false;
         }
       }
@@ -216,7 +214,8 @@ public final class CallerLocks {
         called.addAll(ASTHelpers.findSuperMethods(method, state.getTypes())); // a call of one may run this override
       }
       List<Declarations> seen = units(method).orElseGet(
-          () -> callers(method) == EntryLocks.Callers.MODULE_USE ? Declarations.ofCompilation(state) : List.of());
+          () -> callers(method) == EntryLocks.Callers.MODULE_USE ? List.of(Declarations.ofCompilation(state))
+              : List.of());
       boolean moduleUseOnly = callers(method) == EntryLocks.Callers.MODULE_USE;
       for (Declarations unit : seen) {
         for (MethodSymbol callee : called) {

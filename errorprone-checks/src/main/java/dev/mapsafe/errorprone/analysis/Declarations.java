@@ -24,7 +24,6 @@ import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
-import com.google.errorprone.VisitorState;
 import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +45,9 @@ public final class Declarations {
   private static final Context.Key<Map<CompilationUnitTree, Declarations>> CACHE = new Context.Key<>();
   private static final Context.Key<Map<Symbol.PackageSymbol, Optional<List<Declarations>>>> PACKAGES =
       new Context.Key<>();
-  private static final Context.Key<List<Declarations>> COMPILATION = new Context.Key<>();
+  private static final Context.Key<Declarations> COMPILATION = new Context.Key<>();
+  private static final Context.Key<Map<Symbol.ClassSymbol, Optional<CompilationUnitTree>>> UNITS =
+      new Context.Key<>();
 
   private final Map<Symbol, List<TreePath>> assignedValues = new HashMap<>();
   private final Map<Symbol, List<TreePath>> uses = new HashMap<>();
@@ -71,8 +72,31 @@ public final class Declarations {
    * (a field inherited from a class in another file of the same module); otherwise the current one's.
    */
   public static Declarations declaring(Symbol sym, VisitorState state) {
-    TreePath declaration = JavacTrees.instance(state.context).getPath(sym);
-    return declaration == null ? of(state) : of(declaration.getCompilationUnit(), state);
+    Optional<CompilationUnitTree> unit = unitDeclaring(sym, state);
+    return unit.isPresent() ? of(unit.get(), state) : of(state);
+  }
+
+  /** Whether javac compiles the declaration of {@code sym} from source in this compilation. */
+  public static boolean compiledHere(Symbol sym, VisitorState state) {
+    return unitDeclaring(sym, state).isPresent();
+  }
+
+  /**
+   * The compilation unit declaring {@code sym}, found by its outermost class once per class: a tree path to the
+   * symbol itself would rescan its file at every call.
+   */
+  private static Optional<CompilationUnitTree> unitDeclaring(Symbol sym, VisitorState state) {
+    Symbol.ClassSymbol outermost = sym.outermostClass();
+    if (outermost == null) {
+      return Optional.empty();
+    }
+    Map<Symbol.ClassSymbol, Optional<CompilationUnitTree>> units = state.context.get(UNITS);
+    if (units == null) {
+      units = new HashMap<>();
+      state.context.put(UNITS, units);
+    }
+    return units.computeIfAbsent(outermost, c -> Optional
+        .ofNullable(JavacTrees.instance(state.context).getPath(c)).map(TreePath::getCompilationUnit));
   }
 
   private static Declarations of(CompilationUnitTree unit, VisitorState state) {
@@ -123,40 +147,54 @@ public final class Declarations {
   }
 
   private static Optional<List<Declarations>> wholePackage(Symbol.PackageSymbol pkg, VisitorState state) {
-    JavacTrees trees = JavacTrees.instance(state.context);
     Map<CompilationUnitTree, Declarations> units = new java.util.LinkedHashMap<>();
     for (Symbol member : pkg.members().getSymbols(s -> s instanceof Symbol.ClassSymbol)) {
-      TreePath declaration = trees.getPath(member);
-      if (declaration == null) {
+      Optional<CompilationUnitTree> declaring = unitDeclaring(member, state);
+      if (declaring.isEmpty()) {
         return Optional.empty(); // a class file: its calls are not seen
       }
-      units.computeIfAbsent(declaration.getCompilationUnit(), unit -> of(unit, state));
+      units.computeIfAbsent(declaring.get(), unit -> of(unit, state));
     }
     return Optional.of(List.copyOf(units.values()));
   }
 
   /**
-   * The indexes of every compilation unit this compilation compiles from source (with javac's simple compile
-   * policy, which Error Prone requires, all of them are attributed before any check runs).
+   * One index of every compilation unit this compilation compiles from source (with javac's simple compile
+   * policy, which Error Prone requires, all of them are attributed before any check runs): a question about the
+   * whole compilation is one lookup, not one per file.
    */
-  public static List<Declarations> ofCompilation(VisitorState state) {
-    List<Declarations> all = state.context.get(COMPILATION);
+  public static Declarations ofCompilation(VisitorState state) {
+    Declarations all = state.context.get(COMPILATION);
     if (all == null) {
-      JavacTrees trees = JavacTrees.instance(state.context);
       Map<CompilationUnitTree, Declarations> units = new java.util.LinkedHashMap<>();
       for (Symbol.ClassSymbol cls : com.sun.tools.javac.code.Symtab.instance(state.context).getAllClasses()) {
         if (cls.owner instanceof Symbol.PackageSymbol && cls.sourcefile != null
             && cls.sourcefile.getKind() == javax.tools.JavaFileObject.Kind.SOURCE) {
-          TreePath declaration = trees.getPath(cls);
-          if (declaration != null) {
-            units.computeIfAbsent(declaration.getCompilationUnit(), unit -> of(unit, state));
-          }
+          unitDeclaring(cls, state).ifPresent(unit -> units.computeIfAbsent(unit, u -> of(u, state)));
         }
       }
-      all = List.copyOf(units.values());
+      all = merged(units.values());
       state.context.put(COMPILATION, all);
     }
     return all;
+  }
+
+  private static Declarations merged(java.util.Collection<Declarations> units) {
+    Declarations all = new Declarations();
+    for (Declarations unit : units) {
+      mergeInto(all.assignedValues, unit.assignedValues);
+      mergeInto(all.uses, unit.uses);
+      mergeInto(all.returnedValues, unit.returnedValues);
+      mergeInto(all.invocations, unit.invocations);
+      mergeInto(all.references, unit.references);
+      all.monitors.addAll(unit.monitors);
+      all.methods.putAll(unit.methods);
+    }
+    return all;
+  }
+
+  private static <K> void mergeInto(Map<K, List<TreePath>> into, Map<K, List<TreePath>> from) {
+    from.forEach((key, paths) -> into.computeIfAbsent(key, k -> new ArrayList<>()).addAll(paths));
   }
 
   /** References to a local variable, a parameter or a field (the declaration itself excluded). */

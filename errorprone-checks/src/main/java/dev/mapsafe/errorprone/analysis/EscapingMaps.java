@@ -37,14 +37,26 @@ import javax.lang.model.element.ElementKind;
 public final class EscapingMaps {
 
   /**
-   * An escape.
+   * An escape. Its texts are made only for a finding: most returned fields are not guarded maps.
    *
    * @param field the map field
    * @param part what of it is given away
-   * @param source the expression of that part without wrappers ({@code members.keySet()})
-   * @param description for messages ({@code members.keySet(), a live view of members})
+   * @param partTree the expression of that part without wrappers ({@code members.keySet()})
+   * @param returned the returned expression, wrappers stripped
+   * @param wrapper how the returned expression holds the field ({@code a live view of}), or null for the field
    */
-  public record Escape(VarSymbol field, Part part, String source, String description) {}
+  public record Escape(VarSymbol field, Part part, ExpressionTree partTree, ExpressionTree returned, String wrapper) {
+    /** The source of the part given away ({@code members.keySet()}). */
+    public String source(VisitorState state) {
+      return state.getSourceForNode(partTree);
+    }
+
+    /** For messages ({@code members.keySet(), a live view of members}). */
+    public String description(VisitorState state) {
+      String name = field.getSimpleName().toString();
+      return wrapper == null ? name + " itself" : state.getSourceForNode(returned) + ", " + wrapper + " " + name;
+    }
+  }
 
   private static final int MAX_DEPTH = 8;
 
@@ -59,11 +71,11 @@ public final class EscapingMaps {
 
   /** The map field of the enclosing class that a returned expression gives away, if any. */
   public static Optional<Escape> returned(TreePath expression, VisitorState state) {
-    ExpressionTree tree = MapIdentity.strip((ExpressionTree) expression.getLeaf());
-    String returnedSource = state.getSourceForNode(tree);
+    ExpressionTree returned = MapIdentity.strip((ExpressionTree) expression.getLeaf());
+    ExpressionTree tree = returned;
     String wrapper = null; // "a live view", "an iterator over"
     Part part = Part.MAP;
-    String partSource = null;
+    ExpressionTree partTree = null;
     boolean partFixed = false; // unmodifiable wrappers outside a view do not change what is given away
     for (int depth = 0; depth < MAX_DEPTH; depth++) {
       if (tree instanceof MethodInvocationTree call) {
@@ -86,7 +98,7 @@ public final class EscapingMaps {
           Part viewPart = Part.ofView(name);
           if (!partFixed) { // the outermost view is what a copy must copy: members.headMap(k).keySet()
             part = viewPart;
-            partSource = state.getSourceForNode(call);
+            partTree = call;
           }
           partFixed = true;
         } else if (effect.get().kind() != MapEffect.VIEW) {
@@ -103,9 +115,7 @@ public final class EscapingMaps {
         if (!ofEnclosingInstance(tree, var, expression)) {
           return Optional.empty();
         }
-        String name = var.getSimpleName().toString();
-        return Optional.of(new Escape(var, part, partSource == null ? state.getSourceForNode(tree) : partSource,
-            wrapper == null ? name + " itself" : returnedSource + ", " + wrapper + " " + name));
+        return Optional.of(new Escape(var, part, partTree == null ? tree : partTree, returned, wrapper));
       }
       if (!(sym instanceof VarSymbol local) || !MapIdentity.isEffectivelyFinalLocal(local)) {
         return Optional.empty();

@@ -82,15 +82,15 @@ public final class GuardedMapEscape extends MapsafeChecker implements ReturnTree
         .setMessage(
             Messages.guardedMapReturned(
                 sym.getSimpleName() + "()",
-                escaped.description(),
+                escaped.description(state),
                 map,
                 guard.get(),
-                MapCopies.copyOf(escaped.part(), escaped.source(), map, false).expression()));
+                MapCopies.copyOf(escaped.part(), escaped.source(state), map, false).expression()));
     // The copy must be taken under the lock, else it is itself a traversal without it.
     if (MapCopies.fits(escaped.part(), JavacApi.binaryName(sym.getReturnType(), state.getTypes()))
         && lock.isPresent() && MapGuards.holds(lock.get(), state.getPath(), state)) {
       MapCopies.Copy copy = MapCopies.copyOf(
-          escaped.part(), escaped.source(), map, EscapingMaps.immutableCopyFits(escaped.field(), state));
+          escaped.part(), escaped.source(state), map, EscapingMaps.immutableCopyFits(escaped.field(), state));
       SuggestedFix.Builder fix = SuggestedFix.builder().replace(tree.getExpression(), copy.expression());
       copy.imports().forEach(fix::addImport);
       FixFormatting.removeImportsLeftUnused(fix, List.of(tree.getExpression()), copy.expression(), state);

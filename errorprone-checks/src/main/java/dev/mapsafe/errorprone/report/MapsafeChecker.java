@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * nothing of this.
  */
 public abstract class MapsafeChecker extends BugChecker implements CompilationUnitTreeMatcher {
+  private final Pattern pattern = Pattern.byCheckName(canonicalName()).orElse(null);
 
   /** Reads the options at the start of each compilation, so a bad one is reported even where nothing is found. */
   @Override
@@ -35,7 +36,6 @@ public abstract class MapsafeChecker extends BugChecker implements CompilationUn
    */
   protected final Description report(Supplier<Description> analysis, VisitorState state) {
     try {
-      Pattern pattern = Pattern.byCheckName(canonicalName()).orElse(null);
       if (pattern != null && !CompilationFindings.of(state).runs(pattern, state)) {
         return Description.NO_MATCH;
       }

@@ -51,19 +51,21 @@ public enum Pattern {
 
   private final Default byDefault;
   private final String summary;
+  private final String checkName;
 
   Pattern(Default byDefault, String summary) {
     this.byDefault = byDefault;
     this.summary = summary;
-  }
-
-  /** The Error Prone check name, e.g. {@code UnlockedMapIteration}. */
-  public String checkName() {
     StringBuilder camel = new StringBuilder();
     for (String word : name().split("_")) {
       camel.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
     }
-    return camel.toString();
+    this.checkName = camel.toString();
+  }
+
+  /** The Error Prone check name, e.g. {@code UnlockedMapIteration}. */
+  public String checkName() {
+    return checkName;
   }
 
   /** The SpotBugs bug type, e.g. {@code MAPSAFE_UNLOCKED_MAP_ITERATION}. */

@@ -87,6 +87,8 @@ public final class EntryLocks<M, L> {
   private final Graph<M, L> graph;
   /** Solved entries; a null value is top: the method runs only while its object is built. */
   private final Map<M, Set<L>> solved = new HashMap<>();
+  /** Who may call each method asked about: finding out walks the method's supertypes, so once per method. */
+  private final Map<M, Callers> callers = new HashMap<>();
 
   public EntryLocks(Graph<M, L> graph) {
     this.graph = graph;
@@ -99,13 +101,17 @@ public final class EntryLocks<M, L> {
   }
 
   private Set<L> entry(M method) {
-    if (graph.callers(method) == Callers.UNKNOWN) {
+    if (callers(method) == Callers.UNKNOWN) {
       return Set.of();
     }
     if (!solved.containsKey(method)) {
       solve(method);
     }
     return solved.get(method);
+  }
+
+  private Callers callers(M method) {
+    return callers.computeIfAbsent(method, graph::callers);
   }
 
   /** Solves the method and every method with visible callers it is reached from, from top down to the fixpoint. */
@@ -115,7 +121,7 @@ public final class EntryLocks<M, L> {
     Deque<M> work = new ArrayDeque<>(List.of(root));
     while (!work.isEmpty()) {
       M method = work.pop();
-      Callers callers = graph.callers(method);
+      Callers callers = callers(method);
       if (solved.containsKey(method) || pending.contains(method) || callers == Callers.UNKNOWN) {
         continue;
       }
