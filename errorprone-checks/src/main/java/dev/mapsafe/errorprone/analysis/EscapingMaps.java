@@ -158,7 +158,7 @@ public final class EscapingMaps {
     return SharedInstances.declaresThreadSafe(annotations)
             && (field.flags() & com.sun.tools.javac.code.Flags.VOLATILE) == 0
             && MapGuards.needsLock(field, state)
-            && !MapGuards.writesAfterConstruction(field, state).isEmpty()
+            && !MapGuards.writesWhileInUse(field, state).isEmpty()
         ? Optional.of("its @ThreadSafe class")
         : Optional.empty();
   }

@@ -85,7 +85,7 @@ public final class MapGuards {
         && (annotated.isEmpty() || MapImplementations.of(field, state).isPresent() || republished(field, state))) {
       return Optional.empty();
     }
-    List<FieldAccesses.Access> writes = writesAfterConstruction(field, state);
+    List<FieldAccesses.Access> writes = writesWhileInUse(field, state);
     return Guards.of(annotated, writes, MapGuards::simpleNames)
         .map(g -> new Guard(g.lock(), g.evidence(), writes));
   }
@@ -121,11 +121,16 @@ public final class MapGuards {
     return false;
   }
 
-  /** The writes of a field's map that may run after construction: a map never written then needs no lock. */
-  public static List<FieldAccesses.Access> writesAfterConstruction(VarSymbol field, VisitorState state) {
+  /**
+   * The writes of a field's map that may run while its object is in use: not those of its construction, nor those
+   * only in methods a contract orders with its use (set-up, tear-down, test hooks: {@code Overlap.Kind.LIFECYCLE}).
+   * A map written only there needs no lock, and a lock every other write holds guards it.
+   */
+  public static List<FieldAccesses.Access> writesWhileInUse(VarSymbol field, VisitorState state) {
     List<FieldAccesses.Access> writes = new ArrayList<>();
     for (FieldAccesses.Access a : FieldAccesses.of(field, state)) {
-      if (a.kind() == MapEffect.WRITE && a.contexts().stream().anyMatch(c -> c.kind() != Overlap.Kind.CONSTRUCTION)) {
+      if (a.kind() == MapEffect.WRITE && a.contexts().stream()
+          .anyMatch(c -> c.kind() != Overlap.Kind.CONSTRUCTION && c.kind() != Overlap.Kind.LIFECYCLE)) {
         writes.add(a);
       }
     }

@@ -43,7 +43,9 @@ public final class Lifecycles {
           new Contract("org.apache.activemq.Service", "start", "stop"),
           new Contract("org.apache.activemq.util.ServiceSupport", "doStart", "doStop"),
           new Contract("org.apache.hadoop.service.AbstractService", "serviceInit", "serviceStart", "serviceStop"),
-          new Contract("com.google.common.util.concurrent.AbstractIdleService", "startUp", "shutDown"));
+          new Contract("com.google.common.util.concurrent.AbstractIdleService", "startUp", "shutDown"),
+          // Kafka Streams closes a state store once its task stops processing and serving queries.
+          new Contract("org.apache.kafka.streams.processor.StateStore", "close"));
 
   private static final List<String> ANNOTATIONS =
       List.of("javax.annotation.PostConstruct", "javax.annotation.PreDestroy", "jakarta.annotation.PostConstruct",

@@ -71,7 +71,7 @@ public final class MapGuards {
         && (annotated.isEmpty() || implementations.of(field).isPresent() || implementations.republished(field))) {
       return Optional.empty();
     }
-    List<Races.Site> writes = writesAfterConstruction(field);
+    List<Races.Site> writes = writesWhileInUse(field);
     return Guards.of(annotated, writes, MapGuards::simpleNames)
         .map(g -> new Guard(g.lock(), g.evidence(), writes));
   }
@@ -85,11 +85,16 @@ public final class MapGuards {
             field.isPrivate() || field.isFinal(), hierarchy);
   }
 
-  /** The writes of a field's map that may run after construction: a map never written then needs no lock. */
-  public List<Races.Site> writesAfterConstruction(XField field) {
+  /**
+   * The writes of a field's map that may run while its object is in use: not those of its construction, nor those
+   * only in methods a contract orders with its use (set-up, tear-down, test hooks: {@code Overlap.Kind.LIFECYCLE}).
+   * A map written only there needs no lock, and a lock every other write holds guards it.
+   */
+  public List<Races.Site> writesWhileInUse(XField field) {
     List<Races.Site> writes = new ArrayList<>();
     for (Races.Site site : races.sitesOf(field)) {
-      if (site.kind() == MapEffect.WRITE && !constructionOnly(site)) {
+      if (site.kind() == MapEffect.WRITE && site.contexts.stream()
+          .anyMatch(c -> c.kind() != Overlap.Kind.CONSTRUCTION && c.kind() != Overlap.Kind.LIFECYCLE)) {
         writes.add(site);
       }
     }

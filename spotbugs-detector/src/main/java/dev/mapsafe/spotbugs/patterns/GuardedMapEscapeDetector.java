@@ -145,7 +145,7 @@ public final class GuardedMapEscapeDetector implements Detector {
       return Optional.of(guard.get().describe());
     }
     return SharedInstances.declaresThreadSafe(annotations) && !field.isVolatile() && guards.needsLock(field)
-            && !guards.writesAfterConstruction(field).isEmpty()
+            && !guards.writesWhileInUse(field).isEmpty()
         ? Optional.of("its @ThreadSafe class")
         : Optional.empty();
   }
