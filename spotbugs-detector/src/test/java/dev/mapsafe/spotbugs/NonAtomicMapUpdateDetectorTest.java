@@ -21,6 +21,12 @@ class NonAtomicMapUpdateDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.AtomicNegatives");
   }
 
+  /** A concurrent map cleared and filled again while others read it; not a cache, a locked or a construction refill. */
+  @Test
+  void refills(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.Refills");
+  }
+
   /** Memoization from the key alone is not reported; the same shape with a visible consequence is. */
   @Test
   void judgedByConsequence(SpotBugsRunner spotbugs) {

@@ -116,6 +116,25 @@ public final class Races {
     return inconsistentLocking(accesses);
   }
 
+  /**
+   * Whether a write and another access of a map may run at the same time with no lock in common.
+   *
+   * @param shared whether the class's instances are used by many threads at once
+   */
+  public static boolean mayRace(Access write, Access other, boolean shared, VisitorState state) {
+    if (commonLock(write, other)) {
+      return false;
+    }
+    for (ThreadReach.Context wc : write.contexts()) {
+      for (ThreadReach.Context oc : other.contexts()) {
+        if (concurrent(write, wc, other, oc, shared, state)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static Optional<Race> inconsistentLocking(List<Access> accesses) {
     return Overlap.inconsistentLocking(
             accesses,
@@ -139,13 +158,14 @@ public final class Races {
     if (read.kind() != MapEffect.READ || !read.locks().isEmpty()) {
       return false;
     }
-    Tree method = enclosingMethod(read.call());
+    Tree method = enclosingMethodOf(read.call());
     int at = ASTHelpers.getStartPosition(read.call().getLeaf());
     return method != null && all.stream().anyMatch(a -> !a.locks().isEmpty()
-        && enclosingMethod(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) > at);
+        && enclosingMethodOf(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) > at);
   }
 
-  private static Tree enclosingMethod(TreePath path) {
+  /** The method or lambda a path runs in: accesses in one of them run in one sequence. */
+  public static Tree enclosingMethodOf(TreePath path) {
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof LambdaExpressionTree) {
         return p.getLeaf();
@@ -206,10 +226,10 @@ public final class Races {
 
   /** Whether a write is made as the map is used: it reads its entry, or its method read the map before it. */
   private static boolean writesOnUse(Access write, List<Access> all) {
-    Tree method = enclosingMethod(write.call());
+    Tree method = enclosingMethodOf(write.call());
     int at = ASTHelpers.getStartPosition(write.call().getLeaf());
     boolean readBefore = method != null && all.stream().anyMatch(a -> a.kind() != MapEffect.WRITE
-        && enclosingMethod(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) < at);
+        && enclosingMethodOf(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) < at);
     return SharedMaps.writesOnUse(write.effect().fact().name(), readBefore);
   }
 

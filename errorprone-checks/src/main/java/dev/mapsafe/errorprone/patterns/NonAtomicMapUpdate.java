@@ -23,6 +23,9 @@ import dev.mapsafe.errorprone.analysis.KeyedCalls;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Call;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Guard;
 import dev.mapsafe.errorprone.analysis.MapIdentity;
+import dev.mapsafe.errorprone.analysis.Races;
+import dev.mapsafe.errorprone.analysis.Refills;
+import com.sun.source.tree.Tree;
 import dev.mapsafe.errorprone.analysis.ThreadSafeMaps;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.CheckThenAct;
@@ -72,6 +75,10 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    if (tree.getArguments().isEmpty() && ASTHelpers.getSymbol(tree) != null
+        && ASTHelpers.getSymbol(tree).getSimpleName().contentEquals("clear")) {
+      return findRefill(tree, state);
+    }
     Optional<Call> act = KeyedCalls.of(state.getPath(), state);
     if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST || storeResultUsed(act.get())
         || KeyedCalls.hasUniqueKey(act.get(), state)) {
@@ -112,6 +119,47 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     Description.Builder description = buildDescription(tree).setMessage(message);
     AtomicRewrites.of(sequence.get(), act.get(), state).ifPresent(description::addFix);
     return description.build();
+  }
+
+  /** A thread-safe map field cleared and filled again while other methods read it ({@link Refills}). */
+  private Description findRefill(MethodInvocationTree tree, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    if (receiver == null) {
+      return Description.NO_MATCH;
+    }
+    TreePath map = new TreePath(state.getPath(), receiver);
+    Symbol field = MapIdentity.symbolOf(map, state);
+    Optional<String> kind = ThreadSafeMaps.kindOf(map, state);
+    if (field == null || field.getKind() != ElementKind.FIELD || kind.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    Optional<Refills.Refill> refill = Refills.startedBy(state.getPath(), field, state);
+    if (refill.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    Tree refilling = Races.enclosingMethodOf(state.getPath());
+    boolean cache = writes(field, state).anyMatch(w -> Races.enclosingMethodOf(w.call()) != refilling
+        && (w.effect().fact().name().equals("computeIfAbsent") || memoizingStore(w, state)));
+    Optional<RaceConsequence.Consequence> consequence = RaceConsequence.ofRefill(
+        site(refill.get().reader(), state) + " in " + methodName(refill.get().reader().call()), cache);
+    if (consequence.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    return buildDescription(tree)
+        .setMessage(Messages.nonAtomicMapUpdate(state.getSourceForNode(receiver), kind.get(),
+            CheckThenAct.CLEAR_THEN_REFILL, consequence.get(), site(refill.get().clear(), state),
+            site(refill.get().fill(), state)))
+        .build();
+  }
+
+  /** {@code Map.putAll(Map) at line 100}. */
+  private static String site(FieldAccesses.Access access, VisitorState state) {
+    return access.effect().fact().display() + " at line " + line(access.call().getLeaf(), state);
+  }
+
+  private static String methodName(TreePath path) {
+    MethodTree method = ASTHelpers.findEnclosingNode(path, MethodTree.class);
+    return method == null ? "an initializer" : method.getName() + "()";
   }
 
   /**

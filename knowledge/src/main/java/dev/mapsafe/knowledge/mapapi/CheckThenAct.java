@@ -34,6 +34,12 @@ public enum CheckThenAct {
   FOUND_VALUE_TAKEN_AS_REPLACED(
       "get, then put, the value found taken as the one replaced",
       "use what put(k, v) returns: it is the value this put replaced (null when there was none)"),
+  /** {@code m.clear(); m.putAll(loaded);}: the new contents replace the old in two steps, not one. */
+  CLEAR_THEN_REFILL(
+      "clear, then refill",
+      "fill a new map and publish it in one step through a volatile field or AtomicReference (readers then see the old"
+          + " contents or the new, never none), or put the new entries first and then remove the stale ones"
+          + " (keySet().retainAll(newKeys))"),
   /** {@code m.putIfAbsent(k, v); return v;}: when another thread's value won, the code goes on with its own. */
   IGNORED_PUT_IF_ABSENT(
       "putIfAbsent with its result ignored, then its own value used",

@@ -33,7 +33,12 @@ public enum RaceConsequence {
   ENTRY_REMOVED(
       "entry removed in between",
       "another thread can remove the entry between the two calls (this map has removals), so the second call"
-          + " returns null");
+          + " returns null"),
+  /** Readers run between the clear and the refill, and find entries missing that are only being replaced. */
+  PARTIAL_CONTENTS(
+      "partial contents",
+      "a thread reading the map between the two (%s) finds it empty or half filled: entries that are only being"
+          + " replaced are missing for it");
 
   private final String name;
   private final String explanation;
@@ -127,6 +132,17 @@ public enum RaceConsequence {
       default:
         return Optional.of(new Consequence(LOST_UPDATE, null));
     }
+  }
+
+  /**
+   * The consequence of clearing a map and filling it again ({@link CheckThenAct#CLEAR_THEN_REFILL}) while another
+   * thread reads it, or empty for a cache (a map its readers fill on a miss): a reader that finds no entry only
+   * computes it again.
+   *
+   * @param reader the read that can run in between, for the message ({@code containsKey in hasConfig() at line 73})
+   */
+  public static Optional<Consequence> ofRefill(String reader, boolean mapIsCache) {
+    return mapIsCache ? Optional.empty() : Optional.of(new Consequence(PARTIAL_CONTENTS, reader));
   }
 
   /** Whether a guarded store only memoizes: a race stores an equal value twice, and nothing else is lost. */

@@ -194,11 +194,7 @@ public final class Races {
                   && !writesOnUse(w, all)) {
                 continue;
               }
-              if (Overlap.mayOverlap(wc, oc, shared, (task, otherIsWrite) -> {
-                    Site other = otherIsWrite ? w : o;
-                    return reach.order((ThreadReach.Context) task, other.where, other.access.location);
-                  })
-                  && !commonLock(w, o)) {
+              if (overlap(w, wc, o, oc, shared) && !commonLock(w, o)) {
                 // Report where the fix goes: at the access that lacks the lock when only one holds one.
                 return Optional.of(new Race(w, o, wc, oc, null, !w.locks.isEmpty() && o.locks.isEmpty() ? o : w));
               }
@@ -257,6 +253,32 @@ public final class Races {
   public boolean writtenByTask(XField field) {
     return sitesOf(field).stream().anyMatch(s -> s.kind() == MapEffect.WRITE
         && s.contexts.stream().anyMatch(c -> c.kind() == Overlap.Kind.TASK));
+  }
+
+  /**
+   * Whether a write and another access of a map may run at the same time with no lock in common.
+   *
+   * @param shared whether the class's instances are used by many threads at once
+   */
+  public boolean mayRace(Site write, Site other, boolean shared) {
+    if (commonLock(write, other)) {
+      return false;
+    }
+    for (ThreadReach.Context wc : write.contexts) {
+      for (ThreadReach.Context oc : other.contexts) {
+        if (overlap(write, wc, other, oc, shared)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean overlap(Site w, ThreadReach.Context wc, Site o, ThreadReach.Context oc, boolean shared) {
+    return Overlap.mayOverlap(wc, oc, shared, (task, otherIsWrite) -> {
+      Site other = otherIsWrite ? w : o;
+      return reach.order((ThreadReach.Context) task, other.where, other.access.location);
+    });
   }
 
   private static boolean commonLock(Site a, Site b) {

@@ -2,6 +2,7 @@ package dev.mapsafe.spotbugs.patterns;
 
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.CheckThenAct;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
@@ -14,7 +15,10 @@ import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
+import dev.mapsafe.spotbugs.analysis.Races;
+import dev.mapsafe.spotbugs.analysis.Refills;
 import dev.mapsafe.spotbugs.analysis.SelfLockedMaps;
+import dev.mapsafe.spotbugs.analysis.ThreadReach;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugReporter;
 import edu.umd.cs.findbugs.Detector;
@@ -24,10 +28,12 @@ import edu.umd.cs.findbugs.Priorities;
 import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.ba.XField;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +53,9 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final SelfLockedMaps selfLocked = new SelfLockedMaps(hierarchy);
   private final CallerLocks callerLocks = new CallerLocks(hierarchy);
+  private final Races races = new Races(new ThreadReach(hierarchy), callerLocks);
+  /** Map fields some analysed code clears: the candidates of a refill ({@link Refills}). */
+  private final Set<XField> clearedFields = new LinkedHashSet<>();
   private final Map<MapValues, List<KeyedCalls.Sequence>> found = new LinkedHashMap<>();
   /** Map fields some analysed code removes entries from (by class and name). */
   private final Set<String> fieldsWithRemovals = new HashSet<>();
@@ -71,7 +80,13 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         selfLocked.add(values);
         noteRemovals(values);
         LockRegions regions = LockRegions.analyze(context, method, values, hierarchy);
-        callerLocks.add(values, regions);
+        races.reach().add(values);
+        races.add(values, regions);
+        for (MapValues.Access access : values.accesses()) {
+          if (access.effect.fact().name().equals("clear") && access.subject.root() instanceof Origin.FieldLoad) {
+            clearedFields.add(((Origin.FieldLoad) access.subject.root()).field());
+          }
+        }
         if (!KeyedCalls.worthAnalyzing(values, hierarchy)) {
           continue; // the dataflow below is the costly part: most methods make no two single-key calls
         }
@@ -108,8 +123,14 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         }
       }
     }
+    for (XField field : clearedFields) {
+      for (Refills.Refill refill : Refills.of(field, races)) {
+        refillBug(field, refill, memoizingStores).ifPresent(bugs::add);
+      }
+    }
     Findings.report(bugs, reporter);
     found.clear();
+    clearedFields.clear();
     fieldsWithRemovals.clear();
     fieldWrites.clear();
     keyDeterminedStores.clear();
@@ -175,17 +196,52 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     return load.field().getClassName() + "." + load.field().getName();
   }
 
+  /** A thread-safe map field cleared and filled again while other methods read it, unless it is a cache. */
+  private Optional<BugInstance> refillBug(XField field, Refills.Refill refill, Set<String> memoizingStores) {
+    Optional<String> kind = kindOf(refill.clear.access.subject, refill.clear.access.effect.fact().owner(),
+        refill.clear.where);
+    if (kind.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean cache = races.sitesOf(field).stream().anyMatch(s -> s.where != refill.clear.where
+        && s.kind() == MapEffect.WRITE && (s.access.effect.fact().name().equals("computeIfAbsent")
+            || memoizingStores.contains(site(s.where, s.access.location))));
+    Races.Site reader = refill.reader;
+    Optional<RaceConsequence.Consequence> consequence = RaceConsequence.ofRefill(
+        site(reader) + " in " + reader.where.method().getName() + "()", cache);
+    if (consequence.isEmpty()) {
+      return Optional.empty();
+    }
+    String map = refill.clear.access.subject.display();
+    return Optional.of(new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+        .addClass(refill.clear.where.method().getClassName())
+        .addMethod(MethodAnnotation.fromXMethod(refill.clear.where.method()))
+        .addString(Messages.nonAtomicMapUpdate(map, kind.get(), CheckThenAct.CLEAR_THEN_REFILL, consequence.get(),
+            site(refill.clear), site(refill.fill)))
+        .addField(FieldAnnotation.fromXField(field))
+        .addSourceLine(refill.clear.access.line));
+  }
+
+  /** {@code Map.putAll(Map) at line 100}. */
+  private static String site(Races.Site site) {
+    return site.access.effect.fact().display() + " at line " + site.access.line.getStartLine();
+  }
+
   /** What makes the map thread-safe per call, when other threads may see it; else empty. */
   private Optional<String> kindOf(KeyedCalls.Call act, MapValues method) {
-    Origin root = act.map.root();
+    return kindOf(act.map, act.api.owner(), method);
+  }
+
+  private Optional<String> kindOf(Origin map, String callOwner, MapValues method) {
+    Origin root = map.root();
     if (root instanceof Origin.Constructed) {
       String created = ((Origin.Constructed) root).className();
       return method.escapes((Origin.Constructed) root) && MapTypes.isConcurrentMap(created, hierarchy)
           ? Optional.of(simpleName(created))
           : Optional.empty(); // a local map: no other thread sees it
     }
-    if (MapTypes.isConcurrentMap(act.api.owner(), hierarchy)) {
-      return Optional.of(simpleName(act.api.owner()));
+    if (MapTypes.isConcurrentMap(callOwner, hierarchy)) {
+      return Optional.of(simpleName(callOwner));
     }
     if (root instanceof Origin.FieldLoad) {
       Optional<List<String>> classes = implementations.of(((Origin.FieldLoad) root).field());
@@ -193,7 +249,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         return Optional.of(simpleName(classes.get().get(0)));
       }
     }
-    Optional<SelfLockedMaps.Resolved> self = selfLocked.resolve(act.map, method);
+    Optional<SelfLockedMaps.Resolved> self = selfLocked.resolve(map, method);
     // Legacy code uses Hashtable as its everyday map: it counts as shared only if the code locks it somewhere.
     return self.filter(s -> s.kind.deliberate || selfLocked.isLockedSomewhere(s)).map(s -> s.kind.description);
   }

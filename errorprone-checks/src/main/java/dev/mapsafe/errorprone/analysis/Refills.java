@@ -1,0 +1,62 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A map cleared and filled again by one method while other methods read it: the new contents replace the old in
+ * two steps, and a reader in between finds entries missing that are only being replaced. The bytecode engine's
+ * {@code Refills}.
+ */
+public final class Refills {
+
+  /**
+   * A refill of a map field.
+   *
+   * @param clear the {@code clear()} that starts it
+   * @param fill the first write after it in the same method (a put, a putAll, a helper that puts)
+   * @param reader a read in another method that may run in between, with no lock in common
+   */
+  public record Refill(FieldAccesses.Access clear, FieldAccesses.Access fill, FieldAccesses.Access reader) {}
+
+  private Refills() {}
+
+  /**
+   * The refill the {@code clear()} at {@code clear} starts, if any. The map's per-call thread safety is taken as
+   * the author's word that threads share it.
+   */
+  public static Optional<Refill> startedBy(TreePath clear, Symbol field, VisitorState state) {
+    List<FieldAccesses.Access> accesses = FieldAccesses.of(field, state);
+    Optional<FieldAccesses.Access> cleared = accesses.stream()
+        .filter(a -> a.call().getLeaf() == clear.getLeaf() && isClear(a))
+        .findFirst();
+    if (cleared.isEmpty() || !Races.runsWhileInUse(cleared.get().contexts())) {
+      return Optional.empty();
+    }
+    Tree method = Races.enclosingMethodOf(clear);
+    int at = ASTHelpers.getStartPosition(clear.getLeaf());
+    Optional<FieldAccesses.Access> fill = accesses.stream()
+        .filter(a -> a.kind() == MapEffect.WRITE && !isClear(a) && !a.effect().fact().name().equals("remove")
+            && Races.enclosingMethodOf(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) > at)
+        .findFirst();
+    if (method == null || fill.isEmpty()) {
+      return Optional.empty();
+    }
+    return accesses.stream()
+        .filter(a -> a.kind() != MapEffect.WRITE && Races.enclosingMethodOf(a.call()) != method
+            && Races.mayRace(cleared.get(), a, true, state))
+        .findFirst()
+        .map(reader -> new Refill(cleared.get(), fill.get(), reader));
+  }
+
+  /** Whether the access is a {@code clear()}. */
+  public static boolean isClear(FieldAccesses.Access access) {
+    return access.effect().fact().name().equals("clear");
+  }
+}

@@ -1,0 +1,61 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import edu.umd.cs.findbugs.ba.XField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A map cleared and filled again by one method while other methods read it: the new contents replace the old in
+ * two steps, and a reader in between finds entries missing that are only being replaced. The bytecode counterpart
+ * of the Error Prone analysis of the same name.
+ */
+public final class Refills {
+
+  /** A refill: the {@code clear()}, the first write after it in the same method, and a read that may run between. */
+  public static final class Refill {
+    public final Races.Site clear;
+    public final Races.Site fill;
+    public final Races.Site reader;
+
+    Refill(Races.Site clear, Races.Site fill, Races.Site reader) {
+      this.clear = clear;
+      this.fill = fill;
+      this.reader = reader;
+    }
+  }
+
+  private Refills() {}
+
+  /**
+   * The refills of a field's map. The map's per-call thread safety is taken as the author's word that threads
+   * share it.
+   */
+  public static List<Refill> of(XField field, Races races) {
+    List<Races.Site> all = races.sitesOf(field);
+    List<Refill> found = new ArrayList<>();
+    for (Races.Site clear : all) {
+      if (!isClear(clear) || !Races.runsWhileInUse(clear)) {
+        continue;
+      }
+      int at = clear.access.location.getHandle().getPosition();
+      Optional<Races.Site> fill = all.stream()
+          .filter(s -> s.kind() == MapEffect.WRITE && !isClear(s) && !s.access.effect.fact().name().equals("remove")
+              && s.where == clear.where && s.access.location.getHandle().getPosition() > at)
+          .findFirst();
+      Optional<Races.Site> reader = all.stream()
+          .filter(s -> s.kind() != MapEffect.WRITE && s.where != clear.where && races.mayRace(clear, s, true))
+          .findFirst();
+      if (fill.isPresent() && reader.isPresent()) {
+        found.add(new Refill(clear, fill.get(), reader.get()));
+      }
+    }
+    return found;
+  }
+
+  /** Whether the access is a {@code clear()}. */
+  public static boolean isClear(Races.Site site) {
+    return site.access.effect.fact().name().equals("clear");
+  }
+}
