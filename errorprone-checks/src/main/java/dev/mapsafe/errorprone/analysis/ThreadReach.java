@@ -8,6 +8,7 @@ import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -17,6 +18,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
@@ -32,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.element.ElementKind;
 
 /**
  * On which threads a piece of code may run: in a task (a lambda, method reference or anonymous class given to a
@@ -139,7 +142,59 @@ public final class ThreadReach {
         return;
       }
     }
+    if (!sym.isPrivate() && setUpOfNewObjects(sym, state)) {
+      out.add(new Context(Kind.CONSTRUCTION, method, sym.getSimpleName() + "() on a new object", false, false, null,
+          false));
+      return;
+    }
     out.add(new Context(Kind.CALLER, method, "callers of " + sym.getSimpleName() + "()", false, false, null, false));
+  }
+
+  /**
+   * Whether the compilation calls the method only on objects the caller has just constructed, to set them up
+   * before they are used ({@code r = new MapRegister(); r.load(old); register = r;}): it then runs as part of their
+   * construction. As for the locks of the compilation's calls ({@link CallerLocks}), the method must override only
+   * methods compiled here, and no method reference may name it.
+   */
+  private static boolean setUpOfNewObjects(MethodSymbol method, VisitorState state) {
+    if (method.isStatic()) {
+      return false;
+    }
+    List<MethodSymbol> dispatching = new ArrayList<>(List.of(method));
+    for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
+      if (!Declarations.compiledHere(overridden, state)) {
+        return false;
+      }
+      dispatching.add(overridden);
+    }
+    Declarations compilation = Declarations.ofCompilation(state);
+    boolean called = false;
+    for (MethodSymbol m : dispatching) {
+      if (!compilation.references(m).isEmpty()) {
+        return false;
+      }
+      for (TreePath call : compilation.invocations(m)) {
+        if (!onNewObject(call, state)) {
+          return false;
+        }
+        called = true;
+      }
+    }
+    return called;
+  }
+
+  /** Whether a call's receiver is a local variable whose every value is a {@code new} object. */
+  private static boolean onNewObject(TreePath call, VisitorState state) {
+    ExpressionTree receiver = call.getLeaf() instanceof MethodInvocationTree invocation
+        ? ASTHelpers.getReceiver(invocation) : null;
+    if (!(receiver instanceof IdentifierTree)
+        || !(ASTHelpers.getSymbol(receiver) instanceof Symbol.VarSymbol local)
+        || local.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return false;
+    }
+    List<TreePath> values = Declarations.declaring(local, state).assignedValues(local);
+    return !values.isEmpty()
+        && values.stream().allMatch(v -> MapIdentity.strip((ExpressionTree) v.getLeaf()) instanceof NewClassTree);
   }
 
   /**

@@ -203,14 +203,17 @@ public final class MapValues {
     public final boolean thisHeld;
     /** For each argument, the methods of this class a function object passed there runs (lambda bodies). */
     public final List<List<MethodDescriptor>> argumentBodies;
+    /** Whether the receiver is an object this method constructed ({@link Origin.Constructed}), not its own {@code this}. */
+    public final boolean onNewObject;
 
     CallSite(MethodDescriptor callee, Location location, List<Origin> heldOrigins, boolean thisHeld,
-        List<List<MethodDescriptor>> argumentBodies) {
+        List<List<MethodDescriptor>> argumentBodies, boolean onNewObject) {
       this.callee = callee;
       this.location = location;
       this.heldOrigins = heldOrigins;
       this.thisHeld = thisHeld;
       this.argumentBodies = argumentBodies;
+      this.onNewObject = onNewObject;
     }
   }
 
@@ -776,11 +779,13 @@ public final class MapValues {
       argumentBodies.add(lambdaBodies.getOrDefault(arg, List.of()));
     }
     boolean thisHeldHere = thisValue != null && monitors.at(location).contains(thisValue);
+    ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
     if (!SyntheticAccessors.isAccessor(method)) { // SpotBugs resolves a call of an accessor to what it calls
       callees.add(callee);
-      callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies));
+      callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies,
+          !callee.getName().startsWith("<") && receiver != null && !receiver.equals(thisValue)
+              && origins.get(receiver) instanceof Origin.Constructed));
     }
-    ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
     if (receiver != null && parameterIndexes.containsKey(receiver)) {
       parameterCalls.add(
           new ParameterCall(parameterIndexes.get(receiver), location, heldOrigins(monitors, location), thisHeldHere));

@@ -1,10 +1,12 @@
 package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.knowledge.threads.Exposure;
 import dev.mapsafe.knowledge.threads.Lifecycles;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.Overlap.Kind;
+import edu.umd.cs.findbugs.ba.Hierarchy2;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
@@ -79,6 +81,9 @@ public final class ThreadReach {
   private final Map<MethodDescriptor, List<MethodDescriptor>> callers = new HashMap<>();
   private final Map<MethodDescriptor, List<MethodDescriptor>> creators = new HashMap<>();
   private final Map<MethodDescriptor, List<Context>> memo = new HashMap<>();
+  /** Methods the jar calls on an object the caller has just constructed, and those it calls on any other. */
+  private final Set<MethodDescriptor> calledOnNewObjects = new HashSet<>();
+  private final Set<MethodDescriptor> calledOnOtherObjects = new HashSet<>();
 
   public ThreadReach(TypeHierarchy hierarchy) {
     this.hierarchy = hierarchy;
@@ -98,6 +103,9 @@ public final class ThreadReach {
     }
     for (MethodDescriptor callee : method.callees()) {
       callers.computeIfAbsent(callee, c -> new ArrayList<>()).add(self);
+    }
+    for (MapValues.CallSite call : method.callSites()) {
+      (call.onNewObject ? calledOnNewObjects : calledOnOtherObjects).add(call.callee);
     }
     for (MethodDescriptor body : method.createdLambdas()) {
       creators.computeIfAbsent(body, c -> new ArrayList<>()).add(self);
@@ -167,7 +175,35 @@ public final class ThreadReach {
         return result; // empty below the top: every caller was reached on another path
       }
     }
+    if (values != null && from.isEmpty() && setUpOfNewObjects(values.method())) {
+      return List.of(new Context(Kind.CONSTRUCTION, m.toString(), name + "() on a new object", false, false, null, -1,
+          false));
+    }
     return List.of(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
+  }
+
+  /**
+   * Whether the jar calls the method only on objects the caller has just constructed, to set them up before they
+   * are used ({@code r = new MapRegister(); r.load(old); register = r;}): it then runs as part of their construction.
+   * As for the locks of such calls ({@link BytecodeApi#callersSeenInJar}), the method must override only methods of
+   * the jar, and nothing may take it as a function object.
+   */
+  private boolean setUpOfNewObjects(XMethod method) {
+    if (method.isStatic() || BytecodeApi.callersSeenInJar(method) == EntryLocks.Callers.UNKNOWN
+        || creators.containsKey(method.getMethodDescriptor())) {
+      return false;
+    }
+    List<MethodDescriptor> dispatching = new ArrayList<>(List.of(method.getMethodDescriptor()));
+    try {
+      for (XMethod overridden : Hierarchy2.findSuperMethods(method)) {
+        dispatching.add(overridden.getMethodDescriptor());
+      }
+    } catch (RuntimeException unknown) {
+      return false;
+    }
+    return dispatching.stream().anyMatch(calledOnNewObjects::contains)
+        && dispatching.stream().noneMatch(calledOnOtherObjects::contains)
+        && dispatching.stream().noneMatch(creators::containsKey);
   }
 
   /**
