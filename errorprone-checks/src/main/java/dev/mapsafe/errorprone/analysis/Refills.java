@@ -20,7 +20,8 @@ public final class Refills {
    * A refill of a map field.
    *
    * @param clear the {@code clear()} that starts it
-   * @param fill the first write after it in the same method (a put, a putAll, a helper that puts)
+   * @param fill the first write after it in the same method, when it fills the map whole (a putAll, a helper that
+   *     puts into the map it is given)
    * @param reader a read in another method that may run in between, with no lock in common
    */
   public record Refill(FieldAccesses.Access clear, FieldAccesses.Access fill, FieldAccesses.Access reader) {}
@@ -44,7 +45,8 @@ public final class Refills {
     Optional<FieldAccesses.Access> fill = accesses.stream()
         .filter(a -> a.kind() == MapEffect.WRITE && !isClear(a) && !a.effect().fact().name().equals("remove")
             && Races.enclosingMethodOf(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) > at)
-        .findFirst();
+        .findFirst()
+        .filter(Refills::fillsWhole);
     if (method == null || fill.isEmpty()) {
       return Optional.empty();
     }
@@ -53,6 +55,17 @@ public final class Refills {
             && Races.mayRace(cleared.get(), a, true, state))
         .findFirst()
         .map(reader -> new Refill(cleared.get(), fill.get(), reader));
+  }
+
+  /**
+   * Whether the write puts new contents prepared whole: a {@code putAll}, or a call of a helper that fills the map it
+   * is given. Refills by single puts are left out: on real code they were set-up or ran under locks the analysis does
+   * not see (locks taken in helpers), see docs/real-code.md.
+   */
+  private static boolean fillsWhole(FieldAccesses.Access fill) {
+    String name = fill.effect().fact().name();
+    return name.equals("putAll") || !(ASTHelpers.getSymbol(fill.call().getLeaf()) instanceof Symbol sym
+        && sym.getSimpleName().contentEquals(name));
   }
 
   /** Whether the access is a {@code clear()}. */

@@ -13,7 +13,10 @@ import java.util.Optional;
  */
 public final class Refills {
 
-  /** A refill: the {@code clear()}, the first write after it in the same method, and a read that may run between. */
+  /**
+   * A refill: the {@code clear()}, the first write after it in the same method when it fills the map whole (a
+   * putAll, a helper that puts into the map it is given), and a read that may run between.
+   */
   public static final class Refill {
     public final Races.Site clear;
     public final Races.Site fill;
@@ -43,7 +46,8 @@ public final class Refills {
       Optional<Races.Site> fill = all.stream()
           .filter(s -> s.kind() == MapEffect.WRITE && !isClear(s) && !s.access.effect.fact().name().equals("remove")
               && s.where == clear.where && s.access.location.getHandle().getPosition() > at)
-          .findFirst();
+          .findFirst()
+          .filter(Refills::fillsWhole);
       Optional<Races.Site> reader = all.stream()
           .filter(s -> s.kind() != MapEffect.WRITE && s.where != clear.where && races.mayRace(clear, s, true))
           .findFirst();
@@ -52,6 +56,17 @@ public final class Refills {
       }
     }
     return found;
+  }
+
+  /**
+   * Whether the write puts new contents prepared whole: a {@code putAll}, or a call of a helper that fills the map it
+   * is given. Refills by single puts are left out: on real code they were set-up or ran under locks the analysis does
+   * not see (locks taken in helpers), see docs/real-code.md.
+   */
+  private static boolean fillsWhole(Races.Site fill) {
+    String name = fill.access.effect.fact().name();
+    return name.equals("putAll") || fill.where.callSites().stream()
+        .anyMatch(c -> c.location.equals(fill.access.location) && !c.callee.getName().equals(name));
   }
 
   /** Whether the access is a {@code clear()}. */
