@@ -5,6 +5,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class Refills {
     Tree method = Races.enclosingMethodOf(clear);
     int at = ASTHelpers.getStartPosition(clear.getLeaf());
     Optional<FieldAccesses.Access> fill = accesses.stream()
-        .filter(a -> a.kind() == MapEffect.WRITE && !isClear(a) && !a.effect().fact().name().equals("remove")
+        .filter(a -> a.kind() == MapEffect.WRITE && !MapApi.mayRemoveEntries(a.effect().fact().name())
             && Races.enclosingMethodOf(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) > at)
         .findFirst()
         .filter(Refills::fillsWhole);
@@ -64,12 +65,11 @@ public final class Refills {
    */
   private static boolean fillsWhole(FieldAccesses.Access fill) {
     String name = fill.effect().fact().name();
-    return name.equals("putAll") || !(ASTHelpers.getSymbol(fill.call().getLeaf()) instanceof Symbol sym
+    return MapApi.putsAllOf(name) || !(ASTHelpers.getSymbol(fill.call().getLeaf()) instanceof Symbol sym
         && sym.getSimpleName().contentEquals(name));
   }
 
-  /** Whether the access is a {@code clear()}. */
-  public static boolean isClear(FieldAccesses.Access access) {
-    return access.effect().fact().name().equals("clear");
+  private static boolean isClear(FieldAccesses.Access access) {
+    return MapApi.empties(access.effect().fact().name());
   }
 }

@@ -76,7 +76,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     if (tree.getArguments().isEmpty() && ASTHelpers.getSymbol(tree) != null
-        && ASTHelpers.getSymbol(tree).getSimpleName().contentEquals("clear")) {
+        && MapApi.empties(ASTHelpers.getSymbol(tree).getSimpleName().toString())) {
       return findRefill(tree, state);
     }
     Optional<Call> act = KeyedCalls.of(state.getPath(), state);
@@ -139,7 +139,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     }
     Tree refilling = Races.enclosingMethodOf(state.getPath());
     boolean cache = writes(field, state).anyMatch(w -> Races.enclosingMethodOf(w.call()) != refilling
-        && (w.effect().fact().name().equals("computeIfAbsent") || memoizingStore(w, state)));
+        && (MapApi.fillsOnMiss(name(w)) || memoizingStore(w, state)));
     Optional<RaceConsequence.Consequence> consequence = RaceConsequence.ofRefill(
         site(refill.get().reader(), state) + " in " + methodName(refill.get().reader().call()), cache);
     if (consequence.isEmpty()) {

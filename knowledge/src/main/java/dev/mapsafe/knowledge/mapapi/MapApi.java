@@ -321,6 +321,24 @@ public final class MapApi {
     return READING_WRITES.contains(name);
   }
 
+  /** Whether a call of this name empties the map ({@code clear}): what starts a refill of it. */
+  public static boolean empties(String name) {
+    return name.equals("clear");
+  }
+
+  /** Whether a write of this name puts the whole contents of another map ({@code putAll}): contents prepared whole. */
+  public static boolean putsAllOf(String name) {
+    return name.equals("putAll");
+  }
+
+  /**
+   * Whether a write of this name computes an entry only when it is missing ({@code computeIfAbsent}): a map written
+   * so is a cache its readers fill, and one that finds an entry missing only computes it again.
+   */
+  public static boolean fillsOnMiss(String name) {
+    return name.equals("computeIfAbsent");
+  }
+
   private static final List<String> READING_WRITES =
       List.of("computeIfAbsent", "computeIfPresent", "compute", "merge", "putIfAbsent", "replace");
 

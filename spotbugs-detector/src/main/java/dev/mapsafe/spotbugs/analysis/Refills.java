@@ -1,5 +1,6 @@
 package dev.mapsafe.spotbugs.analysis;
 
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import edu.umd.cs.findbugs.ba.XField;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class Refills {
       }
       int at = clear.access.location.getHandle().getPosition();
       Optional<Races.Site> fill = all.stream()
-          .filter(s -> s.kind() == MapEffect.WRITE && !isClear(s) && !s.access.effect.fact().name().equals("remove")
+          .filter(s -> s.kind() == MapEffect.WRITE && !MapApi.mayRemoveEntries(s.access.effect.fact().name())
               && s.where == clear.where && s.access.location.getHandle().getPosition() > at)
           .findFirst()
           .filter(Refills::fillsWhole);
@@ -65,12 +66,11 @@ public final class Refills {
    */
   private static boolean fillsWhole(Races.Site fill) {
     String name = fill.access.effect.fact().name();
-    return name.equals("putAll") || fill.where.callSites().stream()
+    return MapApi.putsAllOf(name) || fill.where.callSites().stream()
         .anyMatch(c -> c.location.equals(fill.access.location) && !c.callee.getName().equals(name));
   }
 
-  /** Whether the access is a {@code clear()}. */
-  public static boolean isClear(Races.Site site) {
-    return site.access.effect.fact().name().equals("clear");
+  private static boolean isClear(Races.Site site) {
+    return MapApi.empties(site.access.effect.fact().name());
   }
 }

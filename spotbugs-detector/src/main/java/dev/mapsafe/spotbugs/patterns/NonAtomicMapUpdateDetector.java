@@ -83,7 +83,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         races.reach().add(values);
         races.add(values, regions);
         for (MapValues.Access access : values.accesses()) {
-          if (access.effect.fact().name().equals("clear") && access.subject.root() instanceof Origin.FieldLoad) {
+          if (MapApi.empties(access.effect.fact().name()) && access.subject.root() instanceof Origin.FieldLoad) {
             clearedFields.add(((Origin.FieldLoad) access.subject.root()).field());
           }
         }
@@ -204,7 +204,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
       return Optional.empty();
     }
     boolean cache = races.sitesOf(field).stream().anyMatch(s -> s.where != refill.clear.where
-        && s.kind() == MapEffect.WRITE && (s.access.effect.fact().name().equals("computeIfAbsent")
+        && s.kind() == MapEffect.WRITE && (MapApi.fillsOnMiss(s.access.effect.fact().name())
             || memoizingStores.contains(site(s.where, s.access.location))));
     Races.Site reader = refill.reader;
     Optional<RaceConsequence.Consequence> consequence = RaceConsequence.ofRefill(
