@@ -262,7 +262,7 @@ public final class ShallowCopies {
    * Whether the code shows the field's values are changed in place: it puts a new mutable collection into the
    * field, or changes a value in place ({@code field.get(k).add(v)}, {@code field.computeIfAbsent(k, ..).add(v)}).
    */
-  private static boolean valuesShownMutable(VarSymbol field, VisitorState state) {
+  public static boolean valuesShownMutable(VarSymbol field, VisitorState state) {
     for (TreePath use : Declarations.declaring(field, state).uses(field)) {
       if (!(use.getParentPath().getLeaf() instanceof MemberSelectTree select) || select.getExpression() != use.getLeaf()
           || !(use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree call)) {

@@ -130,6 +130,8 @@ public final class MapValues {
     public final boolean passesNull;
     /** Whether the key (first argument) identifies the current thread ({@link SharedMaps}). */
     public final boolean keyedByThread;
+    /** Whether an argument after the key is a parameter of the method: a value its caller gives. */
+    public final boolean storesParameter;
     /**
      * For a traversal that returns an iterator, spliterator or stream: the later calls on it (or on the streams
      * made from it), which walk the map when they run.
@@ -137,7 +139,7 @@ public final class MapValues {
     public final List<ResultUse> resultUses = new ArrayList<>();
 
     Access(Effect effect, Origin subject, SourceLineAnnotation line, Location location, List<Origin> heldOrigins,
-        boolean thisHeld, boolean passesNull, boolean keyedByThread) {
+        boolean thisHeld, boolean passesNull, boolean keyedByThread, boolean storesParameter) {
       this.effect = effect;
       this.subject = subject;
       this.line = line;
@@ -146,12 +148,13 @@ public final class MapValues {
       this.thisHeld = thisHeld;
       this.passesNull = passesNull;
       this.keyedByThread = keyedByThread;
+      this.storesParameter = storesParameter;
     }
 
     /** The access a call makes by giving the map to a method that has the effect on it ({@link MapSummaries}). */
     static Access atCall(Effect effect, PassedMap passed) {
       return new Access(effect, passed.subject, passed.line, passed.location, passed.heldOrigins, passed.thisHeld,
-          false, false);
+          false, false, false);
     }
   }
 
@@ -862,10 +865,14 @@ public final class MapValues {
         }
         Collection<ValueNumber> held = monitors.at(location);
         boolean keyedByThread = effect.operand().isReceiver() && argCount > 0 && threadValues.contains(args[0]);
+        boolean storesParameter = false;
+        for (int i = 1; effect.operand().isReceiver() && i < argCount; i++) {
+          storesParameter |= parameterIndexes.containsKey(args[i]);
+        }
         Access access =
             new Access(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
                 heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull,
-                keyedByThread);
+                keyedByThread, storesParameter);
         accesses.add(access);
         if (effect.isExternalTraversal() && result != null && isLazyTraversal(invoke.getReturnType(cpg), hierarchy)) {
           lazyResults.put(result, access);
