@@ -232,7 +232,13 @@ public final class Races {
     List<Access> all = FieldAccesses.of(field, state);
     List<Access> writes = all.stream().filter(a -> a.kind() == MapEffect.WRITE && runsWhileInUse(a)).toList();
     return !writes.isEmpty() && writes.stream().allMatch(w -> SharedMaps.fillsCache(
-        w.effect().fact().name(), readBefore(w, all), storesParameter(w)));
+        w.effect().fact().name(), readBefore(w, all), inPrivateHelper(w), storesParameter(w)));
+  }
+
+  /** Whether the write is in a private method (a lambda's, the method around it). */
+  private static boolean inPrivateHelper(Access write) {
+    return enclosingMethodOf(write.call()) instanceof MethodTree method
+        && ASTHelpers.getSymbol(method).isPrivate();
   }
 
   /** Whether an argument after the key of the write is a parameter of its method: a value its caller gives. */
@@ -280,7 +286,7 @@ public final class Races {
     boolean keyedByThread = FieldAccesses.of(field, state).stream()
         .anyMatch(a -> a.call().getLeaf() instanceof MethodInvocationTree call && !call.getArguments().isEmpty()
             && ThreadIdentity.identifiesCurrentThread(call.getArguments().get(0), state));
-    boolean cacheOfImmutable = !field.isStatic() && !ShallowCopies.valuesShownMutable(field, state)
+    boolean cacheOfImmutable = !field.isStatic() && !ShallowCopies.valuesChangedInPlace(field, state)
         && filledOnlyAsCache(field, state) && ImmutableObjects.otherStateImmutable(field, state);
     return SharedMaps.of(field.isStatic(), MapImplementations.of(field, state).orElse(List.of()), keyedByThread,
             cacheOfImmutable, JavacApi.hierarchy(state))

@@ -51,7 +51,7 @@ public final class SharedMaps {
      * registrations and initializers that the evidence says nothing about; a cache it fills on use is shared.
      */
     public boolean onlyWritesOnUse() {
-      return this == STATIC || this == CACHE_OF_IMMUTABLE;
+      return this == STATIC; // a cache's writes in use are all fills (fillsCache) already
     }
   }
 
@@ -173,13 +173,16 @@ public final class SharedMaps {
   }
 
   /**
-   * Whether a write fills a cache: it is made as the map is used ({@link #writesOnUse}) and stores what the code
-   * computes, not a value its caller gives ({@code register(k, v)} after a check is a registration).
+   * Whether a write fills a cache: it stores what the code computes, not a value its caller gives
+   * ({@code register(k, v)} after a check is a registration), and it is made as the map is used
+   * ({@link #writesOnUse}) or in a private helper, which the class's own lookups call on a miss.
    *
+   * @param inPrivateHelper whether the write's method is private (construction-only helpers are set-up, not use)
    * @param storesParameter whether an argument after the key is a parameter of the write's method
    */
-  public static boolean fillsCache(String writeName, boolean readBefore, boolean storesParameter) {
-    return writesOnUse(writeName, readBefore) && !storesParameter;
+  public static boolean fillsCache(
+      String writeName, boolean readBefore, boolean inPrivateHelper, boolean storesParameter) {
+    return (writesOnUse(writeName, readBefore) || inPrivateHelper) && !storesParameter;
   }
 
   /** Whether a static call returns the current thread ({@code Thread.currentThread()}). */

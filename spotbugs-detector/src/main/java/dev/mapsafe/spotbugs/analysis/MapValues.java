@@ -424,6 +424,7 @@ public final class MapValues {
   private final Map<ValueNumber, ShallowCopy> copies = new HashMap<>();
   /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
   private final Set<XField> valuesShownMutable = new HashSet<>();
+  private final Set<XField> valuesChangedInPlace = new HashSet<>();
   /** Maps constructed empty in this method: a copy when filled with another map's entries. */
   private final Set<ValueNumber> emptyMaps = new HashSet<>();
   /** Function objects made by invokedynamic, with the instruction that made them (looked into only when needed). */
@@ -526,6 +527,11 @@ public final class MapValues {
 
   public Set<XField> valuesShownMutable() {
     return valuesShownMutable;
+  }
+
+  /** Map fields whose values the method changes in place after looking them up ({@code field.get(k).add(v)}). */
+  public Set<XField> valuesChangedInPlace() {
+    return valuesChangedInPlace;
   }
 
   public List<PublishedValue> publications() {
@@ -1016,7 +1022,9 @@ public final class MapValues {
         && List.of("get", "getOrDefault", "computeIfAbsent").contains(((Origin.MethodResult) changed).method().getName())
         && ((Origin.MethodResult) changed).receiver() != null
         && origins.get(((Origin.MethodResult) changed).receiver()) instanceof Origin.FieldLoad) {
-      valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) changed).receiver())).field());
+      XField field = ((Origin.FieldLoad) origins.get(((Origin.MethodResult) changed).receiver())).field();
+      valuesShownMutable.add(field);
+      valuesChangedInPlace.add(field);
     }
   }
 

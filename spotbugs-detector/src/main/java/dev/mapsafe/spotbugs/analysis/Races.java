@@ -222,6 +222,11 @@ public final class Races {
     return SharedMaps.writesOnUse(write.access.effect.fact().name(), readBefore(write, all));
   }
 
+  /** Whether the write is in a private method (not a lambda's body, which the Error Prone engine sees in place). */
+  private static boolean inPrivateHelper(Site write) {
+    return write.where.method().isPrivate() && !write.where.method().isSynthetic();
+  }
+
   /** Whether the write's method reads the same map before it. */
   private static boolean readBefore(Site write, List<Site> all) {
     int at = write.access.location.getHandle().getPosition();
@@ -238,7 +243,7 @@ public final class Races {
     List<Site> writes = all.stream().filter(s -> s.kind() == MapEffect.WRITE && runsWhileInUse(s))
         .collect(java.util.stream.Collectors.toList());
     return !writes.isEmpty() && writes.stream().allMatch(w -> SharedMaps.fillsCache(
-        w.access.effect.fact().name(), readBefore(w, all), w.access.storesParameter));
+        w.access.effect.fact().name(), readBefore(w, all), inPrivateHelper(w), w.access.storesParameter));
   }
 
   /** Whether some access of the field's map is keyed by the current thread. */

@@ -61,8 +61,8 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final Map<String, String> heldStatically = new LinkedHashMap<>();
   /** Classes whose new instances an instance field is given, with those fields ({@link SharedInstances#keptBy}). */
   private final Map<String, Set<String>> keptIn = new TreeMap<>();
-  /** Fields whose map values the code changes in place ({@link MapValues#valuesShownMutable}). */
-  private final Set<XField> valuesShownMutable = new HashSet<>();
+  /** Fields whose map values the code changes in place ({@link MapValues#valuesChangedInPlace}). */
+  private final Set<XField> valuesChangedInPlace = new HashSet<>();
   /** Maps stored into each field, with the method that stores them. */
   private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();
 
@@ -85,7 +85,7 @@ public final class UnguardedSharedMapDetector implements Detector {
       try {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
-        valuesShownMutable.addAll(values.valuesShownMutable());
+        valuesChangedInPlace.addAll(values.valuesChangedInPlace());
         reach.add(values);
         races.add(values, LockRegions.analyze(context, method, values, hierarchy));
         for (MapValues.FieldStore store : values.stores()) {
@@ -161,7 +161,7 @@ public final class UnguardedSharedMapDetector implements Detector {
     if (kept != null) {
       return SharedMaps.Sharing.keptBy(kept.getKey(), kept.getValue());
     }
-    boolean cacheOfImmutable = !field.isStatic() && !valuesShownMutable.contains(field)
+    boolean cacheOfImmutable = !field.isStatic() && !valuesChangedInPlace.contains(field)
         && races.filledOnlyAsCache(field) && immutableObjects.otherStateImmutable(field);
     return SharedMaps.of(field.isStatic(), implementations.of(field).orElse(List.of()), races.keyedByThread(field),
             cacheOfImmutable, hierarchy)
