@@ -46,19 +46,6 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.NoVisibleThread");
   }
 
-  /**
-   * A cache that is the only changing state of an object is shared with the object: reported, with the evidence in
-   * the message; objects with other state that changes (a setter, a collection, an array, a superclass's field),
-   * registers that are not caches, locked caches and concurrent ones are not.
-   */
-  @Test
-  void cachesOfImmutableObjects(SpotBugsRunner spotbugs) {
-    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.ImmutableCaches");
-    assertTrue(Fixtures.analyze(spotbugs, "fixtures.shared.ImmutableCaches").stream()
-        .map(BugInstance::getMessageWithoutPrefix)
-        .anyMatch(m -> m.startsWith("resolved (a HashMap)") && m.contains("(the cache of an object whose other state is final")));
-  }
-
   /** The same maps filled during class initialization, locked, thread-safe, local, or keyed by names. */
   @Test
   void mapsWithNoVisibleThreadThatAreSafe(SpotBugsRunner spotbugs) {

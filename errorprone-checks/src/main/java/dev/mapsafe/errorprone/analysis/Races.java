@@ -224,44 +224,13 @@ public final class Races {
     });
   }
 
-  /**
-   * Whether the field's map is written, once the object is in use, only by the fills of a cache
-   * ({@link SharedMaps#fillsCache}): filled on a miss with what the code computes, never emptied or replaced.
-   */
-  private static boolean filledOnlyAsCache(VarSymbol field, VisitorState state) {
-    List<Access> all = FieldAccesses.of(field, state);
-    List<Access> writes = all.stream().filter(a -> a.kind() == MapEffect.WRITE && runsWhileInUse(a)).toList();
-    return !writes.isEmpty() && writes.stream().allMatch(w -> SharedMaps.fillsCache(
-        w.effect().fact().name(), readBefore(w, all), inPrivateHelper(w), storesParameter(w)));
-  }
-
-  /** Whether the write is in a private method (a lambda's, the method around it). */
-  private static boolean inPrivateHelper(Access write) {
-    return enclosingMethodOf(write.call()) instanceof MethodTree method
-        && ASTHelpers.getSymbol(method).isPrivate();
-  }
-
-  /** Whether an argument after the key of the write is a parameter of its method: a value its caller gives. */
-  private static boolean storesParameter(Access write) {
-    if (!(write.call().getLeaf() instanceof MethodInvocationTree call)) {
-      return false;
-    }
-    return call.getArguments().stream().skip(1)
-        .anyMatch(arg -> ASTHelpers.getSymbol(MapIdentity.strip(arg)) instanceof VarSymbol v
-            && v.getKind() == javax.lang.model.element.ElementKind.PARAMETER);
-  }
-
   /** Whether a write is made as the map is used: it reads its entry, or its method read the map before it. */
   private static boolean writesOnUse(Access write, List<Access> all) {
-    return SharedMaps.writesOnUse(write.effect().fact().name(), readBefore(write, all));
-  }
-
-  /** Whether the write's method reads the same map before it. */
-  private static boolean readBefore(Access write, List<Access> all) {
     Tree method = enclosingMethodOf(write.call());
     int at = ASTHelpers.getStartPosition(write.call().getLeaf());
-    return method != null && all.stream().anyMatch(a -> a.kind() != MapEffect.WRITE
+    boolean readBefore = method != null && all.stream().anyMatch(a -> a.kind() != MapEffect.WRITE
         && enclosingMethodOf(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) < at);
+    return SharedMaps.writesOnUse(write.effect().fact().name(), readBefore);
   }
 
   /**
@@ -286,10 +255,8 @@ public final class Races {
     boolean keyedByThread = FieldAccesses.of(field, state).stream()
         .anyMatch(a -> a.call().getLeaf() instanceof MethodInvocationTree call && !call.getArguments().isEmpty()
             && ThreadIdentity.identifiesCurrentThread(call.getArguments().get(0), state));
-    boolean cacheOfImmutable = !field.isStatic() && !ShallowCopies.valuesChangedInPlace(field, state)
-        && filledOnlyAsCache(field, state) && ImmutableObjects.otherStateImmutable(field, state);
     return SharedMaps.of(field.isStatic(), MapImplementations.of(field, state).orElse(List.of()), keyedByThread,
-            cacheOfImmutable, JavacApi.hierarchy(state))
+            JavacApi.hierarchy(state))
         .map(SharedMaps.Sharing::of)
         .orElse(null);
   }

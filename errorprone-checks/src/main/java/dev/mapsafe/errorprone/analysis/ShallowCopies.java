@@ -260,34 +260,20 @@ public final class ShallowCopies {
 
   /**
    * Whether the code shows the field's values are changed in place: it puts a new mutable collection into the
-   * field, or changes a value in place ({@link #valuesChangedInPlace}).
+   * field, or changes a value in place ({@code field.get(k).add(v)}, {@code field.computeIfAbsent(k, ..).add(v)}).
    */
   private static boolean valuesShownMutable(VarSymbol field, VisitorState state) {
-    for (TreePath use : Declarations.declaring(field, state).uses(field)) {
-      if (use.getParentPath().getLeaf() instanceof MemberSelectTree select && select.getExpression() == use.getLeaf()
-          && use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree call) {
-        String name = ASTHelpers.getSymbol(call).getSimpleName().toString();
-        if ((name.equals("put") || name.equals("putIfAbsent")) && call.getArguments().size() == 2
-            && MapIdentity.strip(call.getArguments().get(1)) instanceof NewClassTree created
-            && isMutableCollection(ASTHelpers.getType(created), state)) {
-          return true;
-        }
-      }
-    }
-    return valuesChangedInPlace(field, state);
-  }
-
-  /**
-   * Whether the code changes the field's values in place after looking them up ({@code field.get(k).add(v)},
-   * {@code field.computeIfAbsent(k, ..).add(v)}, {@code field.get(k)[i] = v}).
-   */
-  public static boolean valuesChangedInPlace(VarSymbol field, VisitorState state) {
     for (TreePath use : Declarations.declaring(field, state).uses(field)) {
       if (!(use.getParentPath().getLeaf() instanceof MemberSelectTree select) || select.getExpression() != use.getLeaf()
           || !(use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree call)) {
         continue;
       }
       String name = ASTHelpers.getSymbol(call).getSimpleName().toString();
+      if ((name.equals("put") || name.equals("putIfAbsent")) && call.getArguments().size() == 2
+          && MapIdentity.strip(call.getArguments().get(1)) instanceof NewClassTree created
+          && isMutableCollection(ASTHelpers.getType(created), state)) {
+        return true;
+      }
       TreePath outer = use.getParentPath().getParentPath().getParentPath();
       if (!(name.equals("get") || name.equals("getOrDefault") || name.equals("computeIfAbsent"))) {
         continue;

@@ -2,7 +2,6 @@ package dev.mapsafe.knowledge.threads;
 
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
-import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,14 +24,7 @@ public final class SharedMaps {
      */
     WEAK_KEYS("a WeakHashMap: a cache of objects other code owns, whose reads also remove collected entries"),
     /** Static state of a library is shared by every thread that uses the library. */
-    STATIC("a static map: every thread that uses the class shares it"),
-    /**
-     * A cache is the only state of an object that is otherwise immutable (every other field final and of a type
-     * whose contents do not change): such objects are handed to any thread without a second thought, and the
-     * cache turns their reads into writes.
-     */
-    CACHE_OF_IMMUTABLE("the cache of an object whose other state is final: such objects are shared freely between"
-        + " threads, and the cache turns their reads into writes");
+    STATIC("a static map: every thread that uses the class shares it");
 
     private final String reason;
 
@@ -51,7 +43,7 @@ public final class SharedMaps {
      * registrations and initializers that the evidence says nothing about; a cache it fills on use is shared.
      */
     public boolean onlyWritesOnUse() {
-      return this == STATIC; // a cache's writes in use are all fills (fillsCache) already
+      return this == STATIC;
     }
   }
 
@@ -115,41 +107,16 @@ public final class SharedMaps {
    * @param isStatic whether the field is static
    * @param mapClasses the classes of the maps stored in it
    * @param keyedByThread whether some write of it is keyed by the current thread
-   * @param cacheOfImmutable whether it is the cache of an otherwise immutable object: outside construction it is
-   *     written only by {@link #fillsCache fills}, its values are not changed in place (a map of lists filled by
-   *     {@code computeIfAbsent(k, ..).add(v)} is a register), and no other instance field of its class or its
-   *     superclasses is {@link #isMutableState mutable state}
    */
-  public static Optional<Evidence> of(boolean isStatic, List<String> mapClasses, boolean keyedByThread,
-      boolean cacheOfImmutable, TypeHierarchy hierarchy) {
+  public static Optional<Evidence> of(
+      boolean isStatic, List<String> mapClasses, boolean keyedByThread, TypeHierarchy hierarchy) {
     if (keyedByThread) {
       return Optional.of(Evidence.KEYED_BY_THREAD);
     }
     if (weakKeys(mapClasses, hierarchy)) {
       return Optional.of(Evidence.WEAK_KEYS);
     }
-    if (isStatic) {
-      return Optional.of(Evidence.STATIC);
-    }
-    return cacheOfImmutable ? Optional.of(Evidence.CACHE_OF_IMMUTABLE) : Optional.empty();
-  }
-
-  /**
-   * Whether an instance field makes its object's state change after construction, which keeps a cache beside it
-   * from being evidence of sharing ({@link Evidence#CACHE_OF_IMMUTABLE}): the field is not final, or it holds
-   * contents that change and are not made for threads (an array, a collection or map of an interface or
-   * {@code java.util} type, a builder, a date). A field of a {@code java.util.concurrent} type is state made to be
-   * shared.
-   *
-   * @param type the binary name of the field's declared type; for an array, anything
-   * @param array whether the declared type is an array
-   */
-  public static boolean isMutableState(boolean isFinal, String type, boolean array, TypeHierarchy hierarchy) {
-    if (!isFinal || array) {
-      return true;
-    }
-    return !type.startsWith("java.util.concurrent.")
-        && ValueTypes.of(type, false, false, hierarchy) == ValueTypes.Mutability.MUTABLE;
+    return isStatic ? Optional.of(Evidence.STATIC) : Optional.empty();
   }
 
   /**
@@ -170,19 +137,6 @@ public final class SharedMaps {
    */
   public static boolean writesOnUse(String writeName, boolean readBefore) {
     return readBefore || MapApi.readsWhatItWrites(writeName);
-  }
-
-  /**
-   * Whether a write fills a cache: it stores what the code computes, not a value its caller gives
-   * ({@code register(k, v)} after a check is a registration), and it is made as the map is used
-   * ({@link #writesOnUse}) or in a private helper, which the class's own lookups call on a miss.
-   *
-   * @param inPrivateHelper whether the write's method is private (construction-only helpers are set-up, not use)
-   * @param storesParameter whether an argument after the key is a parameter of the write's method
-   */
-  public static boolean fillsCache(
-      String writeName, boolean readBefore, boolean inPrivateHelper, boolean storesParameter) {
-    return (writesOnUse(writeName, readBefore) || inPrivateHelper) && !storesParameter;
   }
 
   /** Whether a static call returns the current thread ({@code Thread.currentThread()}). */

@@ -130,8 +130,6 @@ public final class MapValues {
     public final boolean passesNull;
     /** Whether the key (first argument) identifies the current thread ({@link SharedMaps}). */
     public final boolean keyedByThread;
-    /** Whether an argument after the key is a parameter of the method: a value its caller gives. */
-    public final boolean storesParameter;
     /**
      * For a traversal that returns an iterator, spliterator or stream: the later calls on it (or on the streams
      * made from it), which walk the map when they run.
@@ -139,7 +137,7 @@ public final class MapValues {
     public final List<ResultUse> resultUses = new ArrayList<>();
 
     Access(Effect effect, Origin subject, SourceLineAnnotation line, Location location, List<Origin> heldOrigins,
-        boolean thisHeld, boolean passesNull, boolean keyedByThread, boolean storesParameter) {
+        boolean thisHeld, boolean passesNull, boolean keyedByThread) {
       this.effect = effect;
       this.subject = subject;
       this.line = line;
@@ -148,13 +146,12 @@ public final class MapValues {
       this.thisHeld = thisHeld;
       this.passesNull = passesNull;
       this.keyedByThread = keyedByThread;
-      this.storesParameter = storesParameter;
     }
 
     /** The access a call makes by giving the map to a method that has the effect on it ({@link MapSummaries}). */
     static Access atCall(Effect effect, PassedMap passed) {
       return new Access(effect, passed.subject, passed.line, passed.location, passed.heldOrigins, passed.thisHeld,
-          false, false, false);
+          false, false);
     }
   }
 
@@ -424,7 +421,6 @@ public final class MapValues {
   private final Map<ValueNumber, ShallowCopy> copies = new HashMap<>();
   /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
   private final Set<XField> valuesShownMutable = new HashSet<>();
-  private final Set<XField> valuesChangedInPlace = new HashSet<>();
   /** Maps constructed empty in this method: a copy when filled with another map's entries. */
   private final Set<ValueNumber> emptyMaps = new HashSet<>();
   /** Function objects made by invokedynamic, with the instruction that made them (looked into only when needed). */
@@ -527,11 +523,6 @@ public final class MapValues {
 
   public Set<XField> valuesShownMutable() {
     return valuesShownMutable;
-  }
-
-  /** Map fields whose values the method changes in place after looking them up ({@code field.get(k).add(v)}). */
-  public Set<XField> valuesChangedInPlace() {
-    return valuesChangedInPlace;
   }
 
   public List<PublishedValue> publications() {
@@ -871,14 +862,10 @@ public final class MapValues {
         }
         Collection<ValueNumber> held = monitors.at(location);
         boolean keyedByThread = effect.operand().isReceiver() && argCount > 0 && threadValues.contains(args[0]);
-        boolean storesParameter = false;
-        for (int i = 1; effect.operand().isReceiver() && i < argCount; i++) {
-          storesParameter |= parameterIndexes.containsKey(args[i]);
-        }
         Access access =
             new Access(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
                 heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull,
-                keyedByThread, storesParameter);
+                keyedByThread);
         accesses.add(access);
         if (effect.isExternalTraversal() && result != null && isLazyTraversal(invoke.getReturnType(cpg), hierarchy)) {
           lazyResults.put(result, access);
@@ -1022,9 +1009,7 @@ public final class MapValues {
         && List.of("get", "getOrDefault", "computeIfAbsent").contains(((Origin.MethodResult) changed).method().getName())
         && ((Origin.MethodResult) changed).receiver() != null
         && origins.get(((Origin.MethodResult) changed).receiver()) instanceof Origin.FieldLoad) {
-      XField field = ((Origin.FieldLoad) origins.get(((Origin.MethodResult) changed).receiver())).field();
-      valuesShownMutable.add(field);
-      valuesChangedInPlace.add(field);
+      valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) changed).receiver())).field());
     }
   }
 

@@ -219,31 +219,10 @@ public final class Races {
 
   /** Whether a write is made as the map is used: it reads its entry, or its method read the map before it. */
   private static boolean writesOnUse(Site write, List<Site> all) {
-    return SharedMaps.writesOnUse(write.access.effect.fact().name(), readBefore(write, all));
-  }
-
-  /** Whether the write is in a private method (not a lambda's body, which the Error Prone engine sees in place). */
-  private static boolean inPrivateHelper(Site write) {
-    return write.where.method().isPrivate() && !write.where.method().isSynthetic();
-  }
-
-  /** Whether the write's method reads the same map before it. */
-  private static boolean readBefore(Site write, List<Site> all) {
     int at = write.access.location.getHandle().getPosition();
-    return all.stream().anyMatch(s -> s.where == write.where && s.kind() != MapEffect.WRITE
+    boolean readBefore = all.stream().anyMatch(s -> s.where == write.where && s.kind() != MapEffect.WRITE
         && s.access.location.getHandle().getPosition() < at);
-  }
-
-  /**
-   * Whether the field's map is written, once the object is in use, only by the fills of a cache
-   * ({@link SharedMaps#fillsCache}): filled on a miss with what the code computes, never emptied or replaced.
-   */
-  public boolean filledOnlyAsCache(XField field) {
-    List<Site> all = sitesOf(field);
-    List<Site> writes = all.stream().filter(s -> s.kind() == MapEffect.WRITE && runsWhileInUse(s))
-        .collect(java.util.stream.Collectors.toList());
-    return !writes.isEmpty() && writes.stream().allMatch(w -> SharedMaps.fillsCache(
-        w.access.effect.fact().name(), readBefore(w, all), inPrivateHelper(w), w.access.storesParameter));
+    return SharedMaps.writesOnUse(write.access.effect.fact().name(), readBefore);
   }
 
   /** Whether some access of the field's map is keyed by the current thread. */

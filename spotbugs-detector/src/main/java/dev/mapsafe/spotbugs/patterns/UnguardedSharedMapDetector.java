@@ -10,7 +10,6 @@ import dev.mapsafe.knowledge.threads.SharedInstances;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
-import dev.mapsafe.spotbugs.analysis.ImmutableObjects;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapGuards;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
@@ -32,7 +31,6 @@ import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import edu.umd.cs.findbugs.classfile.ClassDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +53,11 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final ThreadReach reach = new ThreadReach(hierarchy);
   private final Races races = new Races(reach, new CallerLocks(hierarchy));
-  private final ImmutableObjects immutableObjects = new ImmutableObjects(hierarchy);
   private final Map<String, String> sharedBy = new HashMap<>();
   /** Classes whose instances a static field holds, with that field ({@link SharedInstances#heldStatically}). */
   private final Map<String, String> heldStatically = new LinkedHashMap<>();
   /** Classes whose new instances an instance field is given, with those fields ({@link SharedInstances#keptBy}). */
   private final Map<String, Set<String>> keptIn = new TreeMap<>();
-  /** Fields whose map values the code changes in place ({@link MapValues#valuesChangedInPlace}). */
-  private final Set<XField> valuesChangedInPlace = new HashSet<>();
   /** Maps stored into each field, with the method that stores them. */
   private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();
 
@@ -85,7 +80,6 @@ public final class UnguardedSharedMapDetector implements Detector {
       try {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
-        valuesChangedInPlace.addAll(values.valuesChangedInPlace());
         reach.add(values);
         races.add(values, LockRegions.analyze(context, method, values, hierarchy));
         for (MapValues.FieldStore store : values.stores()) {
@@ -161,10 +155,8 @@ public final class UnguardedSharedMapDetector implements Detector {
     if (kept != null) {
       return SharedMaps.Sharing.keptBy(kept.getKey(), kept.getValue());
     }
-    boolean cacheOfImmutable = !field.isStatic() && !valuesChangedInPlace.contains(field)
-        && races.filledOnlyAsCache(field) && immutableObjects.otherStateImmutable(field);
     return SharedMaps.of(field.isStatic(), implementations.of(field).orElse(List.of()), races.keyedByThread(field),
-            cacheOfImmutable, hierarchy)
+            hierarchy)
         .map(SharedMaps.Sharing::of)
         .orElse(null);
   }
