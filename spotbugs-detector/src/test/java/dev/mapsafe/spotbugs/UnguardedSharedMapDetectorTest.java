@@ -46,6 +46,23 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.NoVisibleThread");
   }
 
+  /**
+   * A class whose supertype's contract shares one instance between requests (the servlet context, a validator, a
+   * Spring MVC argument resolver, and what the resolver keeps) is shared: its caches are reported, with the contract
+   * in the message; a request, locked and concurrent caches, and tables the constructor fills are not.
+   */
+  @Test
+  void instancesSharedByContract(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.ContractInstances");
+    java.util.List<String> messages = Fixtures.analyze(spotbugs, "fixtures.shared.ContractInstances").stream()
+        .map(BugInstance::getMessageWithoutPrefix)
+        .toList();
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("methods (a HashMap)")
+        && m.contains("ServletContext, one per web application")), messages.toString());
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("resolved (a HashMap)")
+        && m.contains("Spring MVC argument resolver")), messages.toString());
+  }
+
   /** The same maps filled during class initialization, locked, thread-safe, local, or keyed by names. */
   @Test
   void mapsWithNoVisibleThreadThatAreSafe(SpotBugsRunner spotbugs) {

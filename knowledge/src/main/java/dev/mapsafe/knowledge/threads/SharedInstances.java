@@ -1,11 +1,15 @@
 package dev.mapsafe.knowledge.threads;
 
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Classes whose one instance serves many threads at once: classes declared thread-safe, framework singletons
- * (annotated, or implementing Spring's container callbacks) and servlets. Their non-private methods run concurrently with each other and with themselves.
+ * (annotated, or implementing Spring's container callbacks), and classes whose supertype's contract shares one
+ * instance between requests (servlets, the servlet context, validators, Spring MVC resolvers). Their non-private
+ * methods run concurrently with each other and with themselves.
  */
 public final class SharedInstances {
   /** Annotations that declare a class thread-safe. */
@@ -36,9 +40,32 @@ public final class SharedInstances {
   /** Spring scopes that are not shared between concurrent requests. */
   private static final List<String> UNSHARED_SCOPES = List.of("prototype", "request", "thread");
 
-  /** Supertypes whose instances the container shares between request threads. */
-  private static final List<String> SHARED_SUPERTYPES =
-      List.of("jakarta.servlet.Servlet", "javax.servlet.Servlet", "jakarta.servlet.Filter", "javax.servlet.Filter");
+  /**
+   * Supertypes whose contract makes one instance serve every request thread, with how messages name that instance:
+   * servlets and filters (one instance per declaration), the servlet context (one per web application), Bean
+   * Validation's validators and factories (thread-safe by the specification, made to be cached and shared), Spring
+   * MVC's argument resolvers, return-value handlers and interceptors (registered once with the handler adapter or
+   * mapping).
+   */
+  private static final Map<String, String> SHARED_SUPERTYPES = sharedSupertypes();
+
+  private static Map<String, String> sharedSupertypes() {
+    Map<String, String> shared = new LinkedHashMap<>();
+    for (String ns : List.of("jakarta", "javax")) {
+      shared.put(ns + ".servlet.Servlet", "servlet container instance");
+      shared.put(ns + ".servlet.Filter", "servlet container instance");
+      shared.put(ns + ".servlet.ServletContext", "ServletContext, one per web application");
+      shared.put(ns + ".validation.ValidatorFactory", "Bean Validation ValidatorFactory, thread-safe by its contract");
+      shared.put(ns + ".validation.Validator", "Bean Validation Validator, thread-safe by its contract");
+    }
+    shared.put("org.springframework.web.method.support.HandlerMethodArgumentResolver",
+        "Spring MVC argument resolver, registered once for every request");
+    shared.put("org.springframework.web.method.support.HandlerMethodReturnValueHandler",
+        "Spring MVC return value handler, registered once for every request");
+    shared.put("org.springframework.web.servlet.HandlerInterceptor",
+        "Spring MVC interceptor, registered once for every request");
+    return shared;
+  }
 
   /**
    * Spring's container callbacks: a class that implements one is built by the container, which makes one instance
@@ -119,9 +146,9 @@ public final class SharedInstances {
         return "@" + a.substring(a.lastIndexOf('.') + 1) + " singleton";
       }
     }
-    for (String s : SHARED_SUPERTYPES) {
-      if (hierarchy.isSubtype(type, s)) {
-        return "servlet container instance";
+    for (Map.Entry<String, String> s : SHARED_SUPERTYPES.entrySet()) {
+      if (hierarchy.isSubtype(type, s.getKey())) {
+        return s.getValue();
       }
     }
     if (hierarchy.isSubtype(type, SPRING_FACTORY_BEAN)) {
