@@ -45,7 +45,7 @@ public final class SharedInstances {
    * servlets and filters (one instance per declaration), the servlet context (one per web application), Bean
    * Validation's validators and factories (thread-safe by the specification, made to be cached and shared), Spring
    * MVC's argument resolvers, return-value handlers and interceptors (registered once with the handler adapter or
-   * mapping).
+   * mapping), and Helidon's security providers (built once with the {@code Security} every request goes through).
    */
   private static final Map<String, String> SHARED_SUPERTYPES = sharedSupertypes();
 
@@ -64,6 +64,8 @@ public final class SharedInstances {
         "Spring MVC return value handler, registered once for every request");
     shared.put("org.springframework.web.servlet.HandlerInterceptor",
         "Spring MVC interceptor, registered once for every request");
+    shared.put("io.helidon.security.spi.SecurityProvider",
+        "Helidon security provider, built once with the Security every request uses");
     return shared;
   }
 
