@@ -21,6 +21,15 @@ class RecursiveMapComputeDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.Codecs");
   }
 
+  /**
+   * A loader that is another class's method (a method reference) and reaches the same map through a method its
+   * builder inherits is recursive; loaders of other classes that never come back, or fill another map, are not.
+   */
+  @Test
+  void loadersOfOtherClassesThroughInheritedMethods(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.Stashes");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.recursive.MemoNegatives").isEmpty());

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.bcel.Const;
 import org.apache.bcel.classfile.Constant;
 import org.apache.bcel.classfile.ConstantInvokeDynamic;
@@ -101,7 +102,7 @@ public final class MapValues {
 
   /**
    * An atomic update ({@code computeIfAbsent}, {@code merge}, ...) of a receiver whose origin is known, with
-   * the methods of this class its function argument runs (a lambda body or a method reference's target).
+   * the methods its function argument runs (a lambda body, or a method reference's target in any class).
    */
   public static final class Update {
     public final Effect effect;
@@ -438,6 +439,8 @@ public final class MapValues {
   private final Set<Integer> passedParameters = new HashSet<>();
   private final Set<ValueNumber> escaped = new HashSet<>();
   private final Map<ValueNumber, List<MethodDescriptor>> lambdaBodies = new HashMap<>();
+  /** What each function object runs, in any class (a method reference to another class's method too). */
+  private final Map<ValueNumber, List<MethodDescriptor>> functionTargets = new HashMap<>();
   private final List<InlineLambda> inlineLambdas = new ArrayList<>();
   private final List<Origin> monitored = new ArrayList<>();
   private final List<Update> updates = new ArrayList<>();
@@ -765,8 +768,12 @@ public final class MapValues {
         }
       }
       if (invoke.getReturnType(cpg) instanceof ReferenceType) {
-        List<MethodDescriptor> bodies = lambdaBodies(context, (INVOKEDYNAMIC) invoke, cpg);
+        List<MethodDescriptor> targets = functionTargets(context, (INVOKEDYNAMIC) invoke, cpg);
+        List<MethodDescriptor> bodies = targets.stream()
+            .filter(t -> t.getSlashedClassName().equals(context.getClassDescriptor().getClassName()))
+            .collect(Collectors.toList());
         lambdaBodies.put(after.getTopValue(), bodies);
+        functionTargets.put(after.getTopValue(), targets);
         functionObjects.put(after.getTopValue(), (INVOKEDYNAMIC) invoke);
         capturedCounts.put(after.getTopValue(), args.length);
         createdLambdas.addAll(bodies);
@@ -875,7 +882,7 @@ public final class MapValues {
         int function = MapApi.updateFunctionArgument(api.get(), hierarchy);
         if (effect.operand().isReceiver() && function >= 0 && function < argCount) {
           updates.add(
-              new Update(effect, subject, lambdaBodies.getOrDefault(args[function], List.of()),
+              new Update(effect, subject, functionTargets.getOrDefault(args[function], List.of()),
                   SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
         }
       }
@@ -1141,23 +1148,15 @@ public final class MapValues {
     return value != null && value.equals(thisValue);
   }
 
-  /** The methods of this class an invokedynamic's function object runs: lambda bodies, method references. */
-  private static List<MethodDescriptor> lambdaBodies(ClassContext context, INVOKEDYNAMIC invoke, ConstantPoolGen cpg) {
+  /** The methods an invokedynamic's function object runs: lambda bodies, method references' targets. */
+  private static List<MethodDescriptor> functionTargets(ClassContext context, INVOKEDYNAMIC invoke,
+      ConstantPoolGen cpg) {
     Constant constant = cpg.getConstant(invoke.getIndex());
     if (!(constant instanceof ConstantInvokeDynamic)) {
       return List.of();
     }
-    List<MethodDescriptor> bodies = new ArrayList<>();
-    for (MethodDescriptor target :
-        BootstrapMethodsUtil.getInvokedMethodTargets(
-            context.getJavaClass(),
-            ((ConstantInvokeDynamic) constant).getBootstrapMethodAttrIndex(),
-            cpg.getConstantPool())) {
-      if (target.getSlashedClassName().equals(context.getClassDescriptor().getClassName())) {
-        bodies.add(target);
-      }
-    }
-    return bodies;
+    return new ArrayList<>(BootstrapMethodsUtil.getInvokedMethodTargets(context.getJavaClass(),
+        ((ConstantInvokeDynamic) constant).getBootstrapMethodAttrIndex(), cpg.getConstantPool()));
   }
 
   private static ValueNumber argOrNull(ValueNumber[] args, int index) {
