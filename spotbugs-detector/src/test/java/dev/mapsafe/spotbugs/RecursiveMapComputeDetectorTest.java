@@ -23,7 +23,8 @@ class RecursiveMapComputeDetectorTest {
 
   /**
    * A loader that is another class's method (a method reference) and reaches the same map through a method its
-   * builder inherits is recursive; loaders of other classes that never come back, or fill another map, are not.
+   * builder inherits (resolved to its declaring class) is recursive; loaders of other classes that never come back,
+   * or fill another map, are not.
    */
   @Test
   void loadersOfOtherClassesThroughInheritedMethods(SpotBugsRunner spotbugs) {

@@ -19,11 +19,6 @@ import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import edu.umd.cs.findbugs.ba.XField;
-import edu.umd.cs.findbugs.ba.XClass;
-import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
-import edu.umd.cs.findbugs.classfile.ClassDescriptor;
-import edu.umd.cs.findbugs.classfile.DescriptorFactory;
-import edu.umd.cs.findbugs.classfile.Global;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,7 +38,6 @@ import org.apache.bcel.classfile.Method;
 public final class RecursiveMapComputeDetector implements Detector {
   private static final Pattern PATTERN = Pattern.RECURSIVE_MAP_COMPUTE;
   private static final int MAX_METHODS = 64;
-  private static final int MAX_SUPERCLASSES = 8;
 
   private final BugReporter reporter;
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
@@ -129,9 +123,8 @@ public final class RecursiveMapComputeDetector implements Detector {
           return Optional.of(new Found(write, through.get(current)));
         }
       }
-      for (MethodDescriptor named : values.callees()) {
-        MethodDescriptor callee = inherited(named);
-        if (callee != null && seen.add(callee)) {
+      for (MethodDescriptor callee : values.callees()) {
+        if (methods.containsKey(callee) && seen.add(callee)) {
           List<String> path = new ArrayList<>(through.get(current));
           path.add(callee.getName() + "()");
           through.put(callee, path);
@@ -140,36 +133,6 @@ public final class RecursiveMapComputeDetector implements Detector {
       }
     }
     return Optional.empty();
-  }
-
-  /**
-   * The analysed method a call runs: the one named, or the one its class inherits from the nearest superclass
-   * that declares it ({@code builder.type(t)} named on {@code Builder}, declared by {@code BuilderBase}); null
-   * when no analysed class declares it.
-   */
-  private MethodDescriptor inherited(MethodDescriptor named) {
-    if (methods.containsKey(named)) {
-      return named;
-    }
-    try {
-      ClassDescriptor owner = named.getClassDescriptor();
-      for (int depth = 0; depth < MAX_SUPERCLASSES; depth++) {
-        ClassDescriptor superclass =
-            Global.getAnalysisCache().getClassAnalysis(XClass.class, owner).getSuperclassDescriptor();
-        if (superclass == null) {
-          return null;
-        }
-        MethodDescriptor declared = DescriptorFactory.instance().getMethodDescriptor(
-            superclass.getClassName(), named.getName(), named.getSignature(), named.isStatic());
-        if (methods.containsKey(declared)) {
-          return declared;
-        }
-        owner = superclass;
-      }
-    } catch (CheckedAnalysisException | RuntimeException unknownClass) {
-      // a class the analysis cannot read: the call is not followed
-    }
-    return null;
   }
 
   private BugInstance bug(MapValues method, MapValues.Update update, XField field, Found found) {
