@@ -63,6 +63,20 @@ class UnguardedSharedMapDetectorTest {
         && m.contains("Spring MVC argument resolver")), messages.toString());
   }
 
+  /**
+   * An object a builder makes and hands to a shared object's constructor is kept by it, as one it makes itself;
+   * not when its keeper is not shared, when only its construction fills the map, or when its uses lock.
+   */
+  @Test
+  void componentsGivenToSharedConstructors(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.BuiltComponents");
+    java.util.List<String> messages = Fixtures.analyze(spotbugs, "fixtures.shared.BuiltComponents").stream()
+        .map(BugInstance::getMessageWithoutPrefix)
+        .toList();
+    assertTrue(messages.stream().anyMatch(m -> m.contains("OutboundProvider.targets of a Helidon security provider")),
+        messages.toString());
+  }
+
   /** The same maps filled during class initialization, locked, thread-safe, local, or keyed by names. */
   @Test
   void mapsWithNoVisibleThreadThatAreSafe(SpotBugsRunner spotbugs) {

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
 
 /**
  * An index of one compilation unit, built by one scan and cached for the compilation: every value assigned
@@ -229,7 +230,11 @@ public final class Declarations {
     return staticallyHeld;
   }
 
-  /** The instance fields of this compilation unit given an instance made with {@code new}, with its class. */
+  /**
+   * The instance fields of this compilation unit given an instance made with {@code new}, or given one by a
+   * constructor's parameter (an object built elsewhere, such as a builder's product: the field's declared class),
+   * with that class.
+   */
   public Map<VarSymbol, Symbol.TypeSymbol> keptInFields(VisitorState state) {
     if (keptInFields == null) {
       keptInFields = fieldsHoldingNew(false, state);
@@ -256,10 +261,22 @@ public final class Declarations {
           if (type.tsym != null) {
             held.putIfAbsent(field, type.tsym);
           }
+        } else if (!statics && givenToConstructor(value) && field.type != null && field.type.tsym != null
+            && field.type.getKind() == TypeKind.DECLARED) {
+          held.putIfAbsent(field, field.type.tsym);
         }
       }
     });
     return held;
+  }
+
+  /** Whether the value is a parameter of the constructor it is assigned in. */
+  private static boolean givenToConstructor(TreePath value) {
+    return MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof IdentifierTree name
+        && ASTHelpers.getSymbol(name) instanceof VarSymbol variable
+        && variable.getKind() == ElementKind.PARAMETER
+        && variable.owner instanceof MethodSymbol method
+        && method.isConstructor();
   }
 
   /** The lock expressions of every {@code synchronized (...)} statement of this compilation unit. */

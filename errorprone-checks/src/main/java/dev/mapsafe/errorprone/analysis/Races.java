@@ -285,7 +285,8 @@ public final class Races {
   }
 
   /**
-   * An instance field, of this file or the class's, given a new instance of the class by an object that is itself
+   * An instance field, of this file or the class's, given an instance of the class (made with {@code new}, or
+   * handed to the constructor: {@link Declarations#keptInFields}) by an object that is itself
    * shared by its kind (not by a static field: a default instance kept statically is mostly read, and two weak
    * steps make no evidence), with what shares that object (a few owners deep); or null. The bytecode engine's
    * counterpart looks over the whole jar.

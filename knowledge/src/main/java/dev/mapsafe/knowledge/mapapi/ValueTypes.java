@@ -1,6 +1,7 @@
 package dev.mapsafe.knowledge.mapapi;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Whether the values of a map can change after they are stored: with the code's own changes of the values in place
@@ -69,10 +70,13 @@ public final class ValueTypes {
    * values are mutable.
    */
   public static boolean mutatesInPlace(String name) {
-    return name.matches("set[A-Z].*") || List.of("add", "addAll", "remove", "removeAll", "removeIf", "retainAll", "clear", "put", "putAll",
-        "putIfAbsent", "merge", "compute", "computeIfAbsent", "computeIfPresent", "replaceAll", "set", "offer",
-        "push", "poll", "pop", "addFirst", "addLast", "sort").contains(name);
+    return (name.length() > 3 && name.startsWith("set") && name.charAt(3) >= 'A' && name.charAt(3) <= 'Z')
+        || IN_PLACE_MUTATORS.contains(name);
   }
+
+  private static final Set<String> IN_PLACE_MUTATORS = Set.of("add", "addAll", "remove", "removeAll", "removeIf",
+      "retainAll", "clear", "put", "putAll", "putIfAbsent", "merge", "compute", "computeIfAbsent", "computeIfPresent",
+      "replaceAll", "set", "offer", "push", "poll", "pop", "addFirst", "addLast", "sort");
 
   /**
    * The deep copy advised for one value: {@code List.copyOf(v)} for a list, {@code Set.copyOf(v)} for a set,

@@ -3,6 +3,7 @@ package dev.mapsafe.knowledge.threads;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,8 +29,30 @@ public final class UserVocabulary {
   private static final UserVocabulary NONE = new UserVocabulary(List.of(), List.of(), List.of(), List.of());
   /** The Error Prone engine's setting for the compilation running on this thread. */
   private static final ThreadLocal<UserVocabulary> COMPILATION = new ThreadLocal<>();
-  private static volatile String cachedProperties;
-  private static volatile UserVocabulary fromProperties = NONE;
+  private static final List<String> PROPERTY_KEYS =
+      NAMES.stream().map(n -> SYSTEM_PROPERTY_PREFIX + n).collect(Collectors.toUnmodifiableList());
+  /** The vocabulary parsed from the system properties, with the values it was parsed from. */
+  private static volatile FromProperties fromProperties = new FromProperties(new String[NAMES.size()], NONE);
+
+  private static final class FromProperties {
+    final String[] values;
+    final UserVocabulary vocabulary;
+
+    FromProperties(String[] values, UserVocabulary vocabulary) {
+      this.values = values;
+      this.vocabulary = vocabulary;
+    }
+
+    /** Whether the system properties still have the values this vocabulary was parsed from (no allocation). */
+    boolean current() {
+      for (int i = 0; i < values.length; i++) {
+        if (!Objects.equals(System.getProperty(PROPERTY_KEYS.get(i)), values[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   private final List<String> threadSafeAnnotations;
   private final List<String> singletonAnnotations;
@@ -82,19 +105,19 @@ public final class UserVocabulary {
     if (compilation != null) {
       return compilation;
     }
-    String properties = NAMES.stream().map(n -> System.getProperty(SYSTEM_PROPERTY_PREFIX + n, ""))
-        .collect(Collectors.joining("\n"));
-    if (!properties.equals(cachedProperties)) {
+    FromProperties cached = fromProperties;
+    if (!cached.current()) {
+      String[] values = PROPERTY_KEYS.stream().map(System::getProperty).toArray(String[]::new);
       UserVocabulary parsed;
       try {
         parsed = parse(n -> Optional.ofNullable(System.getProperty(SYSTEM_PROPERTY_PREFIX + n)));
       } catch (IllegalArgumentException unusable) {
         parsed = NONE;
       }
-      fromProperties = parsed;
-      cachedProperties = properties;
+      cached = new FromProperties(values, parsed);
+      fromProperties = cached;
     }
-    return fromProperties;
+    return cached.vocabulary;
   }
 
   public boolean declaresThreadSafe(String annotation) {

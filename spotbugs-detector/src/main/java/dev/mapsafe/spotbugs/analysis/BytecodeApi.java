@@ -59,10 +59,10 @@ public final class BytecodeApi {
 
   /** SpotBugs' class hierarchy, memoized; classes it cannot load are subtypes of nothing. */
   public static TypeHierarchy hierarchy() {
-    Map<String, Boolean> cache = new HashMap<>();
+    Map<String, Map<String, Boolean>> cache = new HashMap<>(); // supertype -> type -> answer: no key to build
     return (type, supertype) ->
-        cache.computeIfAbsent(
-            type + ' ' + supertype,
+        cache.computeIfAbsent(supertype, s -> new HashMap<>()).computeIfAbsent(
+            type,
             key -> {
               try {
                 return Hierarchy.isSubtype(type, supertype);

@@ -56,7 +56,7 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final Map<String, String> sharedBy = new HashMap<>();
   /** Classes whose instances a static field holds, with that field ({@link SharedInstances#heldStatically}). */
   private final Map<String, String> heldStatically = new LinkedHashMap<>();
-  /** Classes whose new instances an instance field is given, with those fields ({@link SharedInstances#keptBy}). */
+  /** Classes whose instances an instance field keeps, with those fields ({@link SharedInstances#keptBy}). */
   private final Map<String, Set<String>> keptIn = new TreeMap<>();
   /** Maps stored into each field, with the method that stores them. */
   private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();
@@ -86,8 +86,9 @@ public final class UnguardedSharedMapDetector implements Detector {
           if (store.value instanceof Origin.Constructed && store.field.isStatic()) {
             heldStatically.putIfAbsent(className(store), simple(store.field.getClassName()) + "." + store.field.getName());
           }
-          if (store.value instanceof Origin.Constructed && !store.field.isStatic()) {
-            keptIn.computeIfAbsent(className(store), c -> new TreeSet<>())
+          String kept = store.field.isStatic() ? null : keptClass(values, store);
+          if (kept != null) {
+            keptIn.computeIfAbsent(kept, c -> new TreeSet<>())
                 .add(store.field.getClassName() + "#" + store.field.getName());
           }
           if (store.value instanceof Origin.Constructed) {
@@ -162,7 +163,8 @@ public final class UnguardedSharedMapDetector implements Detector {
   }
 
   /**
-   * An instance field of another class given a new instance of the class (or a subclass) by an object that is
+   * An instance field of another class given an instance of the class (or a subclass; made with {@code new} or
+   * handed to the constructor: {@link #keptClass}) by an object that is
    * itself shared by its kind ({@link SharedInstances#sharedBy}, not a static field: a default instance kept
    * statically is mostly read, and two weak steps make no evidence), as {@code Owner.NAME}, with what shares that
    * object (a few owners deep); or null.
@@ -220,6 +222,21 @@ public final class UnguardedSharedMapDetector implements Detector {
       }
     }
     return bugs;
+  }
+
+  /**
+   * The class of the instance a field store keeps: one made with {@code new}, or one a constructor is given (the
+   * field's declared class: an object built elsewhere, such as a builder's product, handed to its keeper); or null.
+   */
+  private static String keptClass(MapValues values, MapValues.FieldStore store) {
+    if (store.value instanceof Origin.Constructed) {
+      return className(store);
+    }
+    String type = store.field.getSignature();
+    boolean givenToConstructor = store.parameter != null && values.method().getName().equals("<init>");
+    return givenToConstructor && type.startsWith("L") && type.endsWith(";")
+        ? type.substring(1, type.length() - 1).replace('/', '.')
+        : null;
   }
 
   private static String className(MapValues.FieldStore store) {
