@@ -34,7 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.type.TypeKind;
 
 /**
  * An index of one compilation unit, built by one scan and cached for the compilation: every value assigned
@@ -56,6 +55,7 @@ public final class Declarations {
   private final List<TreePath> monitors = new ArrayList<>();
   private final Map<MethodSymbol, List<TreePath>> invocations = new HashMap<>();
   private final Map<MethodSymbol, List<TreePath>> references = new HashMap<>();
+  private final Map<MethodSymbol, List<TreePath>> constructions = new HashMap<>();
   private Set<String> invokedNames;
   private final Map<MethodSymbol, TreePath> methods = new HashMap<>();
   private Map<VarSymbol, Symbol.TypeSymbol> staticallyHeld;
@@ -188,6 +188,7 @@ public final class Declarations {
       mergeInto(all.returnedValues, unit.returnedValues);
       mergeInto(all.invocations, unit.invocations);
       mergeInto(all.references, unit.references);
+      mergeInto(all.constructions, unit.constructions);
       all.monitors.addAll(unit.monitors);
       all.methods.putAll(unit.methods);
     }
@@ -231,9 +232,10 @@ public final class Declarations {
   }
 
   /**
-   * The instance fields of this compilation unit given an instance made with {@code new}, or given one by a
-   * constructor's parameter (an object built elsewhere, such as a builder's product: the field's declared class),
-   * with that class.
+   * The instance fields of this compilation unit given an instance made with {@code new}: by the field's own class,
+   * or by the code of this compilation that constructs that class and passes the new instance straight to the
+   * constructor parameter the field keeps (a builder's product; not the caller itself, a back-reference); with the
+   * instance's class.
    */
   public Map<VarSymbol, Symbol.TypeSymbol> keptInFields(VisitorState state) {
     if (keptInFields == null) {
@@ -252,31 +254,35 @@ public final class Declarations {
         return;
       }
       for (TreePath value : values) {
-        if (MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof NewClassTree created
-            && ASTHelpers.getType(created) != null) {
-          Type type = ASTHelpers.getType(created);
-          if (type.tsym != null && type.tsym.isAnonymous()) {
-            type = state.getTypes().supertype(type);
+        ExpressionTree assigned = MapIdentity.strip((ExpressionTree) value.getLeaf());
+        constructedClass(assigned, state).ifPresent(type -> held.putIfAbsent(field, type));
+        if (!statics && ASTHelpers.getSymbol(assigned) instanceof VarSymbol parameter
+            && parameter.getKind() == ElementKind.PARAMETER && parameter.owner instanceof MethodSymbol constructor
+            && constructor.isConstructor()) {
+          int index = constructor.getParameters().indexOf(parameter);
+          for (TreePath construction : ofCompilation(state).constructions.getOrDefault(constructor, List.of())) {
+            List<? extends ExpressionTree> arguments = ((NewClassTree) construction.getLeaf()).getArguments();
+            if (index >= 0 && index < arguments.size()) {
+              constructedClass(MapIdentity.strip(arguments.get(index)), state)
+                  .ifPresent(type -> held.putIfAbsent(field, type));
+            }
           }
-          if (type.tsym != null) {
-            held.putIfAbsent(field, type.tsym);
-          }
-        } else if (!statics && givenToConstructor(value) && field.type != null && field.type.tsym != null
-            && field.type.getKind() == TypeKind.DECLARED) {
-          held.putIfAbsent(field, field.type.tsym);
         }
       }
     });
     return held;
   }
 
-  /** Whether the value is a parameter of the constructor it is assigned in. */
-  private static boolean givenToConstructor(TreePath value) {
-    return MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof IdentifierTree name
-        && ASTHelpers.getSymbol(name) instanceof VarSymbol variable
-        && variable.getKind() == ElementKind.PARAMETER
-        && variable.owner instanceof MethodSymbol method
-        && method.isConstructor();
+  /** The class of an instance made with {@code new} (an anonymous class's supertype), or empty. */
+  private static Optional<Symbol.TypeSymbol> constructedClass(ExpressionTree expression, VisitorState state) {
+    if (!(expression instanceof NewClassTree created) || ASTHelpers.getType(created) == null) {
+      return Optional.empty();
+    }
+    Type type = ASTHelpers.getType(created);
+    if (type.tsym != null && type.tsym.isAnonymous()) {
+      type = state.getTypes().supertype(type);
+    }
+    return Optional.ofNullable(type.tsym);
   }
 
   /** The lock expressions of every {@code synchronized (...)} statement of this compilation unit. */
@@ -340,6 +346,14 @@ public final class Declarations {
           add(index.invocations, callee, getCurrentPath());
         }
         return super.visitMethodInvocation(tree, method);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree tree, MethodSymbol method) {
+        if (ASTHelpers.getSymbol(tree) instanceof MethodSymbol constructor) {
+          add(index.constructions, constructor, getCurrentPath());
+        }
+        return super.visitNewClass(tree, method);
       }
 
       @Override

@@ -70,21 +70,21 @@ public final class JavacApi {
   }
 
   /** Subtype answers of one compilation, kept in its javac Context: every check asks the same few questions. */
-  private static final Context.Key<Map<String, Boolean>> SUBTYPES = new Context.Key<>();
+  private static final Context.Key<Map<String, Map<String, Boolean>>> SUBTYPES = new Context.Key<>();
 
   /**
    * The class hierarchy as javac knows it; unknown classes are subtypes of nothing, and so are arrays and
    * primitives, which {@link #binaryName} gives too. Answers are memoized.
    */
   public static TypeHierarchy hierarchy(VisitorState state) {
-    Map<String, Boolean> memo = state.context.get(SUBTYPES);
+    Map<String, Map<String, Boolean>> memo = state.context.get(SUBTYPES);
     if (memo == null) {
-      memo = new HashMap<>();
+      memo = new HashMap<>(); // supertype -> type -> answer: no key to build per question
       state.context.put(SUBTYPES, memo);
     }
-    Map<String, Boolean> known = memo;
+    Map<String, Map<String, Boolean>> known = memo;
     return (type, supertype) ->
-        known.computeIfAbsent(type + ' ' + supertype, key -> {
+        known.computeIfAbsent(supertype, s -> new HashMap<>()).computeIfAbsent(type, key -> {
           Type t = classType(type, state);
           Type s = classType(supertype, state);
           Types types = state.getTypes();
@@ -126,9 +126,19 @@ public final class JavacApi {
    * name no class.
    */
   private static Type classType(String binaryName, VisitorState state) {
-    String name = binaryName.replace('$', '.');
-    return SourceVersion.isName(name) ? state.getTypeFromString(name) : null;
+    Map<String, Optional<Type>> types = state.context.get(TYPES);
+    if (types == null) {
+      types = new HashMap<>();
+      state.context.put(TYPES, types);
+    }
+    return types.computeIfAbsent(binaryName, n -> {
+      String name = n.replace('$', '.');
+      return Optional.ofNullable(SourceVersion.isName(name) ? state.getTypeFromString(name) : null);
+    }).orElse(null);
   }
+
+  /** The class types of one compilation by binary name: looking a name up parses it and searches the symbol table. */
+  private static final Context.Key<Map<String, Optional<Type>>> TYPES = new Context.Key<>();
 
   /**
    * Whether the method hands what it returns beyond its class ({@link Exposure}): public or protected, or

@@ -13,10 +13,13 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.util.Context;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -56,6 +59,28 @@ public final class MapSummaries {
         || (callee.isVarArgs() && index == callee.getParameters().size() - 1) || !runsOnlyItself(callee)) {
       return Optional.empty();
     }
+    // The summary of a parameter is the callee's, the same at every call: computed once per compilation. Not
+    // computeIfAbsent: the summary of a callee that passes the map on asks for its own callee's.
+    Map<Summary, Optional<Effect>> summaries = state.context.get(SUMMARIES);
+    if (summaries == null) {
+      summaries = new HashMap<>();
+      state.context.put(SUMMARIES, summaries);
+    }
+    Summary key = new Summary(callee, index, depth);
+    Optional<Effect> known = summaries.get(key);
+    if (known == null) {
+      known = summarize(callee, index, state, depth);
+      summaries.put(key, known);
+    }
+    return known;
+  }
+
+  /** One parameter of one method, at one depth of the calls that lead to it. */
+  private record Summary(MethodSymbol method, int parameter, int depth) {}
+
+  private static final Context.Key<Map<Summary, Optional<Effect>>> SUMMARIES = new Context.Key<>();
+
+  private static Optional<Effect> summarize(MethodSymbol callee, int index, VisitorState state, int depth) {
     TreePath declaration = Declarations.declaring(callee, state).method(callee);
     if (declaration == null) {
       return Optional.empty();

@@ -206,15 +206,18 @@ public final class MapValues {
     public final List<List<MethodDescriptor>> argumentBodies;
     /** Whether the receiver is an object this method constructed ({@link Origin.Constructed}), not its own {@code this}. */
     public final boolean onNewObject;
+    /** For each argument, the class of the object this method constructed and passes there, or null. */
+    public final List<String> constructedArguments;
 
     CallSite(MethodDescriptor callee, Location location, List<Origin> heldOrigins, boolean thisHeld,
-        List<List<MethodDescriptor>> argumentBodies, boolean onNewObject) {
+        List<List<MethodDescriptor>> argumentBodies, boolean onNewObject, List<String> constructedArguments) {
       this.callee = callee;
       this.location = location;
       this.heldOrigins = heldOrigins;
       this.thisHeld = thisHeld;
       this.argumentBodies = argumentBodies;
       this.onNewObject = onNewObject;
+      this.constructedArguments = constructedArguments;
     }
   }
 
@@ -375,14 +378,18 @@ public final class MapValues {
     public final SourceLineAnnotation line;
     /** The name of the method's parameter stored, when the value is one (a caller's object), else null. */
     public final String parameter;
+    /** The index of that parameter, or -1. */
+    public final int parameterIndex;
     /** Whether the value stored is the constant null. */
     public final boolean storesNull;
 
-    FieldStore(XField field, Origin value, SourceLineAnnotation line, String parameter, boolean storesNull) {
+    FieldStore(XField field, Origin value, SourceLineAnnotation line, String parameter, int parameterIndex,
+        boolean storesNull) {
       this.field = field;
       this.value = value;
       this.line = line;
       this.parameter = parameter;
+      this.parameterIndex = parameterIndex;
       this.storesNull = storesNull;
     }
   }
@@ -700,7 +707,7 @@ public final class MapValues {
         }
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameters.get(value),
-            nulls.contains(value)));
+            parameterIndexes.getOrDefault(value, -1), nulls.contains(value)));
         escape(value);
       }
     } else if (op == Const.ARETURN) {
@@ -782,8 +789,11 @@ public final class MapValues {
     }
     MethodDescriptor callee = XFactory.createXMethod(invoke, cpg).getMethodDescriptor();
     List<List<MethodDescriptor>> argumentBodies = new ArrayList<>();
+    List<String> constructedArguments = new ArrayList<>();
     for (ValueNumber arg : args) {
       argumentBodies.add(lambdaBodies.getOrDefault(arg, List.of()));
+      Origin argument = origins.get(arg);
+      constructedArguments.add(argument instanceof Origin.Constructed ? ((Origin.Constructed) argument).className() : null);
     }
     boolean thisHeldHere = thisValue != null && monitors.at(location).contains(thisValue);
     ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
@@ -791,7 +801,7 @@ public final class MapValues {
       callees.add(callee);
       callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies,
           !callee.getName().startsWith("<") && receiver != null && !receiver.equals(thisValue)
-              && origins.get(receiver) instanceof Origin.Constructed));
+              && origins.get(receiver) instanceof Origin.Constructed, constructedArguments));
     }
     if (receiver != null && parameterIndexes.containsKey(receiver)) {
       parameterCalls.add(

@@ -27,6 +27,7 @@ import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import edu.umd.cs.findbugs.classfile.ClassDescriptor;
 import java.util.ArrayList;
@@ -58,6 +59,13 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final Map<String, String> heldStatically = new LinkedHashMap<>();
   /** Classes whose instances an instance field keeps, with those fields ({@link SharedInstances#keptBy}). */
   private final Map<String, Set<String>> keptIn = new TreeMap<>();
+  /** Instance fields a constructor's parameter is stored into, by constructor and parameter. */
+  private final Map<String, Set<String>> givenToConstructors = new TreeMap<>();
+  /**
+   * Classes of the objects the analysed code constructs and passes straight to a constructor (a builder's
+   * product), by constructor and parameter: with {@link #givenToConstructors}, objects their keeper is given.
+   */
+  private final Map<String, Set<String>> constructedArguments = new TreeMap<>();
   /** Maps stored into each field, with the method that stores them. */
   private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();
 
@@ -82,14 +90,26 @@ public final class UnguardedSharedMapDetector implements Detector {
         implementations.add(values);
         reach.add(values);
         races.add(values, LockRegions.analyze(context, method, values, hierarchy));
+        for (MapValues.CallSite call : values.callSites()) {
+          if (call.callee.getName().equals("<init>")) {
+            for (int i = 0; i < call.constructedArguments.size(); i++) {
+              String constructed = call.constructedArguments.get(i);
+              if (constructed != null) {
+                constructedArguments.computeIfAbsent(parameterKey(call.callee, i), k -> new TreeSet<>()).add(constructed);
+              }
+            }
+          }
+        }
         for (MapValues.FieldStore store : values.stores()) {
           if (store.value instanceof Origin.Constructed && store.field.isStatic()) {
             heldStatically.putIfAbsent(className(store), simple(store.field.getClassName()) + "." + store.field.getName());
           }
-          String kept = store.field.isStatic() ? null : keptClass(values, store);
-          if (kept != null) {
-            keptIn.computeIfAbsent(kept, c -> new TreeSet<>())
-                .add(store.field.getClassName() + "#" + store.field.getName());
+          if (store.value instanceof Origin.Constructed && !store.field.isStatic()) {
+            keptIn.computeIfAbsent(className(store), c -> new TreeSet<>()).add(fieldKey(store.field));
+          }
+          if (store.parameterIndex >= 0 && !store.field.isStatic() && values.method().getName().equals("<init>")) {
+            givenToConstructors.computeIfAbsent(parameterKey(values.method().getMethodDescriptor(),
+                store.parameterIndex), k -> new TreeSet<>()).add(fieldKey(store.field));
           }
           if (store.value instanceof Origin.Constructed) {
             stores.computeIfAbsent(store.field, f -> new ArrayList<>()).add(Map.entry(values, store));
@@ -118,6 +138,12 @@ public final class UnguardedSharedMapDetector implements Detector {
   @Override
   public void report() {
     List<BugInstance> bugs = new ArrayList<>();
+    constructedArguments.forEach((parameter, classes) -> {
+      for (String given : classes) {
+        keptIn.computeIfAbsent(given, c -> new TreeSet<>())
+            .addAll(givenToConstructors.getOrDefault(parameter, Set.of()));
+      }
+    });
     MapGuards guards = new MapGuards(races, implementations, hierarchy);
     for (XField field : races.fields()) {
       Optional<String> mapClass = unsafeMapClass(field);
@@ -163,8 +189,8 @@ public final class UnguardedSharedMapDetector implements Detector {
   }
 
   /**
-   * An instance field of another class given an instance of the class (or a subclass; made with {@code new} or
-   * handed to the constructor: {@link #keptClass}) by an object that is
+   * An instance field of another class given an instance of the class (or a subclass; made with {@code new}, by
+   * the owner or by the code that constructs the owner and hands it over) by an object that is
    * itself shared by its kind ({@link SharedInstances#sharedBy}, not a static field: a default instance kept
    * statically is mostly read, and two weak steps make no evidence), as {@code Owner.NAME}, with what shares that
    * object (a few owners deep); or null.
@@ -224,19 +250,12 @@ public final class UnguardedSharedMapDetector implements Detector {
     return bugs;
   }
 
-  /**
-   * The class of the instance a field store keeps: one made with {@code new}, or one a constructor is given (the
-   * field's declared class: an object built elsewhere, such as a builder's product, handed to its keeper); or null.
-   */
-  private static String keptClass(MapValues values, MapValues.FieldStore store) {
-    if (store.value instanceof Origin.Constructed) {
-      return className(store);
-    }
-    String type = store.field.getSignature();
-    boolean givenToConstructor = store.parameter != null && values.method().getName().equals("<init>");
-    return givenToConstructor && type.startsWith("L") && type.endsWith(";")
-        ? type.substring(1, type.length() - 1).replace('/', '.')
-        : null;
+  private static String fieldKey(XField field) {
+    return field.getClassName() + "#" + field.getName();
+  }
+
+  private static String parameterKey(MethodDescriptor constructor, int parameter) {
+    return constructor.getClassDescriptor().getDottedClassName() + constructor.getSignature() + "#" + parameter;
   }
 
   private static String className(MapValues.FieldStore store) {
