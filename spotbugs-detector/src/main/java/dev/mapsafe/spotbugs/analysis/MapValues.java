@@ -5,7 +5,6 @@ import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
-import dev.mapsafe.knowledge.mapapi.MapCopies;
 import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
@@ -49,14 +48,12 @@ import org.apache.bcel.classfile.LocalVariable;
 import org.apache.bcel.classfile.LocalVariableTable;
 import org.apache.bcel.classfile.Method;
 import org.apache.bcel.generic.ArrayInstruction;
-import org.apache.bcel.generic.ALOAD;
 import org.apache.bcel.generic.ASTORE;
 import org.apache.bcel.generic.ConstantPoolGen;
 import org.apache.bcel.generic.FieldInstruction;
 import org.apache.bcel.generic.INVOKEDYNAMIC;
 import org.apache.bcel.generic.INVOKESTATIC;
 import org.apache.bcel.generic.Instruction;
-import org.apache.bcel.generic.InstructionList;
 import org.apache.bcel.generic.InvokeInstruction;
 import org.apache.bcel.generic.LDC;
 import org.apache.bcel.generic.ObjectType;
@@ -281,23 +278,6 @@ public final class MapValues {
     }
   }
 
-  /**
-   * A shallow copy of a map ({@code new HashMap<>(m)}, {@code Map.copyOf(m)}, a new map filled by {@code putAll(m)}
-   * or a loop over {@code m.entrySet()}, entries collected with {@code Map.Entry::getValue}) and the map it copies.
-   */
-  public static final class ShallowCopy {
-    public final Origin source;
-    /** How messages name the copy ({@code new HashMap(Map)}, {@link MapCopies#PUT_ALL_COPY}). */
-    public final String display;
-    public final SourceLineAnnotation line;
-
-    ShallowCopy(Origin source, String display, SourceLineAnnotation line) {
-      this.source = source;
-      this.display = display;
-      this.line = line;
-    }
-  }
-
   /** A value given to a call that hands it to another thread or a callback ({@link HandOffs}). */
   public static final class HandedOff {
     public final Origin value;
@@ -425,16 +405,10 @@ public final class MapValues {
   private final List<ParameterEffect> parameterEffects = new ArrayList<>();
   private final List<ParameterPass> parameterPasses = new ArrayList<>();
   private final List<PassedMap> passedMaps = new ArrayList<>();
-  /** Shallow copies, by the value number of the copy. */
-  private final Map<ValueNumber, ShallowCopy> copies = new HashMap<>();
   /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
   private final Set<XField> valuesShownMutable = new HashSet<>();
-  /** Maps constructed empty in this method: a copy when filled with another map's entries. */
-  private final Set<ValueNumber> emptyMaps = new HashSet<>();
-  /** Function objects made by invokedynamic, with the instruction that made them (looked into only when needed). */
-  private final Map<ValueNumber, INVOKEDYNAMIC> functionObjects = new HashMap<>();
-  /** Collectors of map entries into maps whose values are the entries' values ({@code toMap(.., Entry::getValue)}). */
-  private final Set<ValueNumber> entryValueCollectors = new HashSet<>();
+  /** Shallow copies made in this method. */
+  private final ShallowCopies copies = new ShallowCopies(origins);
   private final List<HandedOff> handOffs = new ArrayList<>();
   /** {@code new AtomicReference<>(value)}: the initial value, by the reference's value number. */
   private final Map<ValueNumber, Origin> atomicInitialValues = new HashMap<>();
@@ -523,8 +497,8 @@ public final class MapValues {
   }
 
   /** The shallow copy an origin is (or is an unmodifiable view of), or null. */
-  public ShallowCopy copyOf(Origin origin) {
-    return origin == null ? null : copies.get(origin.root().value());
+  public ShallowCopies.Copy copyOf(Origin origin) {
+    return copies.of(origin);
   }
 
   public List<HandedOff> handOffs() {
@@ -781,7 +755,7 @@ public final class MapValues {
             .collect(Collectors.toList());
         lambdaBodies.put(after.getTopValue(), bodies);
         functionTargets.put(after.getTopValue(), targets);
-        functionObjects.put(after.getTopValue(), (INVOKEDYNAMIC) invoke);
+        copies.functionObject(after.getTopValue(), (INVOKEDYNAMIC) invoke);
         capturedCounts.put(after.getTopValue(), args.length);
         createdLambdas.addAll(bodies);
       }
@@ -960,43 +934,11 @@ public final class MapValues {
     }
   }
 
-  /** Shallow copies, and what shows a map field's values are mutable. */
+  /** Shallow copies ({@link ShallowCopies}), hand-offs, and what shows a map field's values are mutable. */
   private void valueFacts(ClassContext context, Method m, Location location, ApiMethod call, ValueNumber receiver,
       ValueNumber result, ValueNumber[] args, TypeHierarchy hierarchy) {
     SourceLineAnnotation line = SourceLineAnnotation.fromVisitedInstruction(context, m, location);
-    if (MapCopies.isShallowCopy(call, hierarchy)) {
-      boolean clone = call.name().equals("clone");
-      ValueNumber source = clone ? receiver : argOrNull(args, 0);
-      ValueNumber copy = call.kind() == CallKind.CONSTRUCTOR ? receiver : result;
-      if (source != null && copy != null && origins.get(source) != null) {
-        copies.put(copy, new ShallowCopy(origins.get(source), call.display(), line));
-      }
-    } else if (MapCopies.createsEmptyMap(call, hierarchy) && receiver != null) {
-      emptyMaps.add(receiver);
-    }
-    if (receiver != null && emptyMaps.contains(receiver) && MapCopies.copiesInto(call, hierarchy)
-        && origins.get(args[0]) != null) {
-      copies.putIfAbsent(receiver, new ShallowCopy(origins.get(args[0]), MapCopies.PUT_ALL_COPY, line));
-    }
-    if (receiver != null && emptyMaps.contains(receiver) && call.name().equals("put") && args.length == 2) {
-      Origin entries = loopedEntriesOf(origins.get(args[1]), hierarchy); // copy.put(e.getKey(), e.getValue())
-      if (entries != null) {
-        copies.putIfAbsent(receiver, new ShallowCopy(entries, MapCopies.LOOP_COPY, line));
-      }
-    }
-    int valueFunction = MapCopies.mapCollectorValueArgument(call.owner(), call.name());
-    if (valueFunction >= 0 && valueFunction < args.length && functionObjects.containsKey(args[valueFunction])
-        && givesEntryValue(context, functionObjects.get(args[valueFunction]), context.getConstantPoolGen(), hierarchy)
-        && result != null) {
-      entryValueCollectors.add(result);
-    }
-    if (call.name().equals("collect") && args.length == 1 && entryValueCollectors.contains(args[0])
-        && result != null) {
-      Origin entries = streamedEntriesOf(origins.get(receiver));
-      if (entries != null) {
-        copies.put(result, new ShallowCopy(entries, MapCopies.COLLECTED_COPY, line));
-      }
-    }
+    copies.note(context, call, receiver, result, args, line, hierarchy);
     Optional<String> handOff = HandOffs.of(call.owner(), call.name(), hierarchy);
     if (handOff.isPresent()) {
       for (ValueNumber arg : args) {
@@ -1028,82 +970,6 @@ public final class MapValues {
         && origins.get(((Origin.MethodResult) changed).receiver()) instanceof Origin.FieldLoad) {
       valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) changed).receiver())).field());
     }
-  }
-
-  /**
-   * The map whose entry an entry value comes from when the entry is the element of a loop over the map's
-   * {@code entrySet()} ({@code for (var e : m.entrySet()) .. e.getValue()}), or null.
-   */
-  private Origin loopedEntriesOf(Origin value, TypeHierarchy hierarchy) {
-    if (!(value instanceof Origin.MethodResult) || !MapCopies.readsEntryValue(
-        ((Origin.MethodResult) value).method().getClassName(), ((Origin.MethodResult) value).method().getName(),
-        hierarchy)) {
-      return null;
-    }
-    Origin entry = origins.get(((Origin.MethodResult) value).receiver());
-    Origin iterator = entry instanceof Origin.MethodResult && ((Origin.MethodResult) entry).method().getName()
-        .equals("next") ? origins.get(((Origin.MethodResult) entry).receiver()) : null;
-    Origin entrySet = iterator instanceof Origin.MethodResult && ((Origin.MethodResult) iterator).method().getName()
-        .equals("iterator") ? origins.get(((Origin.MethodResult) iterator).receiver()) : null;
-    return entrySet instanceof Origin.View && ((Origin.View) entrySet).call().equals("entrySet")
-        ? ((Origin.View) entrySet).of() : null;
-  }
-
-  /** The map whose entries a stream passes on ({@code m.entrySet().stream().filter(..)}), or null. */
-  private Origin streamedEntriesOf(Origin stream) {
-    for (int depth = 0; depth < 8 && stream instanceof Origin.MethodResult; depth++) {
-      XMethod op = ((Origin.MethodResult) stream).method();
-      if (!MapCopies.keepsStreamElements(op.getClassName(), op.getName())) {
-        return null;
-      }
-      stream = origins.get(((Origin.MethodResult) stream).receiver());
-    }
-    return stream instanceof Origin.View && ((Origin.View) stream).call().equals("entrySet")
-        ? ((Origin.View) stream).of() : null;
-  }
-
-  /**
-   * Whether an invokedynamic's function object gives a map entry's value: {@code Map.Entry::getValue}, or a lambda
-   * of this class whose body is {@code e -> e.getValue()}.
-   */
-  private static boolean givesEntryValue(ClassContext context, INVOKEDYNAMIC invoke, ConstantPoolGen cpg,
-      TypeHierarchy hierarchy) {
-    Constant constant = cpg.getConstant(invoke.getIndex());
-    if (!(constant instanceof ConstantInvokeDynamic)) {
-      return false;
-    }
-    for (MethodDescriptor target : BootstrapMethodsUtil.getInvokedMethodTargets(context.getJavaClass(),
-        ((ConstantInvokeDynamic) constant).getBootstrapMethodAttrIndex(), cpg.getConstantPool())) {
-      if (MapCopies.readsEntryValue(target.getClassDescriptor().getDottedClassName(), target.getName(), hierarchy)) {
-        return true;
-      }
-      if (target.getSlashedClassName().equals(context.getClassDescriptor().getClassName())) {
-        for (Method body : context.getJavaClass().getMethods()) {
-          if (body.getName().equals(target.getName()) && body.getSignature().equals(target.getSignature())) {
-            return returnsParameterEntryValue(body, cpg, hierarchy);
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  /** A body {@code return e.getValue();} of a method whose only parameter is {@code e}, a cast aside. */
-  private static boolean returnsParameterEntryValue(Method body, ConstantPoolGen cpg, TypeHierarchy hierarchy) {
-    if (body.getCode() == null || new SignatureParser(body.getSignature()).getNumParameters() != 1) {
-      return false;
-    }
-    List<Instruction> code = new ArrayList<>();
-    for (Instruction ins : new InstructionList(body.getCode().getCode()).getInstructions()) {
-      if (ins.getOpcode() != Const.CHECKCAST) {
-        code.add(ins);
-      }
-    }
-    int slot = body.isStatic() ? 0 : 1;
-    return code.size() == 3 && code.get(0) instanceof ALOAD && ((ALOAD) code.get(0)).getIndex() == slot
-        && code.get(1) instanceof InvokeInstruction && code.get(2).getOpcode() == Const.ARETURN
-        && MapCopies.readsEntryValue(((InvokeInstruction) code.get(1)).getReferenceType(cpg).toString(),
-            ((InvokeInstruction) code.get(1)).getMethodName(cpg), hierarchy);
   }
 
   /** Launches of tasks, parallel stream operations and waits for tasks, as the thread vocabulary names them. */

@@ -10,6 +10,7 @@ import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.ShallowCopies;
 import dev.mapsafe.spotbugs.analysis.Origin;
 import dev.mapsafe.spotbugs.analysis.Races;
 import dev.mapsafe.spotbugs.analysis.ThreadReach;
@@ -138,7 +139,7 @@ public final class MutatedMapSnapshotDetector implements Detector {
     }
     Origin outer = method.originOf(((Origin.MethodResult) root).receiver());
     String copy = null;
-    MapValues.ShallowCopy shallow = method.copyOf(outer);
+    ShallowCopies.Copy shallow = method.copyOf(outer);
     if (shallow != null) {
       if (writtenItself(method, outer.root())) {
         return null;

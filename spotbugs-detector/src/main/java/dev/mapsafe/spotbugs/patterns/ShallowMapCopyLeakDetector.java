@@ -7,6 +7,7 @@ import dev.mapsafe.knowledge.mapapi.ValueTypes.Mutability;
 import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.ShallowCopies;
 import dev.mapsafe.spotbugs.analysis.Origin;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugReporter;
@@ -102,7 +103,7 @@ public final class ShallowMapCopyLeakDetector implements Detector {
     valuesShownMutable.clear();
   }
 
-  private void leak(MapValues method, MapValues.ShallowCopy copy, String escape, List<BugInstance> bugs) {
+  private void leak(MapValues method, ShallowCopies.Copy copy, String escape, List<BugInstance> bugs) {
     if (copy == null || !(copy.source instanceof Origin.FieldLoad)) {
       return;
     }
