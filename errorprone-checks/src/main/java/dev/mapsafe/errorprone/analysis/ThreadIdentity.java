@@ -15,7 +15,7 @@ import javax.lang.model.element.ElementKind;
 /**
  * Whether an expression identifies the current thread, as {@link SharedMaps} counts it: the thread, its id,
  * name or context class loader, boxed or not, directly or through a local assigned once. The bytecode engine
- * follows the same values in {@code MapValues}.
+ * follows the same values in its own {@code ThreadIdentity}.
  */
 public final class ThreadIdentity {
   private static final int MAX_DEPTH = 4;

@@ -432,8 +432,7 @@ public final class MapValues {
   private final List<Integer> waits = new ArrayList<>();
   private final Set<ValueNumber> nulls = new HashSet<>();
   private final Set<ValueNumber> trues = new HashSet<>();
-  /** Values that identify the current thread: the thread, its id, name or context class loader. */
-  private final Set<ValueNumber> threadValues = new HashSet<>();
+  private final ThreadIdentity threadIdentity = new ThreadIdentity();
   private final Set<ValueNumber> parallelStreams = new HashSet<>();
   /** Iterators and streams made by a traversal, with the traversal's access. */
   private final Map<ValueNumber, Access> lazyResults = new HashMap<>();
@@ -789,7 +788,7 @@ public final class MapValues {
     }
     ValueNumber result =
         invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
-    noteThreadIdentity(invoke, cpg, receiver, args, after, hierarchy);
+    threadIdentity.note(invoke, cpg, receiver, args, after, hierarchy);
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     if (api.isPresent() && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), hierarchy)) {
       for (ValueNumber arg : args) {
@@ -852,7 +851,7 @@ public final class MapValues {
           passesNull |= nulls.contains(arg);
         }
         Collection<ValueNumber> held = monitors.at(location);
-        boolean keyedByThread = effect.operand().isReceiver() && argCount > 0 && threadValues.contains(args[0]);
+        boolean keyedByThread = effect.operand().isReceiver() && argCount > 0 && threadIdentity.identifiesCurrentThread(args[0]);
         Access access =
             new Access(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
                 heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull,
@@ -917,22 +916,6 @@ public final class MapValues {
     }
   }
 
-  /** Follows the current thread and what identifies it as well ({@link SharedMaps}). */
-  private void noteThreadIdentity(InvokeInstruction invoke, ConstantPoolGen cpg, ValueNumber receiver,
-      ValueNumber[] args, ValueNumberFrame after, TypeHierarchy hierarchy) throws DataflowAnalysisException {
-    if (invoke.getReturnType(cpg) == Type.VOID || after.getStackDepth() == 0) {
-      return;
-    }
-    String owner = invoke.getClassName(cpg);
-    String name = invoke.getMethodName(cpg);
-    boolean isStatic = invoke instanceof INVOKESTATIC;
-    ValueNumber source = isStatic ? (args.length == 1 ? args[0] : null) : receiver;
-    if ((isStatic && args.length == 0 && SharedMaps.returnsCurrentThread(owner, name))
-        || (source != null && threadValues.contains(source)
-            && SharedMaps.keepsThreadIdentity(owner, name, isStatic, hierarchy))) {
-      threadValues.add(after.getTopValue());
-    }
-  }
 
   /** Shallow copies ({@link ShallowCopies}), hand-offs, and what shows a map field's values are mutable. */
   private void valueFacts(ClassContext context, Method m, Location location, ApiMethod call, ValueNumber receiver,
