@@ -233,9 +233,9 @@ public final class Declarations {
 
   /**
    * The instance fields of this compilation unit given an instance made with {@code new}: by the field's own class,
-   * or by the code of this compilation that constructs that class and passes the new instance straight to the
-   * constructor parameter the field keeps (a builder's product; not the caller itself, a back-reference); with the
-   * instance's class.
+   * or by the code of this compilation that constructs that class (or calls its constructor as {@code super(..)})
+   * and passes the new instance straight to the constructor parameter the field keeps (a builder's product; not the
+   * caller itself, a back-reference); with the instance's class.
    */
   public Map<VarSymbol, Symbol.TypeSymbol> keptInFields(VisitorState state) {
     if (keptInFields == null) {
@@ -260,8 +260,13 @@ public final class Declarations {
             && parameter.getKind() == ElementKind.PARAMETER && parameter.owner instanceof MethodSymbol constructor
             && constructor.isConstructor()) {
           int index = constructor.getParameters().indexOf(parameter);
-          for (TreePath construction : ofCompilation(state).constructions.getOrDefault(constructor, List.of())) {
-            List<? extends ExpressionTree> arguments = ((NewClassTree) construction.getLeaf()).getArguments();
+          Declarations all = ofCompilation(state);
+          List<TreePath> calls = new ArrayList<>(all.constructions.getOrDefault(constructor, List.of()));
+          calls.addAll(all.invocations(constructor)); // super(..) and this(..) of a subclass or another constructor
+          for (TreePath call : calls) {
+            List<? extends ExpressionTree> arguments = call.getLeaf() instanceof NewClassTree created
+                ? created.getArguments()
+                : ((MethodInvocationTree) call.getLeaf()).getArguments();
             if (index >= 0 && index < arguments.size()) {
               constructedClass(MapIdentity.strip(arguments.get(index)), state)
                   .ifPresent(type -> held.putIfAbsent(field, type));

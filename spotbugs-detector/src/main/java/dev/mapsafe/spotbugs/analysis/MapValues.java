@@ -766,7 +766,8 @@ public final class MapValues {
     for (ValueNumber arg : args) {
       argumentBodies.add(lambdaBodies.getOrDefault(arg, List.of()));
       Origin argument = origins.get(arg);
-      constructedArguments.add(argument instanceof Origin.Constructed ? ((Origin.Constructed) argument).className() : null);
+      constructedArguments.add(
+          argument instanceof Origin.Constructed ? ((Origin.Constructed) argument).className() : null);
     }
     boolean thisHeldHere = thisValue != null && monitors.at(location).contains(thisValue);
     ValueNumber receiver = invoke instanceof INVOKESTATIC ? null : before.getInstance(invoke, cpg);
@@ -851,7 +852,8 @@ public final class MapValues {
           passesNull |= nulls.contains(arg);
         }
         Collection<ValueNumber> held = monitors.at(location);
-        boolean keyedByThread = effect.operand().isReceiver() && argCount > 0 && threadIdentity.identifiesCurrentThread(args[0]);
+        boolean keyedByThread =
+            effect.operand().isReceiver() && argCount > 0 && threadIdentity.identifiesCurrentThread(args[0]);
         Access access =
             new Access(effect, subject, SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
                 heldOrigins(monitors, location), thisValue != null && held.contains(thisValue), passesNull,

@@ -95,7 +95,8 @@ public final class UnguardedSharedMapDetector implements Detector {
             for (int i = 0; i < call.constructedArguments.size(); i++) {
               String constructed = call.constructedArguments.get(i);
               if (constructed != null) {
-                constructedArguments.computeIfAbsent(parameterKey(call.callee, i), k -> new TreeSet<>()).add(constructed);
+                constructedArguments.computeIfAbsent(parameterKey(call.callee, i), k -> new TreeSet<>())
+                    .add(constructed);
               }
             }
           }
