@@ -77,6 +77,20 @@ class UnguardedSharedMapDetectorTest {
         messages.toString());
   }
 
+  /**
+   * A miss found by one method and filled by the private helper it calls is a write made on use, as in one
+   * method; a helper of registrations, one that fills before any read, or one called under the lock is not.
+   */
+  @Test
+  void cachesFilledByPrivateHelpers(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.HelperFills");
+    java.util.List<String> messages = Fixtures.analyze(spotbugs, "fixtures.shared.HelperFills").stream()
+        .map(BugInstance::getMessageWithoutPrefix)
+        .toList();
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("resolved (a HashMap)")
+        && m.contains("GroupValidator.orders of a Bean Validation Validator")), messages.toString());
+  }
+
   /** The same maps filled during class initialization, locked, thread-safe, local, or keyed by names. */
   @Test
   void mapsWithNoVisibleThreadThatAreSafe(SpotBugsRunner spotbugs) {

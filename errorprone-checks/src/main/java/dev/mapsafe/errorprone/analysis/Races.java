@@ -10,6 +10,7 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.util.Context;
 import dev.mapsafe.errorprone.analysis.FieldAccesses.Access;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.element.Modifier;
 
 /**
  * Whether two accesses of a field's map may run at the same time on different threads with no lock held in
@@ -102,7 +104,7 @@ public final class Races {
             }
             for (ThreadReach.Context oc : other.contexts()) {
               if (onlyWritesOnUse && wc.kind() == Kind.CALLER && oc.kind() == Kind.CALLER
-                  && !writesOnUse(write, accesses)) {
+                  && !writesOnUse(write, accesses, state)) {
                 continue;
               }
               if (concurrent(write, wc, other, oc, shared, state) && !commonLock(write, other)) {
@@ -224,13 +226,35 @@ public final class Races {
     });
   }
 
-  /** Whether a write is made as the map is used: it reads its entry, or its method read the map before it. */
-  private static boolean writesOnUse(Access write, List<Access> all) {
-    Tree method = enclosingMethodOf(write.call());
-    int at = ASTHelpers.getStartPosition(write.call().getLeaf());
-    boolean readBefore = method != null && all.stream().anyMatch(a -> a.kind() != MapEffect.WRITE
-        && enclosingMethodOf(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) < at);
-    return SharedMaps.writesOnUse(write.effect().fact().name(), readBefore);
+  /**
+   * Whether a write is made as the map is used: it reads its entry, or its method read the map before it, or
+   * the method that calls it read the map before the call (a miss that a private helper fills).
+   */
+  private static boolean writesOnUse(Access write, List<Access> all, VisitorState state) {
+    return SharedMaps.writesOnUse(write.effect().fact().name(),
+        readBefore(write.call(), all, new HashSet<>(), state));
+  }
+
+  /** Whether the map is read in the method of {@code at} before it, or before a call that reaches it there. */
+  private static boolean readBefore(TreePath at, List<Access> all, Set<MethodSymbol> seen, VisitorState state) {
+    Tree method = enclosingMethodOf(at);
+    int position = ASTHelpers.getStartPosition(at.getLeaf());
+    if (method == null) {
+      return false;
+    }
+    if (all.stream().anyMatch(a -> a.kind() != MapEffect.WRITE
+        && enclosingMethodOf(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) < position)) {
+      return true;
+    }
+    if (!(method instanceof MethodTree)) {
+      return false;
+    }
+    MethodSymbol symbol = ASTHelpers.getSymbol((MethodTree) method);
+    if (symbol == null || !symbol.getModifiers().contains(Modifier.PRIVATE)
+        || seen.size() > SharedMaps.HELPER_DEPTH || !seen.add(symbol)) {
+      return false;
+    }
+    return Declarations.of(state).invocations(symbol).stream().anyMatch(call -> readBefore(call, all, seen, state));
   }
 
   /**

@@ -128,12 +128,17 @@ public final class SharedMaps {
         .allMatch(c -> c.equals("java.util.WeakHashMap") || hierarchy.isSubtype(c, "java.util.WeakHashMap"));
   }
 
+  /** How many private helpers deep a write may be from the read of the miss it fills ({@link #writesOnUse}). */
+  public static final int HELPER_DEPTH = 3;
+
   /**
    * Whether a write is made as the map is used, not while it is set up: a write that reads its own entry
    * ({@code computeIfAbsent}, {@code merge}, ...), or one its method makes after reading the same map (a cache
-   * filled on a miss, a counter updated). A plain registration ({@code register(k, v)} that only puts) is set-up.
+   * filled on a miss, a counter updated), or that a private helper makes after its caller read the map (the miss
+   * is found by one method and filled by the helper it calls; up to {@link #HELPER_DEPTH} helpers deep). A plain
+   * registration ({@code register(k, v)} that only puts) is set-up.
    *
-   * @param readBefore whether the write's method reads the same map before the write
+   * @param readBefore whether the write's method, or a caller of its private helper, reads the same map first
    */
   public static boolean writesOnUse(String writeName, boolean readBefore) {
     return readBefore || MapApi.readsWhatItWrites(writeName);

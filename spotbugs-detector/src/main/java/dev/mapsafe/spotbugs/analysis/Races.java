@@ -217,12 +217,27 @@ public final class Races {
         });
   }
 
-  /** Whether a write is made as the map is used: it reads its entry, or its method read the map before it. */
-  private static boolean writesOnUse(Site write, List<Site> all) {
-    int at = write.access.location.getHandle().getPosition();
-    boolean readBefore = all.stream().anyMatch(s -> s.where == write.where && s.kind() != MapEffect.WRITE
-        && s.access.location.getHandle().getPosition() < at);
-    return SharedMaps.writesOnUse(write.access.effect.fact().name(), readBefore);
+  /**
+   * Whether a write is made as the map is used: it reads its entry, or its method read the map before it, or
+   * the method that calls it read the map before the call (a miss that a private helper fills).
+   */
+  private boolean writesOnUse(Site write, List<Site> all) {
+    return SharedMaps.writesOnUse(write.access.effect.fact().name(),
+        readBefore(write.where, write.access.location.getHandle().getPosition(), all, new HashSet<>()));
+  }
+
+  /** Whether the map is read in {@code method} before {@code position}, or before a call that reaches it there. */
+  private boolean readBefore(MapValues method, int position, List<Site> all, Set<MethodDescriptor> seen) {
+    if (all.stream().anyMatch(s -> s.where == method && s.kind() != MapEffect.WRITE
+        && s.access.location.getHandle().getPosition() < position)) {
+      return true;
+    }
+    MethodDescriptor m = method.method().getMethodDescriptor();
+    if (seen.size() > SharedMaps.HELPER_DEPTH || !seen.add(m)) {
+      return false;
+    }
+    return reach.privateCallsOf(m).stream()
+        .anyMatch(call -> readBefore(call.getKey(), call.getValue(), all, seen));
   }
 
   /** Whether some access of the field's map is keyed by the current thread. */

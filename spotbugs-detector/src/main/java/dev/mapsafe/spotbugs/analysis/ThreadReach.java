@@ -226,6 +226,30 @@ public final class ThreadReach {
     return true;
   }
 
+  /**
+   * The calls to a private method from the analysed code, as the calling method and the call's bytecode position
+   * (none for other methods: their callers are not all known).
+   */
+  public List<Map.Entry<MapValues, Integer>> privateCallsOf(MethodDescriptor m) {
+    MapValues values = methods.get(m);
+    if (values == null || !values.method().isPrivate()) {
+      return List.of();
+    }
+    List<Map.Entry<MapValues, Integer>> calls = new ArrayList<>();
+    for (MethodDescriptor caller : callers.getOrDefault(m, List.of())) {
+      MapValues from = methods.get(caller);
+      if (from == null) {
+        continue;
+      }
+      for (MapValues.CallSite call : from.callSites()) {
+        if (call.callee.equals(m)) {
+          calls.add(Map.entry(from, call.location.getHandle().getPosition()));
+        }
+      }
+    }
+    return calls;
+  }
+
   /** Whether a contract orders the method with the object's use ({@link Lifecycles}). */
   private boolean orderedWithUse(XMethod method) {
     return Lifecycles.orderedWithUse(method.getClassName(), method.getName(), method.getNumParams(),
