@@ -48,8 +48,8 @@ class UnguardedSharedMapDetectorTest {
 
   /**
    * A class whose supertype's contract shares one instance between requests (the servlet context, a validator, a
-   * Spring MVC argument resolver, and what the resolver keeps) is shared: its caches are reported, with the contract
-   * in the message; a request, locked and concurrent caches, and tables the constructor fills are not.
+   * Spring MVC argument resolver and what the resolver keeps, a TLS session) is shared: its caches are reported, with
+   * the contract in the message; a request, locked and concurrent caches, and tables the constructor fills are not.
    */
   @Test
   void instancesSharedByContract(SpotBugsRunner spotbugs) {
@@ -61,6 +61,8 @@ class UnguardedSharedMapDetectorTest {
         && m.contains("ServletContext, one per web application")), messages.toString());
     assertTrue(messages.stream().anyMatch(m -> m.startsWith("resolved (a HashMap)")
         && m.contains("Spring MVC argument resolver")), messages.toString());
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("values (a HashMap)")
+        && m.contains("TLS session, used by every connection that resumes it at once")), messages.toString());
   }
 
   /**

@@ -45,7 +45,8 @@ public final class SharedInstances {
    * servlets and filters (one instance per declaration), the servlet context (one per web application), Bean
    * Validation's validators and factories (thread-safe by the specification, made to be cached and shared), Spring
    * MVC's argument resolvers, return-value handlers and interceptors (registered once with the handler adapter or
-   * mapping), and Helidon's security providers (built once with the {@code Security} every request goes through).
+   * mapping), Helidon's security providers (built once with the {@code Security} every request goes through), and
+   * TLS sessions (one resumed session serves many connections at once).
    */
   private static final Map<String, String> SHARED_SUPERTYPES = sharedSupertypes();
 
@@ -58,6 +59,8 @@ public final class SharedInstances {
       shared.put(ns + ".validation.ValidatorFactory", "Bean Validation ValidatorFactory, thread-safe by its contract");
       shared.put(ns + ".validation.Validator", "Bean Validation Validator, thread-safe by its contract");
     }
+    // "that session may be used on many such connections at once" (SSLSession's documentation): resumed sessions.
+    shared.put("javax.net.ssl.SSLSession", "TLS session, used by every connection that resumes it at once");
     shared.put("org.springframework.web.method.support.HandlerMethodArgumentResolver",
         "Spring MVC argument resolver, registered once for every request");
     shared.put("org.springframework.web.method.support.HandlerMethodReturnValueHandler",
