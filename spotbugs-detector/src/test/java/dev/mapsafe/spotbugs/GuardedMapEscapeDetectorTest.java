@@ -23,6 +23,12 @@ class GuardedMapEscapeDetectorTest {
   }
 
   /** A getter every caller calls under the map's lock hands the view to code that holds it. */
+  /** A holder nested beside the class keeps part of its state: its map, locked by the class, escapes as its own. */
+  @Test
+  void mapsOfRecordsTheClassKeeps(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.LoaderRecords");
+  }
+
   @Test
   void gettersCalledOnlyUnderTheLock(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.LockedCallers");

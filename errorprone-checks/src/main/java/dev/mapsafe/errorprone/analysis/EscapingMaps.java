@@ -3,6 +3,7 @@ package dev.mapsafe.errorprone.analysis;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LiteralTree;
@@ -112,7 +113,7 @@ public final class EscapingMaps {
       }
       Symbol sym = ASTHelpers.getSymbol(tree);
       if (sym instanceof VarSymbol var && var.getKind() == ElementKind.FIELD) {
-        if (!ofEnclosingInstance(tree, var, expression)) {
+        if (!ofEnclosingInstance(tree, var, expression) && !keptForEnclosingClass(var, expression, state)) {
           return Optional.empty();
         }
         return Optional.of(new Escape(var, part, partTree == null ? tree : partTree, returned, wrapper));
@@ -139,6 +140,29 @@ public final class EscapingMaps {
     return field.isStatic() || tree instanceof IdentifierTree
         || (tree instanceof MemberSelectTree select && select.getExpression() instanceof IdentifierTree id
             && id.getName().contentEquals("this"));
+  }
+
+  /**
+   * A map field of a holder nested beside the returning class that only that class uses ({@link
+   * Guards#keptForItsUser}): part of its state, guarded and handed out as its own.
+   */
+  private static boolean keptForEnclosingClass(VarSymbol field, TreePath at, VisitorState state) {
+    ClassSymbol enclosing = ASTHelpers.enclosingClass(ASTHelpers.getSymbol(
+        ASTHelpers.findEnclosingNode(at, com.sun.source.tree.MethodTree.class)));
+    if (enclosing == null || !(field.owner instanceof ClassSymbol holder)) {
+      return false;
+    }
+    List<String> users = new ArrayList<>();
+    for (TreePath use : Declarations.of(state).uses(field)) {
+      ClassTree user = ASTHelpers.findEnclosingNode(use, ClassTree.class);
+      ClassSymbol userSymbol = user == null ? null : ASTHelpers.getSymbol(user);
+      if (userSymbol == null) {
+        return false;
+      }
+      users.add(JavacApi.binaryName(userSymbol.type, state.getTypes()));
+    }
+    return Guards.keptForItsUser(JavacApi.binaryName(holder.type, state.getTypes()), field.isStatic(),
+        JavacApi.binaryName(enclosing.type, state.getTypes()), users);
   }
 
   /**

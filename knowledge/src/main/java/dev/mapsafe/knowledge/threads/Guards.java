@@ -72,6 +72,23 @@ public final class Guards {
     return hierarchy.isSubtype(classType, MAP) || hierarchy.isSubtype(classType, "java.util.Collection");
   }
 
+  /**
+   * Whether an instance map field of another class is state the using class keeps in a holder: the holder is
+   * nested in the same top-level class, and every access of the map is in the using class (a per-loader record
+   * of a log manager, whose maps the manager locks). The map is then guarded, and handed out, as its own.
+   *
+   * @param users the classes (binary names) whose methods access the map
+   */
+  public static boolean keptForItsUser(String holder, boolean isStatic, String user, java.util.Collection<String> users) {
+    return !isStatic && !holder.equals(user) && topLevel(holder).equals(topLevel(user))
+        && !users.isEmpty() && users.stream().allMatch(user::equals);
+  }
+
+  private static String topLevel(String className) {
+    int nested = className.indexOf('$');
+    return nested < 0 ? className : className.substring(0, nested);
+  }
+
   /** In {@link #needsLock}: a value stored into the field that is a parameter of the storing method. */
   public static final String CALLERS_MAP = "";
 

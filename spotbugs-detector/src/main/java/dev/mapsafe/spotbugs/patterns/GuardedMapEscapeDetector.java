@@ -124,14 +124,22 @@ public final class GuardedMapEscapeDetector implements Detector {
     return guard.isPresent() && guard.get().heldAmong(races.heldByEveryCaller(method));
   }
 
-  /** A map field of the method's own class, read from {@code this} or static. */
-  private static XField ownField(Origin root, XMethod method) {
+  /**
+   * A map field of the method's own class, read from {@code this} or static; or of a holder nested beside it whose
+   * map only the method's class uses ({@link Guards#keptForItsUser}): the class keeps part of its state there.
+   */
+  private XField ownField(Origin root, XMethod method) {
     if (!(root instanceof Origin.FieldLoad)) {
       return null;
     }
     Origin.FieldLoad load = (Origin.FieldLoad) root;
     XField field = load.field();
-    return field.getClassName().equals(method.getClassName()) && (field.isStatic() || load.onThis()) ? field : null;
+    if (field.getClassName().equals(method.getClassName())) {
+      return field.isStatic() || load.onThis() ? field : null;
+    }
+    List<String> users = races.sitesOf(field).stream().map(s -> s.where.method().getClassName()).distinct()
+        .collect(java.util.stream.Collectors.toList());
+    return Guards.keptForItsUser(field.getClassName(), field.isStatic(), method.getClassName(), users) ? field : null;
   }
 
   /** Why the class must keep the map in, as the Error Prone engine says it; empty when it need not. */
