@@ -22,6 +22,16 @@ class NonAtomicMapUpdateDetectorTest {
   }
 
   /** A concurrent map cleared and filled again while others read it; not a cache, a locked or a construction refill. */
+  /** A check and an act made through accessors that only pass on to one map of their object. */
+  @Test
+  void callsThroughDelegatingAccessors(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.DelegatedCalls");
+    String message = messagesByLine(spotbugs, "fixtures.atomic.DelegatedCalls")
+        .get(Fixtures.lineOf("fixtures.atomic.DelegatedCalls", "pages.addPage(uri, page)"));
+    assertTrue(message.contains("byUri.get(uri) in page() at line")
+        && message.contains("byUri.put(uri, ..) in addPage() at line"), message);
+  }
+
   @Test
   void refills(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.Refills");

@@ -147,6 +147,14 @@ public final class CallerLocks {
     return solved[index];
   }
 
+  /**
+   * Whether this compilation holds every call of the method (a private one, or one only its package can call):
+   * the bytecode twin is {@code BytecodeApi.callersSeenInJar} answering all.
+   */
+  public static boolean allCallersCompiledHere(MethodSymbol method, VisitorState state) {
+    return new CallGraph(state, false, false).callers(method) == EntryLocks.Callers.ALL;
+  }
+
   /** The calls of the compilation's methods, with the locks held at each in one mode. */
   private static final class CallGraph implements EntryLocks.Graph<MethodSymbol, GuardedByExpression> {
     private final VisitorState state;

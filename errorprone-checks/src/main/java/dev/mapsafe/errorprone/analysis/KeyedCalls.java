@@ -49,18 +49,36 @@ import javax.lang.model.element.ElementKind;
  */
 public final class KeyedCalls {
 
-  /** A single-key call on a map. */
-  public record Call(TreePath path, KeyUse use) {
+  /**
+   * A single-key call on a map, or on an object whose method makes one on a map field of its own
+   * ({@code delegate}, null for a call on the map itself: {@link MapDelegates}).
+   */
+  public record Call(TreePath path, KeyUse use, MapDelegates.Delegate delegate) {
+    public Call(TreePath path, KeyUse use) {
+      this(path, use, null);
+    }
+
     public MethodInvocationTree tree() {
       return (MethodInvocationTree) path.getLeaf();
     }
 
+    /** The map, or the object whose map the delegate's call is on. */
     public ExpressionTree receiver() {
       return ASTHelpers.getReceiver(tree());
     }
 
     public ExpressionTree key() {
-      return tree().getArguments().get(0);
+      return argument(0);
+    }
+
+    /** How many arguments the map call takes. */
+    public int argumentCount() {
+      return delegate == null ? tree().getArguments().size() : delegate.parameters().size();
+    }
+
+    /** The expression passed as the map call's argument {@code i}. */
+    public ExpressionTree argument(int i) {
+      return tree().getArguments().get(delegate == null ? i : delegate.parameters().get(i));
     }
   }
 
@@ -84,18 +102,29 @@ public final class KeyedCalls {
       return Optional.empty();
     }
     Symbol sym = ASTHelpers.getSymbol(call);
-    if (sym == null || !MapApi.mentions(sym.getSimpleName().toString())) {
+    if (sym == null) {
       return Optional.empty();
     }
-    return JavacApi.call(call, state)
-        .flatMap(api -> MapApi.keyUse(api, JavacApi.hierarchy(state)))
-        .map(use -> new Call(path, use));
+    Optional<Call> direct = MapApi.mentions(sym.getSimpleName().toString())
+        ? JavacApi.call(call, state)
+            .flatMap(api -> MapApi.keyUse(api, JavacApi.hierarchy(state)))
+            .map(use -> new Call(path, use))
+        : Optional.empty();
+    return direct.isPresent()
+        ? direct
+        : MapDelegates.of(call, state).map(delegate -> new Call(path, delegate.use(), delegate));
   }
 
   /** Whether two calls are on the same map object and the same key value. */
   public static boolean sameMapAndKey(Call a, Call b, VisitorState state) {
-    return sameKey(a.key(), b.key()) && sameObject(
-        new TreePath(a.path(), a.receiver()), new TreePath(b.path(), b.receiver()), state);
+    return sameKey(a.key(), b.key()) && sameMap(a, b, state);
+  }
+
+  /** Whether two calls are on the same map: the same receiver, and through delegates, the same field of it. */
+  public static boolean sameMap(Call a, Call b, VisitorState state) {
+    return java.util.Objects.equals(a.delegate() == null ? null : a.delegate().field(),
+            b.delegate() == null ? null : b.delegate().field())
+        && sameObject(new TreePath(a.path(), a.receiver()), new TreePath(b.path(), b.receiver()), state);
   }
 
   /** Whether two expressions denote the same object by {@link MapIdentity}. */
@@ -179,10 +208,10 @@ public final class KeyedCalls {
    * expression, or the initializer of a local the value expression reads.
    */
   public static Optional<Call> valueSource(Call store, VisitorState state) {
-    if (store.tree().getArguments().size() < 2) {
+    if (store.argumentCount() < 2) {
       return Optional.empty();
     }
-    TreePath value = new TreePath(store.path(), store.tree().getArguments().get(1));
+    TreePath value = new TreePath(store.path(), store.argument(1));
     List<Found> found = new ArrayList<>();
     // A local given the lookup's result and then a new value stores what was found or a new value, not one
     // computed from it; unless the code changes it in place before storing it (get or new, add, put back).
@@ -258,10 +287,10 @@ public final class KeyedCalls {
    * decides on (the bytecode twin is in the SpotBugs {@code KeyedCalls}).
    */
   public static RaceConsequence.StoredValue storedValue(Call check, Call act, VisitorState state) {
-    if (act.tree().getArguments().size() < 2) {
+    if (act.argumentCount() < 2) {
       return RaceConsequence.StoredValue.none();
     }
-    TreePath value = new TreePath(act.path(), act.tree().getArguments().get(1));
+    TreePath value = new TreePath(act.path(), act.argument(1));
     Set<Symbol> valueInputs = inputs(value, state, 0);
     Set<Symbol> keyInputs = inputs(new TreePath(act.path(), act.key()), state, 0);
     Optional<String> created = createdType(value, state, 0);
@@ -269,7 +298,7 @@ public final class KeyedCalls {
     String simple = created.map(t -> t.substring(Math.max(t.lastIndexOf('.'), t.lastIndexOf('$')) + 1)).orElse(null);
     String container = created.filter(t -> CreatedValues.isMutableContainer(t, hierarchy)).isPresent() ? simple : null;
     String identity =
-        sameKey(act.key(), act.tree().getArguments().get(1))
+        sameKey(act.key(), act.argument(1))
             ? "the key itself is stored, and each thread goes on with its own key object"
             : created.filter(t -> CreatedValues.isIdentityType(t, hierarchy)).isPresent()
                 ? "a new " + simple + " is used for its identity"
@@ -326,12 +355,12 @@ public final class KeyedCalls {
    * the call: creators that take one lock (double-checked code) serialize, as long as every writer takes it.
    */
   public static Optional<TreePath> ownValueUse(Call act, VisitorState state) {
-    if (act.use() != KeyUse.STORE_IF_ABSENT || act.tree().getArguments().size() < 2
+    if (act.use() != KeyUse.STORE_IF_ABSENT || act.argumentCount() < 2
         || !(act.path().getParentPath().getLeaf() instanceof com.sun.source.tree.ExpressionStatementTree)
         || !HeldLocks.anyModeAt(act.path(), state).isEmpty()) {
       return Optional.empty();
     }
-    Symbol local = ASTHelpers.getSymbol(MapIdentity.strip(act.tree().getArguments().get(1)));
+    Symbol local = ASTHelpers.getSymbol(MapIdentity.strip(act.argument(1)));
     TreePath method = enclosingMethod(act.path());
     if (method == null || !(local instanceof VarSymbol) || local.getKind() != ElementKind.LOCAL_VARIABLE) {
       return Optional.empty();
@@ -495,8 +524,8 @@ public final class KeyedCalls {
    * miss that the computed value fills).
    */
   public static boolean storesValueReadFromAMap(Call store, VisitorState state) {
-    return store.tree().getArguments().size() > 1
-        && readsAMap(new TreePath(store.path(), store.tree().getArguments().get(1)), store, state, 0);
+    return store.argumentCount() > 1
+        && readsAMap(new TreePath(store.path(), store.argument(1)), store, state, 0);
   }
 
   private static boolean readsAMap(TreePath expression, Call store, VisitorState state, int depth) {
@@ -515,8 +544,8 @@ public final class KeyedCalls {
         Symbol sym = ASTHelpers.getSymbol(tree);
         if (depth < 3 && sym instanceof VarSymbol && sym.getKind() == ElementKind.LOCAL_VARIABLE) {
           for (TreePath value : Declarations.of(state).assignedValues(sym)) {
-            boolean lookupOfTheMap = of(value, state).filter(c -> c.use() == KeyUse.LOOKUP && sameObject(
-                new TreePath(c.path(), c.receiver()), new TreePath(store.path(), store.receiver()), state)).isPresent();
+            boolean lookupOfTheMap =
+                of(value, state).filter(c -> c.use() == KeyUse.LOOKUP && sameMap(c, store, state)).isPresent();
             found[0] |= !lookupOfTheMap && readsAMap(value, store, state, depth + 1);
           }
         }

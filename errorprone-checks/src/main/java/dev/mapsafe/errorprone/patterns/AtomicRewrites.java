@@ -45,6 +45,9 @@ final class AtomicRewrites {
   private AtomicRewrites() {}
 
   static Optional<SuggestedFix> of(NonAtomicMapUpdate.Sequence sequence, Call act, VisitorState state) {
+    if (act.delegate() != null || sequence.check().delegate() != null) {
+      return Optional.empty(); // the map is behind its object's accessors: the fix belongs in that class
+    }
     switch (sequence.kind()) {
       case PUT_IF_ABSENT:
       case GET_OR_CREATE:

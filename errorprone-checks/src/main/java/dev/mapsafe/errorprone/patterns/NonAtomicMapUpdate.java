@@ -19,9 +19,11 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.util.TreePath;
 import dev.mapsafe.errorprone.analysis.CallerLocks;
+import dev.mapsafe.errorprone.analysis.Declarations;
 import dev.mapsafe.errorprone.analysis.KeyedCalls;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Call;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Guard;
+import dev.mapsafe.errorprone.analysis.MapDelegates;
 import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.Races;
 import dev.mapsafe.errorprone.analysis.Refills;
@@ -37,6 +39,7 @@ import dev.mapsafe.errorprone.analysis.FieldAccesses;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import java.util.stream.Stream;
 import javax.lang.model.element.ElementKind;
 import java.util.ArrayList;
@@ -88,12 +91,15 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     if (sequence.isEmpty()) {
       return Description.NO_MATCH;
     }
-    TreePath map = new TreePath(state.getPath(), act.get().receiver());
-    Optional<String> kind = ThreadSafeMaps.kindOf(map, state);
+    MapDelegates.Delegate delegate = act.get().delegate();
+    TreePath map = delegate == null
+        ? new TreePath(state.getPath(), act.get().receiver())
+        : new TreePath(delegate.mapCall(), ASTHelpers.getReceiver((MethodInvocationTree) delegate.mapCall().getLeaf()));
+    Optional<String> kind = ThreadSafeMaps.kindOf(map, delegate == null ? state : state.withPath(map));
     if (kind.isEmpty()) {
       return Description.NO_MATCH;
     }
-    Symbol field = MapIdentity.symbolOf(map, state);
+    Symbol field = delegate == null ? MapIdentity.symbolOf(map, state) : delegate.field();
     boolean isField = field != null && field.getKind() == ElementKind.FIELD;
     Optional<RaceConsequence.Consequence> consequence = RaceConsequence.of(
         sequence.get().kind(),
@@ -107,7 +113,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     }
     String message =
         Messages.nonAtomicMapUpdate(
-            state.getSourceForNode(act.get().receiver()),
+            delegate == null ? state.getSourceForNode(act.get().receiver()) : delegate.field().getSimpleName().toString(),
             kind.get(),
             sequence.get().kind(),
             consequence.get(),
@@ -194,18 +200,42 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     return candidates.stream().findFirst();
   }
 
-  /** The writes of a map field after construction, in this compilation unit. */
-  private static Stream<FieldAccesses.Access> writes(Symbol field, VisitorState state) {
-    return FieldAccesses.of(field, state).stream()
-        .filter(a -> a.kind() == MapEffect.WRITE && !inConstruction(a.call()));
+  /** A write of a map field: the call that makes it, directly or through a {@link MapDelegates} delegate. */
+  private record Write(TreePath call, String name) {}
+
+  /**
+   * The writes of a map field after construction, in this compilation unit; a call of a delegate is its write,
+   * made where it is called (the delegate's own write then stands for nothing more than that it may remove entries,
+   * when all its callers are compiled here).
+   */
+  private static Stream<Write> writes(Symbol field, VisitorState state) {
+    Stream<Write> direct = FieldAccesses.of(field, state).stream()
+        .filter(a -> a.kind() == MapEffect.WRITE && !inConstruction(a.call())
+            && (MapApi.mayRemoveEntries(a.effect().fact().name()) || !standsForItsCalls(a.call(), state)))
+        .map(a -> new Write(a.call(), a.effect().fact().name()));
+    Stream<Write> delegated = field.owner.getEnclosedElements().stream()
+        .filter(m -> m instanceof MethodSymbol)
+        .flatMap(m -> MapDelegates.of((MethodSymbol) m, state).stream()
+            .filter(d -> d.field().equals(field) && d.use().writes())
+            .flatMap(d -> Declarations.of(state).invocations((MethodSymbol) m).stream()
+                .filter(c -> !inConstruction(c))
+                .map(c -> new Write(c, d.api().name()))));
+    return Stream.concat(direct, delegated);
   }
 
-  private static String name(FieldAccesses.Access write) {
-    return write.effect().fact().name();
+  /** Whether a write is the one map call of a delegate that only this compilation calls. */
+  private static boolean standsForItsCalls(TreePath write, VisitorState state) {
+    MethodTree method = ASTHelpers.findEnclosingNode(write, MethodTree.class);
+    MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
+    return sym != null && MapDelegates.of(sym, state).isPresent() && CallerLocks.allCallersCompiledHere(sym, state);
+  }
+
+  private static String name(Write write) {
+    return write.name();
   }
 
   /** {@code remove} and {@code clear} take entries away without storing anything another put could overwrite. */
-  private static boolean removes(FieldAccesses.Access write) {
+  private static boolean removes(Write write) {
     return name(write).equals("remove") || name(write).equals("clear");
   }
 
@@ -226,7 +256,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
    * ({@link RaceConsequence#storesKeyDeterminedValue}); not one that stores a value computed from the entry it read:
    * that one updates the entry, as the sequence the check reports says.
    */
-  private static boolean memoizingStore(FieldAccesses.Access write, VisitorState state) {
+  private static boolean memoizingStore(Write write, VisitorState state) {
     Optional<Call> store = KeyedCalls.of(write.call(), state);
     if (store.isEmpty() || store.get().use() != KeyUse.STORE
         || KeyedCalls.valueSource(store.get(), state).isPresent()) {
@@ -284,11 +314,13 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     MethodInvocationTree tree = call.tree();
     long line = line(tree, state);
     ExpressionTree key = MapIdentity.strip(call.key());
+    MapDelegates.Delegate delegate = call.delegate();
     return Messages.keyedCall(
-        state.getSourceForNode(call.receiver()),
-        ASTHelpers.getSymbol(tree).getSimpleName().toString(),
+        delegate == null ? state.getSourceForNode(call.receiver()) : delegate.field().getSimpleName().toString(),
+        delegate == null ? ASTHelpers.getSymbol(tree).getSimpleName().toString() : delegate.api().name(),
         key instanceof IdentifierTree ? state.getSourceForNode(key) : null,
-        tree.getArguments().size() > 1,
+        call.argumentCount() > 1,
+        delegate == null ? null : delegate.name(),
         line);
   }
 }

@@ -47,7 +47,18 @@ public final class Messages {
    * @param key the key's variable name, or null when it is not a plain variable
    */
   public static String keyedCall(String map, String method, String key, boolean moreArguments, long line) {
-    return map + "." + method + "(" + (key == null ? ".." : key) + (moreArguments ? ", .." : "") + ") at line " + line;
+    return keyedCall(map, method, key, moreArguments, null, line);
+  }
+
+  /**
+   * A keyed call made by an accessor that only passes on to the map ({@code byUri.get(uri) in page() at line 12}).
+   *
+   * @param accessor the accessor's name, or null for a call made directly
+   */
+  public static String keyedCall(String map, String method, String key, boolean moreArguments, String accessor,
+      long line) {
+    return map + "." + method + "(" + (key == null ? ".." : key) + (moreArguments ? ", .." : "") + ")"
+        + (accessor == null ? "" : " in " + accessor + "()") + " at line " + line;
   }
 
   /**

@@ -17,5 +17,10 @@ public enum KeyUse {
    * {@code putIfAbsent(k, v)}: atomic by itself, but what it returns says which value is in the map; code that
    * ignores it and goes on with {@code v} may hold another value than the map's.
    */
-  STORE_IF_ABSENT
+  STORE_IF_ABSENT;
+
+  /** Whether the call may change the map: a store or a removal. */
+  public boolean writes() {
+    return this == STORE || this == REMOVAL || this == STORE_IF_ABSENT;
+  }
 }

@@ -18,6 +18,7 @@ import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import edu.umd.cs.findbugs.ba.Edge;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.PostDominatorsAnalysis;
+import edu.umd.cs.findbugs.ba.XFactory;
 import edu.umd.cs.findbugs.ba.SignatureParser;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
@@ -68,6 +69,8 @@ public final class KeyedCalls {
     public final SourceLineAnnotation line;
     /** The key's local variable name, or null. */
     public final String keyName;
+    /** The accessor the call is made through ({@link MapDelegates}), or null. */
+    public final String accessor;
     final ValueNumber key;
     final ValueNumber stored;
     final ValueNumber result;
@@ -78,14 +81,15 @@ public final class KeyedCalls {
     /** For a lookup: its result is used beyond a null test (returned, called, passed on). */
     boolean foundValueUsed;
 
-    Call(KeyUse use, ApiMethod api, Origin map, SourceLineAnnotation line, String keyName, ValueNumber key,
-        ValueNumber stored, ValueNumber result, Location location, Collection<ValueNumber> heldMonitors,
-        Set<String> heldLocks) {
+    Call(KeyUse use, ApiMethod api, Origin map, SourceLineAnnotation line, String keyName, String accessor,
+        ValueNumber key, ValueNumber stored, ValueNumber result, Location location,
+        Collection<ValueNumber> heldMonitors, Set<String> heldLocks) {
       this.use = use;
       this.api = api;
       this.map = map;
       this.line = line;
       this.keyName = keyName;
+      this.accessor = accessor;
       this.key = key;
       this.stored = stored;
       this.result = result;
@@ -175,6 +179,9 @@ public final class KeyedCalls {
   private final PostDominatorsAnalysis postDominators;
   private final TypeHierarchy hierarchy;
   private LockRegions locks;
+  private MapDelegates delegates;
+  /** The method's {@code this}, null in a static method. */
+  private ValueNumber thisValue;
   private ClassContext classContext;
   private Method method;
 
@@ -184,11 +191,19 @@ public final class KeyedCalls {
     this.hierarchy = hierarchy;
   }
 
-  /** Whether the method makes at least two single-key calls on maps of known origin (else no sequence exists). */
-  public static boolean worthAnalyzing(MapValues values, TypeHierarchy hierarchy) {
+  /**
+   * Whether the method makes at least two single-key calls on maps of known origin, directly or through
+   * {@link MapDelegates} (else no sequence exists).
+   */
+  public static boolean worthAnalyzing(MapValues values, MapDelegates delegates, TypeHierarchy hierarchy) {
     int keyed = 0;
     for (MapValues.Access access : values.accesses()) {
       if (access.effect.operand().isReceiver() && MapApi.keyUse(access.effect.fact(), hierarchy).isPresent()) {
+        keyed++;
+      }
+    }
+    for (MapValues.CallSite call : values.callSites()) {
+      if (keyed < 2 && delegates.of(call.callee).isPresent()) {
         keyed++;
       }
     }
@@ -205,9 +220,10 @@ public final class KeyedCalls {
    * and {@link LockRegions}.
    */
   public static Found analyze(ClassContext context, Method method, MapValues values, LockRegions regions,
-      TypeHierarchy hierarchy) throws CFGBuilderException, DataflowAnalysisException {
+      MapDelegates delegates, TypeHierarchy hierarchy) throws CFGBuilderException, DataflowAnalysisException {
     CFG cfg = context.getCFG(method);
     KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method), hierarchy);
+    analysis.delegates = delegates;
     analysis.locks = regions;
     analysis.classContext = context;
     analysis.method = method;
@@ -403,14 +419,30 @@ public final class KeyedCalls {
         && !MapApi.effectsOf(api.get(), hierarchy).isEmpty()) {
       readFromMaps.add(after.getTopValue()); // a call the map model knows, on a map
     }
+    Optional<MapDelegates.Delegate> delegate = use.isPresent() || receiver == null
+        ? Optional.empty()
+        : delegates.of(XFactory.createXMethod(invoke, cpg).getMethodDescriptor());
+    if (delegate.isPresent()) { // the map call it stands for, on the receiver's field
+      MapDelegates.Delegate d = delegate.get();
+      api = Optional.of(d.api);
+      use = Optional.of(d.use);
+      map = new Origin.FieldLoad(d.field, receiver, receiver.equals(thisValue), null);
+      args = d.argumentsOf(args);
+      argCount = args.length;
+      if (d.returnsResult && invoke.produceStack(cpg) == 1) {
+        readFromMaps.add(after.getTopValue());
+      }
+    }
     if (use.isEmpty() || map == null || argCount == 0) {
       return;
     }
     ValueNumber key = unboxedKeys.getOrDefault(args[0], args[0]);
-    ValueNumber result = invoke.produceStack(cpg) == 1 ? after.getTopValue() : null;
+    ValueNumber result = invoke.produceStack(cpg) == 1 && delegate.map(d -> d.returnsResult).orElse(true)
+        ? after.getTopValue()
+        : null;
     Call call =
         new Call(use.get(), api.get(), map, SourceLineAnnotation.fromVisitedInstruction(context, method, location),
-            localNames.get(key), key, argCount > 1 ? args[1] : null, result, location, monitors.at(location), locks.at(location));
+            localNames.get(key), delegate.map(d -> d.name).orElse(null), key, argCount > 1 ? args[1] : null, result, location, monitors.at(location), locks.at(location));
     calls.add(call);
     if (result != null && (use.get() == KeyUse.PRESENCE_TEST || use.get() == KeyUse.LOOKUP)) {
       derived.computeIfAbsent(result, v -> new HashSet<>()).add(call);
@@ -589,6 +621,7 @@ public final class KeyedCalls {
     if (entry == null || !entry.isValid()) {
       return;
     }
+    thisValue = method.isStatic() || entry.getNumLocals() == 0 ? null : entry.getValue(0);
     int slot = method.isStatic() ? 0 : 1;
     for (String parameter : new SignatureParser(method.getSignature()).parameterSignatures()) {
       if (slot < entry.getNumLocals()) {

@@ -13,7 +13,7 @@ public abstract class Origin {
     this.value = value;
   }
 
-  /** The value number of this value in its method. */
+  /** The value number of this value in its method; null for the field a {@link MapDelegates} call stands for. */
   public ValueNumber value() {
     return value;
   }
@@ -27,7 +27,7 @@ public abstract class Origin {
   public static boolean sameObject(Origin a, Origin b) {
     Origin x = a.root();
     Origin y = b.root();
-    return x.value().equals(y.value())
+    return x.value() != null && x.value().equals(y.value())
         || (x instanceof FieldLoad && y instanceof FieldLoad && ((FieldLoad) x).sameFieldOfSameObject((FieldLoad) y));
   }
 

@@ -8,10 +8,12 @@ import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.RaceConsequence;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.KeyedCalls;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.MapDelegates;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
@@ -52,6 +54,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final SelfLockedMaps selfLocked = new SelfLockedMaps(hierarchy);
+  private final MapDelegates delegates = new MapDelegates(hierarchy);
   private final CallerLocks callerLocks = new CallerLocks(hierarchy);
   private final Races races = new Races(new ThreadReach(hierarchy), callerLocks);
   /** Map fields some analysed code clears: the candidates of a refill ({@link Refills}). */
@@ -87,10 +90,10 @@ public final class NonAtomicMapUpdateDetector implements Detector {
             clearedFields.add(((Origin.FieldLoad) access.subject.root()).field());
           }
         }
-        if (!KeyedCalls.worthAnalyzing(values, hierarchy)) {
+        if (!KeyedCalls.worthAnalyzing(values, delegates, hierarchy)) {
           continue; // the dataflow below is the costly part: most methods make no two single-key calls
         }
-        KeyedCalls.Found calls = KeyedCalls.analyze(context, method, values, regions, hierarchy);
+        KeyedCalls.Found calls = KeyedCalls.analyze(context, method, values, regions, delegates, hierarchy);
         if (!calls.sequences.isEmpty()) {
           found.put(values, calls.sequences);
         }
@@ -148,20 +151,35 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     return !common.isEmpty();
   }
 
+  /**
+   * Notes the removals and other writes of map fields; a call of a {@link MapDelegates} delegate is its write, made
+   * where it is called (the delegate's own write then stands for nothing more, when the jar sees all its callers).
+   */
   private void noteRemovals(MapValues values) {
+    boolean construction = values.method().getName().equals("<init>") || values.method().getName().equals("<clinit>");
+    boolean standsForItsCalls = delegates.of(values.method().getMethodDescriptor()).isPresent()
+        && BytecodeApi.callersSeenInJar(values.method()) == EntryLocks.Callers.ALL;
     for (MapValues.Access access : values.accesses()) {
       Origin root = access.subject.root();
-      if (!(root instanceof Origin.FieldLoad) || access.effect.kind() != MapEffect.WRITE) {
-        continue;
+      if (root instanceof Origin.FieldLoad && access.effect.kind() == MapEffect.WRITE) {
+        noteWrite(((Origin.FieldLoad) root).field(), access.effect.fact().name(),
+            construction || standsForItsCalls ? null : site(values, access.location));
       }
-      String field = fieldName((Origin.FieldLoad) root);
-      if (MapApi.mayRemoveEntries(access.effect.fact().name())) {
-        fieldsWithRemovals.add(field);
-      }
-      boolean construction = values.method().getName().equals("<init>") || values.method().getName().equals("<clinit>");
-      if (!construction && !access.effect.fact().name().equals("remove") && !access.effect.fact().name().equals("clear")) {
-        fieldWrites.computeIfAbsent(field, f -> new HashSet<>()).add(site(values, access.location));
-      }
+    }
+    for (MapValues.CallSite call : values.callSites()) {
+      delegates.of(call.callee).filter(d -> d.use.writes())
+          .ifPresent(d -> noteWrite(d.field, d.api.name(), construction ? null : site(values, call.location)));
+    }
+  }
+
+  /** A write of a map field by the named call; {@code site} null when it is part of the map's construction. */
+  private void noteWrite(XField field, String call, String site) {
+    String name = field.getClassName() + "." + field.getName();
+    if (MapApi.mayRemoveEntries(call)) {
+      fieldsWithRemovals.add(name);
+    }
+    if (site != null && !call.equals("remove") && !call.equals("clear")) {
+      fieldWrites.computeIfAbsent(name, f -> new HashSet<>()).add(site);
     }
   }
 
@@ -278,6 +296,6 @@ public final class NonAtomicMapUpdateDetector implements Detector {
 
   private static String call(String map, KeyedCalls.Call call) {
     return Messages.keyedCall(
-        map, call.api.name(), call.keyName, call.api.params().size() > 1, call.line.getStartLine());
+        map, call.api.name(), call.keyName, call.api.params().size() > 1, call.accessor, call.line.getStartLine());
   }
 }
