@@ -24,11 +24,9 @@ import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
 import dev.mapsafe.knowledge.threads.HandOffs;
-import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import dev.mapsafe.knowledge.threads.Publication;
 import dev.mapsafe.knowledge.threads.SharedMaps;
-import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
 import java.util.ArrayList;
@@ -165,31 +163,6 @@ public final class MapValues {
       this.line = line;
       this.heldOrigins = heldOrigins;
       this.thisHeld = thisHeld;
-    }
-  }
-
-  /**
-   * A call that runs function objects on another thread ({@code TaskLaunchers}), or an operation of a parallel
-   * stream: the lambda bodies and the classes of the objects it was given.
-   */
-  public static final class Launch {
-    public final List<MethodDescriptor> bodies;
-    public final List<String> constructedClasses;
-    public final String description;
-    public final SourceLineAnnotation line;
-    public final int position;
-    public final boolean selfConcurrent;
-    public final boolean parallelStream;
-
-    Launch(List<MethodDescriptor> bodies, List<String> constructedClasses, String description,
-        SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream) {
-      this.bodies = bodies;
-      this.constructedClasses = constructedClasses;
-      this.description = description;
-      this.line = line;
-      this.position = position;
-      this.selfConcurrent = selfConcurrent;
-      this.parallelStream = parallelStream;
     }
   }
 
@@ -428,12 +401,10 @@ public final class MapValues {
   private final List<MethodDescriptor> callees = new ArrayList<>();
   private final List<Access> accesses = new ArrayList<>();
   private final List<CallSite> callSites = new ArrayList<>();
-  private final List<Launch> launches = new ArrayList<>();
-  private final List<Integer> waits = new ArrayList<>();
   private final Set<ValueNumber> nulls = new HashSet<>();
   private final Set<ValueNumber> trues = new HashSet<>();
   private final ThreadIdentity threadIdentity = new ThreadIdentity();
-  private final Set<ValueNumber> parallelStreams = new HashSet<>();
+  private final TaskLaunches tasks = new TaskLaunches();
   /** Iterators and streams made by a traversal, with the traversal's access. */
   private final Map<ValueNumber, Access> lazyResults = new HashMap<>();
   private final List<MethodDescriptor> createdLambdas = new ArrayList<>();
@@ -564,13 +535,13 @@ public final class MapValues {
   }
 
   /** The calls that run function objects on other threads, and parallel stream operations. */
-  public List<Launch> launches() {
-    return launches;
+  public List<TaskLaunches.Launch> launches() {
+    return tasks.launches();
   }
 
   /** Bytecode positions of calls that wait for launched work (get, join, awaitTermination, ...). */
   public List<Integer> waits() {
-    return waits;
+    return tasks.waits();
   }
 
   /** The lambda bodies and method references this method creates (invokedynamic). */
@@ -801,7 +772,7 @@ public final class MapValues {
       }
     }
     if (api.isPresent()) {
-      threads(context, m, location, api.get(), receiver, result, args, hierarchy);
+      tasks.note(context, m, location, cfg, api.get(), receiver, result, args, lambdaBodies, origins, hierarchy);
     }
     Access lazySource = receiver == null ? null : lazyResults.get(receiver);
     if (lazySource != null) {
@@ -955,50 +926,6 @@ public final class MapValues {
         && origins.get(((Origin.MethodResult) changed).receiver()) instanceof Origin.FieldLoad) {
       valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) changed).receiver())).field());
     }
-  }
-
-  /** Launches of tasks, parallel stream operations and waits for tasks, as the thread vocabulary names them. */
-  private void threads(ClassContext context, Method m, Location location, ApiMethod call, ValueNumber receiver,
-      ValueNumber result, ValueNumber[] args, TypeHierarchy hierarchy) {
-    String owner = call.owner();
-    String name = call.name();
-    if (HappensBefore.waitsForTasks(owner, name, hierarchy)) {
-      waits.add(location.getHandle().getPosition());
-    }
-    boolean parallel = receiver != null && parallelStreams.contains(receiver);
-    if (TaskLaunchers.startsParallelStream(owner, name, hierarchy) || (parallel && result != null)) {
-      parallelStreams.add(result);
-    }
-    boolean launcherCall = TaskLaunchers.launches(owner, name, hierarchy);
-    if (!launcherCall && !parallel) {
-      return;
-    }
-    List<MethodDescriptor> bodies = new ArrayList<>();
-    List<String> classes = new ArrayList<>();
-    for (ValueNumber arg : args) {
-      bodies.addAll(lambdaBodies.getOrDefault(arg, List.of()));
-      Origin o = origins.get(arg);
-      if (o instanceof Origin.Constructed && ((Origin.Constructed) o).className().contains("$")) {
-        classes.add(((Origin.Constructed) o).className());
-      }
-    }
-    if (bodies.isEmpty() && classes.isEmpty()) {
-      return;
-    }
-    SourceLineAnnotation line = SourceLineAnnotation.fromVisitedInstruction(context, m, location);
-    Origin launcher = receiver == null ? null : origins.get(receiver);
-    String simpleOwner = owner.substring(Math.max(owner.lastIndexOf('.'), owner.lastIndexOf('$')) + 1);
-    String what = name.equals("<init>")
-        ? "new " + simpleOwner
-        : (launcher instanceof Origin.FieldLoad ? launcher.display() : simpleOwner) + "." + name;
-    boolean inLoop = ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock());
-    launches.add(
-        launcherCall
-            ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop,
-                false)
-            : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), true, true));
   }
 
   private static boolean isLazyTraversal(Type type, TypeHierarchy hierarchy) {

@@ -93,7 +93,7 @@ public final class ThreadReach {
     MethodDescriptor self = method.method().getMethodDescriptor();
     methods.put(self, method);
     boolean joinedAfter;
-    for (MapValues.Launch launch : method.launches()) {
+    for (TaskLaunches.Launch launch : method.launches()) {
       joinedAfter = method.waits().stream().anyMatch(w -> w > launch.position);
       Context task =
           new Context(Kind.TASK, self + "@" + launch.position, launch.description, launch.selfConcurrent,

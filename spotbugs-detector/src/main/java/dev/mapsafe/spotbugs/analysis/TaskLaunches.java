@@ -1,0 +1,113 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.HappensBefore;
+import dev.mapsafe.knowledge.threads.TaskLaunchers;
+import edu.umd.cs.findbugs.SourceLineAnnotation;
+import edu.umd.cs.findbugs.ba.CFG;
+import edu.umd.cs.findbugs.ba.ClassContext;
+import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.ba.vna.ValueNumber;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.bcel.classfile.Method;
+
+/**
+ * What one method launches on other threads and waits for, as the thread vocabulary ({@link TaskLaunchers},
+ * {@link HappensBefore}) names the calls: the tasks it gives to launchers, the operations of parallel streams it
+ * makes, and the calls that wait for launched work. Part of {@link MapValues}' scan; {@link ThreadReach} reads it.
+ */
+public final class TaskLaunches {
+
+  /**
+   * A call that runs function objects on another thread ({@code TaskLaunchers}), or an operation of a parallel
+   * stream: the lambda bodies and the classes of the objects it was given.
+   */
+  public static final class Launch {
+    public final List<MethodDescriptor> bodies;
+    public final List<String> constructedClasses;
+    public final String description;
+    public final SourceLineAnnotation line;
+    public final int position;
+    public final boolean selfConcurrent;
+    public final boolean parallelStream;
+
+    Launch(List<MethodDescriptor> bodies, List<String> constructedClasses, String description,
+        SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream) {
+      this.bodies = bodies;
+      this.constructedClasses = constructedClasses;
+      this.description = description;
+      this.line = line;
+      this.position = position;
+      this.selfConcurrent = selfConcurrent;
+      this.parallelStream = parallelStream;
+    }
+  }
+
+  private final List<Launch> launches = new ArrayList<>();
+  private final List<Integer> waits = new ArrayList<>();
+  private final Set<ValueNumber> parallelStreams = new HashSet<>();
+
+  /** The calls that run function objects on other threads, and parallel stream operations. */
+  List<Launch> launches() {
+    return launches;
+  }
+
+  /** Bytecode positions of calls that wait for launched work (get, join, awaitTermination, ...). */
+  List<Integer> waits() {
+    return waits;
+  }
+
+  /**
+   * Notes a call of the method: a wait for tasks, a launch of the function objects or inner-class objects it is
+   * given ({@code lambdaBodies} and {@code origins} say what each argument is), or an operation of a parallel stream.
+   */
+  void note(ClassContext context, Method m, Location location, CFG cfg, ApiMethod call, ValueNumber receiver,
+      ValueNumber result, ValueNumber[] args, Map<ValueNumber, List<MethodDescriptor>> lambdaBodies,
+      Map<ValueNumber, Origin> origins, TypeHierarchy hierarchy) {
+    String owner = call.owner();
+    String name = call.name();
+    if (HappensBefore.waitsForTasks(owner, name, hierarchy)) {
+      waits.add(location.getHandle().getPosition());
+    }
+    boolean parallel = receiver != null && parallelStreams.contains(receiver);
+    if (TaskLaunchers.startsParallelStream(owner, name, hierarchy) || (parallel && result != null)) {
+      parallelStreams.add(result);
+    }
+    boolean launcherCall = TaskLaunchers.launches(owner, name, hierarchy);
+    if (!launcherCall && !parallel) {
+      return;
+    }
+    List<MethodDescriptor> bodies = new ArrayList<>();
+    List<String> classes = new ArrayList<>();
+    for (ValueNumber arg : args) {
+      bodies.addAll(lambdaBodies.getOrDefault(arg, List.of()));
+      Origin o = origins.get(arg);
+      if (o instanceof Origin.Constructed && ((Origin.Constructed) o).className().contains("$")) {
+        classes.add(((Origin.Constructed) o).className());
+      }
+    }
+    if (bodies.isEmpty() && classes.isEmpty()) {
+      return;
+    }
+    SourceLineAnnotation line = SourceLineAnnotation.fromVisitedInstruction(context, m, location);
+    Origin launcher = receiver == null ? null : origins.get(receiver);
+    String simpleOwner = owner.substring(Math.max(owner.lastIndexOf('.'), owner.lastIndexOf('$')) + 1);
+    String what = name.equals("<init>")
+        ? "new " + simpleOwner
+        : (launcher instanceof Origin.FieldLoad ? launcher.display() : simpleOwner) + "." + name;
+    boolean inLoop = ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock());
+    launches.add(
+        launcherCall
+            ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
+                line, location.getHandle().getPosition(), inLoop,
+                false)
+            : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
+                line, location.getHandle().getPosition(), true, true));
+  }
+}
