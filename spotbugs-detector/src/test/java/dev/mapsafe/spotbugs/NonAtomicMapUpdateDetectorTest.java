@@ -32,6 +32,16 @@ class NonAtomicMapUpdateDetectorTest {
         && message.contains("byUri.put(uri, ..) in addPage() at line"), message);
   }
 
+  /** Copy-on-write updates that lack the lock every other update holds; not when all hold it or none does. */
+  @Test
+  void copyOnWriteUpdatesWithoutTheWritersLock(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.CopyOnWriteMaps");
+    String message = messagesByLine(spotbugs, "fixtures.atomic.CopyOnWriteMaps")
+        .get(Fixtures.lineOf("fixtures.atomic.CopyOnWriteMaps", "putInternal(key, value); // mapsafe-expect"));
+    assertTrue(message.startsWith("entries is updated copy-on-write (copied, changed, then published) under"
+        + " synchronized (this) in put(), putAll(), putIfAbsent(), removeInternal()"), message);
+  }
+
   @Test
   void refills(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.Refills");

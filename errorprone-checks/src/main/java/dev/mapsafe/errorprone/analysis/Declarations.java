@@ -53,6 +53,7 @@ public final class Declarations {
   private final Map<Symbol, List<TreePath>> uses = new HashMap<>();
   private final Map<MethodSymbol, List<TreePath>> returnedValues = new HashMap<>();
   private final List<TreePath> monitors = new ArrayList<>();
+  private final List<TreePath> fieldAssignments = new ArrayList<>();
   private final Map<MethodSymbol, List<TreePath>> invocations = new HashMap<>();
   private final Map<MethodSymbol, List<TreePath>> references = new HashMap<>();
   private final Map<MethodSymbol, List<TreePath>> constructions = new HashMap<>();
@@ -190,6 +191,7 @@ public final class Declarations {
       mergeInto(all.references, unit.references);
       mergeInto(all.constructions, unit.constructions);
       all.monitors.addAll(unit.monitors);
+      all.fieldAssignments.addAll(unit.fieldAssignments);
       all.methods.putAll(unit.methods);
     }
     return all;
@@ -197,6 +199,11 @@ public final class Declarations {
 
   private static <K> void mergeInto(Map<K, List<TreePath>> into, Map<K, List<TreePath>> from) {
     from.forEach((key, paths) -> into.computeIfAbsent(key, k -> new ArrayList<>()).addAll(paths));
+  }
+
+  /** The assignments to fields ({@code field = value}, not initializers), in source order. */
+  public List<TreePath> fieldAssignments() {
+    return fieldAssignments;
   }
 
   /** References to a local variable, a parameter or a field (the declaration itself excluded). */
@@ -312,6 +319,9 @@ public final class Declarations {
         Symbol sym = ASTHelpers.getSymbol(tree.getVariable());
         if (sym != null) {
           add(index.assignedValues, sym, new TreePath(getCurrentPath(), tree.getExpression()));
+          if (sym.getKind() == ElementKind.FIELD) {
+            index.fieldAssignments.add(getCurrentPath());
+          }
         }
         return super.visitAssignment(tree, method);
       }

@@ -9,16 +9,19 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import dev.mapsafe.knowledge.catalog.Project;
 import dev.mapsafe.errorprone.report.MapsafeChecker;
+import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.util.TreePath;
 import dev.mapsafe.errorprone.analysis.CallerLocks;
+import dev.mapsafe.errorprone.analysis.CopyOnWriteUpdates;
 import dev.mapsafe.errorprone.analysis.Declarations;
 import dev.mapsafe.errorprone.analysis.KeyedCalls;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Call;
@@ -60,7 +63,8 @@ import java.util.Set;
     severity = WARNING,
     linkType = CUSTOM,
     link = Project.PATTERN_PAGES + "NonAtomicMapUpdate.html")
-public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodInvocationTreeMatcher {
+public final class NonAtomicMapUpdate extends MapsafeChecker
+    implements MethodInvocationTreeMatcher, AssignmentTreeMatcher {
 
   /**
    * What was found: the sequence, the first call, the decision it feeds (null for a computed value), and for an
@@ -77,7 +81,26 @@ public final class NonAtomicMapUpdate extends MapsafeChecker implements MethodIn
     return report(() -> findMethodInvocation(tree, state), state);
   }
 
+  @Override
+  public Description matchAssignment(AssignmentTree tree, VisitorState state) {
+    return report(() -> unlockedCopyOnWriteUpdate(tree, state), state);
+  }
+
+  /** A copy-on-write update (or a call of the helper that makes one) without the lock the other updates hold. */
+  private Description unlockedCopyOnWriteUpdate(Tree tree, VisitorState state) {
+    return CopyOnWriteUpdates.startingAt(state.getPath(), state)
+        .map(update -> buildDescription(tree)
+            .setMessage(Messages.unlockedCopyOnWriteUpdate(update.field().getSimpleName().toString(), update.lock(),
+                update.lockedIn(), line(tree, state)))
+            .build())
+        .orElse(Description.NO_MATCH);
+  }
+
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    Description copyOnWrite = unlockedCopyOnWriteUpdate(tree, state);
+    if (copyOnWrite != Description.NO_MATCH) {
+      return copyOnWrite;
+    }
     if (tree.getArguments().isEmpty() && ASTHelpers.getSymbol(tree) != null
         && MapApi.empties(ASTHelpers.getSymbol(tree).getSimpleName().toString())) {
       return findRefill(tree, state);

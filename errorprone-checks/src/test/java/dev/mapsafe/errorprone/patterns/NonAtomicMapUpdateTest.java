@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.patterns;
 
 import com.google.errorprone.CompilationTestHelper;
+import dev.mapsafe.knowledge.catalog.Pattern;
 import org.junit.jupiter.api.Test;
 
 class NonAtomicMapUpdateTest {
@@ -485,4 +486,18 @@ class NonAtomicMapUpdateTest {
     "  }",
     "}"
   };
+
+  /** The same texts as the SpotBugs plugin's (its test asserts them too). */
+  @Test
+  void messagesOfAccessorsAndCopyOnWriteUpdates() {
+    SharedFixtures.add(TestHelpers.compilation(NonAtomicMapUpdate.class, getClass()), Pattern.NON_ATOMIC_MAP_UPDATE,
+            "fixtures.atomic.DelegatedCalls", 61,
+            "byUri.get(uri) in page() at line 57 then byUri.put(uri, ..) in addPage() at line 61")
+        .doTest();
+    SharedFixtures.add(TestHelpers.compilation(NonAtomicMapUpdate.class, getClass()), Pattern.NON_ATOMIC_MAP_UPDATE,
+            "fixtures.atomic.CopyOnWriteMaps", 29,
+            "entries is updated copy-on-write (copied, changed, then published) under synchronized (this) in put(),"
+                + " putAll(), putIfAbsent(), removeInternal(), but the update at line 29 holds no lock")
+        .doTest();
+  }
 }

@@ -79,6 +79,23 @@ public final class Messages {
         sequence.advice());
   }
 
+  /**
+   * A copy-on-write update of a map field made without the lock every other update holds.
+   *
+   * @param map the field ({@code delegate})
+   * @param lock the lock the other updates hold ({@code this})
+   * @param lockedIn the methods where they start ({@code put(), putAll()})
+   * @param line the line of this update (or of the call of the helper that makes it)
+   */
+  public static String unlockedCopyOnWriteUpdate(String map, String lock, java.util.Collection<String> lockedIn,
+      long line) {
+    return String.format(
+        "%s is updated copy-on-write (copied, changed, then published) under synchronized (%s) in %s, but the"
+            + " update at line %d holds no lock: two updates at once each copy the old map, and the later publish"
+            + " drops the other's change (lost update). Fix: hold synchronized (%s) here too, as the other updates do.",
+        map, lock, String.join(", ", lockedIn), line, lock);
+  }
+
   /** Where code goes on with the value it gave putIfAbsent: {@code the use of key at line 16}. */
   public static String ownValueUse(String value, long line) {
     return String.format("the use of %s at line %d", value == null ? "its own value" : value, line);

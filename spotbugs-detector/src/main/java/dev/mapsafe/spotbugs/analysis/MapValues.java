@@ -221,12 +221,17 @@ public final class MapValues {
     public final String call;
     public final Location location;
     public final SourceLineAnnotation line;
+    /** The monitors held there, and whether {@code this} is one. */
+    public final List<Origin> heldOrigins;
+    public final boolean thisHeld;
 
     PublishedValue(Origin value, XField field, Origin reference, String call, Location location,
-        SourceLineAnnotation line) {
+        SourceLineAnnotation line, List<Origin> heldOrigins, boolean thisHeld) {
       this.value = value;
       this.field = field;
       this.reference = reference;
+      this.heldOrigins = heldOrigins;
+      this.thisHeld = thisHeld;
       this.call = call;
       this.location = location;
       this.line = line;
@@ -643,11 +648,13 @@ public final class MapValues {
         if (atomicInitialValues.containsKey(value)) { // field = new AtomicReference<>(initial): initial is published
           publications.add(new PublishedValue(atomicInitialValues.get(value), null,
               new Origin.FieldLoad(stored, null, true, value), "<init>", location,
-              SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+              SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
+              thisHeld(monitors, location)));
         }
         if (stored.isVolatile() && origins.get(value) != null) {
           publications.add(new PublishedValue(origins.get(value), stored, null, null, location,
-              SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+              SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
+              thisHeld(monitors, location)));
         }
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameters.get(value),
@@ -790,7 +797,8 @@ public final class MapValues {
           api.get().owner(), api.get().name(), hierarchy);
       if (published >= 0 && published < argCount && origins.get(args[published]) != null) {
         publications.add(new PublishedValue(origins.get(args[published]), null, origins.get(receiver),
-            api.get().name(), location, SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+            api.get().name(), location, SourceLineAnnotation.fromVisitedInstruction(context, m, location),
+            heldOrigins(monitors, location), thisHeldHere));
       }
       int function = Publication.updateFunction(
           api.get().owner(), api.get().name(), hierarchy);
@@ -953,6 +961,10 @@ public final class MapValues {
 
   private static String selfLockedKind(String owner) {
     return owner.equals(MapTypes.HASHTABLE) || owner.contains("$") ? "Hashtable" : owner.substring(owner.lastIndexOf('.') + 1);
+  }
+
+  private boolean thisHeld(HeldMonitors monitors, Location location) throws DataflowAnalysisException {
+    return thisValue != null && monitors.at(location).contains(thisValue);
   }
 
   private List<Origin> heldOrigins(HeldMonitors monitors, Location location) throws DataflowAnalysisException {

@@ -237,7 +237,7 @@ public final class Races {
       return false;
     }
     return reach.privateCallsOf(m).stream()
-        .anyMatch(call -> readBefore(call.getKey(), call.getValue(), all, seen));
+        .anyMatch(call -> readBefore(call.getKey(), call.getValue().location.getHandle().getPosition(), all, seen));
   }
 
   /** Whether some access of the field's map is keyed by the current thread. */

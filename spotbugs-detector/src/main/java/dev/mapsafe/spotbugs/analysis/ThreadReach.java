@@ -227,23 +227,23 @@ public final class ThreadReach {
   }
 
   /**
-   * The calls to a private method from the analysed code, as the calling method and the call's bytecode position
-   * (none for other methods: their callers are not all known).
+   * The calls to a private method from the analysed code, with the calling method (none for other methods: their
+   * callers are not all known).
    */
-  public List<Map.Entry<MapValues, Integer>> privateCallsOf(MethodDescriptor m) {
+  public List<Map.Entry<MapValues, MapValues.CallSite>> privateCallsOf(MethodDescriptor m) {
     MapValues values = methods.get(m);
     if (values == null || !values.method().isPrivate()) {
       return List.of();
     }
-    List<Map.Entry<MapValues, Integer>> calls = new ArrayList<>();
-    for (MethodDescriptor caller : callers.getOrDefault(m, List.of())) {
+    List<Map.Entry<MapValues, MapValues.CallSite>> calls = new ArrayList<>();
+    for (MethodDescriptor caller : new java.util.LinkedHashSet<>(callers.getOrDefault(m, List.of()))) {
       MapValues from = methods.get(caller);
       if (from == null) {
         continue;
       }
       for (MapValues.CallSite call : from.callSites()) {
         if (call.callee.equals(m)) {
-          calls.add(Map.entry(from, call.location.getHandle().getPosition()));
+          calls.add(Map.entry(from, call));
         }
       }
     }

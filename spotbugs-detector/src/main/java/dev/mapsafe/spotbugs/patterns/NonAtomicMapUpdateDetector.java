@@ -11,6 +11,7 @@ import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
+import dev.mapsafe.spotbugs.analysis.CopyOnWriteUpdates;
 import dev.mapsafe.spotbugs.analysis.KeyedCalls;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapDelegates;
@@ -55,6 +56,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final SelfLockedMaps selfLocked = new SelfLockedMaps(hierarchy);
   private final MapDelegates delegates = new MapDelegates(hierarchy);
+  private final CopyOnWriteUpdates copyOnWrite = new CopyOnWriteUpdates();
   private final CallerLocks callerLocks = new CallerLocks(hierarchy);
   private final Races races = new Races(new ThreadReach(hierarchy), callerLocks);
   /** Map fields some analysed code clears: the candidates of a refill ({@link Refills}). */
@@ -82,6 +84,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         implementations.add(values);
         selfLocked.add(values);
         noteRemovals(values);
+        copyOnWrite.add(values);
         LockRegions regions = LockRegions.analyze(context, method, values, hierarchy);
         races.reach().add(values);
         races.add(values, regions);
@@ -130,6 +133,15 @@ public final class NonAtomicMapUpdateDetector implements Detector {
       for (Refills.Refill refill : Refills.of(field, races)) {
         refillBug(field, refill, memoizingStores).ifPresent(bugs::add);
       }
+    }
+    for (CopyOnWriteUpdates.Unlocked update : copyOnWrite.unlocked(callerLocks, races.reach())) {
+      bugs.add(new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+          .addClass(update.where.method().getClassName())
+          .addMethod(MethodAnnotation.fromXMethod(update.where.method()))
+          .addString(Messages.unlockedCopyOnWriteUpdate(update.field.getName(), update.lock, update.lockedIn,
+              update.line.getStartLine()))
+          .addField(FieldAnnotation.fromXField(update.field))
+          .addSourceLine(update.line));
     }
     Findings.report(bugs, reporter);
     found.clear();
