@@ -123,14 +123,19 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
       return Description.NO_MATCH;
     }
     Symbol field = delegate == null ? MapIdentity.symbolOf(map, state) : delegate.field();
+    // Through an accessor on a field of this object: the writes that reach this map go through that field.
+    Symbol through = delegate == null ? null
+        : MapIdentity.symbolOf(new TreePath(state.getPath(), act.get().receiver()), state);
+    Symbol owner = through != null && through.getKind() == ElementKind.FIELD ? through : null;
     boolean isField = field != null && field.getKind() == ElementKind.FIELD;
     Optional<RaceConsequence.Consequence> consequence = RaceConsequence.of(
         sequence.get().kind(),
         KeyedCalls.storedValue(sequence.get().check(), act.get(), state),
-        !isField || writes(field, state).anyMatch(w -> MapApi.mayRemoveEntries(name(w))),
-        isField && writes(field, state).anyMatch(w -> !removes(w) && !memoizingStore(w, state)),
-        isField && writes(field, state).anyMatch(w -> !removes(w))
-            && writes(field, state).allMatch(w -> removes(w) || memoizingStore(w, state)));
+        !isField || writes(field, owner, state).anyMatch(w -> MapApi.mayRemoveEntries(name(w)))
+            || owner != null && writes(field, null, state).anyMatch(w -> MapApi.mayRemoveEntries(name(w))),
+        isField && writes(field, owner, state).anyMatch(w -> !removes(w) && !memoizingStore(w, state)),
+        isField && writes(field, owner, state).anyMatch(w -> !removes(w))
+            && writes(field, owner, state).allMatch(w -> removes(w) || memoizingStore(w, state)));
     if (consequence.isEmpty()) {
       return Description.NO_MATCH;
     }
@@ -167,7 +172,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
       return Description.NO_MATCH;
     }
     Tree refilling = Races.enclosingMethodOf(state.getPath());
-    boolean cache = writes(field, state).anyMatch(w -> Races.enclosingMethodOf(w.call()) != refilling
+    boolean cache = writes(field, null, state).anyMatch(w -> Races.enclosingMethodOf(w.call()) != refilling
         && (MapApi.fillsOnMiss(name(w)) || memoizingStore(w, state)));
     Optional<RaceConsequence.Consequence> consequence = RaceConsequence.ofRefill(
         site(refill.get().reader(), state) + " in " + methodName(refill.get().reader().call()), cache);
@@ -227,23 +232,34 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
   private record Write(TreePath call, String name) {}
 
   /**
-   * The writes of a map field after construction, in this compilation unit; a call of a delegate is its write,
+   * The writes of a map field after construction, in this compilation unit (with {@code owner}, only those made
+   * through accessors called on that field of the caller's object); a call of a delegate is its write,
    * made where it is called (the delegate's own write then stands for nothing more than that it may remove entries,
    * when all its callers are compiled here).
    */
-  private static Stream<Write> writes(Symbol field, VisitorState state) {
+  private static Stream<Write> writes(Symbol field, Symbol owner, VisitorState state) {
+    if (owner != null) { // only the accessor calls on the owner field reach its map
+      return delegatedWrites(field, state).filter(w -> {
+        ExpressionTree receiver = ASTHelpers.getReceiver((MethodInvocationTree) w.call().getLeaf());
+        return receiver != null && owner.equals(MapIdentity.symbolOf(new TreePath(w.call(), receiver), state));
+      });
+    }
     Stream<Write> direct = FieldAccesses.of(field, state).stream()
         .filter(a -> a.kind() == MapEffect.WRITE && !inConstruction(a.call())
             && (MapApi.mayRemoveEntries(a.effect().fact().name()) || !standsForItsCalls(a.call(), state)))
         .map(a -> new Write(a.call(), a.effect().fact().name()));
-    Stream<Write> delegated = field.owner.getEnclosedElements().stream()
+    return Stream.concat(direct, delegatedWrites(field, state));
+  }
+
+  /** The calls in this unit of accessors that write the field's map ({@link MapDelegates}), on any object. */
+  private static Stream<Write> delegatedWrites(Symbol field, VisitorState state) {
+    return field.owner.getEnclosedElements().stream()
         .filter(m -> m instanceof MethodSymbol)
         .flatMap(m -> MapDelegates.of((MethodSymbol) m, state).stream()
             .filter(d -> d.field().equals(field) && d.use().writes())
             .flatMap(d -> Declarations.of(state).invocations((MethodSymbol) m).stream()
                 .filter(c -> !inConstruction(c))
                 .map(c -> new Write(c, d.api().name()))));
-    return Stream.concat(direct, delegated);
   }
 
   /** Whether a write is the one map call of a delegate that only this compilation calls. */

@@ -71,6 +71,8 @@ public final class KeyedCalls {
     public final String keyName;
     /** The accessor the call is made through ({@link MapDelegates}), or null. */
     public final String accessor;
+    /** For a call through an accessor, where the accessor's receiver comes from (null when unknown). */
+    public final Origin through;
     final ValueNumber key;
     final ValueNumber stored;
     final ValueNumber result;
@@ -82,7 +84,7 @@ public final class KeyedCalls {
     boolean foundValueUsed;
 
     Call(KeyUse use, ApiMethod api, Origin map, SourceLineAnnotation line, String keyName, String accessor,
-        ValueNumber key, ValueNumber stored, ValueNumber result, Location location,
+        Origin through, ValueNumber key, ValueNumber stored, ValueNumber result, Location location,
         Collection<ValueNumber> heldMonitors, Set<String> heldLocks) {
       this.use = use;
       this.api = api;
@@ -90,6 +92,7 @@ public final class KeyedCalls {
       this.line = line;
       this.keyName = keyName;
       this.accessor = accessor;
+      this.through = through;
       this.key = key;
       this.stored = stored;
       this.result = result;
@@ -442,7 +445,8 @@ public final class KeyedCalls {
         : null;
     Call call =
         new Call(use.get(), api.get(), map, SourceLineAnnotation.fromVisitedInstruction(context, method, location),
-            localNames.get(key), delegate.map(d -> d.name).orElse(null), key, argCount > 1 ? args[1] : null, result, location, monitors.at(location), locks.at(location));
+            localNames.get(key), delegate.map(d -> d.name).orElse(null),
+            delegate.isPresent() ? values.originOf(receiver) : null, key, argCount > 1 ? args[1] : null, result, location, monitors.at(location), locks.at(location));
     calls.add(call);
     if (result != null && (use.get() == KeyUse.PRESENCE_TEST || use.get() == KeyUse.LOOKUP)) {
       derived.computeIfAbsent(result, v -> new HashSet<>()).add(call);

@@ -178,9 +178,12 @@ public final class MapValues {
     public final boolean onNewObject;
     /** For each argument, the class of the object this method constructed and passes there, or null. */
     public final List<String> constructedArguments;
+    /** Where the receiver comes from, or null (a static call, or an origin the analysis does not know). */
+    public final Origin receiver;
 
     CallSite(MethodDescriptor callee, Location location, List<Origin> heldOrigins, boolean thisHeld,
-        List<List<MethodDescriptor>> argumentBodies, boolean onNewObject, List<String> constructedArguments) {
+        List<List<MethodDescriptor>> argumentBodies, boolean onNewObject, List<String> constructedArguments,
+        Origin receiver) {
       this.callee = callee;
       this.location = location;
       this.heldOrigins = heldOrigins;
@@ -188,6 +191,7 @@ public final class MapValues {
       this.argumentBodies = argumentBodies;
       this.onNewObject = onNewObject;
       this.constructedArguments = constructedArguments;
+      this.receiver = receiver;
     }
   }
 
@@ -753,7 +757,8 @@ public final class MapValues {
       callees.add(callee);
       callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies,
           !callee.getName().startsWith("<") && receiver != null && !receiver.equals(thisValue)
-              && origins.get(receiver) instanceof Origin.Constructed, constructedArguments));
+              && origins.get(receiver) instanceof Origin.Constructed, constructedArguments,
+          receiver == null ? null : origins.get(receiver)));
     }
     if (receiver != null && parameterIndexes.containsKey(receiver)) {
       parameterCalls.add(

@@ -121,8 +121,8 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     for (Map.Entry<MapValues, List<KeyedCalls.Sequence>> method : found.entrySet()) {
       for (KeyedCalls.Sequence sequence : method.getValue()) {
         Optional<RaceConsequence.Consequence> consequence = RaceConsequence.of(sequence.kind, sequence.stored,
-            hasRemovals(sequence.act.map), updatedElsewhere(sequence.act.map, memoizingStores),
-            isCache(sequence.act.map, memoizingStores));
+            hasRemovals(sequence.act), updatedElsewhere(sequence.act, memoizingStores),
+            isCache(sequence.act, memoizingStores));
         Optional<String> kind = kindOf(sequence.act, method.getKey());
         if (consequence.isPresent() && kind.isPresent() && !lockedByCallers(method.getKey(), sequence)) {
           bugs.add(bug(method.getKey(), sequence, kind.get(), consequence.get()));
@@ -174,19 +174,32 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     for (MapValues.Access access : values.accesses()) {
       Origin root = access.subject.root();
       if (root instanceof Origin.FieldLoad && access.effect.kind() == MapEffect.WRITE) {
-        noteWrite(((Origin.FieldLoad) root).field(), access.effect.fact().name(),
+        noteWrite(mapKey(((Origin.FieldLoad) root).field(), null), access.effect.fact().name(),
             construction || standsForItsCalls ? null : site(values, access.location));
       }
     }
     for (MapValues.CallSite call : values.callSites()) {
-      delegates.of(call.callee).filter(d -> d.use.writes())
-          .ifPresent(d -> noteWrite(d.field, d.api.name(), construction ? null : site(values, call.location)));
+      delegates.of(call.callee).filter(d -> d.use.writes()).ifPresent(d -> noteWrite(mapKey(d.field, call.receiver),
+          d.api.name(), construction ? null : site(values, call.location)));
     }
   }
 
-  /** A write of a map field by the named call; {@code site} null when it is part of the map's construction. */
-  private void noteWrite(XField field, String call, String site) {
+  /**
+   * The name the writes of a map are noted under: its field's; for a call through an accessor on a field of the
+   * caller's object ({@code names.put(k, v)} reaching {@code NameCache.map}), that field's and the accessor's, since
+   * other objects' accessors reach other maps.
+   */
+  private static String mapKey(XField field, Origin through) {
     String name = field.getClassName() + "." + field.getName();
+    if (through != null && through.root() instanceof Origin.FieldLoad) {
+      XField owner = ((Origin.FieldLoad) through.root()).field();
+      return owner.getClassName() + "." + owner.getName() + "/" + name;
+    }
+    return name;
+  }
+
+  /** A write of a map by the named call; {@code site} null when it is part of the map's construction. */
+  private void noteWrite(String name, String call, String site) {
     if (MapApi.mayRemoveEntries(call)) {
       fieldsWithRemovals.add(name);
     }
@@ -195,35 +208,38 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     }
   }
 
-  /** Whether entries of the map can be removed: a field only if some analysed code removes from it. */
-  private boolean hasRemovals(Origin map) {
-    Origin root = map.root();
-    return !(root instanceof Origin.FieldLoad) || fieldsWithRemovals.contains(fieldName((Origin.FieldLoad) root));
+  /**
+   * Whether entries of the act's map can be removed: a field only if some analysed code removes from it (through
+   * an accessor of a field of the caller's object, also the accessor's class's own removals).
+   */
+  private boolean hasRemovals(KeyedCalls.Call act) {
+    Origin root = act.map.root();
+    if (!(root instanceof Origin.FieldLoad)) {
+      return true;
+    }
+    XField field = ((Origin.FieldLoad) root).field();
+    return fieldsWithRemovals.contains(mapKey(field, act.through)) || fieldsWithRemovals.contains(mapKey(field, null));
   }
 
-  /** Whether a map field is written anywhere other than by the memoizing stores (and removals). */
-  private boolean updatedElsewhere(Origin map, Set<String> memoizingStores) {
-    Origin root = map.root();
-    return root instanceof Origin.FieldLoad
-        && !memoizingStores.containsAll(fieldWrites.getOrDefault(fieldName((Origin.FieldLoad) root), Set.of()));
+  /** Whether the act's map field is written anywhere other than by the memoizing stores (and removals). */
+  private boolean updatedElsewhere(KeyedCalls.Call act, Set<String> memoizingStores) {
+    Origin root = act.map.root();
+    return root instanceof Origin.FieldLoad && !memoizingStores.containsAll(
+        fieldWrites.getOrDefault(mapKey(((Origin.FieldLoad) root).field(), act.through), Set.of()));
   }
 
-  /** Whether a map field is written, and only by memoizing stores (and removals). */
-  private boolean isCache(Origin map, Set<String> memoizingStores) {
-    Origin root = map.root();
+  /** Whether the act's map field is written, and only by memoizing stores (and removals). */
+  private boolean isCache(KeyedCalls.Call act, Set<String> memoizingStores) {
+    Origin root = act.map.root();
     if (!(root instanceof Origin.FieldLoad)) {
       return false;
     }
-    Set<String> writes = fieldWrites.getOrDefault(fieldName((Origin.FieldLoad) root), Set.of());
+    Set<String> writes = fieldWrites.getOrDefault(mapKey(((Origin.FieldLoad) root).field(), act.through), Set.of());
     return !writes.isEmpty() && memoizingStores.containsAll(writes);
   }
 
   private static String site(MapValues method, edu.umd.cs.findbugs.ba.Location location) {
     return method.method() + "@" + location.getHandle().getPosition();
-  }
-
-  private static String fieldName(Origin.FieldLoad load) {
-    return load.field().getClassName() + "." + load.field().getName();
   }
 
   /** A thread-safe map field cleared and filled again while other methods read it, unless it is a cache. */
