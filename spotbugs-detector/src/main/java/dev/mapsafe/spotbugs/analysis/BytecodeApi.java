@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.bcel.Const;
+import org.apache.bcel.classfile.JavaClass;
 import org.apache.bcel.generic.ConstantPoolGen;
 import org.apache.bcel.generic.INVOKEDYNAMIC;
 import org.apache.bcel.generic.INVOKESTATIC;
@@ -55,6 +56,16 @@ public final class BytecodeApi {
       params.add(t.toString());
     }
     return Optional.of(new ApiMethod(kind, ((ObjectType) ref).getClassName(), name, params));
+  }
+
+  /** The class, or null when it cannot be read. */
+  public static JavaClass javaClass(String className) {
+    try {
+      return Global.getAnalysisCache().getClassAnalysis(JavaClass.class,
+          DescriptorFactory.createClassDescriptorFromDottedClassName(className));
+    } catch (CheckedAnalysisException | RuntimeException unreadable) {
+      return null;
+    }
   }
 
   /** SpotBugs' class hierarchy, memoized; classes it cannot load are subtypes of nothing. */

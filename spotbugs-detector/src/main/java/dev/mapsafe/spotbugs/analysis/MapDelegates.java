@@ -7,9 +7,6 @@ import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import edu.umd.cs.findbugs.ba.XFactory;
 import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
-import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
-import edu.umd.cs.findbugs.classfile.DescriptorFactory;
-import edu.umd.cs.findbugs.classfile.Global;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,7 +89,7 @@ public final class MapDelegates {
   private Optional<Delegate> find(String owner, String name, String signature) {
     String className = owner;
     for (int depth = 0; depth < MAX_SUPERCLASSES && className != null; depth++) {
-      JavaClass cls = javaClass(className);
+      JavaClass cls = BytecodeApi.javaClass(className);
       if (cls == null) {
         return Optional.empty();
       }
@@ -174,12 +171,4 @@ public final class MapDelegates {
     return -1;
   }
 
-  private static JavaClass javaClass(String className) {
-    try {
-      return Global.getAnalysisCache().getClassAnalysis(JavaClass.class,
-          DescriptorFactory.createClassDescriptorFromDottedClassName(className));
-    } catch (CheckedAnalysisException | RuntimeException unreadable) {
-      return null;
-    }
-  }
 }

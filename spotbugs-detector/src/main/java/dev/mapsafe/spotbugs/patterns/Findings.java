@@ -6,10 +6,8 @@ import edu.umd.cs.findbugs.BugReporter;
 import edu.umd.cs.findbugs.MethodAnnotation;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.StringAnnotation;
-import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
-import edu.umd.cs.findbugs.classfile.DescriptorFactory;
-import edu.umd.cs.findbugs.classfile.Global;
 import dev.mapsafe.knowledge.threads.UserVocabulary;
+import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.InlinedLines;
 import org.apache.bcel.classfile.JavaClass;
 import org.apache.bcel.classfile.Method;
@@ -52,7 +50,7 @@ final class Findings {
     UserVocabulary user = UserVocabulary.current();
     bugs.removeIf(bug -> user.skipsClass(bug.getPrimaryClass().getClassName())); // mapsafe.SkipPackages
     for (BugInstance bug : bugs) {
-      JavaClass owner = javaClass(bug.getPrimaryClass().getClassName());
+      JavaClass owner = BytecodeApi.javaClass(bug.getPrimaryClass().getClassName());
       InlinedLines inlined = owner == null ? InlinedLines.none() : InlinedLines.of(owner);
       MethodAnnotation lambda = bug.getPrimaryMethod();
       MethodAnnotation enclosing = owner == null || lambda == null ? null : enclosingMethod(lambda, owner);
@@ -75,15 +73,6 @@ final class Findings {
     bugs.forEach(reporter::reportBug);
   }
 
-  /** The class, or null when it cannot be read. */
-  private static JavaClass javaClass(String className) {
-    try {
-      return Global.getAnalysisCache().getClassAnalysis(JavaClass.class,
-          DescriptorFactory.createClassDescriptorFromDottedClassName(className));
-    } catch (CheckedAnalysisException | RuntimeException unreadable) {
-      return null;
-    }
-  }
 
   /**
    * For a lambda body javac compiled to {@code lambda$name$n}, the method {@code name} of the same class when the
