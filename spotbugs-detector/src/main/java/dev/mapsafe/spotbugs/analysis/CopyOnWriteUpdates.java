@@ -55,11 +55,11 @@ public final class CopyOnWriteUpdates {
 
   private static final int MAX_DEPTH = 3;
 
-  private final Map<XField, List<Map.Entry<MapValues, MapValues.PublishedValue>>> updates = new LinkedHashMap<>();
+  private final Map<XField, List<Map.Entry<MapValues, Publications.PublishedValue>>> updates = new LinkedHashMap<>();
 
   /** Notes the copy-on-write updates of one method: a copy of a field's map published into the same field. */
   public void add(MapValues method) {
-    for (MapValues.PublishedValue published : method.publications()) {
+    for (Publications.PublishedValue published : method.publications()) {
       ShallowCopies.Copy copy = published.field == null ? null : method.copyOf(published.value);
       if (copy != null && copy.source.root() instanceof Origin.FieldLoad) {
         Origin.FieldLoad source = (Origin.FieldLoad) copy.source.root();
@@ -78,8 +78,8 @@ public final class CopyOnWriteUpdates {
     List<Unlocked> found = new ArrayList<>();
     updates.forEach((field, fieldUpdates) -> {
       List<Path> paths = new ArrayList<>();
-      for (Map.Entry<MapValues, MapValues.PublishedValue> update : fieldUpdates) {
-        MapValues.PublishedValue published = update.getValue();
+      for (Map.Entry<MapValues, Publications.PublishedValue> update : fieldUpdates) {
+        Publications.PublishedValue published = update.getValue();
         collect(update.getKey(), published.location, published.line, published.heldOrigins, published.thisHeld,
             locks, reach, paths, 0);
       }

@@ -25,7 +25,6 @@ import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
 import dev.mapsafe.knowledge.threads.HandOffs;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
-import dev.mapsafe.knowledge.threads.Publication;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
@@ -213,53 +212,6 @@ public final class MapValues {
     }
   }
 
-  /**
-   * A value handed to other threads without a lock: stored into a {@code volatile} field, or given to a call that
-   * publishes it ({@code ref.set(v)}); {@code field} is the field, or {@code reference} the origin of the
-   * reference object, and {@code call} the publishing call.
-   */
-  public static final class PublishedValue {
-    public final Origin value;
-    public final XField field;
-    public final Origin reference;
-    public final String call;
-    public final Location location;
-    public final SourceLineAnnotation line;
-    /** The monitors held there, and whether {@code this} is one. */
-    public final List<Origin> heldOrigins;
-    public final boolean thisHeld;
-
-    PublishedValue(Origin value, XField field, Origin reference, String call, Location location,
-        SourceLineAnnotation line, List<Origin> heldOrigins, boolean thisHeld) {
-      this.value = value;
-      this.field = field;
-      this.reference = reference;
-      this.heldOrigins = heldOrigins;
-      this.thisHeld = thisHeld;
-      this.call = call;
-      this.location = location;
-      this.line = line;
-    }
-  }
-
-  /**
-   * A function object given to an update call ({@code ref.updateAndGet(f)}) that passes the current value as the
-   * function's first parameter: the bodies it runs, and where that parameter is among their parameters.
-   */
-  public static final class UpdateFunction {
-    public final List<MethodDescriptor> bodies;
-    public final int parameter;
-    public final Origin reference;
-    public final String call;
-
-    UpdateFunction(List<MethodDescriptor> bodies, int parameter, Origin reference, String call) {
-      this.bodies = bodies;
-      this.parameter = parameter;
-      this.reference = reference;
-      this.call = call;
-    }
-  }
-
   /** A value given to a call that hands it to another thread or a callback ({@link HandOffs}). */
   public static final class HandedOff {
     public final Origin value;
@@ -393,9 +345,7 @@ public final class MapValues {
   private final ShallowCopies copies = new ShallowCopies(origins);
   private final List<HandedOff> handOffs = new ArrayList<>();
   /** {@code new AtomicReference<>(value)}: the initial value, by the reference's value number. */
-  private final Map<ValueNumber, Origin> atomicInitialValues = new HashMap<>();
-  private final List<PublishedValue> publications = new ArrayList<>();
-  private final List<UpdateFunction> updateFunctions = new ArrayList<>();
+  private final Publications publications = new Publications();
   /** Function objects made by invokedynamic: how many values they capture ({@code this} included). */
   private final Map<ValueNumber, Integer> capturedCounts = new HashMap<>();
   /** Parameters passed to a call or stored: their function objects may run anywhere. */
@@ -488,12 +438,12 @@ public final class MapValues {
     return valuesShownMutable;
   }
 
-  public List<PublishedValue> publications() {
-    return publications;
+  public List<Publications.PublishedValue> publications() {
+    return publications.published();
   }
 
-  public List<UpdateFunction> updateFunctions() {
-    return updateFunctions;
+  public List<Publications.UpdateFunction> updateFunctions() {
+    return publications.updateFunctions();
   }
 
   /** What the method does to the maps it receives, and to which calls it passes them on. */
@@ -649,17 +599,9 @@ public final class MapValues {
           passedParameters.add(parameterIndexes.get(value));
         }
         XField stored = XFactory.createXField(fi, cpg);
-        if (atomicInitialValues.containsKey(value)) { // field = new AtomicReference<>(initial): initial is published
-          publications.add(new PublishedValue(atomicInitialValues.get(value), null,
-              new Origin.FieldLoad(stored, null, true, value), "<init>", location,
-              SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
-              thisHeld(monitors, location)));
-        }
-        if (stored.isVolatile() && origins.get(value) != null) {
-          publications.add(new PublishedValue(origins.get(value), stored, null, null, location,
-              SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
-              thisHeld(monitors, location)));
-        }
+        publications.stored(stored, value, origins.get(value), location,
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
+            thisHeld(monitors, location));
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameters.get(value),
             parameterIndexes.getOrDefault(value, -1), nulls.contains(value)));
@@ -798,19 +740,9 @@ public final class MapValues {
       valueFacts(context, m, location, api.get(), receiver, result, args, hierarchy);
     }
     if (api.isPresent() && receiver != null) {
-      int published = Publication.publishedArgument(
-          api.get().owner(), api.get().name(), hierarchy);
-      if (published >= 0 && published < argCount && origins.get(args[published]) != null) {
-        publications.add(new PublishedValue(origins.get(args[published]), null, origins.get(receiver),
-            api.get().name(), location, SourceLineAnnotation.fromVisitedInstruction(context, m, location),
-            heldOrigins(monitors, location), thisHeldHere));
-      }
-      int function = Publication.updateFunction(
-          api.get().owner(), api.get().name(), hierarchy);
-      if (function >= 0 && function < argCount && lambdaBodies.containsKey(args[function])) {
-        updateFunctions.add(new UpdateFunction(lambdaBodies.get(args[function]),
-            capturedCounts.getOrDefault(args[function], 0), origins.get(receiver), api.get().name()));
-      }
+      publications.called(api.get(), receiver, args, origins, lambdaBodies, capturedCounts, location,
+          SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
+          thisHeldHere, hierarchy);
     }
     List<Effect> effects = api.map(a -> MapApi.effectsOf(a, hierarchy)).orElse(List.of());
     boolean[] argumentOnlyIterated = new boolean[argCount];
@@ -915,10 +847,6 @@ public final class MapValues {
           handOffs.add(new HandedOff(origins.get(arg), handOff.get() + " at line " + line.getStartLine()));
         }
       }
-    }
-    if (call.kind() == CallKind.CONSTRUCTOR && receiver != null && args.length == 1 && origins.get(args[0]) != null
-        && Publication.isAtomicReference(call.owner(), hierarchy)) {
-      atomicInitialValues.put(receiver, origins.get(args[0]));
     }
     Origin on = receiver == null ? null : origins.get(receiver);
     if ((call.name().equals("put") || call.name().equals("putIfAbsent")) && args.length == 2

@@ -12,6 +12,7 @@ import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.ShallowCopies;
 import dev.mapsafe.spotbugs.analysis.Origin;
+import dev.mapsafe.spotbugs.analysis.Publications;
 import dev.mapsafe.spotbugs.analysis.Races;
 import dev.mapsafe.spotbugs.analysis.ThreadReach;
 import edu.umd.cs.findbugs.BugInstance;
@@ -108,7 +109,7 @@ public final class MutatedMapSnapshotDetector implements Detector {
           bugs.add(inner);
           continue;
         }
-        for (MapValues.PublishedValue published : method.publications()) {
+        for (Publications.PublishedValue published : method.publications()) {
           if (published.value.root() == root && (root instanceof Origin.Created || root instanceof Origin.Constructed)
               && published.location.getHandle().getPosition() < access.location.getHandle().getPosition()) {
             String publication = describe(published);
@@ -199,7 +200,7 @@ public final class MutatedMapSnapshotDetector implements Detector {
   /** Writes, in the bodies of update functions this method hands to an AtomicReference, to the map they receive. */
   private List<BugInstance> updateFunctionWrites(MapValues method) {
     List<BugInstance> bugs = new ArrayList<>();
-    for (MapValues.UpdateFunction update : method.updateFunctions()) {
+    for (Publications.UpdateFunction update : method.updateFunctions()) {
       XField reference = atomicMapField(update.reference);
       if (reference == null) {
         continue;
@@ -253,7 +254,7 @@ public final class MutatedMapSnapshotDetector implements Detector {
   private List<String> constructedInto(XField reference) {
     List<String> classes = new ArrayList<>();
     for (MapValues method : methods) {
-      for (MapValues.PublishedValue published : method.publications()) {
+      for (Publications.PublishedValue published : method.publications()) {
         if (published.reference instanceof Origin.FieldLoad
             && ((Origin.FieldLoad) published.reference).field().equals(reference)
             && published.value.root() instanceof Origin.Constructed) {
@@ -290,7 +291,7 @@ public final class MutatedMapSnapshotDetector implements Detector {
   }
 
   /** How a value was published, or null when not through a mutable-map volatile field or AtomicReference. */
-  private String describe(MapValues.PublishedValue published) {
+  private String describe(Publications.PublishedValue published) {
     if (published.field != null) {
       return isPublishingField(published.field) ? "the volatile field " + published.field.getName() : null;
     }

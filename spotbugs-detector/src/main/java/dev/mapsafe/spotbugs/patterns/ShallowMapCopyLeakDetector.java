@@ -9,6 +9,7 @@ import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.ShallowCopies;
 import dev.mapsafe.spotbugs.analysis.Origin;
+import dev.mapsafe.spotbugs.analysis.Publications;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugReporter;
 import edu.umd.cs.findbugs.Detector;
@@ -85,7 +86,7 @@ public final class ShallowMapCopyLeakDetector implements Detector {
           }
         }
       }
-      for (MapValues.PublishedValue published : method.publications()) {
+      for (Publications.PublishedValue published : method.publications()) {
         if (published.field != null) {
           leak(method, method.copyOf(published.value),
               "published through the volatile field " + published.field.getName(), bugs);
