@@ -86,7 +86,9 @@ public final class MapDelegates {
     if (!(receiver instanceof IdentifierTree || receiver instanceof MemberSelectTree select
             && select.getExpression() instanceof IdentifierTree self && self.getName().contentEquals("this"))
         || !(ASTHelpers.getSymbol(receiver) instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD
-        || field.isStatic()) {
+        || field.isStatic()
+        // a field of the callee's own object, not of an enclosing instance (as the bytecode engine reads it)
+        || !(callee.owner instanceof Symbol.ClassSymbol own) || !own.isSubClass(field.owner, state.getTypes())) {
       return Optional.empty();
     }
     List<Integer> parameters = new java.util.ArrayList<>();
