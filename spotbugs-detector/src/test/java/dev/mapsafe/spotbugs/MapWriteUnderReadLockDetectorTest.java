@@ -22,6 +22,22 @@ class MapWriteUnderReadLockDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.readlock.ReadLockNegatives");
   }
 
+  /**
+   * A map subclass is its own map: {@code super.get} of one its constructor makes access-ordered, and a write of
+   * itself, under the read lock; not an insertion-ordered subclass, nor reads under the write lock.
+   */
+  @Test
+  void mapsThatAreTheirOwnClass(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.readlock.SelfMaps");
+    String message = Fixtures.analyze(spotbugs, "fixtures.readlock.SelfMaps").stream()
+        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 38)
+        .findFirst()
+        .orElseThrow()
+        .getMessageWithoutPrefix();
+    assertTrue(message.startsWith("Map.get(Object) at line 38 changes this LruCache while only the read lock"
+        + " of rw is held (a get on an access-ordered LinkedHashMap moves the entry)"), message);
+  }
+
   @Test
   void messageNamesTheLockAndWhyAReadWrites(SpotBugsRunner spotbugs) {
     BugInstance get =

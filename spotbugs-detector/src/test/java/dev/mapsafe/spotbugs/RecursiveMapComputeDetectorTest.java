@@ -31,6 +31,22 @@ class RecursiveMapComputeDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.Stashes");
   }
 
+  /**
+   * A Spring scope whose get runs its object factory inside computeIfAbsent: the factory may run get again, on any
+   * map; not when the factory runs outside the update, nor outside a scope's get.
+   */
+  @Test
+  void scopesWhoseFactoryReentersTheUpdate(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.ScopeReentry");
+    String message = Fixtures.analyze(spotbugs, "fixtures.recursive.ScopeReentry").stream()
+        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 22)
+        .findFirst()
+        .orElseThrow()
+        .getMessageWithoutPrefix();
+    assertTrue(message.startsWith("computeIfAbsent runs ObjectFactory.getObject() in its function, which may run get()"
+        + " again and update the same map before this computeIfAbsent returns (the factory creates the scoped bean"), message);
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.recursive.MemoNegatives").isEmpty());

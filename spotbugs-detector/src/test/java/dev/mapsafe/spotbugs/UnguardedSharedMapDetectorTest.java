@@ -93,6 +93,20 @@ class UnguardedSharedMapDetectorTest {
         && m.contains("GroupValidator.orders of a Bean Validation Validator")), messages.toString());
   }
 
+  /**
+   * The values of a registry that locks its map and hands them out are shared, as is what they keep; an unlocked
+   * registry, values used only under its lock, set-up writes and values that lock their own cache are not reported.
+   */
+  @Test
+  void valuesOfLockedRegistries(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.RegistryValues");
+    java.util.List<String> messages = Fixtures.analyze(spotbugs, "fixtures.shared.RegistryValues").stream()
+        .map(BugInstance::getMessageWithoutPrefix)
+        .toList();
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("cache (a HashMap)")
+        && m.contains("ClassInfo.methods of a value of map Introspector.infos, guarded by infos")), messages.toString());
+  }
+
   /** The same maps filled during class initialization, locked, thread-safe, local, or keyed by names. */
   @Test
   void mapsWithNoVisibleThreadThatAreSafe(SpotBugsRunner spotbugs) {

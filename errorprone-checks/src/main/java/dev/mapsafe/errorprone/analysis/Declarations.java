@@ -28,6 +28,7 @@ import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +62,7 @@ public final class Declarations {
   private final Map<MethodSymbol, TreePath> methods = new HashMap<>();
   private Map<VarSymbol, Symbol.TypeSymbol> staticallyHeld;
   private Map<VarSymbol, Symbol.TypeSymbol> keptInFields;
+  private Map<VarSymbol, Set<Symbol.TypeSymbol>> mapValuesMadeNew;
 
   private Declarations() {}
 
@@ -249,6 +251,44 @@ public final class Declarations {
       keptInFields = fieldsHoldingNew(false, state);
     }
     return keptInFields;
+  }
+
+  /**
+   * The map fields of this compilation unit into which its code puts an instance made with {@code new} as a value
+   * ({@code map.put(k, new V(..))}, or through a local the new instance is assigned to), with those classes.
+   */
+  public Map<VarSymbol, Set<Symbol.TypeSymbol>> mapValuesMadeNew(VisitorState state) {
+    if (mapValuesMadeNew != null) {
+      return mapValuesMadeNew;
+    }
+    mapValuesMadeNew = new TreeMap<>(
+        Comparator.comparing((VarSymbol f) -> f.owner.getQualifiedName() + "." + f.getSimpleName()));
+    invocations.forEach((callee, calls) -> {
+      if (!(callee.getSimpleName().contentEquals("put") || callee.getSimpleName().contentEquals("putIfAbsent"))
+          || callee.getParameters().size() != 2
+          || !JavacApi.hierarchy(state).isSubtype(callee.owner.flatName().toString(), "java.util.Map")) {
+        return;
+      }
+      for (TreePath call : calls) {
+        MethodInvocationTree put = (MethodInvocationTree) call.getLeaf();
+        if (!(ASTHelpers.getReceiver(put) != null
+            && ASTHelpers.getSymbol(ASTHelpers.getReceiver(put)) instanceof VarSymbol field
+            && field.getKind() == ElementKind.FIELD)) {
+          continue;
+        }
+        ExpressionTree value = MapIdentity.strip(put.getArguments().get(1));
+        List<ExpressionTree> made = new ArrayList<>(List.of(value));
+        if (ASTHelpers.getSymbol(value) instanceof VarSymbol local && local.getKind() == ElementKind.LOCAL_VARIABLE) {
+          assignedValues.getOrDefault(local, List.of())
+              .forEach(v -> made.add(MapIdentity.strip((ExpressionTree) v.getLeaf())));
+        }
+        for (ExpressionTree m : made) {
+          constructedClass(m, state).ifPresent(
+              type -> mapValuesMadeNew.computeIfAbsent(field, f -> new LinkedHashSet<>()).add(type));
+        }
+      }
+    });
+    return mapValuesMadeNew;
   }
 
   private Map<VarSymbol, Symbol.TypeSymbol> fieldsHoldingNew(boolean statics, VisitorState state) {

@@ -271,6 +271,11 @@ public final class Races {
     if (singleton != null) {
       return SharedMaps.Sharing.heldStatically(singleton);
     }
+    Map.Entry<String, String> registry =
+        field.isStatic() || !(field.owner instanceof ClassSymbol cls) ? null : registryOf(cls, state);
+    if (registry != null) {
+      return SharedMaps.Sharing.registryValue(registry.getKey(), registry.getValue());
+    }
     Map.Entry<String, String> kept =
         field.isStatic() || !(field.owner instanceof ClassSymbol owner) ? null : keptByShared(owner, state, 0);
     if (kept != null) {
@@ -327,6 +332,10 @@ public final class Races {
           continue;
         }
         String ownerSharedBy = sharedBy(owner, state);
+        Map.Entry<String, String> registry = ownerSharedBy == null ? registryOf(owner, state) : null;
+        if (registry != null) {
+          ownerSharedBy = SharedInstances.registryValue(registry.getKey(), registry.getValue());
+        }
         if (ownerSharedBy == null) {
           Map.Entry<String, String> outer = keptByShared(owner, state, depth + 1);
           ownerSharedBy = outer == null ? null : SharedInstances.keptBy(outer.getKey(), outer.getValue());
@@ -337,6 +346,46 @@ public final class Races {
       }
     }
     return null;
+  }
+
+  /**
+   * A map field, of this file or the class's, whose values include new instances of the class (or a subclass),
+   * whose writes all hold one lock ({@link MapGuards}), and whose class hands such instances out (a non-private
+   * method returns the class or a supertype other than {@code Object}), as {@code Owner.NAME} with that lock's name;
+   * or null ({@link SharedInstances#registryValue}). The bytecode engine's counterpart looks over the whole jar.
+   */
+  private static Map.Entry<String, String> registryOf(ClassSymbol cls, VisitorState state) {
+    for (Declarations declarations : List.of(Declarations.of(state), Declarations.declaring(cls, state))) {
+      for (Map.Entry<VarSymbol, Set<Symbol.TypeSymbol>> values
+          : declarations.mapValuesMadeNew(state).entrySet()) {
+        VarSymbol registry = values.getKey();
+        for (Symbol.TypeSymbol value : values.getValue()) {
+          if (!(value == cls || (value instanceof ClassSymbol c && c.isSubClass(cls, state.getTypes())))
+              || !handsOut(registry.owner, value, state)) {
+            continue;
+          }
+          Optional<MapGuards.Guard> guard = MapGuards.of(registry, state);
+          if (guard.isPresent()) {
+            return Map.entry(registry.owner.getSimpleName() + "." + registry.getSimpleName(), guard.get().lock());
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether a non-private method of the class returns the value's class or a supertype other than Object. */
+  private static boolean handsOut(Symbol owner, Symbol.TypeSymbol value, VisitorState state) {
+    for (Symbol member : owner.getEnclosedElements()) {
+      if (member instanceof MethodSymbol method && !method.isPrivate() && !method.isConstructor()) {
+        Symbol.TypeSymbol returned = method.getReturnType().tsym;
+        if (returned instanceof ClassSymbol r && !r.getQualifiedName().contentEquals("java.lang.Object")
+            && (returned == value || (value instanceof ClassSymbol v && v.isSubClass(r, state.getTypes())))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** What makes the instances of the field's class shared by many threads, or null. */

@@ -2,10 +2,12 @@ package dev.mapsafe.errorprone.analysis;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
@@ -183,7 +185,12 @@ public final class ThreadReach {
     return called;
   }
 
-  /** Whether a call's receiver is a local variable whose every value is a {@code new} object. */
+  /**
+   * Whether a call's receiver is a local variable that holds a {@code new} object there: the closest statement
+   * before the call, in its block or an enclosing one, that assigns the variable assigns a {@code new} object
+   * ({@code v = cache.get(k); if (v == null) { v = new V(); v.setUp(..); }}); or, when none does, every value of the
+   * variable is one.
+   */
   private static boolean onNewObject(TreePath call, VisitorState state) {
     ExpressionTree receiver = call.getLeaf() instanceof MethodInvocationTree invocation
         ? ASTHelpers.getReceiver(invocation) : null;
@@ -192,9 +199,53 @@ public final class ThreadReach {
         || local.getKind() != ElementKind.LOCAL_VARIABLE) {
       return false;
     }
+    for (TreePath p = call; p.getParentPath() != null && !(p.getLeaf() instanceof MethodTree); p = p.getParentPath()) {
+      if (!(p.getParentPath().getLeaf() instanceof BlockTree block)) {
+        continue;
+      }
+      int at = block.getStatements().indexOf(p.getLeaf());
+      for (int i = at - 1; i >= 0; i--) {
+        ExpressionTree assigned = assignedIn(block.getStatements().get(i), local);
+        if (assigned != null) {
+          return MapIdentity.strip(assigned) instanceof NewClassTree;
+        }
+        if (assignsAnywhere(block.getStatements().get(i), local)) {
+          return false; // assigned on some path only: not known to be the new object
+        }
+      }
+    }
     List<TreePath> values = Declarations.declaring(local, state).assignedValues(local);
     return !values.isEmpty()
         && values.stream().allMatch(v -> MapIdentity.strip((ExpressionTree) v.getLeaf()) instanceof NewClassTree);
+  }
+
+  /** Whether the statement assigns the variable somewhere inside it. */
+  private static boolean assignsAnywhere(Tree statement, Symbol.VarSymbol local) {
+    Boolean found = new com.sun.source.util.TreeScanner<Boolean, Void>() {
+      @Override
+      public Boolean visitAssignment(AssignmentTree assignment, Void unused) {
+        return ASTHelpers.getSymbol(assignment.getVariable()) == local || super.visitAssignment(assignment, unused);
+      }
+
+      @Override
+      public Boolean reduce(Boolean a, Boolean b) {
+        return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+      }
+    }.scan(statement, null);
+    return Boolean.TRUE.equals(found);
+  }
+
+  /** The value a statement assigns to the variable when it is its declaration or a plain assignment of it; else null. */
+  private static ExpressionTree assignedIn(Tree statement, Symbol.VarSymbol local) {
+    if (statement instanceof VariableTree declared && ASTHelpers.getSymbol(declared) == local) {
+      return declared.getInitializer();
+    }
+    if (statement instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof AssignmentTree assignment
+        && ASTHelpers.getSymbol(assignment.getVariable()) == local) {
+      return assignment.getExpression();
+    }
+    return null;
   }
 
   /**

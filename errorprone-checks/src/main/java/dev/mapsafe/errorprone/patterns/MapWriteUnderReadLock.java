@@ -13,12 +13,18 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.mapsafe.errorprone.analysis.Declarations;
@@ -29,6 +35,8 @@ import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.MapImplementations;
 import dev.mapsafe.errorprone.analysis.Races;
 import dev.mapsafe.knowledge.catalog.Messages;
+import dev.mapsafe.knowledge.mapapi.Effect;
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import java.util.List;
@@ -37,8 +45,9 @@ import java.util.Set;
 import javax.lang.model.element.ElementKind;
 
 /**
- * A non-thread-safe map field changed while only the read lock of a read-write lock is held: a write, or a read
- * that writes (any call on a {@code WeakHashMap}, {@code get} on an access-ordered {@code LinkedHashMap}).
+ * A non-thread-safe map field (or a map subclass's own object) changed while only the read lock of a read-write lock
+ * is held: a write, or a read that writes (any call on a {@code WeakHashMap}, {@code get} on an access-ordered
+ * {@code LinkedHashMap}).
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -59,45 +68,119 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
       return Description.NO_MATCH; // no read lock is taken in this file
     }
     for (MapEffects.Access access : MapEffects.of(tree, state)) {
-      MapEffect kind = access.effect().kind();
-      if (kind != MapEffect.WRITE && kind != MapEffect.READ) {
-        continue;
-      }
       TreePath map = MapEffects.viewedMap(new TreePath(state.getPath(), access.operand()), state);
       Symbol sym = MapIdentity.symbolOf(map, state);
       if (!(sym instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD) {
         continue;
       }
       Optional<List<String>> classes = MapImplementations.of(field, state);
-      if (classes.isEmpty() || !classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, JavacApi.hierarchy(state)))) {
-        continue;
-      }
-      String reason = null;
-      if (kind == MapEffect.READ) {
-        boolean accessOrdered = accessOrdered(field, state);
-        String name = ASTHelpers.getSymbol(tree).getSimpleName().toString();
-        if (classes.get().stream().noneMatch(c -> MapTypes.readWrites(c, accessOrdered, name, JavacApi.hierarchy(state)))) {
-          continue;
+      if (classes.isPresent()) {
+        Description found = describe(tree, access.effect(), field.getSimpleName().toString(), classes.get(),
+            accessOrdered(field, state), state);
+        if (found != Description.NO_MATCH) {
+          return found;
         }
-        reason = accessOrdered
-            ? "a get on an access-ordered LinkedHashMap moves the entry"
-            : "every call on a WeakHashMap expunges collected entries";
       }
-      Set<GuardedByExpression> readOnly = CallerLocks.readOnlyIncludingCallers(state.getPath(), state);
-      if (readOnly.isEmpty()) {
-        continue;
+    }
+    ClassSymbol self = selfAsMap(tree, state);
+    if (self == null) {
+      return Description.NO_MATCH;
+    }
+    for (Effect effect : JavacApi.call(tree, state)
+        .map(call -> MapApi.effectsOf(call, JavacApi.hierarchy(state))).orElse(List.of())) {
+      if (effect.operand().isReceiver()) {
+        Description found = describe(tree, effect, "this " + self.getSimpleName(), List.of(self.flatName().toString()),
+            accessOrdered(self, state), state);
+        if (found != Description.NO_MATCH) {
+          return found;
+        }
       }
-      long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
-      return buildDescription(tree)
-          .setMessage(
-              Messages.mapWriteUnderReadLock(
-                  field.getSimpleName().toString(),
-                  access.effect().fact().display() + " at line " + line,
-                  readOnly.stream().map(Races::lockName).sorted().findFirst().orElseThrow(),
-                  reason))
-          .build();
     }
     return Description.NO_MATCH;
+  }
+
+  /** The finding at a call with this effect on a map of these classes, if it changes the map under a read lock. */
+  private Description describe(MethodInvocationTree tree, Effect effect, String map, List<String> classes,
+      boolean accessOrdered, VisitorState state) {
+    MapEffect kind = effect.kind();
+    if ((kind != MapEffect.WRITE && kind != MapEffect.READ)
+        || !classes.stream().allMatch(c -> MapTypes.isNotThreadSafe(c, JavacApi.hierarchy(state)))) {
+      return Description.NO_MATCH;
+    }
+    String reason = null;
+    if (kind == MapEffect.READ) {
+      String name = ASTHelpers.getSymbol(tree).getSimpleName().toString();
+      if (classes.stream().noneMatch(c -> MapTypes.readWrites(c, accessOrdered, name, JavacApi.hierarchy(state)))) {
+        return Description.NO_MATCH;
+      }
+      reason = accessOrdered
+          ? "a get on an access-ordered LinkedHashMap moves the entry"
+          : "every call on a WeakHashMap expunges collected entries";
+    }
+    Set<GuardedByExpression> readOnly = CallerLocks.readOnlyIncludingCallers(state.getPath(), state);
+    if (readOnly.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+    return buildDescription(tree)
+        .setMessage(
+            Messages.mapWriteUnderReadLock(
+                map,
+                effect.fact().display() + " at line " + line,
+                readOnly.stream().map(Races::lockName).sorted().findFirst().orElseThrow(),
+                reason))
+        .build();
+  }
+
+  /**
+   * The class of the code, when the call is on that object itself ({@code super.get(k)}, {@code this.merge(..)}, or
+   * an inherited method called without a receiver) and the class is a map; else null.
+   */
+  private static ClassSymbol selfAsMap(MethodInvocationTree tree, VisitorState state) {
+    Symbol callee = ASTHelpers.getSymbol(tree);
+    ClassTree enclosing = state.findEnclosing(ClassTree.class);
+    ClassSymbol self = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
+    if (callee == null || callee.isStatic() || self == null
+        || !JavacApi.hierarchy(state).isSubtype(self.flatName().toString(), "java.util.Map")) {
+      return null;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    boolean onSelf = receiver == null
+        ? callee.owner instanceof ClassSymbol owner && self.isSubClass(owner, state.getTypes())
+        : receiver instanceof IdentifierTree id
+            && (id.getName().contentEquals("this") || id.getName().contentEquals("super"));
+    return onSelf ? self : null;
+  }
+
+  /**
+   * Whether every constructor of the map subclass that calls its superclass's makes it access-ordered
+   * ({@code super(capacity, loadFactor, true)}), and one does.
+   */
+  private static boolean accessOrdered(ClassSymbol self, VisitorState state) {
+    boolean any = false;
+    for (Symbol member : self.getEnclosedElements()) {
+      if (!(member instanceof MethodSymbol constructor) || !constructor.isConstructor()) {
+        continue;
+      }
+      TreePath declaration = Declarations.declaring(self, state).method(constructor);
+      if (declaration == null || !(declaration.getLeaf() instanceof MethodTree method) || method.getBody() == null
+          || method.getBody().getStatements().isEmpty()
+          || !(method.getBody().getStatements().get(0) instanceof ExpressionStatementTree first
+              && first.getExpression() instanceof MethodInvocationTree call
+              && call.getMethodSelect() instanceof IdentifierTree name)) {
+        return false;
+      }
+      if (name.getName().contentEquals("this")) {
+        continue; // delegates to another constructor, which is checked on its own
+      }
+      List<? extends ExpressionTree> arguments = call.getArguments();
+      if (arguments.size() != 3 || !(arguments.get(2) instanceof LiteralTree literal)
+          || !Boolean.TRUE.equals(literal.getValue())) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
   }
 
   /** Whether some value of the field is {@code new LinkedHashMap<>(capacity, loadFactor, true)} (or a subclass). */

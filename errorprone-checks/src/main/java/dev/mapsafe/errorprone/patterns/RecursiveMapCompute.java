@@ -12,10 +12,15 @@ import dev.mapsafe.errorprone.report.MapsafeChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreeScanner;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.mapsafe.errorprone.analysis.JavacApi;
 import dev.mapsafe.errorprone.analysis.MapImplementations;
@@ -24,12 +29,14 @@ import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.ReentrantCallbacks;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A {@code computeIfAbsent}/{@code computeIfPresent}/{@code compute}/{@code merge} on a map field whose
- * function, directly or through methods of the same file, writes the same map.
+ * function, directly or through methods of the same file, writes the same map; or, on any map, whose function runs
+ * a callback that may run the updating method again ({@link ReentrantCallbacks}).
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -55,6 +62,10 @@ public final class RecursiveMapCompute extends MapsafeChecker implements MethodI
     if (function < 0 || function >= tree.getArguments().size() || receiver == null) {
       return Description.NO_MATCH;
     }
+    Description reentry = reentry(tree, tree.getArguments().get(function), state);
+    if (reentry != Description.NO_MATCH) {
+      return reentry;
+    }
     Symbol field = MapWrites.rootField(new TreePath(state.getPath(), receiver), state);
     if (!(field instanceof VarSymbol map) || !rejectsRecursiveUpdate(map, state)) {
       return Description.NO_MATCH;
@@ -73,6 +84,44 @@ public final class RecursiveMapCompute extends MapsafeChecker implements MethodI
                 MapApi.effectsOf(api.get(), JavacApi.hierarchy(state)).get(0).fact().display(),
                 write.get().fact().display() + " at line " + line,
                 String.join(" -> ", write.get().through())))
+        .build();
+  }
+
+  /**
+   * The finding when the function (a lambda) calls a callback that may run the updating method again on the same
+   * object and thread ({@link ReentrantCallbacks}): then it updates the same map, whichever map it is.
+   */
+  private Description reentry(MethodInvocationTree update, ExpressionTree function, VisitorState state) {
+    MethodTree enclosing = state.findEnclosing(MethodTree.class);
+    ClassTree owner = state.findEnclosing(ClassTree.class);
+    if (!(function instanceof LambdaExpressionTree lambda) || enclosing == null || owner == null
+        || ASTHelpers.getSymbol(owner) == null) {
+      return Description.NO_MATCH;
+    }
+    String type = ASTHelpers.getSymbol(owner).flatName().toString();
+    String method = enclosing.getName().toString();
+    String[] found = new String[2];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        Symbol callee = ASTHelpers.getSymbol(call);
+        if (found[0] == null && callee != null && callee.owner instanceof ClassSymbol calleeOwner) {
+          ReentrantCallbacks.reenters(type, method, calleeOwner.flatName().toString(),
+                  callee.getSimpleName().toString(), JavacApi.hierarchy(state))
+              .ifPresent(why -> {
+                found[0] = calleeOwner.getSimpleName() + "." + callee.getSimpleName() + "()";
+                found[1] = why;
+              });
+        }
+        return super.visitMethodInvocation(call, unused);
+      }
+    }.scan(lambda.getBody(), null);
+    if (found[0] == null) {
+      return Description.NO_MATCH;
+    }
+    return buildDescription(update)
+        .setMessage(Messages.reenteringMapCompute(ASTHelpers.getSymbol(update).getSimpleName().toString(), found[0],
+            method + "()", found[1]))
         .build();
   }
 

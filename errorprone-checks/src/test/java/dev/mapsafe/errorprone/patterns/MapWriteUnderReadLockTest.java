@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.patterns;
 
 import com.google.errorprone.CompilationTestHelper;
+import dev.mapsafe.knowledge.catalog.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MapWriteUnderReadLockTest {
@@ -99,6 +100,16 @@ class MapWriteUnderReadLockTest {
             "    hits.put(k, 2);",
             "  }",
             "}")
+        .doTest();
+  }
+
+  /** The same text as the SpotBugs plugin's for a map that is its own class. */
+  @Test
+  void messageOfAMapThatIsItsOwnClass() {
+    SharedFixtures.add(TestHelpers.compilation(MapWriteUnderReadLock.class, getClass()),
+            Pattern.MAP_WRITE_UNDER_READ_LOCK, "fixtures.readlock.SelfMaps", 38,
+            "at line 38 changes this LruCache while only the read lock of rw is held (a get on an access-ordered"
+                + " LinkedHashMap moves the entry)")
         .doTest();
   }
 }

@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.patterns;
 
 import com.google.errorprone.CompilationTestHelper;
+import dev.mapsafe.knowledge.catalog.Pattern;
 import org.junit.jupiter.api.Test;
 
 class RecursiveMapComputeTest {
@@ -79,6 +80,16 @@ class RecursiveMapComputeTest {
             "  @SuppressWarnings(\"RecursiveMapCompute\")",
             "  int suppressed(String k) { return cache.computeIfAbsent(k, x -> cache.merge(\"y\", 1, Integer::sum)); }",
             "}")
+        .doTest();
+  }
+
+  /** The same text as the SpotBugs plugin's for a scope whose factory re-enters the update. */
+  @Test
+  void messageOfAScopeWhoseFactoryReentersTheUpdate() {
+    SharedFixtures.add(TestHelpers.compilation(RecursiveMapCompute.class, getClass()),
+            Pattern.RECURSIVE_MAP_COMPUTE, "fixtures.recursive.ScopeReentry", 22,
+            "computeIfAbsent runs ObjectFactory.getObject() in its function, which may run get() again and update the"
+                + " same map before this computeIfAbsent returns")
         .doTest();
   }
 }

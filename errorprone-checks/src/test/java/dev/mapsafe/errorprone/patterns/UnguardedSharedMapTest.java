@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.patterns;
 
 import com.google.errorprone.CompilationTestHelper;
+import dev.mapsafe.knowledge.catalog.Pattern;
 import org.junit.jupiter.api.Test;
 
 class UnguardedSharedMapTest {
@@ -326,6 +327,15 @@ class UnguardedSharedMapTest {
             "  }",
             "  Double latest(String sym) { return prices.get(sym); }",
             "}")
+        .doTest();
+  }
+
+  /** A registry's values are shared by the lock it guards them with; the message names the registry. */
+  @Test
+  void valuesOfLockedRegistries() {
+    SharedFixtures.add(TestHelpers.compilation(UnguardedSharedMap.class, getClass()), Pattern.UNGUARDED_SHARED_MAP,
+            "fixtures.shared.RegistryValues", 78,
+            "ClassInfo.methods of a value of map Introspector.infos, guarded by infos")
         .doTest();
   }
 

@@ -42,6 +42,24 @@ public final class Messages {
   }
 
   /**
+   * An atomic update whose function runs a callback that may run the updating method again, so the map is
+   * updated during its own update ({@code ReentrantCallbacks}).
+   *
+   * @param update the update, e.g. {@code computeIfAbsent}
+   * @param callback the callback's call, e.g. {@code ObjectFactory.getObject()}
+   * @param method the updating method, e.g. {@code get()}
+   * @param why why the callback may run that method again
+   */
+  public static String reenteringMapCompute(String update, String callback, String method, String why) {
+    return String.format(
+        "%s runs %s in its function, which may run %s again and update the same map before this %s returns (%s):"
+            + " HashMap and TreeMap throw ConcurrentModificationException, ConcurrentHashMap throws"
+            + " IllegalStateException: Recursive update (or hangs on JDK 8). Look the value up first and, when it is"
+            + " absent, run %s outside the update and putIfAbsent its result.",
+        update, callback, method, update, why, callback);
+  }
+
+  /**
    * A single-key call as messages name it: {@code counts.put(user, ..) at line 14}.
    *
    * @param key the key's variable name, or null when it is not a plain variable

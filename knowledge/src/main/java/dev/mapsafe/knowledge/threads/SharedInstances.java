@@ -115,6 +115,18 @@ public final class SharedInstances {
     return "component kept in field " + field + " of a " + ownerSharedBy;
   }
 
+  /**
+   * What shares an instance that a registry makes and keeps as a value of a map it guards with a lock, and hands
+   * out (a cache of per-class metadata): the lock says many threads use the registry, and every caller that asks for
+   * the same key gets the same instance.
+   *
+   * @param field the registry's map field, as {@code Owner.NAME}
+   * @param lock the lock that guards it, as messages name it
+   */
+  public static String registryValue(String field, String lock) {
+    return "value of map " + field + ", guarded by " + lock + " and handed out to its callers";
+  }
+
   /** Whether the class implements one of Spring's container callbacks: the container builds and configures it. */
   public static boolean builtBySpring(String type, TypeHierarchy hierarchy) {
     return SPRING_CALLBACKS.stream().anyMatch(s -> hierarchy.isSubtype(type, s));

@@ -80,6 +80,14 @@ public final class SharedMaps {
       return new Sharing(SharedInstances.reason(SharedInstances.keptBy(field, ownerSharedBy)), true);
     }
 
+    /**
+     * The sharing of an instance a registry keeps in a map it locks and hands out
+     * ({@link SharedInstances#registryValue}): made once per key and then used, so writes on use only.
+     */
+    public static Sharing registryValue(String field, String lock) {
+      return new Sharing(SharedInstances.reason(SharedInstances.registryValue(field, lock)), true);
+    }
+
     /** The sharing of an instance a framework or an annotation declares shared: every write counts. */
     public static Sharing instances(String sharedBy) {
       return new Sharing(SharedInstances.reason(sharedBy), false);

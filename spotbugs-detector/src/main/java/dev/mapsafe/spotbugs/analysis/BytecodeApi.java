@@ -51,11 +51,23 @@ public final class BytecodeApi {
         invoke instanceof INVOKESTATIC
             ? CallKind.STATIC
             : invoke.getOpcode() == Const.INVOKESPECIAL && "<init>".equals(name) ? CallKind.CONSTRUCTOR : CallKind.INSTANCE;
+    return Optional.of(new ApiMethod(kind, ((ObjectType) ref).getClassName(), name, parameters(invoke.getSignature(cpg))));
+  }
+
+  /** A call site's callee as the map API model names it ({@link MapValues.CallSite#callee}). */
+  public static ApiMethod call(MethodDescriptor callee) {
+    CallKind kind = callee.isStatic() ? CallKind.STATIC
+        : callee.getName().equals("<init>") ? CallKind.CONSTRUCTOR : CallKind.INSTANCE;
+    return new ApiMethod(kind, callee.getClassDescriptor().getDottedClassName(), callee.getName(),
+        parameters(callee.getSignature()));
+  }
+
+  private static List<String> parameters(String signature) {
     List<String> params = new ArrayList<>();
-    for (Type t : Type.getArgumentTypes(invoke.getSignature(cpg))) {
+    for (Type t : Type.getArgumentTypes(signature)) {
       params.add(t.toString());
     }
-    return Optional.of(new ApiMethod(kind, ((ObjectType) ref).getClassName(), name, params));
+    return params;
   }
 
   /** The class, or null when it cannot be read. */

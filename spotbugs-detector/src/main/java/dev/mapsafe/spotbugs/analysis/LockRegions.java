@@ -180,8 +180,8 @@ public final class LockRegions {
 
   /**
    * The final fields of the class that cache a read or write lock ({@code private final Lock r = rw.readLock();},
-   * the {@code ReadWriteLock} javadoc's idiom), by lock name: the name of the read-write lock, and whether it is
-   * its read lock.
+   * the {@code ReadWriteLock} javadoc's idiom, also of a read-write lock the constructor makes and keeps only through
+   * them), by lock name: the name of the read-write lock, and whether it is its read lock.
    */
   private static Map<String, Map.Entry<String, Boolean>> cachedReadWriteViews(
       ClassContext context, TypeHierarchy hierarchy) throws CFGBuilderException, DataflowAnalysisException {
@@ -197,6 +197,11 @@ public final class LockRegions {
           Origin owner = call.receiver() == null ? null : init.originOf(call.receiver());
           Boolean read = Locks.readWriteView(call.method().getClassName(), call.method().getName(), hierarchy);
           String ownerName = storedIn(owner, init);
+          if (ownerName == null && owner instanceof Origin.Constructed
+              && ((Origin.Constructed) owner).localName() != null) {
+            // A read-write lock made in the constructor and kept only through its two views: named by its local.
+            ownerName = store.field.getClassName() + "." + ((Origin.Constructed) owner).localName();
+          }
           if (read != null && ownerName != null) {
             views.put(store.field.getClassName() + "." + store.field.getName(), Map.entry(ownerName, read));
           }

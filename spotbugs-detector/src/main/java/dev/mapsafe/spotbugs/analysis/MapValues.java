@@ -359,6 +359,11 @@ public final class MapValues {
   private final List<Update> updates = new ArrayList<>();
   private final List<MethodDescriptor> callees = new ArrayList<>();
   private final List<Access> accesses = new ArrayList<>();
+  /** Reads and writes of the object itself, when its class is a map ({@link Origin.This}). */
+  private final List<Access> selfAccesses = new ArrayList<>();
+  /** In a constructor of a map subclass, the map its {@code super(..)} call makes. */
+  private Origin.Constructed superMap;
+  private boolean selfIsMap;
   private final List<CallSite> callSites = new ArrayList<>();
   private final Set<ValueNumber> nulls = new HashSet<>();
   private final Set<ValueNumber> trues = new HashSet<>();
@@ -493,6 +498,19 @@ public final class MapValues {
     return accesses;
   }
 
+  /**
+   * Every read and write of the object itself, in a class that is a map: only MapWriteUnderReadLock asks, the
+   * other patterns reason about map fields.
+   */
+  public List<Access> selfAccesses() {
+    return selfAccesses;
+  }
+
+  /** In a constructor of a map subclass, the map its {@code super(..)} call makes ({@code super(16, .75f, true)}). */
+  public Optional<Origin.Constructed> superMap() {
+    return Optional.ofNullable(superMap);
+  }
+
   /** The calls that run function objects on other threads, and parallel stream operations. */
   public List<TaskLaunches.Launch> launches() {
     return tasks.launches();
@@ -539,6 +557,7 @@ public final class MapValues {
             method.isStatic() ? null : vna.getAnalysis().getThisValue(),
             context.getJavaClass().getMajor());
     HeldMonitors monitors = new HeldMonitors(context, method);
+    result.selfIsMap = !method.isStatic() && hierarchy.isSubtype(result.method.getClassName(), "java.util.Map");
     int parameterCount = new SignatureParser(method.getSignature()).getNumParameters();
     for (int i = 0; i < parameterCount; i++) {
       ValueNumber entry = vna.getAnalysis().getEntryValueForParameter(i);
@@ -759,6 +778,12 @@ public final class MapValues {
         modelled[effect.operand().argIndex()] = true;
         argumentOnlyIterated[effect.operand().argIndex()] |= effect.kind() == MapEffect.ITERATE;
       }
+      if (subject == null && selfIsMap && effect.kind() != MapEffect.VIEW && operand != null
+          && operand.equals(thisValue)) {
+        selfAccesses.add(new Access(effect, new Origin.This(method.getClassName(), operand),
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location), location, heldOrigins(monitors, location),
+            monitors.at(location).contains(thisValue), false, false));
+      }
       if (subject == null) {
         continue;
       }
@@ -821,6 +846,9 @@ public final class MapValues {
         boolean lastTrue = argCount > 0 && call.params().get(argCount - 1).equals("boolean")
             && trues.contains(args[argCount - 1]);
         origins.put(receiver, new Origin.Constructed(call.owner(), lastTrue, receiver));
+        if (receiver.equals(thisValue) && selfIsMap) {
+          superMap = (Origin.Constructed) origins.get(receiver);
+        }
       } else if (result != null && !origins.containsKey(result)) {
         origins.put(
             result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));

@@ -110,6 +110,25 @@ public abstract class Origin {
     }
   }
 
+  /** The object whose method this is, when its class is a map ({@code super.get(key)} in a LinkedHashMap subclass). */
+  public static final class This extends Origin {
+    private final String className;
+
+    This(String className, ValueNumber value) {
+      super(value);
+      this.className = className;
+    }
+
+    public String className() {
+      return className;
+    }
+
+    @Override
+    public String display() {
+      return "this " + className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
+    }
+  }
+
   /** A class literal ({@code Foo.class}); as a monitor, the lock of Foo's static synchronized methods. */
   public static final class ClassLiteral extends Origin {
     private final String className;

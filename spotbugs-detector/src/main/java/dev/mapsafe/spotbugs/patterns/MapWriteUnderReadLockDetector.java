@@ -45,6 +45,8 @@ public final class MapWriteUnderReadLockDetector implements Detector {
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final Map<MethodDescriptor, MapValues> methods = new LinkedHashMap<>();
   private final CallerLocks locks = new CallerLocks(hierarchy);
+  /** Map subclasses whose every constructor makes the map access-ordered ({@code super(16, .75f, true)}). */
+  private final Map<String, Boolean> accessOrderedClasses = new HashMap<>();
 
   public MapWriteUnderReadLockDetector(BugReporter reporter) {
     this.reporter = reporter;
@@ -60,6 +62,8 @@ public final class MapWriteUnderReadLockDetector implements Detector {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
         methods.put(values.method().getMethodDescriptor(), values);
+        values.superMap().ifPresent(made -> accessOrderedClasses.merge(
+            values.method().getClassName(), made.lastArgumentTrue(), Boolean::logicalAnd));
         locks.add(values, LockRegions.analyze(context, method, values, hierarchy));
       } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
         // Bad input never fails the analysis: skip the method.
@@ -74,26 +78,42 @@ public final class MapWriteUnderReadLockDetector implements Detector {
       for (MapValues.Access access : method.accesses()) {
         describe(method, access).ifPresent(bugs::add);
       }
+      for (MapValues.Access access : method.selfAccesses()) {
+        String self = method.method().getClassName();
+        describe(method, access, List.of(self), accessOrderedClasses.getOrDefault(self, false), null)
+            .ifPresent(bugs::add);
+      }
     }
     Findings.report(bugs, reporter);
     methods.clear();
   }
 
   private Optional<BugInstance> describe(MapValues method, MapValues.Access access) {
-    MapEffect kind = access.effect.kind();
-    if ((kind != MapEffect.WRITE && kind != MapEffect.READ) || !(access.subject.root() instanceof Origin.FieldLoad)) {
+    if (!(access.subject.root() instanceof Origin.FieldLoad)) {
       return Optional.empty();
     }
     XField field = ((Origin.FieldLoad) access.subject.root()).field();
     Optional<List<String>> classes = implementations.of(field);
-    if (classes.isEmpty() || !classes.get().stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy))) {
+    return classes.isEmpty()
+        ? Optional.empty()
+        : describe(method, access, classes.get(), implementations.lastArgumentTrue(field), field);
+  }
+
+  /**
+   * The finding at an access of a map of these classes (of a field, or the object itself when {@code field} is
+   * null), if it changes the map while only a read lock is held.
+   */
+  private Optional<BugInstance> describe(MapValues method, MapValues.Access access, List<String> classes,
+      boolean accessOrdered, XField field) {
+    MapEffect kind = access.effect.kind();
+    if ((kind != MapEffect.WRITE && kind != MapEffect.READ)
+        || !classes.stream().allMatch(c -> MapTypes.isNotThreadSafe(c, hierarchy))) {
       return Optional.empty();
     }
     String reason = null;
     if (kind == MapEffect.READ) {
-      boolean accessOrdered = implementations.lastArgumentTrue(field);
       String name = access.effect.fact().name();
-      if (classes.get().stream().noneMatch(c -> MapTypes.readWrites(c, accessOrdered, name, hierarchy))) {
+      if (classes.stream().noneMatch(c -> MapTypes.readWrites(c, accessOrdered, name, hierarchy))) {
         return Optional.empty();
       }
       reason = accessOrdered
@@ -108,17 +128,18 @@ public final class MapWriteUnderReadLockDetector implements Detector {
     String lock = readOnly.stream().sorted().findFirst().orElseThrow();
     String message =
         Messages.mapWriteUnderReadLock(
-            field.getName(),
+            field == null ? access.subject.display() : field.getName(),
             access.effect.fact().display() + " at line " + access.line.getStartLine(),
             LockRegions.display(lock),
             reason);
-    return Optional.of(
-        new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
-            .addClass(method.method().getClassName())
-            .addMethod(MethodAnnotation.fromXMethod(method.method()))
-            .addString(message)
-            .addField(FieldAnnotation.fromXField(field))
-            .addSourceLine(access.line));
+    BugInstance bug = new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+        .addClass(method.method().getClassName())
+        .addMethod(MethodAnnotation.fromXMethod(method.method()))
+        .addString(message);
+    if (field != null) {
+      bug.addField(FieldAnnotation.fromXField(field));
+    }
+    return Optional.of(bug.addSourceLine(access.line));
   }
 
 }

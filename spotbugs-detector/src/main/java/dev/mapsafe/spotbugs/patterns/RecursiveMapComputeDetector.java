@@ -2,8 +2,10 @@ package dev.mapsafe.spotbugs.patterns;
 
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.ReentrantCallbacks;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
@@ -15,6 +17,7 @@ import edu.umd.cs.findbugs.Detector;
 import edu.umd.cs.findbugs.FieldAnnotation;
 import edu.umd.cs.findbugs.MethodAnnotation;
 import edu.umd.cs.findbugs.Priorities;
+import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +37,8 @@ import org.apache.bcel.classfile.Method;
 
 /**
  * RecursiveMapCompute on bytecode: an atomic update of a map field whose function (a lambda body or a method
- * reference's target) writes the same field's map, directly or through methods of the same class.
+ * reference's target) writes the same field's map, directly or through methods of the same class; or an atomic
+ * update, of any map, whose function runs a callback that re-enters the updating method ({@link ReentrantCallbacks}).
  */
 public final class RecursiveMapComputeDetector implements Detector {
   private static final Pattern PATTERN = Pattern.RECURSIVE_MAP_COMPUTE;
@@ -43,6 +48,8 @@ public final class RecursiveMapComputeDetector implements Detector {
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final Map<MethodDescriptor, MapValues> methods = new HashMap<>();
+  /** Updates whose function runs a callback that re-enters their method ({@link ReentrantCallbacks}). */
+  private final List<BugInstance> reentries = new ArrayList<>();
 
   public RecursiveMapComputeDetector(BugReporter reporter) {
     this.reporter = reporter;
@@ -50,6 +57,7 @@ public final class RecursiveMapComputeDetector implements Detector {
 
   @Override
   public void visitClassContext(ClassContext context) {
+    Map<Method, MapValues> analysed = new LinkedHashMap<>();
     for (Method method : context.getJavaClass().getMethods()) {
       if (method.getCode() == null) {
         continue;
@@ -58,10 +66,49 @@ public final class RecursiveMapComputeDetector implements Detector {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
         methods.put(values.method().getMethodDescriptor(), values);
+        analysed.put(method, values);
       } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
         // Bad input never fails the analysis: skip the method.
       }
     }
+    analysed.forEach((method, values) -> reentries.addAll(reentries(context, method, values)));
+  }
+
+  /**
+   * An atomic update, of any map, whose function (a lambda body of this class) calls a callback that may run the
+   * updating method again on the same object and thread: the map is updated during its own update.
+   */
+  private List<BugInstance> reentries(ClassContext context, Method method, MapValues values) {
+    List<BugInstance> bugs = new ArrayList<>();
+    String className = values.method().getClassName();
+    for (MapValues.CallSite update : values.callSites()) {
+      int function = MapApi.updateFunctionArgument(BytecodeApi.call(update.callee), hierarchy);
+      if (function < 0 || function >= update.argumentBodies.size()) {
+        continue;
+      }
+      for (MethodDescriptor body : update.argumentBodies.get(function)) {
+        MapValues bodyValues = methods.get(body);
+        for (MapValues.CallSite call : bodyValues == null ? List.<MapValues.CallSite>of() : bodyValues.callSites()) {
+          Optional<String> why = ReentrantCallbacks.reenters(className, method.getName(),
+              call.callee.getClassDescriptor().getDottedClassName(), call.callee.getName(), hierarchy);
+          if (why.isPresent()) {
+            String callback = simple(call.callee.getClassDescriptor().getDottedClassName()) + "." + call.callee.getName()
+                + "()";
+            bugs.add(new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+                .addClass(className)
+                .addMethod(MethodAnnotation.fromXMethod(values.method()))
+                .addString(Messages.reenteringMapCompute(update.callee.getName(), callback, method.getName() + "()",
+                    why.get()))
+                .addSourceLine(SourceLineAnnotation.fromVisitedInstruction(context, method, update.location)));
+          }
+        }
+      }
+    }
+    return bugs;
+  }
+
+  private static String simple(String className) {
+    return className.substring(className.lastIndexOf('.') + 1);
   }
 
   @Override
@@ -81,8 +128,10 @@ public final class RecursiveMapComputeDetector implements Detector {
         findWrite(update, field).ifPresent(found -> bugs.add(bug(method, update, field, found)));
       }
     }
+    bugs.addAll(reentries);
     Findings.report(bugs, reporter);
     methods.clear();
+    reentries.clear();
   }
 
   /** A write found in the function's methods: the write, and the methods it was reached through. */

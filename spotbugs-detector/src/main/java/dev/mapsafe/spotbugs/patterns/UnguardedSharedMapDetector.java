@@ -33,6 +33,7 @@ import edu.umd.cs.findbugs.classfile.ClassDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.bcel.classfile.Method;
+import org.apache.bcel.generic.ObjectType;
 
 /**
  * UnguardedSharedMap on bytecode: a non-thread-safe map field written on one thread and accessed on another
@@ -54,6 +56,7 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final ThreadReach reach = new ThreadReach(hierarchy);
   private final Races races = new Races(reach, new CallerLocks(hierarchy));
+  private final MapGuards guards = new MapGuards(races, implementations, hierarchy);
   private final Map<String, String> sharedBy = new HashMap<>();
   /** Classes whose instances a static field holds, with that field ({@link SharedInstances#heldStatically}). */
   private final Map<String, String> heldStatically = new LinkedHashMap<>();
@@ -66,6 +69,10 @@ public final class UnguardedSharedMapDetector implements Detector {
    * product), by constructor and parameter: with {@link #givenToConstructors}, objects their keeper is given.
    */
   private final Map<String, Set<String>> constructedArguments = new TreeMap<>();
+  /** Classes whose instances a method constructs and puts as values into a map field, with those fields. */
+  private final Map<String, Set<XField>> registryValues = new TreeMap<>();
+  /** The reference types each class's non-private methods return: what it hands out. */
+  private final Map<String, Set<String>> handedOut = new HashMap<>();
   /** Maps stored into each field, with the method that stores them. */
   private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();
 
@@ -90,7 +97,16 @@ public final class UnguardedSharedMapDetector implements Detector {
         implementations.add(values);
         reach.add(values);
         races.add(values, LockRegions.analyze(context, method, values, hierarchy));
+        if (!method.isPrivate() && method.getReturnType() instanceof ObjectType) {
+          handedOut.computeIfAbsent(className, c -> new TreeSet<>())
+              .add(((ObjectType) method.getReturnType()).getClassName());
+        }
         for (MapValues.CallSite call : values.callSites()) {
+          String value = storedValue(call);
+          if (value != null) {
+            registryValues.computeIfAbsent(value, c -> new LinkedHashSet<>())
+                .add(((Origin.FieldLoad) call.receiver).field());
+          }
           if (call.callee.getName().equals("<init>")) {
             for (int i = 0; i < call.constructedArguments.size(); i++) {
               String constructed = call.constructedArguments.get(i);
@@ -122,6 +138,16 @@ public final class UnguardedSharedMapDetector implements Detector {
     }
   }
 
+  /** The class of the new object a call puts as a value into a map field ({@code map.put(k, new V(..))}), or null. */
+  private String storedValue(MapValues.CallSite call) {
+    boolean store = (call.callee.getName().equals("put") || call.callee.getName().equals("putIfAbsent"))
+        && call.constructedArguments.size() == 2 && call.constructedArguments.get(1) != null;
+    return store && call.receiver instanceof Origin.FieldLoad
+            && hierarchy.isSubtype(call.callee.getClassDescriptor().getDottedClassName(), "java.util.Map")
+        ? call.constructedArguments.get(1)
+        : null;
+  }
+
   private String sharedBy(ClassContext context, String className) {
     List<String> annotations = new ArrayList<>();
     String scope = null;
@@ -145,7 +171,6 @@ public final class UnguardedSharedMapDetector implements Detector {
             .addAll(givenToConstructors.getOrDefault(parameter, Set.of()));
       }
     });
-    MapGuards guards = new MapGuards(races, implementations, hierarchy);
     for (XField field : races.fields()) {
       Optional<String> mapClass = unsafeMapClass(field);
       if (mapClass.isEmpty()) {
@@ -179,6 +204,10 @@ public final class UnguardedSharedMapDetector implements Detector {
         }
       }
     }
+    Map.Entry<XField, String> registry = field.isStatic() ? null : registryOf(field.getClassName());
+    if (registry != null) {
+      return SharedMaps.Sharing.registryValue(display(registry.getKey()), registry.getValue());
+    }
     Map.Entry<String, String> kept = field.isStatic() ? null : keptByShared(field.getClassName(), 0);
     if (kept != null) {
       return SharedMaps.Sharing.keptBy(kept.getKey(), kept.getValue());
@@ -210,6 +239,10 @@ public final class UnguardedSharedMapDetector implements Detector {
           continue;
         }
         String ownerSharedBy = sharedBy.get(owner);
+        Map.Entry<XField, String> registry = ownerSharedBy == null ? registryOf(owner) : null;
+        if (registry != null) {
+          ownerSharedBy = SharedInstances.registryValue(display(registry.getKey()), registry.getValue());
+        }
         if (ownerSharedBy == null) {
           Map.Entry<String, String> outer = keptByShared(owner, depth + 1);
           ownerSharedBy = outer == null ? null : SharedInstances.keptBy(outer.getKey(), outer.getValue());
@@ -220,6 +253,33 @@ public final class UnguardedSharedMapDetector implements Detector {
       }
     }
     return null;
+  }
+
+  /**
+   * A map field whose values include new instances of the class (or a subclass), whose writes all hold one lock
+   * ({@link MapGuards}), and whose class hands such instances out (a non-private method returns the class or a
+   * supertype other than {@code Object}), with that lock's name; or null ({@link SharedInstances#registryValue}).
+   */
+  private Map.Entry<XField, String> registryOf(String className) {
+    for (Map.Entry<String, Set<XField>> values : registryValues.entrySet()) {
+      if (!values.getKey().equals(className) && !hierarchy.isSubtype(values.getKey(), className)) {
+        continue;
+      }
+      for (XField registry : values.getValue()) {
+        boolean handsOut = handedOut.getOrDefault(registry.getClassName(), Set.of()).stream()
+            .anyMatch(t -> !t.equals("java.lang.Object")
+                && (t.equals(values.getKey()) || hierarchy.isSubtype(values.getKey(), t)));
+        Optional<MapGuards.Guard> guard = handsOut ? guards.of(registry) : Optional.empty();
+        if (guard.isPresent()) {
+          return Map.entry(registry, guard.get().lock);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String display(XField field) {
+    return simple(field.getClassName()) + "." + field.getName();
   }
 
   /** A field given a concurrent map in one store and a non-thread-safe map in another. */
@@ -263,8 +323,9 @@ public final class UnguardedSharedMapDetector implements Detector {
     return ((Origin.Constructed) store.value).className();
   }
 
+  /** The name as source code spells it, a nested class's without its outer class's (as Error Prone names it). */
   private static String simple(String className) {
-    return className.substring(className.lastIndexOf('.') + 1);
+    return className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
   }
 
   /** The field's map class when it is not thread-safe; volatile fields are MutatedMapSnapshot's (rule 4). */
