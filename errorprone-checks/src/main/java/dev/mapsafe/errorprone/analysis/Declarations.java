@@ -303,6 +303,9 @@ public final class Declarations {
       for (TreePath value : values) {
         ExpressionTree assigned = MapIdentity.strip((ExpressionTree) value.getLeaf());
         constructedClass(assigned, state).ifPresent(type -> held.putIfAbsent(field, type));
+        if (!statics) {
+          factoryProduct(assigned, field, state).ifPresent(type -> held.putIfAbsent(field, type));
+        }
         if (!statics && ASTHelpers.getSymbol(assigned) instanceof VarSymbol parameter
             && parameter.getKind() == ElementKind.PARAMETER && parameter.owner instanceof MethodSymbol constructor
             && constructor.isConstructor()) {
@@ -323,6 +326,36 @@ public final class Declarations {
       }
     });
     return held;
+  }
+
+  /**
+   * The class of the new object a call returns when it calls a private method of the field's class whose every
+   * return is a {@code new} object of that one class (a factory: {@code cache = createCache();}), or empty.
+   */
+  private Optional<Symbol.TypeSymbol> factoryProduct(ExpressionTree call, VarSymbol field, VisitorState state) {
+    if (!(call instanceof MethodInvocationTree invocation)
+        || !(ASTHelpers.getSymbol(invocation) instanceof MethodSymbol factory)
+        || !factory.isPrivate() || factory.owner != field.owner) {
+      return Optional.empty();
+    }
+    List<ExpressionTree> returned = new ArrayList<>();
+    for (TreePath value : returnedValues(factory)) {
+      ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
+      if (ASTHelpers.getSymbol(tree) instanceof VarSymbol local && local.getKind() == ElementKind.LOCAL_VARIABLE) {
+        assignedValues(local).forEach(v -> returned.add(MapIdentity.strip((ExpressionTree) v.getLeaf())));
+      } else {
+        returned.add(tree);
+      }
+    }
+    Set<Symbol.TypeSymbol> made = new LinkedHashSet<>();
+    for (ExpressionTree value : returned) {
+      Optional<Symbol.TypeSymbol> type = constructedClass(value, state);
+      if (type.isEmpty()) {
+        return Optional.empty();
+      }
+      made.add(type.get());
+    }
+    return made.size() == 1 ? Optional.of(made.iterator().next()) : Optional.empty();
   }
 
   /** The class of an instance made with {@code new} (an anonymous class's supertype), or empty. */

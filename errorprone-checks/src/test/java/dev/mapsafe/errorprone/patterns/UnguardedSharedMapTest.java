@@ -334,7 +334,7 @@ class UnguardedSharedMapTest {
   @Test
   void valuesOfLockedRegistries() {
     SharedFixtures.add(TestHelpers.compilation(UnguardedSharedMap.class, getClass()), Pattern.UNGUARDED_SHARED_MAP,
-            "fixtures.shared.RegistryValues", 78,
+            "fixtures.shared.RegistryValues", 91,
             "ClassInfo.methods of a value of map Introspector.infos, guarded by infos")
         .doTest();
   }

@@ -62,6 +62,10 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final Map<String, String> heldStatically = new LinkedHashMap<>();
   /** Classes whose instances an instance field keeps, with those fields ({@link SharedInstances#keptBy}). */
   private final Map<String, Set<String>> keptIn = new TreeMap<>();
+  /** The class of the new object each private factory method returns (every return is one), by method. */
+  private final Map<MethodDescriptor, String> factoryProducts = new HashMap<>();
+  /** Instance fields given the result of a private method of their class, with that method. */
+  private final Map<String, Set<MethodDescriptor>> storedFactoryResults = new TreeMap<>();
   /** Instance fields a constructor's parameter is stored into, by constructor and parameter. */
   private final Map<String, Set<String>> givenToConstructors = new TreeMap<>();
   /**
@@ -117,7 +121,14 @@ public final class UnguardedSharedMapDetector implements Detector {
             }
           }
         }
+        product(values).ifPresent(made -> factoryProducts.put(values.method().getMethodDescriptor(), made));
         for (MapValues.FieldStore store : values.stores()) {
+          if (store.value instanceof Origin.MethodResult && !store.field.isStatic()
+              && ((Origin.MethodResult) store.value).method().isPrivate()
+              && ((Origin.MethodResult) store.value).method().getClassName().equals(className)) {
+            storedFactoryResults.computeIfAbsent(fieldKey(store.field), f -> new LinkedHashSet<>())
+                .add(((Origin.MethodResult) store.value).method().getMethodDescriptor());
+          }
           if (store.value instanceof Origin.Constructed && store.field.isStatic()) {
             heldStatically.putIfAbsent(className(store), simple(store.field.getClassName()) + "." + store.field.getName());
           }
@@ -136,6 +147,17 @@ public final class UnguardedSharedMapDetector implements Detector {
         // Bad input never fails the analysis: skip the method.
       }
     }
+  }
+
+  /** For a private method whose every return is a new object of one class (a factory), that class. */
+  private static Optional<String> product(MapValues values) {
+    if (!values.method().isPrivate() || values.returns().isEmpty()
+        || !values.returns().stream().allMatch(r -> r instanceof Origin.Constructed)) {
+      return Optional.empty();
+    }
+    Set<String> made = new TreeSet<>();
+    values.returns().forEach(r -> made.add(((Origin.Constructed) r).className()));
+    return made.size() == 1 ? Optional.of(made.iterator().next()) : Optional.empty();
   }
 
   /** The class of the new object a call puts as a value into a map field ({@code map.put(k, new V(..))}), or null. */
@@ -165,6 +187,14 @@ public final class UnguardedSharedMapDetector implements Detector {
   @Override
   public void report() {
     List<BugInstance> bugs = new ArrayList<>();
+    storedFactoryResults.forEach((field, factories) -> {
+      for (MethodDescriptor factory : factories) {
+        String made = factoryProducts.get(factory);
+        if (made != null) {
+          keptIn.computeIfAbsent(made, c -> new TreeSet<>()).add(field);
+        }
+      }
+    });
     constructedArguments.forEach((parameter, classes) -> {
       for (String given : classes) {
         keptIn.computeIfAbsent(given, c -> new TreeSet<>())
