@@ -15,6 +15,15 @@ class MapModifiedDuringIterationDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.iteration.Pruner");
   }
 
+  /**
+   * A local map walked by its own forEach whose lambda hands it to a helper that removes from it; not a helper that
+   * reads it, one given another map, a concurrent map, nor removals after the walk.
+   */
+  @Test
+  void capturedMapsRemovedFromByHelpers(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.iteration.CapturedMaps");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.iteration.IterationNegatives").stream()

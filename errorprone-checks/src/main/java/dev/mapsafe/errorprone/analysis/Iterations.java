@@ -36,6 +36,7 @@ import com.sun.tools.javac.code.Type;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.StructuralChange;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -221,7 +222,7 @@ public final class Iterations {
     MethodInvocationTree call = (MethodInvocationTree) callPath.getLeaf();
     Symbol sym = ASTHelpers.getSymbol(call);
     if (sym == null || !MapApi.mentions(sym.getSimpleName().toString()) || ASTHelpers.getReceiver(call) == null) {
-      return Optional.empty();
+      return handedToHelper(callPath, iteration, state);
     }
     Optional<ApiMethod> api = JavacApi.call(call, state);
     Optional<StructuralChange> change = api.flatMap(a -> MapApi.structuralChange(a, JavacApi.hierarchy(state)));
@@ -237,6 +238,30 @@ public final class Iterations {
       return Optional.empty();
     }
     return Optional.of(new Modification(callPath, MapApi.effectsOf(api.get(), JavacApi.hierarchy(state)).get(0).fact()));
+  }
+
+  /**
+   * In a lambda a local map's own {@code forEach} runs, a call that hands that map to a method of this compilation
+   * whose summary ({@link MapSummaries}) writes it in a way that always changes its structure.
+   */
+  private static Optional<Modification> handedToHelper(TreePath callPath, Iteration iteration, VisitorState state) {
+    if (!iteration.callback()
+        || !(ASTHelpers.getSymbol(MapIdentity.strip((ExpressionTree) iteration.map().getLeaf())) instanceof VarSymbol local)
+        || local.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return Optional.empty();
+    }
+    for (ExpressionTree argument : ((MethodInvocationTree) callPath.getLeaf()).getArguments()) {
+      if (!sameMap(new TreePath(callPath, argument), iteration.map(), state)) {
+        continue;
+      }
+      Optional<Effect> effect = MapSummaries.effectOnArgument(callPath, argument, state, 0);
+      if (effect.isPresent() && effect.get().operand().isReceiver()
+          && MapApi.structuralChange(effect.get().fact(), JavacApi.hierarchy(state)).orElse(StructuralChange.NEVER)
+              == StructuralChange.ALWAYS) {
+        return Optional.of(new Modification(callPath, effect.get().fact()));
+      }
+    }
+    return Optional.empty();
   }
 
   /** {@code k} or {@code e.getKey()} where {@code k} or {@code e} holds the element being visited. */

@@ -85,11 +85,14 @@ public final class Iterators {
     public final Origin subject;
     public final List<MethodDescriptor> bodies;
     public final SourceLineAnnotation line;
+    /** Which of the values the lambda captures is the iterated map (its body gets it as a parameter), or -1. */
+    public final int capturedMap;
 
-    Callback(Origin subject, List<MethodDescriptor> bodies, SourceLineAnnotation line) {
+    Callback(Origin subject, List<MethodDescriptor> bodies, SourceLineAnnotation line, int capturedMap) {
       this.subject = subject;
       this.bodies = bodies;
       this.line = line;
+      this.capturedMap = capturedMap;
     }
   }
 
@@ -197,7 +200,8 @@ public final class Iterators {
     }
     if (name.equals("forEach") && argCount == 1 && !values.lambdaBodiesOf(args[0]).isEmpty()
         && (subject instanceof Origin.View || isMap(api.get().owner(), hierarchy))) {
-      callbacks.add(new Callback(subject, values.lambdaBodiesOf(args[0]), line));
+      callbacks.add(new Callback(subject, values.lambdaBodiesOf(args[0]), line,
+          values.capturedBy(args[0]).indexOf(subject.root().value())));
     }
     Optional<StructuralChange> change = MapApi.structuralChange(api.get(), hierarchy);
     if (change.isPresent() && change.get() != StructuralChange.NEVER) {

@@ -29,6 +29,7 @@ import dev.mapsafe.knowledge.threads.SharedMaps;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -252,11 +253,13 @@ public final class MapValues {
     public final int parameter;
     public final MethodDescriptor callee;
     public final int argument;
+    public final SourceLineAnnotation line;
 
-    ParameterPass(int parameter, MethodDescriptor callee, int argument) {
+    ParameterPass(int parameter, MethodDescriptor callee, int argument, SourceLineAnnotation line) {
       this.parameter = parameter;
       this.callee = callee;
       this.argument = argument;
+      this.line = line;
     }
   }
 
@@ -347,7 +350,8 @@ public final class MapValues {
   /** {@code new AtomicReference<>(value)}: the initial value, by the reference's value number. */
   private final Publications publications = new Publications();
   /** Function objects made by invokedynamic: how many values they capture ({@code this} included). */
-  private final Map<ValueNumber, Integer> capturedCounts = new HashMap<>();
+  /** The values each function object made by invokedynamic captures, in order. */
+  private final Map<ValueNumber, List<ValueNumber>> captured = new HashMap<>();
   /** Parameters passed to a call or stored: their function objects may run anywhere. */
   private final Set<Integer> passedParameters = new HashSet<>();
   private final Set<ValueNumber> escaped = new HashSet<>();
@@ -486,6 +490,11 @@ public final class MapValues {
   /** The methods of this class that a function object made by invokedynamic runs (lambda bodies, method refs). */
   public List<MethodDescriptor> lambdaBodiesOf(ValueNumber functionObject) {
     return lambdaBodies.getOrDefault(functionObject, List.of());
+  }
+
+  /** The values a function object made by invokedynamic captures, in order (a lambda body's first parameters). */
+  public List<ValueNumber> capturedBy(ValueNumber functionObject) {
+    return captured.getOrDefault(functionObject, List.of());
   }
 
   /** The calls this method makes, with the monitors held at each. */
@@ -698,7 +707,7 @@ public final class MapValues {
         lambdaBodies.put(after.getTopValue(), bodies);
         functionTargets.put(after.getTopValue(), targets);
         copies.functionObject(after.getTopValue(), (INVOKEDYNAMIC) invoke);
-        capturedCounts.put(after.getTopValue(), args.length);
+        captured.put(after.getTopValue(), Arrays.asList(args.clone()));
         createdLambdas.addAll(bodies);
       }
       return;
@@ -728,7 +737,8 @@ public final class MapValues {
     for (int i = 0; i < argCount; i++) {
       if (parameterIndexes.containsKey(args[i])) {
         passedParameters.add(parameterIndexes.get(args[i])); // passed on: it may run anywhere
-        parameterPasses.add(new ParameterPass(parameterIndexes.get(args[i]), callee, i));
+        parameterPasses.add(new ParameterPass(parameterIndexes.get(args[i]), callee, i,
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
       }
     }
     ValueNumber result =
@@ -759,7 +769,7 @@ public final class MapValues {
       valueFacts(context, m, location, api.get(), receiver, result, args, hierarchy);
     }
     if (api.isPresent() && receiver != null) {
-      publications.called(api.get(), receiver, args, origins, lambdaBodies, capturedCounts, location,
+      publications.called(api.get(), receiver, args, origins, lambdaBodies, captured, location,
           SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
           thisHeldHere, hierarchy);
     }

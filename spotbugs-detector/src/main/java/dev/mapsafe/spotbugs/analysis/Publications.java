@@ -97,10 +97,10 @@ public final class Publications {
 
   /**
    * Notes a call on {@code receiver}: a new {@code AtomicReference}'s initial value, a publishing call's value, an
-   * update call's function ({@code lambdaBodies} and {@code capturedCounts} say what each function object runs).
+   * update call's function ({@code lambdaBodies} and {@code captured} say what each function object runs and captures).
    */
   void called(ApiMethod call, ValueNumber receiver, ValueNumber[] args, Map<ValueNumber, Origin> origins,
-      Map<ValueNumber, List<MethodDescriptor>> lambdaBodies, Map<ValueNumber, Integer> capturedCounts,
+      Map<ValueNumber, List<MethodDescriptor>> lambdaBodies, Map<ValueNumber, List<ValueNumber>> captured,
       Location location, SourceLineAnnotation line, List<Origin> heldOrigins, boolean thisHeld,
       TypeHierarchy hierarchy) {
     if (call.kind() == CallKind.CONSTRUCTOR && args.length == 1 && origins.get(args[0]) != null
@@ -115,7 +115,7 @@ public final class Publications {
     int function = Publication.updateFunction(call.owner(), call.name(), hierarchy);
     if (function >= 0 && function < args.length && lambdaBodies.containsKey(args[function])) {
       updateFunctions.add(new UpdateFunction(lambdaBodies.get(args[function]),
-          capturedCounts.getOrDefault(args[function], 0), origins.get(receiver), call.name()));
+          captured.getOrDefault(args[function], List.of()).size(), origins.get(receiver), call.name()));
     }
   }
 }

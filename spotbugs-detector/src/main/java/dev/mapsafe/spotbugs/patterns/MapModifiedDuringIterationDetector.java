@@ -2,6 +2,8 @@ package dev.mapsafe.spotbugs.patterns;
 
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.StructuralChange;
@@ -24,10 +26,12 @@ import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.ClassName;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.bcel.classfile.Method;
 
 /**
@@ -37,6 +41,8 @@ import org.apache.bcel.classfile.Method;
  */
 public final class MapModifiedDuringIterationDetector implements Detector {
   private static final Pattern PATTERN = Pattern.MAP_MODIFIED_DURING_ITERATION;
+  /** How many methods deep a map given to a helper is followed to its write. */
+  private static final int MAX_HELPERS = 4;
 
   private final BugReporter reporter;
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
@@ -58,8 +64,9 @@ public final class MapModifiedDuringIterationDetector implements Detector {
         MapValues methodValues = MapValues.analyze(context, method, hierarchy);
         implementations.add(methodValues);
         if (methodValues.accesses().stream().noneMatch(a -> a.effect.kind() == MapEffect.ITERATE
-            || a.effect.kind() == MapEffect.WRITE)) {
-          continue; // nothing is iterated or written here
+            || a.effect.kind() == MapEffect.WRITE)
+            && methodValues.parameterEffects().isEmpty() && methodValues.parameterPasses().isEmpty()) {
+          continue; // nothing is iterated or written here, nor a map it is given
         }
         Iterators found = Iterators.analyze(context, method, methodValues, hierarchy);
         MethodDescriptor descriptor = methodValues.method().getMethodDescriptor();
@@ -79,14 +86,18 @@ public final class MapModifiedDuringIterationDetector implements Detector {
       for (Iterators.Modified modified : method.getValue().modifiedLoops()) {
         if (mayFailFast(modified.loop.subject.root())) {
           bugs.add(bug(where, modified.loop.subject, "loop over " + modified.loop.subject.display(), modified.loop.line,
-              modified.write));
+              modified.write.fact, modified.write.line));
         }
       }
       for (Iterators.Callback callback : method.getValue().callbacks()) {
         writeInCallback(callback)
             .filter(write -> mayFailFast(callback.subject.root()))
-            .ifPresent(write -> bugs.add(
-                bug(where, callback.subject, callback.subject.display() + ".forEach", callback.line, write)));
+            .ifPresent(write -> bugs.add(bug(where, callback.subject, callback.subject.display() + ".forEach",
+                callback.line, write.fact, write.line)));
+        if (!(callback.subject.root() instanceof Origin.FieldLoad) && mayFailFast(callback.subject.root())) {
+          writeOfCapturedMap(callback).ifPresent(write -> bugs.add(bug(where, callback.subject,
+              callback.subject.display() + ".forEach", callback.line, write.getKey(), write.getValue())));
+        }
       }
     }
     Findings.report(bugs, reporter);
@@ -111,6 +122,63 @@ public final class MapModifiedDuringIterationDetector implements Detector {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A structural write, in a lambda body the forEach runs, of the map the lambda captured (a local: the body gets it
+   * as a parameter), made there or in methods of the analysed code the body passes it to; with the line in the body
+   * (the write, or the call that hands the map over).
+   */
+  private Optional<Map.Entry<ApiMethod, SourceLineAnnotation>> writeOfCapturedMap(Iterators.Callback callback) {
+    for (MethodDescriptor body : callback.bodies) {
+      int parameter = body.isStatic() ? callback.capturedMap : callback.capturedMap - 1; // an instance body's this
+      MapValues summary = values.get(body);
+      if (parameter < 0 || summary == null) {
+        continue;
+      }
+      Optional<MapValues.ParameterEffect> direct = structuralWrite(summary, parameter);
+      if (direct.isPresent()) {
+        return Optional.of(Map.entry(direct.get().effect.fact(), direct.get().line));
+      }
+      for (MapValues.ParameterPass pass : summary.parameterPasses()) {
+        Optional<ApiMethod> write = pass.parameter == parameter
+            ? structuralWriteOf(pass.callee, pass.argument, new HashSet<>(Set.of(body)))
+            : Optional.empty();
+        if (write.isPresent()) {
+          return Optional.of(Map.entry(write.get(), pass.line));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A structural write of a method's parameter, by the method or by one it passes the parameter to. */
+  private Optional<ApiMethod> structuralWriteOf(MethodDescriptor method, int parameter, Set<MethodDescriptor> seen) {
+    MapValues summary = values.get(method);
+    if (summary == null || !seen.add(method) || seen.size() > MAX_HELPERS) {
+      return Optional.empty();
+    }
+    Optional<MapValues.ParameterEffect> direct = structuralWrite(summary, parameter);
+    if (direct.isPresent()) {
+      return Optional.of(direct.get().effect.fact());
+    }
+    for (MapValues.ParameterPass pass : summary.parameterPasses()) {
+      Optional<ApiMethod> write =
+          pass.parameter == parameter ? structuralWriteOf(pass.callee, pass.argument, seen) : Optional.empty();
+      if (write.isPresent()) {
+        return write;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A call on the parameter, in the method itself, that always changes the map's structure. */
+  private Optional<MapValues.ParameterEffect> structuralWrite(MapValues method, int parameter) {
+    return method.parameterEffects().stream()
+        .filter(e -> e.parameter == parameter && e.effect.operand().isReceiver()
+            && MapApi.structuralChange(e.effect.fact(), hierarchy).orElse(StructuralChange.NEVER)
+                == StructuralChange.ALWAYS)
+        .findFirst();
   }
 
   /** By the class of the map when it can be known; a map of unknown class counts (most maps are fail-fast). */
@@ -139,12 +207,12 @@ public final class MapModifiedDuringIterationDetector implements Detector {
   }
 
   private BugInstance bug(MapValues method, Origin iterated, String traversal, SourceLineAnnotation traversalLine,
-      Iterators.Write write) {
+      ApiMethod writeFact, SourceLineAnnotation writeLine) {
     String message =
         Messages.mapModifiedDuringIteration(
             iterated.root().display(),
             traversal + " at line " + traversalLine.getStartLine(),
-            write.fact.display() + " at line " + write.line.getStartLine());
+            writeFact.display() + " at line " + writeLine.getStartLine());
     BugInstance bug =
         new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
             .addClass(method.method().getClassName())
@@ -153,6 +221,6 @@ public final class MapModifiedDuringIterationDetector implements Detector {
     if (iterated.root() instanceof Origin.FieldLoad) {
       bug.addField(FieldAnnotation.fromXField(((Origin.FieldLoad) iterated.root()).field()));
     }
-    return bug.addSourceLine(write.line);
+    return bug.addSourceLine(writeLine);
   }
 }
