@@ -1,18 +1,24 @@
 package dev.mapsafe.spotbugs.patterns;
 
-import edu.umd.cs.findbugs.BugAnnotation;
-import edu.umd.cs.findbugs.BugInstance;
-import edu.umd.cs.findbugs.BugReporter;
-import edu.umd.cs.findbugs.MethodAnnotation;
-import edu.umd.cs.findbugs.SourceLineAnnotation;
-import edu.umd.cs.findbugs.StringAnnotation;
+import dev.mapsafe.knowledge.catalog.Pattern;
 import dev.mapsafe.knowledge.threads.UserVocabulary;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.InlinedLines;
-import org.apache.bcel.classfile.JavaClass;
-import org.apache.bcel.classfile.Method;
+import edu.umd.cs.findbugs.BugAnnotation;
+import edu.umd.cs.findbugs.BugInstance;
+import edu.umd.cs.findbugs.BugReporter;
+import edu.umd.cs.findbugs.Detector;
+import edu.umd.cs.findbugs.FieldAnnotation;
+import edu.umd.cs.findbugs.MethodAnnotation;
+import edu.umd.cs.findbugs.Priorities;
+import edu.umd.cs.findbugs.SourceLineAnnotation;
+import edu.umd.cs.findbugs.StringAnnotation;
+import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.ba.XMethod;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.bcel.classfile.JavaClass;
+import org.apache.bcel.classfile.Method;
 
 /**
  * Reports a detector's findings in a fixed order, whatever order SpotBugs visited the classes in, with an instance
@@ -45,6 +51,19 @@ final class Findings {
   }
 
   private Findings() {}
+
+  /** A finding at a line of a method, about a map field when there is one (null: a local map, the object itself). */
+  static BugInstance at(Detector detector, Pattern pattern, XMethod method, String message, XField field,
+      SourceLineAnnotation line) {
+    BugInstance bug = new BugInstance(detector, pattern.bugType(), Priorities.NORMAL_PRIORITY)
+        .addClass(method.getClassName())
+        .addMethod(MethodAnnotation.fromXMethod(method))
+        .addString(message);
+    if (field != null) {
+      bug.addField(FieldAnnotation.fromXField(field));
+    }
+    return bug.addSourceLine(line);
+  }
 
   static void report(List<BugInstance> bugs, BugReporter reporter) {
     UserVocabulary user = UserVocabulary.current();

@@ -16,13 +16,11 @@ import dev.mapsafe.spotbugs.analysis.Origin;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugReporter;
 import edu.umd.cs.findbugs.Detector;
-import edu.umd.cs.findbugs.FieldAnnotation;
-import edu.umd.cs.findbugs.MethodAnnotation;
-import edu.umd.cs.findbugs.Priorities;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.ClassName;
 import java.util.ArrayList;
@@ -213,14 +211,7 @@ public final class MapModifiedDuringIterationDetector implements Detector {
             iterated.root().display(),
             traversal + " at line " + traversalLine.getStartLine(),
             writeFact.display() + " at line " + writeLine.getStartLine());
-    BugInstance bug =
-        new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
-            .addClass(method.method().getClassName())
-            .addMethod(MethodAnnotation.fromXMethod(method.method()))
-            .addString(message);
-    if (iterated.root() instanceof Origin.FieldLoad) {
-      bug.addField(FieldAnnotation.fromXField(((Origin.FieldLoad) iterated.root()).field()));
-    }
-    return bug.addSourceLine(writeLine);
+    XField field = iterated.root() instanceof Origin.FieldLoad ? ((Origin.FieldLoad) iterated.root()).field() : null;
+    return Findings.at(this, PATTERN, method.method(), message, field, writeLine);
   }
 }

@@ -14,9 +14,6 @@ import dev.mapsafe.spotbugs.analysis.Origin;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugReporter;
 import edu.umd.cs.findbugs.Detector;
-import edu.umd.cs.findbugs.FieldAnnotation;
-import edu.umd.cs.findbugs.MethodAnnotation;
-import edu.umd.cs.findbugs.Priorities;
 import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
@@ -132,14 +129,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
             access.effect.fact().display() + " at line " + access.line.getStartLine(),
             LockRegions.display(lock),
             reason);
-    BugInstance bug = new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
-        .addClass(method.method().getClassName())
-        .addMethod(MethodAnnotation.fromXMethod(method.method()))
-        .addString(message);
-    if (field != null) {
-      bug.addField(FieldAnnotation.fromXField(field));
-    }
-    return Optional.of(bug.addSourceLine(access.line));
+    return Optional.of(Findings.at(this, PATTERN, method.method(), message, field, access.line));
   }
 
 }

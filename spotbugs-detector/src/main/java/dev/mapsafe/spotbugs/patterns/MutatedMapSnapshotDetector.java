@@ -18,9 +18,6 @@ import dev.mapsafe.spotbugs.analysis.ThreadReach;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugReporter;
 import edu.umd.cs.findbugs.Detector;
-import edu.umd.cs.findbugs.FieldAnnotation;
-import edu.umd.cs.findbugs.MethodAnnotation;
-import edu.umd.cs.findbugs.Priorities;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
@@ -318,13 +315,6 @@ public final class MutatedMapSnapshotDetector implements Detector {
   }
 
   private BugInstance bug(MapValues method, XField field, SourceLineAnnotation line, String message) {
-    BugInstance bug = new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
-        .addClass(method.method().getClassName())
-        .addMethod(MethodAnnotation.fromXMethod(method.method()))
-        .addString(message);
-    if (field != null) {
-      bug.addField(FieldAnnotation.fromXField(field));
-    }
-    return bug.addSourceLine(line);
+    return Findings.at(this, PATTERN, method.method(), message, field, line);
   }
 }
