@@ -119,10 +119,6 @@ public abstract class Origin {
       this.className = className;
     }
 
-    public String className() {
-      return className;
-    }
-
     @Override
     public String display() {
       return "this " + className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
