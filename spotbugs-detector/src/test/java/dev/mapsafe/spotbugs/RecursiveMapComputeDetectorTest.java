@@ -39,7 +39,7 @@ class RecursiveMapComputeDetectorTest {
   void scopesWhoseFactoryReentersTheUpdate(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.ScopeReentry");
     String message = Fixtures.analyze(spotbugs, "fixtures.recursive.ScopeReentry").stream()
-        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 22)
+        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 43)
         .findFirst()
         .orElseThrow()
         .getMessageWithoutPrefix();

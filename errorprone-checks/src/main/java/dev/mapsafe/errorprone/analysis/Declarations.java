@@ -25,6 +25,8 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Context;
+import dev.mapsafe.knowledge.mapapi.KeyUse;
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -264,14 +266,14 @@ public final class Declarations {
     mapValuesMadeNew = new TreeMap<>(
         Comparator.comparing((VarSymbol f) -> f.owner.getQualifiedName() + "." + f.getSimpleName()));
     invocations.forEach((callee, calls) -> {
-      if (!(callee.getSimpleName().contentEquals("put") || callee.getSimpleName().contentEquals("putIfAbsent"))
-          || callee.getParameters().size() != 2
-          || !JavacApi.hierarchy(state).isSubtype(callee.owner.flatName().toString(), "java.util.Map")) {
+      if (!MapApi.mentions(callee.getSimpleName().toString()) || callee.getParameters().size() != 2) {
         return;
       }
       for (TreePath call : calls) {
         MethodInvocationTree put = (MethodInvocationTree) call.getLeaf();
-        if (!(ASTHelpers.getReceiver(put) != null
+        if (!JavacApi.call(put, state).flatMap(api -> MapApi.keyUse(api, JavacApi.hierarchy(state)))
+                .map(KeyUse::storesValue).orElse(false)
+            || !(ASTHelpers.getReceiver(put) != null
             && ASTHelpers.getSymbol(ASTHelpers.getReceiver(put)) instanceof VarSymbol field
             && field.getKind() == ElementKind.FIELD)) {
           continue;

@@ -113,9 +113,7 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
       if (classes.stream().noneMatch(c -> MapTypes.readWrites(c, accessOrdered, name, JavacApi.hierarchy(state)))) {
         return Description.NO_MATCH;
       }
-      reason = accessOrdered
-          ? "a get on an access-ordered LinkedHashMap moves the entry"
-          : "every call on a WeakHashMap expunges collected entries";
+      reason = Messages.readThatWrites(accessOrdered);
     }
     Set<GuardedByExpression> readOnly = CallerLocks.readOnlyIncludingCallers(state.getPath(), state);
     if (readOnly.isEmpty()) {
@@ -173,9 +171,7 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
       if (name.getName().contentEquals("this")) {
         continue; // delegates to another constructor, which is checked on its own
       }
-      List<? extends ExpressionTree> arguments = call.getArguments();
-      if (arguments.size() != 3 || !(arguments.get(2) instanceof LiteralTree literal)
-          || !Boolean.TRUE.equals(literal.getValue())) {
+      if (!accessOrderArgument(call.getArguments())) {
         return false;
       }
       any = true;
@@ -187,10 +183,7 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
   private static boolean accessOrdered(VarSymbol field, VisitorState state) {
     for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
       ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
-      if (tree instanceof NewClassTree creation
-          && creation.getArguments().size() == 3
-          && creation.getArguments().get(2) instanceof LiteralTree literal
-          && Boolean.TRUE.equals(literal.getValue())) {
+      if (tree instanceof NewClassTree creation && accessOrderArgument(creation.getArguments())) {
         Type type = ASTHelpers.getType(creation);
         Type linked = state.getTypeFromString("java.util.LinkedHashMap");
         if (type != null && linked != null
@@ -200,5 +193,11 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
       }
     }
     return false;
+  }
+
+  /** Whether {@code LinkedHashMap(capacity, loadFactor, accessOrder)}'s arguments say {@code accessOrder = true}. */
+  private static boolean accessOrderArgument(List<? extends ExpressionTree> arguments) {
+    return arguments.size() == 3 && arguments.get(2) instanceof LiteralTree literal
+        && Boolean.TRUE.equals(literal.getValue());
   }
 }

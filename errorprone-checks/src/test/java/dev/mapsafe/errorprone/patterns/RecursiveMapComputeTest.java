@@ -87,7 +87,7 @@ class RecursiveMapComputeTest {
   @Test
   void messageOfAScopeWhoseFactoryReentersTheUpdate() {
     SharedFixtures.add(TestHelpers.compilation(RecursiveMapCompute.class, getClass()),
-            Pattern.RECURSIVE_MAP_COMPUTE, "fixtures.recursive.ScopeReentry", 22,
+            Pattern.RECURSIVE_MAP_COMPUTE, "fixtures.recursive.ScopeReentry", 43,
             "computeIfAbsent runs ObjectFactory.getObject() in its function, which may run get() again and update the"
                 + " same map before this computeIfAbsent returns")
         .doTest();

@@ -195,6 +195,13 @@ public final class Messages {
         map, concurrentClass, concurrentLine, unsafeClass, unsafeLine, concurrentClass);
   }
 
+  /** Why a read changes the map, for {@link #mapWriteUnderReadLock}: access order, or a WeakHashMap's expunging. */
+  public static String readThatWrites(boolean accessOrdered) {
+    return accessOrdered
+        ? "a get on an access-ordered LinkedHashMap moves the entry"
+        : "every call on a WeakHashMap expunges collected entries";
+  }
+
   /**
    * @param map the map field
    * @param call the call and its line ({@code Map.put(Object, Object) at line 31})

@@ -19,6 +19,11 @@ public enum KeyUse {
    */
   STORE_IF_ABSENT;
 
+  /** Whether the call stores its second argument as the key's value: {@code put}, {@code putIfAbsent}. */
+  public boolean storesValue() {
+    return this == STORE || this == STORE_IF_ABSENT;
+  }
+
   /** Whether the call may change the map: a store or a removal. */
   public boolean writes() {
     return this == STORE || this == REMOVAL || this == STORE_IF_ABSENT;

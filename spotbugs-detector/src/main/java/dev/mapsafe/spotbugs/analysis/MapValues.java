@@ -792,7 +792,7 @@ public final class MapValues {
           && operand.equals(thisValue)) {
         selfAccesses.add(new Access(effect, new Origin.This(method.getClassName(), operand),
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), location, heldOrigins(monitors, location),
-            monitors.at(location).contains(thisValue), false, false));
+            thisHeld(monitors, location), false, false));
       }
       if (subject == null) {
         continue;

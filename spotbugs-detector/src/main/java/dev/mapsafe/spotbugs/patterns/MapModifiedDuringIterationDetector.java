@@ -3,6 +3,7 @@ package dev.mapsafe.spotbugs.patterns;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
@@ -10,7 +11,9 @@ import dev.mapsafe.knowledge.mapapi.StructuralChange;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.Iterators;
+import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
+import dev.mapsafe.spotbugs.analysis.MapSummaries;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
 import edu.umd.cs.findbugs.BugInstance;
@@ -24,12 +27,10 @@ import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.ClassName;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.bcel.classfile.Method;
 
 /**
@@ -39,14 +40,14 @@ import org.apache.bcel.classfile.Method;
  */
 public final class MapModifiedDuringIterationDetector implements Detector {
   private static final Pattern PATTERN = Pattern.MAP_MODIFIED_DURING_ITERATION;
-  /** How many methods deep a map given to a helper is followed to its write. */
-  private static final int MAX_HELPERS = 4;
 
   private final BugReporter reporter;
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final Map<MethodDescriptor, MapValues> values = new LinkedHashMap<>();
   private final Map<MethodDescriptor, Iterators> iterations = new LinkedHashMap<>();
+  /** What methods do to maps they are given: a local map's forEach lambda may hand it to one that removes. */
+  private final MapSummaries summaries = new MapSummaries();
 
   public MapModifiedDuringIterationDetector(BugReporter reporter) {
     this.reporter = reporter;
@@ -67,6 +68,7 @@ public final class MapModifiedDuringIterationDetector implements Detector {
           continue; // nothing is iterated or written here, nor a map it is given
         }
         Iterators found = Iterators.analyze(context, method, methodValues, hierarchy);
+        summaries.add(methodValues, LockRegions.analyze(context, method, methodValues, hierarchy));
         MethodDescriptor descriptor = methodValues.method().getMethodDescriptor();
         values.put(descriptor, methodValues);
         iterations.put(descriptor, found);
@@ -124,8 +126,8 @@ public final class MapModifiedDuringIterationDetector implements Detector {
 
   /**
    * A structural write, in a lambda body the forEach runs, of the map the lambda captured (a local: the body gets it
-   * as a parameter), made there or in methods of the analysed code the body passes it to; with the line in the body
-   * (the write, or the call that hands the map over).
+   * as a parameter), made there or by a method the body passes it to ({@link MapSummaries}); with the line in the
+   * body (the write, or the call that hands the map over).
    */
   private Optional<Map.Entry<ApiMethod, SourceLineAnnotation>> writeOfCapturedMap(Iterators.Callback callback) {
     for (MethodDescriptor body : callback.bodies) {
@@ -134,49 +136,27 @@ public final class MapModifiedDuringIterationDetector implements Detector {
       if (parameter < 0 || summary == null) {
         continue;
       }
-      Optional<MapValues.ParameterEffect> direct = structuralWrite(summary, parameter);
-      if (direct.isPresent()) {
-        return Optional.of(Map.entry(direct.get().effect.fact(), direct.get().line));
+      for (MapValues.ParameterEffect effect : summary.parameterEffects()) {
+        if (effect.parameter == parameter && alwaysChangesStructure(effect.effect)) {
+          return Optional.of(Map.entry(effect.effect.fact(), effect.line));
+        }
       }
       for (MapValues.ParameterPass pass : summary.parameterPasses()) {
-        Optional<ApiMethod> write = pass.parameter == parameter
-            ? structuralWriteOf(pass.callee, pass.argument, new HashSet<>(Set.of(body)))
-            : Optional.empty();
+        Optional<Effect> write = pass.parameter != parameter ? Optional.empty()
+            : summaries.effectsOnArgument(pass.callee, pass.argument).stream()
+                .filter(this::alwaysChangesStructure)
+                .findFirst();
         if (write.isPresent()) {
-          return Optional.of(Map.entry(write.get(), pass.line));
+          return Optional.of(Map.entry(write.get().fact(), pass.line));
         }
       }
     }
     return Optional.empty();
   }
 
-  /** A structural write of a method's parameter, by the method or by one it passes the parameter to. */
-  private Optional<ApiMethod> structuralWriteOf(MethodDescriptor method, int parameter, Set<MethodDescriptor> seen) {
-    MapValues summary = values.get(method);
-    if (summary == null || !seen.add(method) || seen.size() > MAX_HELPERS) {
-      return Optional.empty();
-    }
-    Optional<MapValues.ParameterEffect> direct = structuralWrite(summary, parameter);
-    if (direct.isPresent()) {
-      return Optional.of(direct.get().effect.fact());
-    }
-    for (MapValues.ParameterPass pass : summary.parameterPasses()) {
-      Optional<ApiMethod> write =
-          pass.parameter == parameter ? structuralWriteOf(pass.callee, pass.argument, seen) : Optional.empty();
-      if (write.isPresent()) {
-        return write;
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** A call on the parameter, in the method itself, that always changes the map's structure. */
-  private Optional<MapValues.ParameterEffect> structuralWrite(MapValues method, int parameter) {
-    return method.parameterEffects().stream()
-        .filter(e -> e.parameter == parameter && e.effect.operand().isReceiver()
-            && MapApi.structuralChange(e.effect.fact(), hierarchy).orElse(StructuralChange.NEVER)
-                == StructuralChange.ALWAYS)
-        .findFirst();
+  private boolean alwaysChangesStructure(Effect effect) {
+    return effect.operand().isReceiver()
+        && MapApi.structuralChange(effect.fact(), hierarchy).orElse(StructuralChange.NEVER) == StructuralChange.ALWAYS;
   }
 
   /** By the class of the map when it can be known; a map of unknown class counts (most maps are fail-fast). */

@@ -113,9 +113,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
       if (classes.stream().noneMatch(c -> MapTypes.readWrites(c, accessOrdered, name, hierarchy))) {
         return Optional.empty();
       }
-      reason = accessOrdered
-          ? "a get on an access-ordered LinkedHashMap moves the entry"
-          : "every call on a WeakHashMap expunges collected entries";
+      reason = Messages.readThatWrites(accessOrdered);
     }
     Set<String> readOnly = new HashSet<>(locks.at(method, access.location, access.heldOrigins, access.thisHeld, true));
     readOnly.removeAll(locks.at(method, access.location, access.heldOrigins, access.thisHeld, false));

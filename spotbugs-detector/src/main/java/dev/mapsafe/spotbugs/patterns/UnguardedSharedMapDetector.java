@@ -2,6 +2,8 @@ package dev.mapsafe.spotbugs.patterns;
 
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.catalog.Pattern;
+import dev.mapsafe.knowledge.mapapi.KeyUse;
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
@@ -162,12 +164,10 @@ public final class UnguardedSharedMapDetector implements Detector {
 
   /** The class of the new object a call puts as a value into a map field ({@code map.put(k, new V(..))}), or null. */
   private String storedValue(MapValues.CallSite call) {
-    boolean store = (call.callee.getName().equals("put") || call.callee.getName().equals("putIfAbsent"))
-        && call.constructedArguments.size() == 2 && call.constructedArguments.get(1) != null;
-    return store && call.receiver instanceof Origin.FieldLoad
-            && hierarchy.isSubtype(call.callee.getClassDescriptor().getDottedClassName(), "java.util.Map")
-        ? call.constructedArguments.get(1)
-        : null;
+    boolean store = call.constructedArguments.size() == 2 && call.constructedArguments.get(1) != null
+        && call.receiver instanceof Origin.FieldLoad
+        && MapApi.keyUse(BytecodeApi.call(call.callee), hierarchy).map(KeyUse::storesValue).orElse(false);
+    return store ? call.constructedArguments.get(1) : null;
   }
 
   private String sharedBy(ClassContext context, String className) {
