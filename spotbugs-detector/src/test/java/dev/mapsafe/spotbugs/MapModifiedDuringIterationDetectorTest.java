@@ -24,6 +24,15 @@ class MapModifiedDuringIterationDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.iteration.CapturedMaps");
   }
 
+  /**
+   * Maps the method is given, or makes when given none (a merge of two values): the walk and the removal are
+   * on the same value, whatever its source.
+   */
+  @Test
+  void parameterMapsPrunedWhileWalked(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.iteration.ParameterMaps");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.iteration.IterationNegatives").stream()

@@ -241,13 +241,13 @@ public final class Iterations {
   }
 
   /**
-   * In a lambda a local map's own {@code forEach} runs, a call that hands that map to a method of this compilation
-   * whose summary ({@link MapSummaries}) writes it in a way that always changes its structure.
+   * In a lambda a local or parameter map's own {@code forEach} runs, a call that hands that map to a method of this
+   * compilation whose summary ({@link MapSummaries}) writes it in a way that always changes its structure.
    */
   private static Optional<Modification> handedToHelper(TreePath callPath, Iteration iteration, VisitorState state) {
     if (!iteration.callback()
         || !(ASTHelpers.getSymbol(MapIdentity.strip((ExpressionTree) iteration.map().getLeaf())) instanceof VarSymbol local)
-        || local.getKind() != ElementKind.LOCAL_VARIABLE) {
+        || (local.getKind() != ElementKind.LOCAL_VARIABLE && local.getKind() != ElementKind.PARAMETER)) {
       return Optional.empty();
     }
     for (ExpressionTree argument : ((MethodInvocationTree) callPath.getLeaf()).getArguments()) {

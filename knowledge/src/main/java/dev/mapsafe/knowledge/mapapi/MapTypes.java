@@ -148,6 +148,11 @@ public final class MapTypes {
     return false;
   }
 
+  /** Whether the type is {@code java.util.Map} or one of its subtypes. */
+  public static boolean isMap(String type, TypeHierarchy hierarchy) {
+    return type.equals("java.util.Map") || hierarchy.isSubtype(type, "java.util.Map");
+  }
+
   /** Whether maps of this class are known to need external locking for any concurrent use with a writer. */
   public static boolean isNotThreadSafe(String type, TypeHierarchy hierarchy) {
     return concurrency(type, hierarchy).filter(c -> c == Concurrency.NOT_THREAD_SAFE).isPresent();

@@ -23,7 +23,7 @@ public final class Publication {
 
   /** Whether a field or reference of this declared type holds a map that can be changed in place. */
   public static boolean isMutableMapType(String type, TypeHierarchy hierarchy) {
-    return (type.equals("java.util.Map") || hierarchy.isSubtype(type, "java.util.Map"))
+    return MapTypes.isMap(type, hierarchy)
         && !MapTypes.isConcurrentMap(type, hierarchy)
         && !MapTypes.isSelfLockedMapType(type, hierarchy)
         && !type.startsWith("com.google.common.collect.Immutable");

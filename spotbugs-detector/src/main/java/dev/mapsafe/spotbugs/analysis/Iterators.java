@@ -4,6 +4,7 @@ import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.StructuralChange;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
@@ -185,7 +186,7 @@ public final class Iterators {
       }
     }
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
-    Origin subject = values.originOf(receiver);
+    Origin subject = values.identityOf(receiver);
     if (api.isEmpty() || subject == null) {
       return;
     }
@@ -199,7 +200,7 @@ public final class Iterators {
       }
     }
     if (name.equals("forEach") && argCount == 1 && !values.lambdaBodiesOf(args[0]).isEmpty()
-        && (subject instanceof Origin.View || isMap(api.get().owner(), hierarchy))) {
+        && (subject instanceof Origin.View || MapTypes.isMap(api.get().owner(), hierarchy))) {
       callbacks.add(new Callback(subject, values.lambdaBodiesOf(args[0]), line,
           values.capturedBy(args[0]).indexOf(subject.root().value())));
     }
@@ -210,9 +211,6 @@ public final class Iterators {
     }
   }
 
-  private static boolean isMap(String type, TypeHierarchy hierarchy) {
-    return type.equals("java.util.Map") || hierarchy.isSubtype(type, "java.util.Map");
-  }
 
   /** The writes of the same map inside a running loop over it, first per loop. */
   public List<Modified> modifiedLoops() {

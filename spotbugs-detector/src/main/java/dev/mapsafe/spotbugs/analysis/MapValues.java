@@ -46,6 +46,7 @@ import org.apache.bcel.classfile.LocalVariable;
 import org.apache.bcel.classfile.LocalVariableTable;
 import org.apache.bcel.classfile.Method;
 import org.apache.bcel.generic.ArrayInstruction;
+import org.apache.bcel.generic.ALOAD;
 import org.apache.bcel.generic.ASTORE;
 import org.apache.bcel.generic.ConstantPoolGen;
 import org.apache.bcel.generic.FieldInstruction;
@@ -331,6 +332,7 @@ public final class MapValues {
 
   private final XMethod method;
   private final Map<ValueNumber, Origin> origins = new HashMap<>();
+  private final UntrackedMaps untracked = new UntrackedMaps();
   private final List<TraversalSite> traversals = new ArrayList<>();
   private final List<FieldStore> stores = new ArrayList<>();
   private final List<Origin> returns = new ArrayList<>();
@@ -349,7 +351,6 @@ public final class MapValues {
   private final List<HandedOff> handOffs = new ArrayList<>();
   /** {@code new AtomicReference<>(value)}: the initial value, by the reference's value number. */
   private final Publications publications = new Publications();
-  /** Function objects made by invokedynamic: how many values they capture ({@code this} included). */
   /** The values each function object made by invokedynamic captures, in order. */
   private final Map<ValueNumber, List<ValueNumber>> captured = new HashMap<>();
   /** Parameters passed to a call or stored: their function objects may run anywhere. */
@@ -422,7 +423,6 @@ public final class MapValues {
     return monitored;
   }
 
-  /** Origins of the values the method returns; null entries for values of unknown origin. */
   /** The calls on parameters whose function objects run only there (not passed on, stored or captured). */
   public List<ParameterCall> parameterCallsRunningOnlyHere() {
     List<ParameterCall> result = new ArrayList<>();
@@ -473,6 +473,7 @@ public final class MapValues {
     return returnSites;
   }
 
+  /** Origins of the values the method returns; null entries for values of unknown origin. */
   public List<Origin> returns() {
     return returns;
   }
@@ -538,6 +539,15 @@ public final class MapValues {
   /** The origin of a value of this method, or null when unknown. */
   public Origin originOf(ValueNumber value) {
     return origins.get(value);
+  }
+
+  /**
+   * Which map a value of this method is: its origin, or else, for a map (or a view of one) whose source is not
+   * tracked, an {@link Origin.Untracked} that only tells it apart from the method's other maps.
+   */
+  public Origin identityOf(ValueNumber value) {
+    Origin view = untracked.of(value); // a view of such a map also has a MethodResult origin: the view says more
+    return view != null ? view : origins.get(value);
   }
 
   /**
@@ -659,6 +669,8 @@ public final class MapValues {
       trues.add(after.getTopValue());
     } else if (op == Const.AASTORE) {
       escape(before.getTopValue());
+    } else if (ins instanceof ALOAD) {
+      untracked.loaded(after.getTopValue(), ((ALOAD) ins).getIndex(), location.getHandle().getPosition());
     } else if (ins instanceof ASTORE) {
       Origin origin = origins.get(before.getTopValue());
       if (origin != null && location.getHandle().getNext() != null) {
@@ -788,6 +800,10 @@ public final class MapValues {
         modelled[effect.operand().argIndex()] = true;
         argumentOnlyIterated[effect.operand().argIndex()] |= effect.kind() == MapEffect.ITERATE;
       }
+      if (operand != null && effect.operand().isReceiver() && !operand.equals(thisValue)
+          && (untracked.isView(operand) || subject == null && MapTypes.isMap(api.get().owner(), hierarchy))) {
+        untracked.called(m, operand, api.get().owner(), invoke.getMethodName(cpg), effect, result);
+      }
       if (subject == null && selfIsMap && effect.kind() != MapEffect.VIEW && operand != null
           && operand.equals(thisValue)) {
         selfAccesses.add(new Access(effect, new Origin.This(method.getClassName(), operand),
@@ -906,6 +922,7 @@ public final class MapValues {
       valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) changed).receiver())).field());
     }
   }
+
 
   private static boolean isLazyTraversal(Type type, TypeHierarchy hierarchy) {
     return type instanceof ObjectType && MapTypes.isLazyTraversal(((ObjectType) type).getClassName(), hierarchy);

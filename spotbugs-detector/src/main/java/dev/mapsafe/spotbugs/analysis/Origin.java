@@ -125,6 +125,32 @@ public abstract class Origin {
     }
   }
 
+  /**
+   * A map the method holds whose source is not tracked (a parameter, a local that merges several values), known
+   * only by its value and the type the code calls it through. Kept apart from the other origins: only the
+   * analyses of one method's own walks ask for it ({@link MapValues#identityOf}).
+   */
+  public static final class Untracked extends Origin {
+    private final String type;
+    private final String name;
+
+    Untracked(String type, String name, ValueNumber value) {
+      super(value);
+      this.type = type;
+      this.name = name;
+    }
+
+    /** The class or interface the method calls the map through ({@code java.util.Map}). */
+    public String type() {
+      return type;
+    }
+
+    @Override
+    public String display() {
+      return name != null ? name : "a map";
+    }
+  }
+
   /** A class literal ({@code Foo.class}); as a monitor, the lock of Foo's static synchronized methods. */
   public static final class ClassLiteral extends Origin {
     private final String className;

@@ -171,6 +171,8 @@ public final class MapModifiedDuringIterationDetector implements Detector {
       }
     } else if (root instanceof Origin.Constructed) {
       return isFailFastClass(((Origin.Constructed) root).className());
+    } else if (root instanceof Origin.Untracked) {
+      iteration = MapTypes.iteration(((Origin.Untracked) root).type(), hierarchy);
     } else if (root instanceof Origin.MethodResult) {
       String returned = ClassName.fromFieldSignatureToDottedClassName(
           new edu.umd.cs.findbugs.ba.SignatureParser(((Origin.MethodResult) root).method().getSignature())

@@ -1,0 +1,47 @@
+package dev.mapsafe.spotbugs.analysis;
+
+import dev.mapsafe.knowledge.mapapi.Effect;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
+import edu.umd.cs.findbugs.ba.vna.ValueNumber;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.bcel.classfile.Method;
+
+/**
+ * The maps a method calls whose source {@link MapValues} does not track (parameters, locals merging a parameter
+ * and a new map), and the views made on them: enough to tell that a walk and a removal are on the same map.
+ */
+final class UntrackedMaps {
+  private final Map<ValueNumber, Origin> maps = new HashMap<>();
+  /** Where each value was first loaded from a local variable, as {slot, bytecode position}: its name, lazily. */
+  private final Map<ValueNumber, int[]> loads = new HashMap<>();
+
+  void loaded(ValueNumber value, int slot, int position) {
+    loads.putIfAbsent(value, new int[] {slot, position});
+  }
+
+  /**
+   * A call of {@code name} on the map {@code receiver} of unknown source, through {@code type}: makes the map
+   * known, and the view the call returns.
+   */
+  void called(Method method, ValueNumber receiver, String type, String name, Effect effect, ValueNumber result) {
+    Origin map = maps.computeIfAbsent(receiver, v -> new Origin.Untracked(type, nameOf(method, v), v));
+    if (effect.kind() == MapEffect.VIEW && result != null) {
+      maps.putIfAbsent(result, new Origin.View(map, name, true, result));
+    }
+  }
+
+  /** Whether the value is a view made on an untracked map (further calls on it make views of that map). */
+  boolean isView(ValueNumber value) {
+    return maps.get(value) instanceof Origin.View;
+  }
+
+  Origin of(ValueNumber value) {
+    return maps.get(value);
+  }
+
+  private String nameOf(Method method, ValueNumber value) {
+    int[] load = loads.get(value);
+    return load == null ? null : MapValues.localName(method, load[0], load[1]).orElse(null);
+  }
+}
