@@ -35,6 +35,19 @@ class RecursiveMapComputeDetectorTest {
    * A Spring scope whose get runs its object factory inside computeIfAbsent: the factory may run get again, on any
    * map; not when the factory runs outside the update, nor outside a scope's get.
    */
+  /** Registries whose update iterates a ServiceLoader (whose providers may call the registry), also a few calls deep. */
+  @Test
+  void serviceLoadersIteratedInTheUpdate(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.ServiceRegistries");
+    String message = Fixtures.analyze(spotbugs, "fixtures.recursive.ServiceRegistries").stream()
+        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 40)
+        .findFirst()
+        .orElseThrow()
+        .getMessageWithoutPrefix();
+    assertTrue(message.startsWith("computeIfAbsent runs ServiceLoader.iterator() in its function (through new Loaders()"
+        + " -> load()), which may run services() again"), message);
+  }
+
   @Test
   void scopesWhoseFactoryReentersTheUpdate(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.ScopeReentry");

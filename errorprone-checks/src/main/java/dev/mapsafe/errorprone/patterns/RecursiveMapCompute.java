@@ -13,15 +13,15 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.util.TreeScanner;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.mapsafe.errorprone.analysis.FunctionCalls;
 import dev.mapsafe.errorprone.analysis.JavacApi;
 import dev.mapsafe.errorprone.analysis.MapImplementations;
 import dev.mapsafe.errorprone.analysis.MapWrites;
@@ -35,8 +35,8 @@ import java.util.Optional;
 
 /**
  * A {@code computeIfAbsent}/{@code computeIfPresent}/{@code compute}/{@code merge} on a map field whose
- * function, directly or through methods of the same file, writes the same map; or, on any map, whose function runs
- * a callback that may run the updating method again ({@link ReentrantCallbacks}).
+ * function, directly or through methods of the same compilation, writes the same map; or, on any map, whose function
+ * runs (also through such methods) a callback that may run the updating method again ({@link ReentrantCallbacks}).
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -62,7 +62,7 @@ public final class RecursiveMapCompute extends MapsafeChecker implements MethodI
     if (function < 0 || function >= tree.getArguments().size() || receiver == null) {
       return Description.NO_MATCH;
     }
-    Description reentry = reentry(tree, tree.getArguments().get(function), state);
+    Description reentry = reentry(tree, new TreePath(state.getPath(), tree.getArguments().get(function)), state);
     if (reentry != Description.NO_MATCH) {
       return reentry;
     }
@@ -88,40 +88,43 @@ public final class RecursiveMapCompute extends MapsafeChecker implements MethodI
   }
 
   /**
-   * The finding when the function (a lambda) calls a callback that may run the updating method again on the same
-   * object and thread ({@link ReentrantCallbacks}): then it updates the same map, whichever map it is.
+   * The finding when the function (a lambda or a method reference, and the methods of this compilation it calls)
+   * calls a callback that may run the updating method again on the same object and thread
+   * ({@link ReentrantCallbacks}): then it updates the same map, whichever map it is.
    */
-  private Description reentry(MethodInvocationTree update, ExpressionTree function, VisitorState state) {
+  private Description reentry(MethodInvocationTree update, TreePath function, VisitorState state) {
     MethodTree enclosing = state.findEnclosing(MethodTree.class);
     ClassTree owner = state.findEnclosing(ClassTree.class);
-    if (!(function instanceof LambdaExpressionTree lambda) || enclosing == null || owner == null
-        || ASTHelpers.getSymbol(owner) == null) {
+    if (enclosing == null || owner == null || ASTHelpers.getSymbol(owner) == null) {
       return Description.NO_MATCH;
     }
     String type = ASTHelpers.getSymbol(owner).flatName().toString();
     String method = enclosing.getName().toString();
-    String[] found = new String[2];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        Symbol callee = ASTHelpers.getSymbol(call);
-        if (found[0] == null && callee != null && callee.owner instanceof ClassSymbol calleeOwner) {
-          ReentrantCallbacks.reenters(type, method, calleeOwner.flatName().toString(),
-                  callee.getSimpleName().toString(), JavacApi.hierarchy(state))
-              .ifPresent(why -> {
-                found[0] = calleeOwner.getSimpleName() + "." + callee.getSimpleName() + "()";
-                found[1] = why;
-              });
-        }
-        return super.visitMethodInvocation(call, unused);
+    Optional<FunctionCalls.Found<String[]>> found = FunctionCalls.first(function, (path, here) -> {
+      ClassSymbol calleeOwner;
+      String callee;
+      if (path.getLeaf() instanceof MethodInvocationTree call && ASTHelpers.getSymbol(call) instanceof Symbol s
+          && s.owner instanceof ClassSymbol c) {
+        calleeOwner = c;
+        callee = s.getSimpleName().toString();
+      } else if (path.getLeaf() instanceof EnhancedForLoopTree loop
+          && ASTHelpers.getType(loop.getExpression()) != null
+          && ASTHelpers.getType(loop.getExpression()).tsym instanceof ClassSymbol c) {
+        calleeOwner = c; // for (T t : iterable) calls iterable.iterator()
+        callee = "iterator";
+      } else {
+        return Optional.empty();
       }
-    }.scan(lambda.getBody(), null);
-    if (found[0] == null) {
+      return ReentrantCallbacks.reenters(type, method, calleeOwner.flatName().toString(), callee,
+              JavacApi.hierarchy(here))
+          .map(why -> new String[] {calleeOwner.getSimpleName() + "." + callee + "()", why});
+    }, state);
+    if (found.isEmpty()) {
       return Description.NO_MATCH;
     }
     return buildDescription(update)
-        .setMessage(Messages.reenteringMapCompute(ASTHelpers.getSymbol(update).getSimpleName().toString(), found[0],
-            method + "()", found[1]))
+        .setMessage(Messages.reenteringMapCompute(ASTHelpers.getSymbol(update).getSimpleName().toString(),
+            found.get().value()[0], found.get().through(), method + "()", found.get().value()[1]))
         .build();
   }
 

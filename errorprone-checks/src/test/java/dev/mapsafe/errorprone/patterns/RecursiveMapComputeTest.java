@@ -92,4 +92,14 @@ class RecursiveMapComputeTest {
                 + " same map before this computeIfAbsent returns")
         .doTest();
   }
+
+  /** The same text as the SpotBugs plugin's for a loader whose constructor iterates a ServiceLoader. */
+  @Test
+  void messageOfAServiceLoaderIteratedInTheUpdate() {
+    SharedFixtures.add(TestHelpers.compilation(RecursiveMapCompute.class, getClass()),
+            Pattern.RECURSIVE_MAP_COMPUTE, "fixtures.recursive.ServiceRegistries", 40,
+            "computeIfAbsent runs ServiceLoader.iterator() in its function (through new Loaders() -> load()), which may"
+                + " run services() again")
+        .doTest();
+  }
 }

@@ -2,6 +2,7 @@ package dev.mapsafe.knowledge.catalog;
 
 import dev.mapsafe.knowledge.mapapi.CheckThenAct;
 import dev.mapsafe.knowledge.mapapi.RaceConsequence;
+import java.util.List;
 
 /**
  * The finding messages, shared by both engines so a finding reads the same in the compiler output, the
@@ -47,16 +48,19 @@ public final class Messages {
    *
    * @param update the update, e.g. {@code computeIfAbsent}
    * @param callback the callback's call, e.g. {@code ObjectFactory.getObject()}
+   * @param through the methods of the function's class the callback is reached through (empty in the function)
    * @param method the updating method, e.g. {@code get()}
    * @param why why the callback may run that method again
    */
-  public static String reenteringMapCompute(String update, String callback, String method, String why) {
+  public static String reenteringMapCompute(String update, String callback, List<String> through, String method,
+      String why) {
     return String.format(
-        "%s runs %s in its function, which may run %s again and update the same map before this %s returns (%s):"
+        "%s runs %s in its function%s, which may run %s again and update the same map before this %s returns (%s):"
             + " HashMap and TreeMap throw ConcurrentModificationException, ConcurrentHashMap throws"
             + " IllegalStateException: Recursive update (or hangs on JDK 8). Look the value up first and, when it is"
             + " absent, run %s outside the update and putIfAbsent its result.",
-        update, callback, method, update, why, callback);
+        update, callback, through.isEmpty() ? "" : " (through " + String.join(" -> ", through) + ")", method, update,
+        why, callback);
   }
 
   /**

@@ -27,18 +27,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.bcel.classfile.Method;
 
 /**
  * RecursiveMapCompute on bytecode: an atomic update of a map field whose function (a lambda body or a method
  * reference's target) writes the same field's map, directly or through methods of the same class; or an atomic
- * update, of any map, whose function runs a callback that re-enters the updating method ({@link ReentrantCallbacks}).
+ * update, of any map, whose function runs a callback that re-enters the updating method ({@link ReentrantCallbacks}),
+ * also through methods it calls.
  */
 public final class RecursiveMapComputeDetector implements Detector {
   private static final Pattern PATTERN = Pattern.RECURSIVE_MAP_COMPUTE;
@@ -75,8 +74,9 @@ public final class RecursiveMapComputeDetector implements Detector {
   }
 
   /**
-   * An atomic update, of any map, whose function (a lambda body of this class) calls a callback that may run the
-   * updating method again on the same object and thread: the map is updated during its own update.
+   * An atomic update, of any map, whose function (a lambda body or a method of this class, and the methods of the
+   * analysed classes it calls) calls a callback that may run the updating method again on the same object and
+   * thread: the map is updated during its own update.
    */
   private List<BugInstance> reentries(ClassContext context, Method method, MapValues values) {
     List<BugInstance> bugs = new ArrayList<>();
@@ -86,29 +86,49 @@ public final class RecursiveMapComputeDetector implements Detector {
       if (function < 0 || function >= update.argumentBodies.size()) {
         continue;
       }
-      for (MethodDescriptor body : update.argumentBodies.get(function)) {
-        MapValues bodyValues = methods.get(body);
-        for (MapValues.CallSite call : bodyValues == null ? List.<MapValues.CallSite>of() : bodyValues.callSites()) {
-          Optional<String> why = ReentrantCallbacks.reenters(className, method.getName(),
-              call.callee.getClassDescriptor().getDottedClassName(), call.callee.getName(), hierarchy);
-          if (why.isPresent()) {
-            String callback = simple(call.callee.getClassDescriptor().getDottedClassName()) + "." + call.callee.getName()
-                + "()";
-            bugs.add(new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
-                .addClass(className)
-                .addMethod(MethodAnnotation.fromXMethod(values.method()))
-                .addString(Messages.reenteringMapCompute(update.callee.getName(), callback, method.getName() + "()",
-                    why.get()))
-                .addSourceLine(SourceLineAnnotation.fromVisitedInstruction(context, method, update.location)));
-          }
-        }
-      }
+      reentry(className, method, reach(update.argumentBodies.get(function))).ifPresent(found -> bugs.add(
+          new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
+              .addClass(className)
+              .addMethod(MethodAnnotation.fromXMethod(values.method()))
+              .addString(Messages.reenteringMapCompute(update.callee.getName(), found.callback, found.through,
+                  method.getName() + "()", found.why))
+              .addSourceLine(SourceLineAnnotation.fromVisitedInstruction(context, method, update.location))));
     }
     return bugs;
   }
 
+  /** A callback call that may re-enter the updating method, and the methods it is reached through. */
+  private static final class Reentry {
+    final String callback;
+    final List<String> through;
+    final String why;
+
+    Reentry(String callback, List<String> through, String why) {
+      this.callback = callback;
+      this.through = through;
+      this.why = why;
+    }
+  }
+
+  private Optional<Reentry> reentry(String className, Method updating, Map<MethodDescriptor, List<String>> reached) {
+    for (Map.Entry<MethodDescriptor, List<String>> entry : reached.entrySet()) {
+      MapValues values = methods.get(entry.getKey());
+      for (MapValues.CallSite call : values == null ? List.<MapValues.CallSite>of() : values.callSites()) {
+        String owner = call.callee.getClassDescriptor().getDottedClassName();
+        Optional<String> why = ReentrantCallbacks.reenters(className, updating.getName(), owner, call.callee.getName(),
+            hierarchy);
+        if (why.isPresent()) {
+          return Optional.of(new Reentry(simple(owner) + "." + call.callee.getName() + "()", entry.getValue(),
+              why.get()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A class's name as its source spells it ({@code Loaders} for {@code Registry$Loaders}). */
   private static String simple(String className) {
-    return className.substring(className.lastIndexOf('.') + 1);
+    return className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
   }
 
   @Override
@@ -145,43 +165,55 @@ public final class RecursiveMapComputeDetector implements Detector {
     }
   }
 
-  /** Breadth-first over the function's bodies and the methods of the analysed classes they call. */
   private Optional<Found> findWrite(MapValues.Update update, XField field) {
-    Deque<MethodDescriptor> work = new ArrayDeque<>();
-    Map<MethodDescriptor, List<String>> through = new HashMap<>();
-    Set<MethodDescriptor> seen = new HashSet<>();
-    for (MethodDescriptor body : update.functionBodies) {
-      List<String> path = body.getName().startsWith("lambda$") ? List.of() : List.of(body.getName() + "()");
-      if (seen.add(body)) {
-        work.add(body);
-        through.put(body, path);
-      }
-    }
-    while (!work.isEmpty() && seen.size() <= MAX_METHODS) {
-      MethodDescriptor current = work.removeFirst();
-      MapValues values = methods.get(current);
-      if (values == null) {
-        continue;
-      }
-      for (MapValues.Access write : values.accesses()) {
+    for (Map.Entry<MethodDescriptor, List<String>> reached : reach(update.functionBodies).entrySet()) {
+      MapValues values = methods.get(reached.getKey());
+      for (MapValues.Access write : values == null ? List.<MapValues.Access>of() : values.accesses()) {
         Origin root = write.subject.root();
         if (write.effect.kind() == MapEffect.WRITE
             && write.effect.operand().isReceiver()
             && root instanceof Origin.FieldLoad
             && ((Origin.FieldLoad) root).field().equals(field)) {
-          return Optional.of(new Found(write, through.get(current)));
+          return Optional.of(new Found(write, reached.getValue()));
         }
       }
-      for (MethodDescriptor callee : values.callees()) {
-        if (methods.containsKey(callee) && seen.add(callee)) {
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A function's methods (lambda bodies, a method reference's target) and the methods of the analysed classes they
+   * call, breadth-first and at most {@link #MAX_METHODS}, each with the methods it is reached through.
+   */
+  private Map<MethodDescriptor, List<String>> reach(List<MethodDescriptor> bodies) {
+    Map<MethodDescriptor, List<String>> through = new LinkedHashMap<>();
+    Deque<MethodDescriptor> work = new ArrayDeque<>();
+    for (MethodDescriptor body : bodies) {
+      if (!through.containsKey(body)) {
+        through.put(body, body.getName().startsWith("lambda$") ? List.of() : List.of(display(body)));
+        work.add(body);
+      }
+    }
+    while (!work.isEmpty()) {
+      MethodDescriptor current = work.removeFirst();
+      MapValues values = methods.get(current);
+      for (MethodDescriptor callee : values == null ? List.<MethodDescriptor>of() : values.callees()) {
+        if (methods.containsKey(callee) && !through.containsKey(callee) && through.size() < MAX_METHODS) {
           List<String> path = new ArrayList<>(through.get(current));
-          path.add(callee.getName() + "()");
+          path.add(display(callee));
           through.put(callee, path);
           work.add(callee);
         }
       }
     }
-    return Optional.empty();
+    return through;
+  }
+
+  /** A method as the source names a call of it: {@code load()}, {@code new Loader()}. */
+  private static String display(MethodDescriptor method) {
+    return method.getName().equals("<init>")
+        ? "new " + simple(method.getClassDescriptor().getDottedClassName()) + "()"
+        : method.getName() + "()";
   }
 
   private BugInstance bug(MapValues method, MapValues.Update update, XField field, Found found) {
