@@ -23,6 +23,25 @@ class MutatedMapSnapshotDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.snapshot.HostRoutesNegatives");
   }
 
+  /** Maps kept in an InheritableThreadLocal, which the threads a thread starts share, changed in place. */
+  @Test
+  void inheritedContextMapsChangedInPlace(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.snapshot.InheritedContexts");
+    String message = Fixtures.analyze(spotbugs, "fixtures.snapshot.InheritedContexts").stream()
+        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 26)
+        .findFirst()
+        .orElseThrow()
+        .getMessageWithoutPrefix();
+    assertEquals(INHERITED_PUT, message);
+  }
+
+  /** The message of the inherited context's put, as both engines word it. */
+  static final String INHERITED_PUT = "Map.put(Object, Object) at line 26 changes context.get() in place, but context"
+      + " is an InheritableThreadLocal: a thread started by this one gets this same map (childValue returns the"
+      + " parent's value unless overridden), so the threads race on it (lost entries, ConcurrentModificationException,"
+      + " a corrupted table). Fix: copy the map, change the copy and set() it; or override childValue to give each"
+      + " child its own copy; or use a plain ThreadLocal.";
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.snapshot.SnapshotNegatives").stream()

@@ -184,6 +184,38 @@ public final class Snapshots {
     return type == null ? Optional.empty() : Optional.of(JavacApi.binaryName(state.getTypes().erasure(type), state.getTypes()));
   }
 
+  /**
+   * The {@code InheritableThreadLocal} field of a map that can be changed in place whose current value an expression
+   * is: {@code local.get()}, or an effectively final local variable holding it; empty when an object the field is
+   * given decides itself what a child thread gets (overrides {@code childValue}).
+   */
+  public static Optional<VarSymbol> inheritedThreadLocal(TreePath expression, VisitorState state) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) MapEffects.viewedMap(expression, state).getLeaf());
+    if (ASTHelpers.getSymbol(tree) instanceof VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)) {
+      List<TreePath> values = Declarations.of(state).assignedValues(local);
+      tree = values.size() == 1 ? MapIdentity.strip((ExpressionTree) values.get(0).getLeaf()) : tree;
+    }
+    if (!(tree instanceof MethodInvocationTree call)
+        || JavacApi.call(call, state)
+            .filter(api -> Publication.readsThreadLocal(api.owner(), api.name(), hierarchy(state))).isEmpty()
+        || !(ASTHelpers.getSymbol(ASTHelpers.getReceiver(call)) instanceof VarSymbol field)
+        || field.getKind() != ElementKind.FIELD
+        || !Publication.isInheritedByChildThreads(JavacApi.binaryName(field.type, state.getTypes()), hierarchy(state))
+        || field.type.getTypeArguments().size() != 1
+        || !Publication.isMutableMapType(
+            JavacApi.binaryName(field.type.getTypeArguments().get(0), state.getTypes()), hierarchy(state))) {
+      return Optional.empty();
+    }
+    for (TreePath value : Declarations.of(state).assignedValues(field)) {
+      if (value.getLeaf() instanceof NewClassTree made && made.getClassBody() != null
+          && made.getClassBody().getMembers().stream().anyMatch(member -> member instanceof MethodTree method
+              && Publication.decidesChildValue(method.getName().toString(), method.getParameters().size()))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(field);
+  }
+
   /** A volatile field declared as a map that can be changed in place. */
   private static boolean isPublishingField(VarSymbol field, VisitorState state) {
     return (field.flags() & Flags.VOLATILE) != 0

@@ -73,6 +73,11 @@ public final class MutatedMapSnapshot extends MapsafeChecker implements MethodIn
         copyModifyPublish(tree, state).ifPresent(description::addFix);
         return description.build();
       }
+      Optional<VarSymbol> inherited = Snapshots.inheritedThreadLocal(operand, state);
+      if (inherited.isPresent() && !duringConstruction(state)) {
+        String local = inherited.get().getSimpleName().toString();
+        return buildDescription(tree).setMessage(Messages.mutatedInheritedMap(local + ".get()", local, write)).build();
+      }
       Optional<Snapshots.Published> inner = Snapshots.innerMapOf(operand, state);
       if (inner.isPresent() && !duringConstruction(state)) {
         return describe(tree, inner.get().map(), inner.get().publication(), write, "").build();

@@ -20,6 +20,15 @@ class MutatedMapSnapshotTest {
         .doTest();
   }
 
+  /** The same text as the SpotBugs plugin's for an inherited context map changed in place. */
+  @Test
+  void messageOfAnInheritedMapChangedInPlace() {
+    SharedFixtures.add(helper, Pattern.MUTATED_MAP_SNAPSHOT, "fixtures.snapshot.InheritedContexts", 26,
+            "Map.put(Object, Object) at line 26 changes context.get() in place, but context is an"
+                + " InheritableThreadLocal: a thread started by this one gets this same map")
+        .doTest();
+  }
+
   /**
    * Single put/remove on {@code ref.get()} becomes copy, modify, publish with {@code updateAndGet}; not when an
    * argument has side effects (the function may run twice), when the reference holds TreeMaps (the copy would lose

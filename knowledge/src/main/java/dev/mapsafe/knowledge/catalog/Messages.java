@@ -304,6 +304,22 @@ public final class Messages {
   }
 
   /**
+   * A map kept in an {@code InheritableThreadLocal} changed in place: the threads this one starts share it.
+   *
+   * @param map how the code names the map ({@code context.get()})
+   * @param threadLocal the thread local's field
+   * @param write the change and its line ({@code Map.put(Object, Object) at line 31})
+   */
+  public static String mutatedInheritedMap(String map, String threadLocal, String write) {
+    return String.format(
+        "%s changes %s in place, but %s is an InheritableThreadLocal: a thread started by this one gets this same"
+            + " map (childValue returns the parent's value unless overridden), so the threads race on it (lost"
+            + " entries, ConcurrentModificationException, a corrupted table). Fix: copy the map, change the copy and"
+            + " set() it; or override childValue to give each child its own copy; or use a plain ThreadLocal.",
+        write, map, threadLocal);
+  }
+
+  /**
    * A shallow copy of a map with mutable values that escapes.
    *
    * @param copy the copying call and its line ({@code new HashMap(Map) at line 30})

@@ -6,11 +6,14 @@ import java.util.List;
 
 /**
  * How code publishes a value to other threads without a lock, for copy-on-write maps: a {@code volatile} field or
- * an {@code AtomicReference}. Readers of such a map read it without a lock and rely on it never changing after it
+ * an {@code AtomicReference}; and an {@code InheritableThreadLocal}, which hands its value to the threads its
+ * holder's thread starts. Readers of such a map read it without a lock and rely on it never changing after it
  * is published; which calls read, publish and update the reference.
  */
 public final class Publication {
   public static final String ATOMIC_REFERENCE = "java.util.concurrent.atomic.AtomicReference";
+  public static final String THREAD_LOCAL = "java.lang.ThreadLocal";
+  public static final String INHERITABLE_THREAD_LOCAL = "java.lang.InheritableThreadLocal";
 
   private static final List<String> READS = List.of("get", "getPlain", "getAcquire", "getOpaque");
   private static final List<String> SETS = List.of("set", "lazySet", "setRelease", "setOpaque", "setPlain", "getAndSet");
@@ -27,6 +30,25 @@ public final class Publication {
         && !MapTypes.isConcurrentMap(type, hierarchy)
         && !MapTypes.isSelfLockedMapType(type, hierarchy)
         && !type.startsWith("com.google.common.collect.Immutable");
+  }
+
+  /**
+   * Whether a reference of this type gives its value to every thread its holder's thread starts: an {@code
+   * InheritableThreadLocal}, whose {@code childValue} returns the parent's value itself unless a subclass overrides
+   * it, so a map kept there is shared by the parent and its children.
+   */
+  public static boolean isInheritedByChildThreads(String type, TypeHierarchy hierarchy) {
+    return type.equals(INHERITABLE_THREAD_LOCAL) || hierarchy.isSubtype(type, INHERITABLE_THREAD_LOCAL);
+  }
+
+  /** Whether the call reads the current thread's value of a thread local. */
+  public static boolean readsThreadLocal(String owner, String name, TypeHierarchy hierarchy) {
+    return name.equals("get") && (owner.equals(THREAD_LOCAL) || hierarchy.isSubtype(owner, THREAD_LOCAL));
+  }
+
+  /** The method of an {@code InheritableThreadLocal} subclass that decides what a child thread gets. */
+  public static boolean decidesChildValue(String methodName, int parameterCount) {
+    return methodName.equals("childValue") && parameterCount == 1;
   }
 
   public static boolean isAtomicReference(String type, TypeHierarchy hierarchy) {

@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.bcel.classfile.Method;
 
 import org.apache.bcel.generic.ObjectType;
@@ -51,6 +52,8 @@ public final class MutatedMapSnapshotDetector implements Detector {
   private final Races races = new Races(new ThreadReach(hierarchy), new CallerLocks(hierarchy));
   private final List<MapValues> methods = new ArrayList<>();
   private final Map<MethodDescriptor, MapValues> byDescriptor = new HashMap<>();
+  /** Classes (InheritableThreadLocal subclasses) that decide themselves what a child thread gets. */
+  private final Set<String> childValueDeciders = new HashSet<>();
 
   public MutatedMapSnapshotDetector(BugReporter reporter) {
     this.reporter = reporter;
@@ -59,6 +62,9 @@ public final class MutatedMapSnapshotDetector implements Detector {
   @Override
   public void visitClassContext(ClassContext context) {
     for (Method method : context.getJavaClass().getMethods()) {
+      if (Publication.decidesChildValue(method.getName(), method.getArgumentTypes().length) && !method.isAbstract()) {
+        childValueDeciders.add(context.getJavaClass().getClassName());
+      }
       if (method.getCode() == null) {
         continue;
       }
@@ -93,6 +99,12 @@ public final class MutatedMapSnapshotDetector implements Detector {
             && implementations.of(field).filter(cs -> Publication.publishesPlainMaps(cs, hierarchy)).isPresent()) {
           bugs.add(bug(method, field, access.line, Messages.mutatedMapSnapshot(
               field.getName(), "the volatile field " + field.getName(), write, "")));
+          continue;
+        }
+        XField inherited = inheritedMapRead(root, method);
+        if (inherited != null && !construction) {
+          bugs.add(bug(method, inherited, access.line,
+              Messages.mutatedInheritedMap(inherited.getName() + ".get()", inherited.getName(), write)));
           continue;
         }
         XField reference = referenceRead(root, method);
@@ -264,14 +276,51 @@ public final class MutatedMapSnapshotDetector implements Detector {
 
   /** The field an AtomicReference of a mutable map is loaded from, from its generic signature. */
   private XField atomicMapField(Origin reference) {
+    return mapHolderField(reference, declared -> Publication.isAtomicReference(declared, hierarchy));
+  }
+
+  /**
+   * {@code local.get()} of an InheritableThreadLocal field holding a mutable map, none of whose objects (made in the
+   * analysed code) decides itself what a child thread gets.
+   */
+  private XField inheritedMapRead(Origin root, MapValues method) {
+    if (!(root instanceof Origin.MethodResult)) {
+      return null;
+    }
+    Origin.MethodResult call = (Origin.MethodResult) root;
+    if (!Publication.readsThreadLocal(call.method().getClassName(), call.method().getName(), hierarchy)
+        || call.receiver() == null) {
+      return null;
+    }
+    XField local = mapHolderField(method.originOf(call.receiver()),
+        declared -> Publication.isInheritedByChildThreads(declared, hierarchy));
+    if (local == null) {
+      return null;
+    }
+    for (MapValues m : methods) {
+      for (MapValues.FieldStore store : m.stores()) {
+        if (store.field.equals(local) && store.value instanceof Origin.Constructed
+            && childValueDeciders.contains(((Origin.Constructed) store.value).className())) {
+          return null;
+        }
+      }
+    }
+    return local;
+  }
+
+  /**
+   * The field a reference is loaded from when its declared class is a holder ({@code AtomicReference<M>},
+   * {@code InheritableThreadLocal<M>}) whose type argument {@code M}, from the generic signature, is a map that can
+   * be changed in place.
+   */
+  private XField mapHolderField(Origin reference, Predicate<String> holder) {
     if (!(reference instanceof Origin.FieldLoad)) {
       return null;
     }
     XField field = ((Origin.FieldLoad) reference).field();
     String generic = field.getSourceSignature();
     String declared = ClassName.fromFieldSignatureToDottedClassName(field.getSignature());
-    if (generic == null || declared == null || !Publication.isAtomicReference(declared, hierarchy)
-        || generic.indexOf('<') < 0) {
+    if (generic == null || declared == null || !holder.test(declared) || generic.indexOf('<') < 0) {
       return null;
     }
     String argument = generic.substring(generic.indexOf('<') + 1);
