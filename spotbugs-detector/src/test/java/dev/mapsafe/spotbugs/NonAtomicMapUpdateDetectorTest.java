@@ -15,6 +15,18 @@ class NonAtomicMapUpdateDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.Limiter");
   }
 
+  /** A re-check that finds the entry, after which the code goes on with the null its first read returned. */
+  @Test
+  void staleNullAfterARecheck(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.RecheckedCaches");
+    String message = messagesByLine(spotbugs, "fixtures.atomic.RecheckedCaches").get(29);
+    assertTrue(message.startsWith("factories.get(loader) at line 26 then factories.containsKey(loader) at line 29 on"
+        + " factories (a ConcurrentHashMap) is not atomic (get, then a re-check that finds the entry, and the null"
+        + " from get used), null result: another thread can put the entry between the two calls: the re-check then"
+        + " finds it and skips the creation, and the code goes on with the null the first call returned (the use of"
+        + " found at line 36)."), message);
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.atomic.AtomicNegatives").isEmpty());

@@ -730,6 +730,129 @@ public final class KeyedCalls {
     return MapIdentity.strip(tree).getKind() == Tree.Kind.NULL_LITERAL;
   }
 
+  /** A lookup whose null the code goes on with after a re-check found the entry, and where it does. */
+  public record StaleNull(Call lookup, TreePath use) {}
+
+  /**
+   * For a re-check {@code if (!m.containsKey(k)) {..}} inside {@code if (v == null)}, where {@code v} holds only
+   * {@code m.get(k)}: the first return or dereference of {@code v} after the re-check on the path where it finds
+   * the entry (another thread put it in between), not under another test of {@code v}. The code then skips the
+   * creation and goes on with the null ({@link dev.mapsafe.knowledge.mapapi.CheckThenAct#STALE_NULL_AFTER_RECHECK}).
+   */
+  public static Optional<StaleNull> staleNull(Call recheck, VisitorState state) {
+    if (recheck.use() != KeyUse.PRESENCE_TEST || recheck.delegate() != null) {
+      return Optional.empty();
+    }
+    TreePath p = recheck.path().getParentPath();
+    while (p != null && p.getLeaf() instanceof com.sun.source.tree.ParenthesizedTree) {
+      p = p.getParentPath();
+    }
+    if (p == null || p.getLeaf().getKind() != Tree.Kind.LOGICAL_COMPLEMENT) {
+      return Optional.empty();
+    }
+    while (p.getParentPath() != null && p.getParentPath().getLeaf() instanceof com.sun.source.tree.ParenthesizedTree) {
+      p = p.getParentPath();
+    }
+    TreePath recheckIf = p.getParentPath();
+    if (recheckIf == null || !(recheckIf.getLeaf() instanceof IfTree ifTree) || ifTree.getElseStatement() != null) {
+      return Optional.empty();
+    }
+    for (TreePath at = recheckIf; at.getParentPath() != null; at = at.getParentPath()) {
+      if (at.getLeaf() instanceof MethodTree || at.getLeaf() instanceof ClassTree
+          || at.getLeaf() instanceof LambdaExpressionTree || exitsAfter(at)) {
+        return Optional.empty();
+      }
+      if (at.getParentPath().getLeaf() instanceof IfTree nullIf && nullIf.getThenStatement() == at.getLeaf()) {
+        Optional<VarSymbol> tested = nullTested(nullIf.getCondition());
+        Optional<Call> lookup = tested.flatMap(v -> onlyLookup(v, state));
+        if (lookup.isPresent() && sameMapAndKey(lookup.get(), recheck, state)) {
+          return firstUnguardedUse(tested.get(), enclosingMethod(recheckIf), state.getEndPosition(ifTree), state)
+              .map(use -> new StaleNull(lookup.get(), use));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a statement after {@code statement} in its block always leaves the block. */
+  private static boolean exitsAfter(TreePath statement) {
+    if (!(statement.getParentPath().getLeaf() instanceof BlockTree block)) {
+      return false;
+    }
+    List<? extends StatementTree> all = block.getStatements();
+    int at = all.indexOf(statement.getLeaf());
+    return at >= 0 && all.subList(at + 1, all.size()).stream().anyMatch(KeyedCalls::exits);
+  }
+
+  /** {@code v == null} of a local variable {@code v}. */
+  private static Optional<VarSymbol> nullTested(ExpressionTree condition) {
+    if (!(MapIdentity.strip(condition) instanceof BinaryTree test) || test.getKind() != Tree.Kind.EQUAL_TO) {
+      return Optional.empty();
+    }
+    ExpressionTree other = isNull(test.getLeftOperand()) ? test.getRightOperand()
+        : isNull(test.getRightOperand()) ? test.getLeftOperand() : null;
+    return other != null && ASTHelpers.getSymbol(MapIdentity.strip(other)) instanceof VarSymbol v
+        && v.getKind() == ElementKind.LOCAL_VARIABLE ? Optional.of(v) : Optional.empty();
+  }
+
+  /** The lookup an effectively final local holds, when it is given nothing else. */
+  private static Optional<Call> onlyLookup(VarSymbol local, VisitorState state) {
+    List<TreePath> values = Declarations.of(state).assignedValues(local);
+    if (!MapIdentity.isEffectivelyFinalLocal(local) || values.size() != 1) {
+      return Optional.empty();
+    }
+    TreePath value = values.get(0);
+    while (MapIdentity.strip((ExpressionTree) value.getLeaf()) != value.getLeaf()) {
+      value = new TreePath(value, MapIdentity.strip((ExpressionTree) value.getLeaf()));
+    }
+    return of(value, state).filter(c -> c.use() == KeyUse.LOOKUP && c.delegate() == null);
+  }
+
+  /** The first {@code return v} or dereference of {@code v} after {@code from}, outside any test of {@code v}. */
+  private static Optional<TreePath> firstUnguardedUse(VarSymbol v, TreePath method, int from, VisitorState state) {
+    List<TreePath> found = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        TreePath path = getCurrentPath();
+        Tree parent = path.getParentPath().getLeaf();
+        if (found.isEmpty() && ASTHelpers.getSymbol(id) == v && state.getEndPosition(id) > from
+            && (parent instanceof ReturnTree
+                || parent instanceof MemberSelectTree select && select.getExpression() == id)
+            && !underTestOf(v, path)) {
+          found.add(path);
+        }
+        return null;
+      }
+    }.scan(method, null);
+    return found.stream().findFirst();
+  }
+
+  /** Whether a use sits in a branch of an {@code if} or {@code ?:} whose condition reads {@code v}. */
+  private static boolean underTestOf(VarSymbol v, TreePath use) {
+    for (TreePath p = use; p.getParentPath() != null; p = p.getParentPath()) {
+      Tree parent = p.getParentPath().getLeaf();
+      ExpressionTree condition = parent instanceof IfTree i ? i.getCondition()
+          : parent instanceof ConditionalExpressionTree c && c.getCondition() != p.getLeaf() ? c.getCondition() : null;
+      if (condition != null && mentions(condition, v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean mentions(Tree tree, Symbol v) {
+    boolean[] found = {false};
+    new com.sun.source.util.TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        found[0] |= ASTHelpers.getSymbol(id) == v;
+        return null;
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
   /** Whether a statement always leaves the enclosing block: return, throw, break, continue, or a block ending so. */
   public static boolean exits(StatementTree statement) {
     if (statement instanceof BlockTree block) {

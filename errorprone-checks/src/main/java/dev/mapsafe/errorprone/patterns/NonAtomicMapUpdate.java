@@ -106,7 +106,10 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
       return findRefill(tree, state);
     }
     Optional<Call> act = KeyedCalls.of(state.getPath(), state);
-    if (act.isEmpty() || act.get().use() == KeyUse.PRESENCE_TEST || storeResultUsed(act.get())
+    if (act.isPresent() && act.get().use() == KeyUse.PRESENCE_TEST) {
+      return staleNull(act.get(), state);
+    }
+    if (act.isEmpty() || storeResultUsed(act.get())
         || KeyedCalls.hasUniqueKey(act.get(), state)) {
       return Description.NO_MATCH; // a fresh key (UUID.randomUUID(), a counter's next value) is this thread's own
     }
@@ -153,6 +156,28 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
     Description.Builder description = buildDescription(tree).setMessage(message);
     AtomicRewrites.of(sequence.get(), act.get(), state).ifPresent(description::addFix);
     return description.build();
+  }
+
+  /**
+   * A re-check of an entry a lookup found missing that, when it finds the entry, lets the code go on with the
+   * lookup's null ({@link KeyedCalls#staleNull}).
+   */
+  private Description staleNull(Call recheck, VisitorState state) {
+    Optional<KeyedCalls.StaleNull> stale = KeyedCalls.staleNull(recheck, state);
+    if (stale.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    Optional<String> kind = ThreadSafeMaps.kindOf(new TreePath(state.getPath(), recheck.receiver()), state);
+    if (kind.isEmpty()) {
+      return Description.NO_MATCH;
+    }
+    Tree use = stale.get().use().getLeaf();
+    return buildDescription(recheck.tree())
+        .setMessage(Messages.nonAtomicMapUpdate(state.getSourceForNode(recheck.receiver()), kind.get(),
+            CheckThenAct.STALE_NULL_AFTER_RECHECK,
+            RaceConsequence.ofStaleNull(Messages.ownValueUse(state.getSourceForNode(use), line(use, state))),
+            brief(stale.get().lookup(), state), brief(recheck, state)))
+        .build();
   }
 
   /** A thread-safe map field cleared and filled again while other methods read it ({@link Refills}). */

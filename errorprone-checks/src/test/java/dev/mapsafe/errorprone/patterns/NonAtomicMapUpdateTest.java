@@ -500,4 +500,17 @@ class NonAtomicMapUpdateTest {
                 + " putAll(), putIfAbsent(), removeInternal(), but the update at line 29 holds no lock")
         .doTest();
   }
+
+  /** The same text as the SpotBugs plugin's for a re-check after which the code goes on with a stale null. */
+  @Test
+  void messageOfAStaleNullAfterARecheck() {
+    SharedFixtures.add(TestHelpers.compilation(NonAtomicMapUpdate.class, getClass()),
+            Pattern.NON_ATOMIC_MAP_UPDATE, "fixtures.atomic.RecheckedCaches", 29,
+            "factories.get(loader) at line 26 then factories.containsKey(loader) at line 29 on factories (a"
+                + " ConcurrentHashMap) is not atomic (get, then a re-check that finds the entry, and the null from get"
+                + " used), null result: another thread can put the entry between the two calls: the re-check then"
+                + " finds it and skips the creation, and the code goes on with the null the first call returned (the"
+                + " use of found at line 36).")
+        .doTest();
+  }
 }

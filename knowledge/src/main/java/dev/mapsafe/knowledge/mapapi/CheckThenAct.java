@@ -40,6 +40,14 @@ public enum CheckThenAct {
       "fill a new map and publish it in one step through a volatile field or AtomicReference (readers then see the old"
           + " contents or the new, never none), or put the new entries first and then remove the stale ones"
           + " (keySet().retainAll(newKeys))"),
+  /**
+   * {@code v = m.get(k); if (v == null) { synchronized (..) { if (!m.containsKey(k)) { ..put.. } } } return v;}: the
+   * re-check finds the entry another thread put, skips the creation, and the code goes on with the null it read.
+   */
+  STALE_NULL_AFTER_RECHECK(
+      "get, then a re-check that finds the entry, and the null from get used",
+      "when the re-check finds the entry, read it again with get(k), or use computeIfAbsent(k, key -> create())"
+          + " and its result"),
   /** {@code m.putIfAbsent(k, v); return v;}: when another thread's value won, the code goes on with its own. */
   IGNORED_PUT_IF_ABSENT(
       "putIfAbsent with its result ignored, then its own value used",

@@ -34,6 +34,11 @@ public enum RaceConsequence {
       "entry removed in between",
       "another thread can remove the entry between the two calls (this map has removals), so the second call"
           + " returns null"),
+  /** The re-check finds the entry another thread put, and the code goes on with the null the first call returned. */
+  STALE_NULL(
+      "null result",
+      "another thread can put the entry between the two calls: the re-check then finds it and skips the creation,"
+          + " and the code goes on with the null the first call returned (%s)"),
   /** Readers run between the clear and the refill, and find entries missing that are only being replaced. */
   PARTIAL_CONTENTS(
       "partial contents",
@@ -126,6 +131,8 @@ public enum RaceConsequence {
         return Optional.of(new Consequence(STALE_OLD_VALUE, null));
       case CHECK_THEN_GET:
         return mapHasRemovals ? Optional.of(new Consequence(ENTRY_REMOVED, null)) : Optional.empty();
+      case STALE_NULL_AFTER_RECHECK:
+        return Optional.empty(); // its consequence needs where the null is used: ofStaleNull
       case CONDITIONAL_REMOVE:
         // In a cache, removing another thread's fresh entry costs a recomputation, nothing else.
         return mapIsCache ? Optional.empty() : Optional.of(new Consequence(LOST_UPDATE, null));
@@ -143,6 +150,16 @@ public enum RaceConsequence {
    */
   public static Optional<Consequence> ofRefill(String reader, boolean mapIsCache) {
     return mapIsCache ? Optional.empty() : Optional.of(new Consequence(PARTIAL_CONTENTS, reader));
+  }
+
+  /**
+   * The consequence of going on with the null a lookup returned after a re-check found the entry
+   * ({@link CheckThenAct#STALE_NULL_AFTER_RECHECK}).
+   *
+   * @param use where the code goes on with it, for the message ({@code the use of sf at line 96})
+   */
+  public static Consequence ofStaleNull(String use) {
+    return new Consequence(STALE_NULL, use);
   }
 
   /** Whether a guarded store only memoizes: a race stores an equal value twice, and nothing else is lost. */

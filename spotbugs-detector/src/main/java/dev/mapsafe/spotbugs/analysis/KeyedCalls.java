@@ -16,6 +16,7 @@ import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import edu.umd.cs.findbugs.ba.Edge;
+import edu.umd.cs.findbugs.ba.EdgeTypes;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.PostDominatorsAnalysis;
 import edu.umd.cs.findbugs.ba.XFactory;
@@ -109,7 +110,11 @@ public final class KeyedCalls {
     public final Call act;
     /** What the code does with the value the act stores, for {@link RaceConsequence#of}. */
     public RaceConsequence.StoredValue stored;
-    /** For {@link CheckThenAct#IGNORED_PUT_IF_ABSENT}: where the code goes on with its own value, and its name. */
+    /**
+     * Where the code goes on with a value it should not, and the value's name: its own after an ignored putIfAbsent
+     * ({@link CheckThenAct#IGNORED_PUT_IF_ABSENT}), the lookup's null after a re-check found the entry
+     * ({@link CheckThenAct#STALE_NULL_AFTER_RECHECK}).
+     */
     public SourceLineAnnotation ownValueUse;
     public String ownValueName;
 
@@ -142,6 +147,24 @@ public final class KeyedCalls {
     }
   }
 
+  /**
+   * A branch on exactly the result of a call: a lookup's null test ({@code found} is its non-null side) or a
+   * presence test ({@code found} is the side where the entry is present).
+   */
+  private static final class Outcomes {
+    final Call call;
+    final Location test;
+    final BasicBlock found;
+    final BasicBlock missing;
+
+    Outcomes(Call call, Location test, BasicBlock found, BasicBlock missing) {
+      this.call = call;
+      this.test = test;
+      this.found = found;
+      this.missing = missing;
+    }
+  }
+
   private static final BitSet NO_INPUTS = new BitSet();
 
   private static final Set<String> BOXES =
@@ -150,6 +173,10 @@ public final class KeyedCalls {
 
   private final List<Call> calls = new ArrayList<>();
   private final List<Branch> branches = new ArrayList<>();
+  /** Branches on exactly a call's result, with the block each outcome goes to ({@link #staleNulls}). */
+  private final List<Outcomes> outcomes = new ArrayList<>();
+  /** For each value, where it is returned or dereferenced. */
+  private final Map<ValueNumber, List<Location>> dereferences = new HashMap<>();
   /** For each value, the check calls it is computed from. */
   private final Map<ValueNumber, Set<Call>> derived = new HashMap<>();
   /** For each value, the lookups whose result it is (itself, or after a cast). */
@@ -238,7 +265,9 @@ public final class KeyedCalls {
         keyDetermined.add(call.location);
       }
     }
-    return new Found(analysis.sequences(), keyDetermined);
+    List<Sequence> sequences = analysis.sequences();
+    sequences.addAll(analysis.staleNulls());
+    return new Found(sequences, keyDetermined);
   }
 
   private void scan(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
@@ -326,6 +355,10 @@ public final class KeyedCalls {
         branch.tests.put(check, test);
       }
       branches.add(branch);
+      outcomesOf(location, (IfInstruction) ins, before.getTopValue()).ifPresent(outcomes::add);
+    }
+    if (ins.getOpcode() == Const.ARETURN || ins.getOpcode() == Const.GETFIELD) {
+      dereferences.computeIfAbsent(before.getTopValue(), v -> new ArrayList<>()).add(location);
     }
     if (ins instanceof FieldInstruction && ins.getOpcode() == Const.GETFIELD) {
       exactly.getOrDefault(before.getTopValue(), Set.of()).forEach(c -> c.dereferenced = true);
@@ -412,6 +445,7 @@ public final class KeyedCalls {
     }
     ValueNumber receiver = before.getInstance(invoke, cpg);
     exactly.getOrDefault(receiver, Set.of()).forEach(c -> c.dereferenced = true);
+    dereferences.computeIfAbsent(receiver, v -> new ArrayList<>()).add(location);
     if (ValueTypes.mutatesInPlace(name)) {
       changedInPlace.add(receiver);
     }
@@ -555,6 +589,99 @@ public final class KeyedCalls {
       }
     }
     return result;
+  }
+
+  /**
+   * The block each outcome of a branch on exactly one call's result goes to: {@code ifnull}/{@code ifnonnull} on a
+   * lookup's result, {@code ifeq}/{@code ifne} on a presence test's.
+   */
+  private Optional<Outcomes> outcomesOf(Location location, IfInstruction branch, ValueNumber tested) {
+    int op = branch.getOpcode();
+    boolean nullTest = op == Const.IFNULL || op == Const.IFNONNULL;
+    boolean booleanTest = op == Const.IFEQ || op == Const.IFNE;
+    Call call = null;
+    for (Call c : calls) {
+      if (tested.equals(c.result) || nullTest && c.use == KeyUse.LOOKUP && exactly.getOrDefault(tested, Set.of())
+          .contains(c)) {
+        call = c;
+      }
+    }
+    if (call == null || (nullTest ? call.use != KeyUse.LOOKUP : !booleanTest || call.use != KeyUse.PRESENCE_TEST)) {
+      return Optional.empty();
+    }
+    BasicBlock taken = null;
+    BasicBlock fallThrough = null;
+    for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(location.getBasicBlock()); edges.hasNext(); ) {
+      Edge edge = edges.next();
+      if (edge.getType() == EdgeTypes.IFCMP_EDGE) {
+        taken = edge.getTarget();
+      } else if (edge.getType() == EdgeTypes.FALL_THROUGH_EDGE) {
+        fallThrough = edge.getTarget();
+      }
+    }
+    if (taken == null || fallThrough == null) {
+      return Optional.empty();
+    }
+    // ifnonnull and ifne jump when the entry is there; ifnull and ifeq when it is not
+    boolean takenWhenFound = op == Const.IFNONNULL || op == Const.IFNE;
+    return Optional.of(new Outcomes(call, location, takenWhenFound ? taken : fallThrough,
+        takenWhenFound ? fallThrough : taken));
+  }
+
+  /**
+   * A lookup that returned null, a re-check of the same entry on that path that finds it (another thread put it in
+   * between), and from there a return or dereference of the null the lookup returned: the code skips the creation
+   * and goes on with null ({@link CheckThenAct#STALE_NULL_AFTER_RECHECK}).
+   */
+  private List<Sequence> staleNulls() {
+    List<Sequence> result = new ArrayList<>();
+    for (Outcomes lookup : outcomes) {
+      for (Outcomes recheck : outcomes) {
+        if (lookup.call.use != KeyUse.LOOKUP || recheck.call.use != KeyUse.PRESENCE_TEST
+            || !before(lookup.call, recheck.call) || !sameMapAndKey(lookup.call, recheck.call)
+            || !onlyFrom(lookup.missing, lookup.found, recheck.test.getBasicBlock())) {
+          continue;
+        }
+        staleUse(lookup, recheck).ifPresent(use -> {
+          Sequence sequence = new Sequence(CheckThenAct.STALE_NULL_AFTER_RECHECK, lookup.call, recheck.call);
+          sequence.stored = RaceConsequence.StoredValue.none();
+          sequence.ownValueUse = SourceLineAnnotation.fromVisitedInstruction(classContext, method, use.getValue());
+          sequence.ownValueName = localNames.get(use.getKey());
+          result.add(sequence);
+        });
+      }
+    }
+    return result;
+  }
+
+  /** Whether {@code block} is reachable from {@code from} and not from {@code other}. */
+  private boolean onlyFrom(BasicBlock from, BasicBlock other, BasicBlock block) {
+    return (from == block || ControlFlow.reachable(cfg, from, block))
+        && other != block && !ControlFlow.reachable(cfg, other, block);
+  }
+
+  /**
+   * The first return or dereference of the lookup's result (itself or after a cast) that the re-check's found side
+   * reaches, with no other null test of it after the re-check; with the value.
+   */
+  private Optional<Map.Entry<ValueNumber, Location>> staleUse(Outcomes lookup, Outcomes recheck) {
+    int from = recheck.test.getHandle().getPosition();
+    for (Map.Entry<ValueNumber, Set<Call>> value : exactly.entrySet()) {
+      if (!value.getValue().contains(lookup.call)) {
+        continue;
+      }
+      boolean testedAgain = outcomes.stream().anyMatch(o -> o != lookup && o.call == lookup.call
+          && o.test.getHandle().getPosition() > from);
+      Optional<Location> use = dereferences.getOrDefault(value.getKey(), List.of()).stream()
+          .filter(l -> l.getHandle().getPosition() > from)
+          .filter(l -> recheck.found == l.getBasicBlock()
+              || ControlFlow.reachable(cfg, recheck.found, l.getBasicBlock()))
+          .min(Comparator.comparingInt(l -> l.getHandle().getPosition()));
+      if (use.isPresent() && !testedAgain) {
+        return Optional.of(Map.entry(value.getKey(), use.get()));
+      }
+    }
+    return Optional.empty();
   }
 
   /**

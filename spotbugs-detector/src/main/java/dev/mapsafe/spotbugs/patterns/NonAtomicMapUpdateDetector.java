@@ -120,9 +120,11 @@ public final class NonAtomicMapUpdateDetector implements Detector {
     }
     for (Map.Entry<MapValues, List<KeyedCalls.Sequence>> method : found.entrySet()) {
       for (KeyedCalls.Sequence sequence : method.getValue()) {
-        Optional<RaceConsequence.Consequence> consequence = RaceConsequence.of(sequence.kind, sequence.stored,
-            hasRemovals(sequence.act), updatedElsewhere(sequence.act, memoizingStores),
-            isCache(sequence.act, memoizingStores));
+        Optional<RaceConsequence.Consequence> consequence = sequence.kind == CheckThenAct.STALE_NULL_AFTER_RECHECK
+            ? Optional.of(RaceConsequence.ofStaleNull(
+                Messages.ownValueUse(sequence.ownValueName, sequence.ownValueUse.getStartLine())))
+            : RaceConsequence.of(sequence.kind, sequence.stored, hasRemovals(sequence.act),
+                updatedElsewhere(sequence.act, memoizingStores), isCache(sequence.act, memoizingStores));
         Optional<String> kind = kindOf(sequence.act, method.getKey());
         if (consequence.isPresent() && kind.isPresent() && !lockedByCallers(method.getKey(), sequence)) {
           bugs.add(bug(method.getKey(), sequence, kind.get(), consequence.get()));
@@ -307,7 +309,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   private BugInstance bug(
       MapValues method, KeyedCalls.Sequence sequence, String kind, RaceConsequence.Consequence consequence) {
     String map = sequence.act.map.display();
-    String act = sequence.ownValueUse != null
+    String act = sequence.kind == CheckThenAct.IGNORED_PUT_IF_ABSENT
         ? Messages.ownValueUse(sequence.ownValueName, sequence.ownValueUse.getStartLine())
         : call(map, sequence.act);
     String message = Messages.nonAtomicMapUpdate(map, kind, sequence.kind, consequence, call(map, sequence.check), act);
