@@ -15,6 +15,15 @@ class NonAtomicMapUpdateDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.Limiter");
   }
 
+  /** A creation whose helper allocates a number that names what it makes: two threads both make one. */
+  @Test
+  void onceOnlyEffectsOfHelpers(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.GeneratedWrappers");
+    String message = messagesByLine(spotbugs, "fixtures.atomic.GeneratedWrappers").get(26);
+    assertTrue(message.contains("duplicate creation: two threads can both create the value, and what creating it does"
+        + " (a number allocated by AtomicLong.getAndIncrement() in generate()) happens twice"), message);
+  }
+
   /** A re-check that finds the entry, after which the code goes on with the null its first read returned. */
   @Test
   void staleNullAfterARecheck(SpotBugsRunner spotbugs) {

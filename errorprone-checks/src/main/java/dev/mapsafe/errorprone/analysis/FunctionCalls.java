@@ -58,6 +58,21 @@ public final class FunctionCalls {
     return Optional.empty();
   }
 
+  /** The same walk from a method of this compilation: its body, and the methods it calls. */
+  public static <T> Optional<Found<T>> firstInMethod(
+      MethodSymbol method, BiFunction<TreePath, VisitorState, Optional<T>> matcher, VisitorState state) {
+    Deque<Body> work = new ArrayDeque<>();
+    Set<MethodSymbol> seen = new HashSet<>();
+    enqueue(method, List.of(display(method)), seen, work, state);
+    while (!work.isEmpty()) {
+      Optional<Found<T>> found = scan(work.removeFirst(), matcher, seen, work, state);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
   private record Body(TreePath path, List<String> through) {}
 
   private static <T> Optional<Found<T>> scan(Body body, BiFunction<TreePath, VisitorState, Optional<T>> matcher,

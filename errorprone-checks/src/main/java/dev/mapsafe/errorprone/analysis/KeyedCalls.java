@@ -24,6 +24,7 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CreatedValues;
@@ -607,7 +608,10 @@ public final class KeyedCalls {
     return false;
   }
 
-  /** A call between the check and the act that must not run twice ({@link CreatedValues#onceOnlyEffect}). */
+  /**
+   * A call between the check and the act that must not run twice ({@link CreatedValues#onceOnlyEffect}), made there
+   * or in a method of this compilation it calls (through any number of them, {@link FunctionCalls}).
+   */
   private static Optional<String> onceOnlyEffect(Call check, Call act, VisitorState state) {
     TreePath body = act.path();
     while (body != null && !(body.getLeaf() instanceof MethodTree) && !(body.getLeaf() instanceof LambdaExpressionTree)) {
@@ -618,21 +622,34 @@ public final class KeyedCalls {
     }
     int from = ASTHelpers.getStartPosition(check.tree());
     int to = ASTHelpers.getStartPosition(act.tree());
-    TypeHierarchy hierarchy = JavacApi.hierarchy(state);
     List<String> effects = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
         int at = ASTHelpers.getStartPosition(tree);
         if (effects.isEmpty() && at > from && at < to) {
-          JavacApi.call(tree, state)
-              .flatMap(api -> CreatedValues.onceOnlyEffect(api.owner(), api.name(), hierarchy))
-              .ifPresent(effects::add);
+          Optional<String> direct = directOnceOnlyEffect(getCurrentPath(), state);
+          if (direct.isEmpty() && ASTHelpers.getSymbol(tree) instanceof MethodSymbol helper
+              && !helper.isAbstract() && Declarations.of(state).method(helper) != null) {
+            direct = FunctionCalls.firstInMethod(helper, KeyedCalls::directOnceOnlyEffect, state)
+                .map(found -> found.value() + " in " + helper.getSimpleName() + "()");
+          }
+          direct.ifPresent(effects::add);
         }
         return super.visitMethodInvocation(tree, null);
       }
     }.scan(body, null);
     return effects.stream().findFirst();
+  }
+
+  /** What a call does that must happen once ({@link CreatedValues#onceOnlyEffect}), its result used or not. */
+  private static Optional<String> directOnceOnlyEffect(TreePath path, VisitorState state) {
+    if (!(path.getLeaf() instanceof MethodInvocationTree call)) {
+      return Optional.empty();
+    }
+    boolean resultUsed = !(path.getParentPath().getLeaf() instanceof com.sun.source.tree.ExpressionStatementTree);
+    return JavacApi.call(call, state).flatMap(api ->
+        CreatedValues.onceOnlyEffect(api.owner(), api.name(), resultUsed, JavacApi.hierarchy(state)));
   }
 
   private record Found(Call check, EntryTest test) {}

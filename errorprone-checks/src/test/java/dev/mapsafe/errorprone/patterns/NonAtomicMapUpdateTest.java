@@ -513,4 +513,14 @@ class NonAtomicMapUpdateTest {
                 + " use of found at line 36).")
         .doTest();
   }
+
+  /** The same words as the SpotBugs plugin's for a helper that allocates a number while the value is created. */
+  @Test
+  void messageOfAOnceOnlyEffectInAHelper() {
+    SharedFixtures.add(TestHelpers.compilation(NonAtomicMapUpdate.class, getClass()),
+            Pattern.NON_ATOMIC_MAP_UPDATE, "fixtures.atomic.GeneratedWrappers", 26,
+            "duplicate creation: two threads can both create the value, and what creating it does (a number allocated"
+                + " by AtomicLong.getAndIncrement() in generate()) happens twice")
+        .doTest();
+  }
 }

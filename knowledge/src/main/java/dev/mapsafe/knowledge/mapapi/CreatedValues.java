@@ -86,9 +86,12 @@ public final class CreatedValues {
 
   /**
    * What a call made while creating a value does that must happen once, in a message's words ({@code
-   * Thread.start()}, {@code a task launched by ExecutorService.submit}), or empty.
+   * Thread.start()}, {@code a task launched by ExecutorService.submit}), or empty. A counter's number counts only
+   * when the code uses it ({@code resultUsed}: an id, a generated name); a counter bumped for statistics
+   * ({@code misses.incrementAndGet();}) counts a real second computation.
    */
-  public static Optional<String> onceOnlyEffect(String owner, String name, TypeHierarchy hierarchy) {
+  public static Optional<String> onceOnlyEffect(String owner, String name, boolean resultUsed,
+      TypeHierarchy hierarchy) {
     String simple = owner.substring(Math.max(owner.lastIndexOf('.'), owner.lastIndexOf('$')) + 1);
     if (name.equals("start") && (owner.equals("java.lang.Thread") || hierarchy.isSubtype(owner, "java.lang.Thread"))) {
       return Optional.of("a thread started by " + simple + ".start()");
@@ -96,7 +99,7 @@ public final class CreatedValues {
     if (!name.equals("<init>") && TaskLaunchers.launches(owner, name, hierarchy)) {
       return Optional.of("a task launched by " + simple + "." + name + "(..)");
     }
-    if (ALLOCATING_NAMES.contains(name) && owner.startsWith("java.util.concurrent.atomic.Atomic")) {
+    if (resultUsed && ALLOCATING_NAMES.contains(name) && owner.startsWith("java.util.concurrent.atomic.Atomic")) {
       return Optional.of("a number allocated by " + simple + "." + name + "()");
     }
     return Optional.empty();

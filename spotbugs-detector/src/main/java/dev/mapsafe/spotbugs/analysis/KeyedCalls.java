@@ -46,6 +46,7 @@ import org.apache.bcel.generic.Instruction;
 import org.apache.bcel.generic.InstructionHandle;
 import org.apache.bcel.generic.InvokeInstruction;
 import org.apache.bcel.generic.INVOKEDYNAMIC;
+import org.apache.bcel.generic.INVOKEINTERFACE;
 import org.apache.bcel.generic.INVOKESTATIC;
 import org.apache.bcel.generic.LoadInstruction;
 import org.apache.bcel.generic.NEW;
@@ -210,6 +211,8 @@ public final class KeyedCalls {
   private final TypeHierarchy hierarchy;
   private LockRegions locks;
   private MapDelegates delegates;
+  /** The methods of the class that make a call which must not run twice. */
+  private OnceOnlyEffects helpers = OnceOnlyEffects.none();
   /** The method's {@code this}, null in a static method. */
   private ValueNumber thisValue;
   private ClassContext classContext;
@@ -250,10 +253,12 @@ public final class KeyedCalls {
    * and {@link LockRegions}.
    */
   public static Found analyze(ClassContext context, Method method, MapValues values, LockRegions regions,
-      MapDelegates delegates, TypeHierarchy hierarchy) throws CFGBuilderException, DataflowAnalysisException {
+      MapDelegates delegates, OnceOnlyEffects helpers, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
     CFG cfg = context.getCFG(method);
     KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method), hierarchy);
     analysis.delegates = delegates;
+    analysis.helpers = helpers;
     analysis.locks = regions;
     analysis.classContext = context;
     analysis.method = method;
@@ -424,8 +429,13 @@ public final class KeyedCalls {
         uniqueValues.add(after.getStackValue(i));
       }
     }
-    CreatedValues.onceOnlyEffect(owner, name, hierarchy)
-        .ifPresent(effect -> onceOnlyEffects.put(location.getHandle().getPosition(), effect));
+    Optional<String> onceOnly = OnceOnlyEffects.direct(owner, name, OnceOnlyEffects.resultUsed(location, results > 0),
+        hierarchy);
+    if (onceOnly.isEmpty() && !(invoke instanceof INVOKEINTERFACE)) { // a helper of the class that does it
+      onceOnly = helpers.of(XFactory.createXMethod(invoke, cpg).getMethodDescriptor())
+          .map(effect -> effect + " in " + name + "()");
+    }
+    onceOnly.ifPresent(effect -> onceOnlyEffects.put(location.getHandle().getPosition(), effect));
     if (name.equals("<init>")) { // the new object is made from the constructor's arguments
       BitSet from = new BitSet();
       for (ValueNumber arg : args) {

@@ -17,6 +17,7 @@ import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapDelegates;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
+import dev.mapsafe.spotbugs.analysis.OnceOnlyEffects;
 import dev.mapsafe.spotbugs.analysis.Origin;
 import dev.mapsafe.spotbugs.analysis.Races;
 import dev.mapsafe.spotbugs.analysis.Refills;
@@ -75,12 +76,21 @@ public final class NonAtomicMapUpdateDetector implements Detector {
 
   @Override
   public void visitClassContext(ClassContext context) {
+    Map<Method, MapValues> analysed = new LinkedHashMap<>();
     for (Method method : context.getJavaClass().getMethods()) {
-      if (method.getCode() == null) {
-        continue;
-      }
       try {
-        MapValues values = MapValues.analyze(context, method, hierarchy);
+        if (method.getCode() != null) {
+          analysed.put(method, MapValues.analyze(context, method, hierarchy));
+        }
+      } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
+        // Bad input never fails the analysis: skip the method.
+      }
+    }
+    OnceOnlyEffects helpers = OnceOnlyEffects.ofClass(analysed.values(), hierarchy);
+    for (Map.Entry<Method, MapValues> entry : analysed.entrySet()) {
+      Method method = entry.getKey();
+      try {
+        MapValues values = entry.getValue();
         implementations.add(values);
         selfLocked.add(values);
         noteRemovals(values);
@@ -96,7 +106,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         if (!KeyedCalls.worthAnalyzing(values, delegates, hierarchy)) {
           continue; // the dataflow below is the costly part: most methods make no two single-key calls
         }
-        KeyedCalls.Found calls = KeyedCalls.analyze(context, method, values, regions, delegates, hierarchy);
+        KeyedCalls.Found calls = KeyedCalls.analyze(context, method, values, regions, delegates, helpers, hierarchy);
         if (!calls.sequences.isEmpty()) {
           found.put(values, calls.sequences);
         }
