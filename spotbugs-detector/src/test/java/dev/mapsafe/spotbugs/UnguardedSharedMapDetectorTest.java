@@ -13,6 +13,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SpotBugsExtension.class)
 class UnguardedSharedMapDetectorTest {
   /** Set-up, tear-down and toString() are ordered with the object's use; tasks are not. */
+  /** Listeners a group-communication library calls from its threads while the application calls them too. */
+  @Test
+  void groupCommunicationListeners(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.GroupListeners");
+  }
+
   @Test
   void lifecycleMethods(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.Lifecycle");

@@ -45,8 +45,9 @@ public final class SharedInstances {
    * servlets and filters (one instance per declaration), the servlet context (one per web application), Bean
    * Validation's validators and factories (thread-safe by the specification, made to be cached and shared), Spring
    * MVC's argument resolvers, return-value handlers and interceptors (registered once with the handler adapter or
-   * mapping), Helidon's security providers (built once with the {@code Security} every request goes through), and
-   * TLS sessions (one resumed session serves many connections at once).
+   * mapping), Helidon's security providers (built once with the {@code Security} every request goes through), TLS
+   * sessions (one resumed session serves many connections at once), and listeners of group-communication libraries
+   * (called from the library's threads while the application calls them too).
    */
   private static final Map<String, String> SHARED_SUPERTYPES = sharedSupertypes();
 
@@ -69,6 +70,15 @@ public final class SharedInstances {
         "Spring MVC interceptor, registered once for every request");
     shared.put("io.helidon.security.spi.SecurityProvider",
         "Helidon security provider, built once with the Security every request uses");
+    // Group-communication listeners: the library calls them from its own threads (a pool delivering messages, the
+    // threads that connect and close channels) while the application calls the object from its threads.
+    shared.put("org.jgroups.Receiver", "JGroups receiver, called by the channel's threads for every message");
+    shared.put("org.jgroups.ChannelListener",
+        "JGroups channel listener, called by the threads that connect and close its channels");
+    shared.put("org.apache.catalina.tribes.ChannelListener",
+        "Tribes channel listener, called by the receiver's threads for every message");
+    shared.put("org.apache.catalina.tribes.MembershipListener",
+        "Tribes membership listener, called by the membership service's threads");
     return shared;
   }
 
