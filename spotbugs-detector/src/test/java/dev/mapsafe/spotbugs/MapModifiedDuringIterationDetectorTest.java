@@ -31,6 +31,13 @@ class MapModifiedDuringIterationDetectorTest {
   @Test
   void parameterMapsPrunedWhileWalked(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.iteration.ParameterMaps");
+    String message = Fixtures.analyze(spotbugs, "fixtures.iteration.ParameterMaps").stream()
+        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 40)
+        .findFirst()
+        .orElseThrow()
+        .getMessageWithoutPrefix();
+    assertTrue(message.startsWith("nodes is structurally modified by Map.remove(Object) at line 40 while the loop over"
+        + " nodes.values() at line 38 continues"), message);
   }
 
   @Test

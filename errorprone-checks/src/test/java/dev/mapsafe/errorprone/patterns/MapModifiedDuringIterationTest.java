@@ -266,4 +266,14 @@ class MapModifiedDuringIterationTest {
     "  }",
     "}",
   };
+
+  /** The same words as the SpotBugs plugin's for a map the method makes when it is given none. */
+  @Test
+  void messageOfAParameterOrNewMap() {
+    SharedFixtures.add(helper, dev.mapsafe.knowledge.catalog.Pattern.MAP_MODIFIED_DURING_ITERATION,
+            "fixtures.iteration.ParameterMaps", 40,
+            "nodes is structurally modified by Map.remove(Object) at line 40 while the loop over nodes.values() at line"
+                + " 38 continues")
+        .doTest();
+  }
 }

@@ -670,7 +670,7 @@ public final class MapValues {
     } else if (op == Const.AASTORE) {
       escape(before.getTopValue());
     } else if (ins instanceof ALOAD) {
-      untracked.loaded(after.getTopValue(), ((ALOAD) ins).getIndex(), location.getHandle().getPosition());
+      untracked.loaded(after.getTopValue(), location);
     } else if (ins instanceof ASTORE) {
       Origin origin = origins.get(before.getTopValue());
       if (origin != null && location.getHandle().getNext() != null) {

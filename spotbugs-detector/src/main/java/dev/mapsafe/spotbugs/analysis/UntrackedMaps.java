@@ -2,10 +2,12 @@ package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
+import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.bcel.classfile.Method;
+import org.apache.bcel.generic.ALOAD;
 
 /**
  * The maps a method calls whose source {@link MapValues} does not track (parameters, locals merging a parameter
@@ -13,11 +15,11 @@ import org.apache.bcel.classfile.Method;
  */
 final class UntrackedMaps {
   private final Map<ValueNumber, Origin> maps = new HashMap<>();
-  /** Where each value was first loaded from a local variable, as {slot, bytecode position}: its name, lazily. */
-  private final Map<ValueNumber, int[]> loads = new HashMap<>();
+  /** Where each value was first loaded from a local variable ({@code aload}): its name, looked up when needed. */
+  private final Map<ValueNumber, Location> loads = new HashMap<>();
 
-  void loaded(ValueNumber value, int slot, int position) {
-    loads.putIfAbsent(value, new int[] {slot, position});
+  void loaded(ValueNumber value, Location load) {
+    loads.putIfAbsent(value, load);
   }
 
   /**
@@ -41,7 +43,8 @@ final class UntrackedMaps {
   }
 
   private String nameOf(Method method, ValueNumber value) {
-    int[] load = loads.get(value);
-    return load == null ? null : MapValues.localName(method, load[0], load[1]).orElse(null);
+    Location load = loads.get(value);
+    return load == null ? null : MapValues.localName(method, ((ALOAD) load.getHandle().getInstruction()).getIndex(),
+        load.getHandle().getPosition()).orElse(null);
   }
 }

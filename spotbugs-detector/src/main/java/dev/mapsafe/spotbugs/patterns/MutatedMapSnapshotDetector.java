@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.apache.bcel.classfile.Method;
 
@@ -246,17 +247,26 @@ public final class MutatedMapSnapshotDetector implements Detector {
 
   /** {@code ref.get()} of an AtomicReference field holding a mutable map. */
   private XField referenceRead(Origin root, MapValues method) {
+    XField reference = holderRead(root, method, (owner, name) -> Publication.reads(owner, name, hierarchy),
+        declared -> Publication.isAtomicReference(declared, hierarchy));
+    return reference != null && Publication.publishesPlainMaps(constructedInto(reference), hierarchy)
+        ? reference : null;
+  }
+
+  /**
+   * The field of a holder of a mutable map ({@link #mapHolderField}) whose current value {@code root} is: the result
+   * of a call the holder reads its value with ({@code ref.get()}).
+   */
+  private XField holderRead(Origin root, MapValues method, BiPredicate<String, String> reads,
+      Predicate<String> holder) {
     if (!(root instanceof Origin.MethodResult)) {
       return null;
     }
     Origin.MethodResult call = (Origin.MethodResult) root;
-    if (!Publication.reads(call.method().getClassName(), call.method().getName(), hierarchy)
-        || call.receiver() == null) {
+    if (!reads.test(call.method().getClassName(), call.method().getName()) || call.receiver() == null) {
       return null;
     }
-    XField reference = atomicMapField(method.originOf(call.receiver()));
-    return reference != null && Publication.publishesPlainMaps(constructedInto(reference), hierarchy)
-        ? reference : null;
+    return mapHolderField(method.originOf(call.receiver()), holder);
   }
 
   /** The classes of the maps constructed and given to an AtomicReference field, in every analysed method. */
@@ -284,15 +294,7 @@ public final class MutatedMapSnapshotDetector implements Detector {
    * analysed code) decides itself what a child thread gets.
    */
   private XField inheritedMapRead(Origin root, MapValues method) {
-    if (!(root instanceof Origin.MethodResult)) {
-      return null;
-    }
-    Origin.MethodResult call = (Origin.MethodResult) root;
-    if (!Publication.readsThreadLocal(call.method().getClassName(), call.method().getName(), hierarchy)
-        || call.receiver() == null) {
-      return null;
-    }
-    XField local = mapHolderField(method.originOf(call.receiver()),
+    XField local = holderRead(root, method, (owner, name) -> Publication.readsThreadLocal(owner, name, hierarchy),
         declared -> Publication.isInheritedByChildThreads(declared, hierarchy));
     if (local == null) {
       return null;
