@@ -218,7 +218,7 @@ public final class CallerLocks {
     } else if (helper == null) {
       return null;
     }
-    for (MapValues.ParameterCall call : helper == null ? List.<MapValues.ParameterCall>of()
+    for (ParameterUses.ParameterCall call : helper == null ? List.<ParameterUses.ParameterCall>of()
         : helper.parameterCallsRunningOnlyHere()) {
       if (call.parameter == run.index) {
         common = retain(common, own(helper, call.location, call.heldOrigins, call.thisHeld, anyMode));

@@ -43,12 +43,12 @@ public final class MapSummaries {
       return;
     }
     LockRegions locks = regions.getOrDefault(callee, LockRegions.NONE);
-    for (MapValues.ParameterEffect effect : values.parameterEffects()) {
+    for (ParameterUses.ParameterEffect effect : values.parameterEffects()) {
       if (effect.parameter == argument && !effect.monitorHeld && locks.anyModeAt(effect.location).isEmpty()) {
         effects.add(effect.effect);
       }
     }
-    for (MapValues.ParameterPass pass : values.parameterPasses()) {
+    for (ParameterUses.ParameterPass pass : values.parameterPasses()) {
       if (pass.parameter == argument) {
         collect(pass.callee, pass.argument, depth + 1, seen, effects);
       }

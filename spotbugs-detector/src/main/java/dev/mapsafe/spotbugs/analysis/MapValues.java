@@ -196,24 +196,6 @@ public final class MapValues {
     }
   }
 
-  /**
-   * A call on one of the method's parameters ({@code body.get()} in a {@code withRead(Supplier)} helper), with
-   * the monitors held there; {@code escapes} marks a parameter also used otherwise (stored, passed on).
-   */
-  public static final class ParameterCall {
-    public final int parameter;
-    public final Location location;
-    public final List<Origin> heldOrigins;
-    public final boolean thisHeld;
-
-    ParameterCall(int parameter, Location location, List<Origin> heldOrigins, boolean thisHeld) {
-      this.parameter = parameter;
-      this.location = location;
-      this.heldOrigins = heldOrigins;
-      this.thisHeld = thisHeld;
-    }
-  }
-
   /** A value given to a call that hands it to another thread or a callback ({@link HandOffs}). */
   public static final class HandedOff {
     public final Origin value;
@@ -223,44 +205,6 @@ public final class MapValues {
     HandedOff(Origin value, String handOff) {
       this.value = value;
       this.handOff = handOff;
-    }
-  }
-
-  /**
-   * A read, write or traversal of a map (or view, or collection) the method received as a parameter, with the
-   * monitors held there: what {@link MapSummaries} says a call of the method does to the map it passes.
-   */
-  public static final class ParameterEffect {
-    public final int parameter;
-    public final String name;
-    public final Effect effect;
-    public final SourceLineAnnotation line;
-    public final Location location;
-    public final boolean monitorHeld;
-
-    ParameterEffect(int parameter, String name, Effect effect, SourceLineAnnotation line, Location location,
-        boolean monitorHeld) {
-      this.parameter = parameter;
-      this.name = name;
-      this.effect = effect;
-      this.line = line;
-      this.location = location;
-      this.monitorHeld = monitorHeld;
-    }
-  }
-
-  /** A parameter of the method passed on as argument {@code argument} of a call of {@code callee}. */
-  public static final class ParameterPass {
-    public final int parameter;
-    public final MethodDescriptor callee;
-    public final int argument;
-    public final SourceLineAnnotation line;
-
-    ParameterPass(int parameter, MethodDescriptor callee, int argument, SourceLineAnnotation line) {
-      this.parameter = parameter;
-      this.callee = callee;
-      this.argument = argument;
-      this.line = line;
     }
   }
 
@@ -337,12 +281,8 @@ public final class MapValues {
   private final List<FieldStore> stores = new ArrayList<>();
   private final List<Origin> returns = new ArrayList<>();
   private final List<ReturnSite> returnSites = new ArrayList<>();
-  /** The entry values of the parameters, with their names (or {@code arg0..} without debug information). */
-  private final Map<ValueNumber, String> parameters = new HashMap<>();
-  private final Map<ValueNumber, Integer> parameterIndexes = new HashMap<>();
-  private final List<ParameterCall> parameterCalls = new ArrayList<>();
-  private final List<ParameterEffect> parameterEffects = new ArrayList<>();
-  private final List<ParameterPass> parameterPasses = new ArrayList<>();
+  /** What the method does with the values it receives as parameters. */
+  private final ParameterUses parameterUses = new ParameterUses();
   private final List<PassedMap> passedMaps = new ArrayList<>();
   /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
   private final Set<XField> valuesShownMutable = new HashSet<>();
@@ -353,8 +293,6 @@ public final class MapValues {
   private final Publications publications = new Publications();
   /** The values each function object made by invokedynamic captures, in order. */
   private final Map<ValueNumber, List<ValueNumber>> captured = new HashMap<>();
-  /** Parameters passed to a call or stored: their function objects may run anywhere. */
-  private final Set<Integer> passedParameters = new HashSet<>();
   private final Set<ValueNumber> escaped = new HashSet<>();
   private final Map<ValueNumber, List<MethodDescriptor>> lambdaBodies = new HashMap<>();
   /** What each function object runs, in any class (a method reference to another class's method too). */
@@ -424,14 +362,8 @@ public final class MapValues {
   }
 
   /** The calls on parameters whose function objects run only there (not passed on, stored or captured). */
-  public List<ParameterCall> parameterCallsRunningOnlyHere() {
-    List<ParameterCall> result = new ArrayList<>();
-    for (ParameterCall call : parameterCalls) {
-      if (!passedParameters.contains(call.parameter)) {
-        result.add(call);
-      }
-    }
-    return result;
+  public List<ParameterUses.ParameterCall> parameterCallsRunningOnlyHere() {
+    return parameterUses.callsRunningOnlyHere();
   }
 
   /** The shallow copy an origin is (or is an unmodifiable view of), or null. */
@@ -456,12 +388,12 @@ public final class MapValues {
   }
 
   /** What the method does to the maps it receives, and to which calls it passes them on. */
-  public List<ParameterEffect> parameterEffects() {
-    return parameterEffects;
+  public List<ParameterUses.ParameterEffect> parameterEffects() {
+    return parameterUses.effects();
   }
 
-  public List<ParameterPass> parameterPasses() {
-    return parameterPasses;
+  public List<ParameterUses.ParameterPass> parameterPasses() {
+    return parameterUses.passes();
   }
 
   /** The maps of known origin the method passes to methods of the analysed code. */
@@ -581,8 +513,7 @@ public final class MapValues {
     for (int i = 0; i < parameterCount; i++) {
       ValueNumber entry = vna.getAnalysis().getEntryValueForParameter(i);
       if (entry != null) {
-        result.parameters.put(entry, localName(method, parameterSlot(method, i), 0).orElse("arg" + i));
-        result.parameterIndexes.put(entry, i);
+        result.parameterUses.declare(entry, i, localName(method, parameterSlot(method, i), 0).orElse("arg" + i));
       }
     }
     ConstantPoolGen cpg = context.getConstantPoolGen();
@@ -633,16 +564,14 @@ public final class MapValues {
       FieldInstruction fi = (FieldInstruction) ins;
       if (fi.getType(cpg) instanceof ReferenceType) {
         ValueNumber value = before.getTopValue();
-        if (parameterIndexes.containsKey(value)) {
-          passedParameters.add(parameterIndexes.get(value));
-        }
+        parameterUses.escaped(value);
         XField stored = XFactory.createXField(fi, cpg);
         publications.stored(stored, value, origins.get(value), location,
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
             thisHeld(monitors, location));
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
-            SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameters.get(value),
-            parameterIndexes.getOrDefault(value, -1), nulls.contains(value)));
+            SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameterUses.nameOf(value),
+            parameterUses.indexOf(value), nulls.contains(value)));
         escape(value);
       }
     } else if (op == Const.ARETURN) {
@@ -707,9 +636,7 @@ public final class MapValues {
     if (invoke instanceof INVOKEDYNAMIC) {
       for (ValueNumber captured : args) {
         escape(captured); // captured by a lambda: it may run anywhere, any time
-        if (parameterIndexes.containsKey(captured)) {
-          passedParameters.add(parameterIndexes.get(captured));
-        }
+        parameterUses.escaped(captured);
       }
       if (invoke.getReturnType(cpg) instanceof ReferenceType) {
         List<MethodDescriptor> targets = functionTargets(context, (INVOKEDYNAMIC) invoke, cpg);
@@ -742,15 +669,12 @@ public final class MapValues {
               && origins.get(receiver) instanceof Origin.Constructed, constructedArguments,
           receiver == null ? null : origins.get(receiver)));
     }
-    if (receiver != null && parameterIndexes.containsKey(receiver)) {
-      parameterCalls.add(
-          new ParameterCall(parameterIndexes.get(receiver), location, heldOrigins(monitors, location), thisHeldHere));
+    if (parameterUses.isParameter(receiver)) {
+      parameterUses.called(receiver, location, heldOrigins(monitors, location), thisHeldHere);
     }
     for (int i = 0; i < argCount; i++) {
-      if (parameterIndexes.containsKey(args[i])) {
-        passedParameters.add(parameterIndexes.get(args[i])); // passed on: it may run anywhere
-        parameterPasses.add(new ParameterPass(parameterIndexes.get(args[i]), callee, i,
-            SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
+      if (parameterUses.isParameter(args[i])) { // passed on: it may run anywhere
+        parameterUses.passed(args[i], callee, i, SourceLineAnnotation.fromVisitedInstruction(context, m, location));
       }
     }
     ValueNumber result =
@@ -791,10 +715,9 @@ public final class MapValues {
     for (Effect effect : effects) {
       ValueNumber operand = effect.operand().isReceiver() ? receiver : argOrNull(args, effect.operand().argIndex());
       Origin subject = operand == null ? null : origins.get(operand);
-      if (effect.kind() != MapEffect.VIEW && operand != null && parameterIndexes.containsKey(operand)) {
-        parameterEffects.add(new ParameterEffect(parameterIndexes.get(operand), parameters.get(operand), effect,
-            SourceLineAnnotation.fromVisitedInstruction(context, m, location), location,
-            !monitors.at(location).isEmpty()));
+      if (effect.kind() != MapEffect.VIEW && parameterUses.isParameter(operand)) {
+        parameterUses.affected(operand, effect, SourceLineAnnotation.fromVisitedInstruction(context, m, location),
+            location, !monitors.at(location).isEmpty());
       }
       if (!effect.operand().isReceiver() && operand != null) {
         modelled[effect.operand().argIndex()] = true;

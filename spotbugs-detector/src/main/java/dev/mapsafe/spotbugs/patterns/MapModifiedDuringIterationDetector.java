@@ -16,6 +16,7 @@ import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapSummaries;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
+import dev.mapsafe.spotbugs.analysis.ParameterUses;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugReporter;
 import edu.umd.cs.findbugs.Detector;
@@ -136,12 +137,12 @@ public final class MapModifiedDuringIterationDetector implements Detector {
       if (parameter < 0 || summary == null) {
         continue;
       }
-      for (MapValues.ParameterEffect effect : summary.parameterEffects()) {
+      for (ParameterUses.ParameterEffect effect : summary.parameterEffects()) {
         if (effect.parameter == parameter && alwaysChangesStructure(effect.effect)) {
           return Optional.of(Map.entry(effect.effect.fact(), effect.line));
         }
       }
-      for (MapValues.ParameterPass pass : summary.parameterPasses()) {
+      for (ParameterUses.ParameterPass pass : summary.parameterPasses()) {
         Optional<Effect> write = pass.parameter != parameter ? Optional.empty()
             : summaries.effectsOnArgument(pass.callee, pass.argument).stream()
                 .filter(this::alwaysChangesStructure)

@@ -12,6 +12,7 @@ import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.ShallowCopies;
 import dev.mapsafe.spotbugs.analysis.Origin;
+import dev.mapsafe.spotbugs.analysis.ParameterUses;
 import dev.mapsafe.spotbugs.analysis.Publications;
 import dev.mapsafe.spotbugs.analysis.Races;
 import dev.mapsafe.spotbugs.analysis.ThreadReach;
@@ -218,7 +219,7 @@ public final class MutatedMapSnapshotDetector implements Detector {
       for (MethodDescriptor body : update.bodies) {
         MapValues lambda = byDescriptor.get(body);
         int parameter = body.isStatic() ? update.parameter : update.parameter - 1;
-        for (MapValues.ParameterEffect write : lambda == null ? List.<MapValues.ParameterEffect>of()
+        for (ParameterUses.ParameterEffect write : lambda == null ? List.<ParameterUses.ParameterEffect>of()
             : lambda.parameterEffects()) {
           if (write.parameter == parameter && write.effect.kind() == MapEffect.WRITE) {
             bugs.add(bug(lambda, reference, write.line, Messages.mutatedMapSnapshot(write.name,
