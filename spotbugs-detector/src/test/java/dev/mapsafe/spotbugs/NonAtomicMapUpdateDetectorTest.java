@@ -36,6 +36,16 @@ class NonAtomicMapUpdateDetectorTest {
         + " found at line 36)."), message);
   }
 
+  /** containsKey, then a get whose result is returned where a missing key would have been created. */
+  @Test
+  void presenceCheckThenReturnedLookup(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.PresenceCheckedCaches");
+    String message = messagesByLine(spotbugs, "fixtures.atomic.PresenceCheckedCaches").get(32);
+    assertTrue(message.startsWith("converters.containsKey(type) at line 31 then converters.get(type) at line 32 on"
+        + " converters (a ConcurrentHashMap) is not atomic (containsKey then get, the result used as non-null), entry"
+        + " removed in between"), message);
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.atomic.AtomicNegatives").isEmpty());

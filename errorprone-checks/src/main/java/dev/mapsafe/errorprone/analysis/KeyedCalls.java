@@ -747,6 +747,121 @@ public final class KeyedCalls {
     return MapIdentity.strip(tree).getKind() == Tree.Kind.NULL_LITERAL;
   }
 
+  /**
+   * Whether a lookup that runs where a presence test found the key is returned, or dereferenced through the local it
+   * is given, not under a test of it, while the side where the key is missing puts a new entry into the same map
+   * (there, or in a method of this compilation it calls that fills the map field itself): a null returned for a key
+   * that was there stands where a value would have been created. The bytecode counterpart is {@code
+   * KeyedCalls.fillsWhenMissing} with {@code MapFillers}.
+   */
+  public static boolean returnedWhereMissingFills(Call lookup, Guard guard, VisitorState state) {
+    if (lookup.use() != KeyUse.LOOKUP || lookup.delegate() != null || guard.test() != EntryTest.PRESENCE
+        || !returnedAsFound(lookup, state)) {
+      return false;
+    }
+    return missingSide(guard, lookup).stream().anyMatch(side -> fills(side, guard.check(), state));
+  }
+
+  private static boolean returnedAsFound(Call lookup, VisitorState state) {
+    TreePath at = lookup.path();
+    while (at.getParentPath().getLeaf() instanceof com.sun.source.tree.ParenthesizedTree
+        || at.getParentPath().getLeaf() instanceof com.sun.source.tree.TypeCastTree) {
+      at = at.getParentPath();
+    }
+    if (at.getParentPath().getLeaf() instanceof ReturnTree) {
+      return true;
+    }
+    return localGiven(lookup.path()) instanceof VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)
+        && firstUnguardedUse(local, enclosingMethod(lookup.path()), state.getEndPosition(lookup.tree()), state)
+            .isPresent();
+  }
+
+  /**
+   * The statements that run where the guard's presence test finds the key missing, when the lookup runs only where
+   * it is found: the other branch, or after {@code if (m.containsKey(k)) {..exit..}} the rest of the block.
+   */
+  private static List<TreePath> missingSide(Guard guard, Call lookup) {
+    if (!(guard.decision().getLeaf() instanceof IfTree branch)) {
+      return List.of();
+    }
+    ExpressionTree condition = MapIdentity.strip(branch.getCondition());
+    boolean negated = condition.getKind() == Tree.Kind.LOGICAL_COMPLEMENT;
+    if (negated) {
+      condition = MapIdentity.strip(((com.sun.source.tree.UnaryTree) condition).getExpression());
+    }
+    if (condition != guard.check().tree()) {
+      return List.of();
+    }
+    TreePath then = new TreePath(guard.decision(), branch.getThenStatement());
+    if (guard.earlyExit() || negated) { // if (!m.containsKey(k)) {..} else or after it: the lookup
+      return negated && !within(lookup.path(), then) ? List.of(then) : List.of();
+    }
+    if (!within(lookup.path(), then)) {
+      return List.of();
+    }
+    if (branch.getElseStatement() != null) {
+      return List.of(new TreePath(guard.decision(), branch.getElseStatement()));
+    }
+    TreePath enclosing = guard.decision().getParentPath();
+    if (!exits(branch.getThenStatement()) || !(enclosing.getLeaf() instanceof BlockTree block)) {
+      return List.of();
+    }
+    List<? extends StatementTree> statements = block.getStatements();
+    return statements.subList(statements.indexOf(branch) + 1, statements.size()).stream()
+        .map(statement -> new TreePath(enclosing, statement))
+        .toList();
+  }
+
+  private static boolean within(TreePath path, TreePath ancestor) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() == ancestor.getLeaf()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether code puts an entry into the checked map: itself, or by calling a method that puts into its field. */
+  private static boolean fills(TreePath code, Call check, VisitorState state) {
+    Symbol field = MapIdentity.symbolOf(new TreePath(check.path(), check.receiver()), state);
+    boolean[] found = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        Optional<Call> store = of(getCurrentPath(), state).filter(KeyedCalls::puts);
+        found[0] |= store.isPresent() && sameMap(store.get(), check, state)
+            || field != null && field.getKind() == ElementKind.FIELD
+                && ASTHelpers.getSymbol(call) instanceof MethodSymbol callee && putsInto(callee, field, state);
+        return super.visitMethodInvocation(call, unused);
+      }
+    }.scan(code, null);
+    return found[0];
+  }
+
+  /** Whether a method of this compilation puts an entry into the map of {@code field} in its own body. */
+  private static boolean putsInto(MethodSymbol method, Symbol field, VisitorState state) {
+    TreePath declaration = Declarations.of(state).method(method);
+    if (declaration == null || ((MethodTree) declaration.getLeaf()).getBody() == null) {
+      return false;
+    }
+    boolean[] found = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        found[0] |= of(getCurrentPath(), state).filter(KeyedCalls::puts)
+            .filter(store -> store.delegate() == null
+                && field.equals(MapIdentity.symbolOf(new TreePath(store.path(), store.receiver()), state)))
+            .isPresent();
+        return super.visitMethodInvocation(call, unused);
+      }
+    }.scan(new TreePath(declaration, ((MethodTree) declaration.getLeaf()).getBody()), null);
+    return found[0];
+  }
+
+  private static boolean puts(Call call) {
+    return call.use() == KeyUse.STORE || call.use() == KeyUse.STORE_IF_ABSENT;
+  }
+
   /** A lookup whose null the code goes on with after a re-check found the entry, and where it does. */
   public record StaleNull(Call lookup, TreePath use) {}
 

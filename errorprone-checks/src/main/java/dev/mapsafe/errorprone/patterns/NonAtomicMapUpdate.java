@@ -237,7 +237,8 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
           .ifPresent(source -> candidates.add(new Sequence(CheckThenAct.READ_MODIFY_WRITE, source, null)));
     }
     for (Guard guard : KeyedCalls.guards(act, state)) {
-      CheckThenAct kind = CheckThenAct.guarded(act.use(), guard.test(), isDereferenced(act.path()));
+      CheckThenAct kind = CheckThenAct.guarded(act.use(), guard.test(),
+          isDereferenced(act.path()) || KeyedCalls.returnedWhereMissingFills(act, guard, state));
       if (kind != null) {
         candidates.add(new Sequence(kind, guard.check(), guard));
       }

@@ -44,7 +44,7 @@ class NonAtomicMapUpdateTest {
             "  }",
             "  int used(String user) {",
             "    if (buckets.containsKey(user)) {",
-            "      // BUG: Diagnostic contains: containsKey then get, dereferenced",
+            "      // BUG: Diagnostic contains: containsKey then get, the result used as non-null",
             "      return buckets.get(user).get();",
             "    }",
             "    return 0;",
@@ -498,6 +498,19 @@ class NonAtomicMapUpdateTest {
             "fixtures.atomic.CopyOnWriteMaps", 29,
             "entries is updated copy-on-write (copied, changed, then published) under synchronized (this) in put(),"
                 + " putAll(), putIfAbsent(), removeInternal(), but the update at line 29 holds no lock")
+        .doTest();
+  }
+
+  /** The same text as the SpotBugs plugin's for a containsKey whose get's result is returned as found. */
+  @Test
+  void messageOfAReturnedLookupAfterContainsKey() {
+    SharedFixtures.add(TestHelpers.compilation(NonAtomicMapUpdate.class, getClass()),
+            Pattern.NON_ATOMIC_MAP_UPDATE, "fixtures.atomic.PresenceCheckedCaches", 32,
+            "converters.containsKey(type) at line 31 then converters.get(type) at line 32 on converters (a"
+                + " ConcurrentHashMap) is not atomic (containsKey then get, the result used as non-null), entry removed"
+                + " in between: another thread can remove the entry between the two calls (this map has removals), so"
+                + " the second call returns null. Fix: call get(k) once and test the result for null: the entry can be"
+                + " removed between the two calls.")
         .doTest();
   }
 

@@ -19,9 +19,12 @@ public enum CheckThenAct {
   READ_MODIFY_WRITE(
       "get then put of a value computed from it",
       "use merge(k, delta, Integer::sum) or compute(k, (key, old) -> ...), which read and write in one step"),
-  /** {@code if (m.containsKey(k)) return m.get(k).foo();}. */
+  /**
+   * {@code if (m.containsKey(k)) return m.get(k).foo();}, or {@code if (m.containsKey(k)) return m.get(k);} where a
+   * missing key gets a new entry.
+   */
   CHECK_THEN_GET(
-      "containsKey then get, dereferenced",
+      "containsKey then get, the result used as non-null",
       "call get(k) once and test the result for null: the entry can be removed between the two calls"),
   /** {@code if (m.get(k) == expected) m.remove(k)}. */
   CONDITIONAL_REMOVE(
@@ -65,16 +68,17 @@ public enum CheckThenAct {
   /**
    * The sequence formed by a call that runs only when a test of the same map and key succeeds (or fails), or
    * null when the pair is harmless: a {@code remove} after a presence test removes nothing that matters, and a
-   * {@code get} after a test is a problem only when its result is dereferenced.
+   * {@code get} after a test is a problem only when its result is relied on not to be null (dereferenced, or
+   * returned where a missing key would get a new value).
    */
-  public static CheckThenAct guarded(KeyUse act, EntryTest test, boolean actResultDereferenced) {
+  public static CheckThenAct guarded(KeyUse act, EntryTest test, boolean actResultReliedOn) {
     switch (act) {
       case STORE:
         return test == EntryTest.PRESENCE ? PUT_IF_ABSENT : test == EntryTest.NULL ? GET_OR_CREATE : CONDITIONAL_REPLACE;
       case REMOVAL:
         return test == EntryTest.VALUE ? CONDITIONAL_REMOVE : null;
       case LOOKUP:
-        return test != EntryTest.VALUE && actResultDereferenced ? CHECK_THEN_GET : null;
+        return test != EntryTest.VALUE && actResultReliedOn ? CHECK_THEN_GET : null;
       default:
         return null;
     }

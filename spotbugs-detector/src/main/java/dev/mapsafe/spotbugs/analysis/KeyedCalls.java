@@ -20,6 +20,7 @@ import edu.umd.cs.findbugs.ba.EdgeTypes;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.PostDominatorsAnalysis;
 import edu.umd.cs.findbugs.ba.XFactory;
+import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.ba.SignatureParser;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
@@ -82,6 +83,8 @@ public final class KeyedCalls {
     final Collection<ValueNumber> heldMonitors;
     final Set<String> heldLocks;
     boolean dereferenced;
+    /** For a lookup: its result (itself, or after a cast) is returned. */
+    boolean returned;
     /** For a lookup: its result is used beyond a null test (returned, called, passed on). */
     boolean foundValueUsed;
 
@@ -213,6 +216,9 @@ public final class KeyedCalls {
   private MapDelegates delegates;
   /** The methods of the class that make a call which must not run twice. */
   private OnceOnlyEffects helpers = OnceOnlyEffects.none();
+  /** The methods of the class that put entries into its map fields. */
+  private MapFillers fillers;
+  private MapValues values;
   /** The method's {@code this}, null in a static method. */
   private ValueNumber thisValue;
   private ClassContext classContext;
@@ -253,12 +259,14 @@ public final class KeyedCalls {
    * and {@link LockRegions}.
    */
   public static Found analyze(ClassContext context, Method method, MapValues values, LockRegions regions,
-      MapDelegates delegates, OnceOnlyEffects helpers, TypeHierarchy hierarchy)
+      MapDelegates delegates, OnceOnlyEffects helpers, MapFillers fillers, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
     CFG cfg = context.getCFG(method);
     KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method), hierarchy);
     analysis.delegates = delegates;
     analysis.helpers = helpers;
+    analysis.fillers = fillers;
+    analysis.values = values;
     analysis.locks = regions;
     analysis.classContext = context;
     analysis.method = method;
@@ -364,6 +372,9 @@ public final class KeyedCalls {
     }
     if (ins.getOpcode() == Const.ARETURN || ins.getOpcode() == Const.GETFIELD) {
       dereferences.computeIfAbsent(before.getTopValue(), v -> new ArrayList<>()).add(location);
+    }
+    if (ins.getOpcode() == Const.ARETURN) {
+      exactly.getOrDefault(before.getTopValue(), Set.of()).forEach(c -> c.returned = true);
     }
     if (ins instanceof FieldInstruction && ins.getOpcode() == Const.GETFIELD) {
       exactly.getOrDefault(before.getTopValue(), Set.of()).forEach(c -> c.dereferenced = true);
@@ -578,7 +589,7 @@ public final class KeyedCalls {
       for (Branch branch : branches) {
         for (Map.Entry<Call, EntryTest> test : branch.tests.entrySet()) {
           Call check = test.getKey();
-          CheckThenAct kind = CheckThenAct.guarded(act.use, test.getValue(), act.dereferenced && !nullChecked(act));
+          CheckThenAct kind = CheckThenAct.guarded(act.use, test.getValue(), reliedOn(act, check, test.getValue()));
           if (kind != null && check != act && before(check, act) && sameMapAndKey(check, act)
               && decides(branch.block, act)) {
             candidates.add(new Sequence(kind, check, act));
@@ -599,6 +610,46 @@ public final class KeyedCalls {
       }
     }
     return result;
+  }
+
+  /**
+   * Whether a lookup's result is used as if it could not be null: dereferenced, or returned from the side where a
+   * presence test found the key while the other side puts a new entry into the map (a get-or-create: a null returned
+   * for a key that was there stands where a value would have been created).
+   */
+  private boolean reliedOn(Call lookup, Call check, EntryTest test) {
+    if (lookup.use != KeyUse.LOOKUP || nullChecked(lookup)) {
+      return false;
+    }
+    return lookup.dereferenced || lookup.returned && test == EntryTest.PRESENCE && fillsWhenMissing(check, lookup);
+  }
+
+  /**
+   * Whether the lookup runs only where the presence test found the key and the side where it is missing puts an
+   * entry into the same map: there, or through a method of the class that fills that map field ({@link MapFillers}).
+   */
+  private boolean fillsWhenMissing(Call test, Call lookup) {
+    for (Outcomes outcome : outcomes) {
+      if (outcome.call != test || !onlyFrom(outcome.found, outcome.missing, lookup.location.getBasicBlock())) {
+        continue;
+      }
+      for (Call call : calls) {
+        if ((call.use == KeyUse.STORE || call.use == KeyUse.STORE_IF_ABSENT) && Origin.sameObject(call.map, test.map)
+            && onlyFrom(outcome.missing, outcome.found, call.location.getBasicBlock())) {
+          return true;
+        }
+      }
+      if (test.map.root() instanceof Origin.FieldLoad) {
+        XField field = ((Origin.FieldLoad) test.map.root()).field();
+        for (MapValues.CallSite site : values.callSites()) {
+          if (fillers.fills(site.callee, field)
+              && onlyFrom(outcome.missing, outcome.found, site.location.getBasicBlock())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.CopyOnWriteUpdates;
 import dev.mapsafe.spotbugs.analysis.KeyedCalls;
+import dev.mapsafe.spotbugs.analysis.MapFillers;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapDelegates;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
@@ -87,6 +88,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
       }
     }
     OnceOnlyEffects helpers = OnceOnlyEffects.ofClass(analysed.values(), hierarchy);
+    MapFillers fillers = MapFillers.ofClass(analysed.values(), hierarchy);
     for (Map.Entry<Method, MapValues> entry : analysed.entrySet()) {
       Method method = entry.getKey();
       try {
@@ -106,7 +108,8 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         if (!KeyedCalls.worthAnalyzing(values, delegates, hierarchy)) {
           continue; // the dataflow below is the costly part: most methods make no two single-key calls
         }
-        KeyedCalls.Found calls = KeyedCalls.analyze(context, method, values, regions, delegates, helpers, hierarchy);
+        KeyedCalls.Found calls = KeyedCalls.analyze(context, method, values, regions, delegates, helpers, fillers,
+            hierarchy);
         if (!calls.sequences.isEmpty()) {
           found.put(values, calls.sequences);
         }
