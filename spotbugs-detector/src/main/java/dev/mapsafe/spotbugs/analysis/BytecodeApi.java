@@ -18,11 +18,14 @@ import edu.umd.cs.findbugs.classfile.Global;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.classfile.analysis.AnnotationValue;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.bcel.Const;
 import org.apache.bcel.classfile.JavaClass;
 import org.apache.bcel.generic.ConstantPoolGen;
@@ -80,19 +83,25 @@ public final class BytecodeApi {
     }
   }
 
+  /**
+   * The answers of SpotBugs' class hierarchy, per analysis: every detector of one analysis shares them (the
+   * hierarchy does not change while it runs), and an analysis no longer referenced drops them.
+   */
+  private static final Map<AnalysisContext, Map<String, Map<String, Boolean>>> SUBTYPES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   /** SpotBugs' class hierarchy, memoized; classes it cannot load are subtypes of nothing. */
   public static TypeHierarchy hierarchy() {
-    Map<String, Map<String, Boolean>> cache = new HashMap<>(); // supertype -> type -> answer: no key to build
-    return (type, supertype) ->
-        cache.computeIfAbsent(supertype, s -> new HashMap<>()).computeIfAbsent(
-            type,
-            key -> {
-              try {
-                return Hierarchy.isSubtype(type, supertype);
-              } catch (ClassNotFoundException | RuntimeException unknown) {
-                return false;
-              }
-            });
+    return (type, supertype) -> SUBTYPES
+        .computeIfAbsent(AnalysisContext.currentAnalysisContext(), analysis -> new ConcurrentHashMap<>())
+        .computeIfAbsent(supertype, s -> new ConcurrentHashMap<>())
+        .computeIfAbsent(type, key -> {
+          try {
+            return Hierarchy.isSubtype(type, supertype);
+          } catch (ClassNotFoundException | RuntimeException unknown) {
+            return false;
+          }
+        });
   }
 
   /**
