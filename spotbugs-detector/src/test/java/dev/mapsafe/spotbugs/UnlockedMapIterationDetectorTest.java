@@ -43,6 +43,12 @@ class UnlockedMapIterationDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.MessageStore", "fixtures.unlocked.TopicStore");
   }
 
+  /** tryLock holds the lock only where it returned true: after a failed try exits, inside a successful one. */
+  @Test
+  void tryLockHeldWhereItSucceeded(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.TryLockedStats");
+  }
+
   /** A map or view handed to a helper that walks it is walked where the helper is called, under its locks. */
   @Test
   void passedToHelpersThatWalkIt(SpotBugsRunner spotbugs) {

@@ -24,7 +24,9 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
@@ -210,6 +212,7 @@ public final class HeldLocks {
         break;
       }
       TreePath statementPath = new TreePath(blockPath, statement);
+      failedTryExits(statementPath, state).ifPresent(exclusive::add);
       new TreePathScanner<Void, Void>() {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
@@ -250,6 +253,41 @@ public final class HeldLocks {
     if (includeShared) {
       locks.addAll(shared);
     }
+  }
+
+  /**
+   * The lock of {@code if (!lock.tryLock(..)) return/throw/..;} or of {@code while (!lock.tryLock(..)) {..}} with no
+   * {@code break}: held after the statement.
+   */
+  private static Optional<GuardedByExpression> failedTryExits(TreePath statement, VisitorState state) {
+    ExpressionTree condition =
+        statement.getLeaf() instanceof IfTree test && test.getElseStatement() == null
+                && KeyedCalls.exits(test.getThenStatement())
+            ? test.getCondition()
+            : statement.getLeaf() instanceof WhileLoopTree loop && !breaks(loop.getStatement())
+                ? loop.getCondition()
+                : null;
+    if (condition == null
+        || !(MapIdentity.strip(condition) instanceof UnaryTree not)
+        || not.getKind() != Tree.Kind.LOGICAL_COMPLEMENT
+        || !(MapIdentity.strip(not.getExpression()) instanceof MethodInvocationTree call)
+        || lockAction(call, state) != Locks.Action.TRY_ACQUIRE) {
+      return Optional.empty();
+    }
+    TreePath callPath = new TreePath(new TreePath(statement, condition), call);
+    return lockIdentity(new TreePath(callPath, ASTHelpers.getReceiver(call)), state);
+  }
+
+  private static boolean breaks(Tree body) {
+    boolean[] found = {false};
+    new com.sun.source.util.TreeScanner<Void, Void>() {
+      @Override
+      public Void visitBreak(com.sun.source.tree.BreakTree tree, Void unused) {
+        found[0] = true;
+        return null;
+      }
+    }.scan(body, null);
+    return found[0];
   }
 
   /**

@@ -9,6 +9,7 @@ import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
 import edu.umd.cs.findbugs.ba.Edge;
+import edu.umd.cs.findbugs.ba.EdgeTypes;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
@@ -22,6 +23,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.bcel.Const;
 import org.apache.bcel.classfile.Method;
 import org.apache.bcel.generic.ConstantPoolGen;
 import org.apache.bcel.generic.INVOKEDYNAMIC;
@@ -34,7 +36,8 @@ import edu.umd.cs.findbugs.ba.XFactory;
 /**
  * Which exclusive {@code java.util.concurrent.locks} locks are surely held at each instruction of a method: a
  * forward must-analysis over the control flow graph (intersection at merges, exception edges included so
- * that a {@code finally} that unlocks is seen) of {@code lock()}/{@code unlock()} calls, a
+ * that a {@code finally} that unlocks is seen) of {@code lock()}/{@code unlock()} calls ({@code tryLock()} holds the
+ * lock on the edge of a branch where its result is true), a
  * {@code ReadWriteLock}'s write lock and {@code StampedLock} write stamps. SpotBugs' own lock dataflow covers
  * monitors only ({@link HeldMonitors}). Locks are named by the field they are loaded from (the write lock of
  * {@code rw} by {@code rw}), so names compare across methods.
@@ -97,6 +100,7 @@ public final class LockRegions {
     LockRegions result = new LockRegions();
     Map<String, Map.Entry<String, Boolean>> cachedViews = cachedReadWriteViews(context, hierarchy);
     Map<ValueNumber, Set<String>> guards = new HashMap<>(); // guard objects a helper returned -> the locks they hold
+    Map<ValueNumber, String> tries = new HashMap<>(); // results of tryLock() -> the lock held where they are true
     Set<Integer> returns = new HashSet<>();
     CFG cfg = context.getCFG(method);
     ValueNumberDataflow vna = context.getValueNumberDataflow(method);
@@ -115,12 +119,19 @@ public final class LockRegions {
         if (handle.getInstruction() instanceof ReturnInstruction) {
           returns.add(handle.getPosition());
         }
-        transfer(new Location(handle, block), held, vna, cpg, values, cachedViews, guards, context, hierarchy);
+        transfer(new Location(handle, block), held, vna, cpg, values, cachedViews, guards, tries, context, hierarchy);
       }
+      String triedLock = triedLock(block, vna, tries);
       for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(block); edges.hasNext(); ) {
-        BasicBlock target = edges.next().getTarget();
+        Edge edge = edges.next();
+        BasicBlock target = edge.getTarget();
+        Set<String> out = held;
+        if (triedLock != null && succeeds(block, edge)) {
+          out = new HashSet<>(held);
+          out.add(triedLock);
+        }
         Set<String> old = entry.get(target.getLabel());
-        Set<String> merged = old == null ? Set.copyOf(held) : intersection(old, held);
+        Set<String> merged = old == null ? Set.copyOf(out) : intersection(old, out);
         if (!merged.equals(old)) {
           entry.put(target.getLabel(), merged);
           work.add(target);
@@ -227,9 +238,32 @@ public final class LockRegions {
     return null;
   }
 
+  /**
+   * The lock a block's closing branch tests the {@code tryLock()} result of ({@code if (!lock.tryLock()) return;},
+   * {@code if (lock.tryLock()) ..}), or null.
+   */
+  private static String triedLock(BasicBlock block, ValueNumberDataflow vna, Map<ValueNumber, String> tries)
+      throws DataflowAnalysisException {
+    InstructionHandle last = block.getLastInstruction();
+    if (tries.isEmpty() || last == null
+        || (last.getInstruction().getOpcode() != Const.IFEQ && last.getInstruction().getOpcode() != Const.IFNE)) {
+      return null;
+    }
+    ValueNumberFrame frame = vna.getFactAtLocation(new Location(last, block));
+    return frame == null || !frame.isValid() || frame.getStackDepth() == 0 ? null : tries.get(frame.getTopValue());
+  }
+
+  /** Whether an edge out of a block ending in {@code ifeq}/{@code ifne} is the one where the tested value is true. */
+  private static boolean succeeds(BasicBlock block, Edge edge) {
+    boolean jumpsWhenTrue = block.getLastInstruction().getInstruction().getOpcode() == Const.IFNE;
+    return edge.getType() == EdgeTypes.IFCMP_EDGE ? jumpsWhenTrue
+        : edge.getType() == EdgeTypes.FALL_THROUGH_EDGE && !jumpsWhenTrue;
+  }
+
   private static void transfer(Location location, Set<String> held, ValueNumberDataflow vna, ConstantPoolGen cpg,
       MapValues values, Map<String, Map.Entry<String, Boolean>> cachedViews, Map<ValueNumber, Set<String>> guards,
-      ClassContext context, TypeHierarchy hierarchy) throws DataflowAnalysisException, CFGBuilderException {
+      Map<ValueNumber, String> tries, ClassContext context, TypeHierarchy hierarchy)
+      throws DataflowAnalysisException, CFGBuilderException {
     if (!(location.getHandle().getInstruction() instanceof InvokeInstruction)
         || location.getHandle().getInstruction() instanceof INVOKEDYNAMIC) {
       return;
@@ -272,7 +306,12 @@ public final class LockRegions {
     if (name == null) {
       return;
     }
-    if (action == Locks.Action.ACQUIRE_EXCLUSIVE) {
+    if (action == Locks.Action.TRY_ACQUIRE) {
+      ValueNumberFrame after = vna.getFactAfterLocation(location);
+      if (after != null && after.isValid() && after.getStackDepth() > 0) {
+        tries.put(after.getTopValue(), EXCLUSIVE + name);
+      }
+    } else if (action == Locks.Action.ACQUIRE_EXCLUSIVE) {
       held.add(EXCLUSIVE + name);
     } else if (action == Locks.Action.ACQUIRE_SHARED) {
       held.add(SHARED + name);
