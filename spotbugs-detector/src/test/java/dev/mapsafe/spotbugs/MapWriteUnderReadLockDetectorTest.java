@@ -15,6 +15,12 @@ class MapWriteUnderReadLockDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.readlock.Lru");
   }
 
+  /** A stamp conversion that can fail holds the write lock only where its stamp is not 0. */
+  @Test
+  void writesAfterAConversionThatMayFail(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.readlock.FailedConversions");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.readlock.ReadLockNegatives").stream()

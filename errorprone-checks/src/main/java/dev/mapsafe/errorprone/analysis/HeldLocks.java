@@ -7,6 +7,7 @@ import com.google.errorprone.bugpatterns.threadsafety.GuardedBySymbolResolver;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByUtils;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -16,9 +17,11 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.mapsafe.knowledge.threads.Locks;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.SynchronizedTree;
@@ -31,8 +34,10 @@ import com.sun.source.util.TreePath;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -80,14 +85,13 @@ public final class HeldLocks {
         }
       } else if (node instanceof BlockTree block && usesLocks) {
         lockRegionsBefore(block, child, p, state, locks, includeShared);
-      } else if (node instanceof IfTree branch && child == branch.getThenStatement()) {
-        // if (lock.tryLock()) { .. }
-        ExpressionTree condition = MapIdentity.strip(branch.getCondition());
-        if (condition instanceof MethodInvocationTree call
-            && lockAction(call, state) == Locks.Action.TRY_ACQUIRE) {
-          lockIdentity(new TreePath(new TreePath(p, call), ASTHelpers.getReceiver(call)), state)
-              .ifPresent(locks::add);
-        }
+      } else if (node instanceof IfTree branch
+          && (child == branch.getThenStatement() || child == branch.getElseStatement())) {
+        // if (lock.tryLock()) { .. }, if (ws != 0L) { .. } else { .. }
+        boolean then = child == branch.getThenStatement();
+        tryTest(new TreePath(p, branch.getCondition()), state)
+            .filter(test -> test.heldWhenTrue() == then)
+            .ifPresent(test -> locks.add(test.lock()));
       } else if (node instanceof MethodTree method) {
         if (method.getModifiers().getFlags().contains(Modifier.SYNCHRONIZED)) {
           Optional<GuardedByExpression> self = MapIdentity.ofEnclosingMonitor(method, state.withPath(p));
@@ -212,7 +216,7 @@ public final class HeldLocks {
         break;
       }
       TreePath statementPath = new TreePath(blockPath, statement);
-      failedTryExits(statementPath, state).ifPresent(exclusive::add);
+      heldAfterTry(statementPath, state, includeShared).ifPresent(exclusive::add);
       new TreePathScanner<Void, Void>() {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
@@ -256,26 +260,80 @@ public final class HeldLocks {
   }
 
   /**
-   * The lock of {@code if (!lock.tryLock(..)) return/throw/..;} or of {@code while (!lock.tryLock(..)) {..}} with no
-   * {@code break}: held after the statement.
+   * The lock a statement leaves held by testing a try's result: {@code if (!lock.tryLock()) return;} (the failing
+   * side exits), {@code if (ws != 0L) {..} else {..writeLock()..}} (it takes the lock), or
+   * {@code while (!lock.tryLock()) {..}} with no {@code break}.
    */
-  private static Optional<GuardedByExpression> failedTryExits(TreePath statement, VisitorState state) {
-    ExpressionTree condition =
-        statement.getLeaf() instanceof IfTree test && test.getElseStatement() == null
-                && KeyedCalls.exits(test.getThenStatement())
-            ? test.getCondition()
-            : statement.getLeaf() instanceof WhileLoopTree loop && !breaks(loop.getStatement())
-                ? loop.getCondition()
-                : null;
-    if (condition == null
-        || !(MapIdentity.strip(condition) instanceof UnaryTree not)
-        || not.getKind() != Tree.Kind.LOGICAL_COMPLEMENT
-        || !(MapIdentity.strip(not.getExpression()) instanceof MethodInvocationTree call)
-        || lockAction(call, state) != Locks.Action.TRY_ACQUIRE) {
+  private static Optional<GuardedByExpression> heldAfterTry(
+      TreePath statement, VisitorState state, boolean includeShared) {
+    if (statement.getLeaf() instanceof WhileLoopTree loop && !breaks(loop.getStatement())) {
+      return tryTest(new TreePath(statement, loop.getCondition()), state)
+          .filter(test -> !test.heldWhenTrue())
+          .map(TryTest::lock);
+    }
+    if (!(statement.getLeaf() instanceof IfTree branch)) {
       return Optional.empty();
     }
-    TreePath callPath = new TreePath(new TreePath(statement, condition), call);
-    return lockIdentity(new TreePath(callPath, ASTHelpers.getReceiver(call)), state);
+    Optional<TryTest> test = tryTest(new TreePath(statement, branch.getCondition()), state);
+    StatementTree failing = test.isEmpty() ? null
+        : test.get().heldWhenTrue() ? branch.getElseStatement() : branch.getThenStatement();
+    if (failing == null) {
+      return Optional.empty();
+    }
+    if (KeyedCalls.exits(failing)) {
+      return test.map(TryTest::lock);
+    }
+    Set<GuardedByExpression> taken = new HashSet<>();
+    if (failing instanceof BlockTree block) {
+      lockRegionsBefore(block, null, new TreePath(statement, block), state, taken, includeShared);
+    }
+    return taken.contains(test.get().lock()) ? test.map(TryTest::lock) : Optional.empty();
+  }
+
+  /** A test of what a try returned: the lock it takes, and whether the lock is held where the test is true. */
+  private record TryTest(GuardedByExpression lock, boolean heldWhenTrue) {}
+
+  /**
+   * {@code lock.tryLock()}, {@code ok} or {@code ws != 0L} (a local given only a try's result), each possibly
+   * negated, {@code ws == 0L}: the lock is held where a {@code tryLock()} returned true or a stamp is not 0.
+   */
+  private static Optional<TryTest> tryTest(TreePath condition, VisitorState state) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) condition.getLeaf());
+    boolean heldWhenTrue = true;
+    while (tree instanceof UnaryTree not && not.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      heldWhenTrue = !heldWhenTrue;
+      tree = MapIdentity.strip(not.getExpression());
+    }
+    if (tree instanceof BinaryTree compare
+        && (compare.getKind() == Tree.Kind.EQUAL_TO || compare.getKind() == Tree.Kind.NOT_EQUAL_TO)) {
+      ExpressionTree stamp = isZero(compare.getRightOperand()) ? compare.getLeftOperand()
+          : isZero(compare.getLeftOperand()) ? compare.getRightOperand() : null;
+      if (stamp == null) {
+        return Optional.empty();
+      }
+      heldWhenTrue ^= compare.getKind() == Tree.Kind.EQUAL_TO;
+      tree = MapIdentity.strip(stamp);
+    }
+    TreePath call = new TreePath(condition, tree);
+    if (ASTHelpers.getSymbol(tree) instanceof VarSymbol local && local.getKind() == ElementKind.LOCAL_VARIABLE) {
+      List<TreePath> values = Declarations.of(state).assignedValues(local);
+      if (values.size() != 1) {
+        return Optional.empty();
+      }
+      call = new TreePath(values.get(0), MapIdentity.strip((ExpressionTree) values.get(0).getLeaf()));
+    }
+    if (!(call.getLeaf() instanceof MethodInvocationTree invocation)
+        || lockAction(invocation, state) != Locks.Action.TRY_ACQUIRE) {
+      return Optional.empty();
+    }
+    boolean held = heldWhenTrue;
+    return lockIdentity(new TreePath(call, ASTHelpers.getReceiver(invocation)), state)
+        .map(lock -> new TryTest(lock, held));
+  }
+
+  private static boolean isZero(ExpressionTree tree) {
+    return MapIdentity.strip(tree) instanceof LiteralTree literal && literal.getValue() instanceof Number n
+        && n.longValue() == 0;
   }
 
   private static boolean breaks(Tree body) {

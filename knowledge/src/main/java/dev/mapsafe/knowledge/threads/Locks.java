@@ -14,7 +14,10 @@ public final class Locks {
   public enum Action {
     ACQUIRE_EXCLUSIVE,
     ACQUIRE_SHARED,
-    /** {@code tryLock()}: holds the lock where its result was true. */
+    /**
+     * {@code tryLock()}, a stamped {@code tryWriteLock()} or {@code tryConvertToWriteLock(stamp)}: holds the lock
+     * (exclusively) where its result was true, or a stamp other than 0.
+     */
     TRY_ACQUIRE,
     /** Releases the lock in whichever mode it is held ({@code unlock()} of a plain lock, a stamped {@code unlock}). */
     RELEASE,
@@ -31,10 +34,9 @@ public final class Locks {
   private static final String WRITE_LOCK = "java.util.concurrent.locks.ReentrantReadWriteLock$WriteLock";
   private static final String STAMPED_LOCK = "java.util.concurrent.locks.StampedLock";
 
-  // tryConvertToWriteLock counts as taking the write lock: the code writes only where it succeeded (else it
-  // unlocks and takes the write lock), and a failed conversion is not followed.
-  private static final List<String> STAMPED_EXCLUSIVE =
-      List.of("writeLock", "writeLockInterruptibly", "tryConvertToWriteLock");
+  private static final List<String> STAMPED_EXCLUSIVE = List.of("writeLock", "writeLockInterruptibly");
+  /** Stamped calls that return 0 when they fail: the write lock is held only where the stamp is not 0. */
+  private static final List<String> STAMPED_TRY_EXCLUSIVE = List.of("tryWriteLock", "tryConvertToWriteLock");
   private static final List<String> STAMPED_SHARED = List.of("readLock", "readLockInterruptibly");
 
   private Locks() {}
@@ -46,7 +48,7 @@ public final class Locks {
 
   private static final List<String> ACQUIRING =
       List.of("lock", "lockInterruptibly", "tryLock", "writeLock", "writeLockInterruptibly", "readLock",
-          "readLockInterruptibly", "tryConvertToWriteLock");
+          "readLockInterruptibly", "tryWriteLock", "tryConvertToWriteLock");
 
   /**
    * What calling {@code name} on a receiver of static type {@code owner} does.
@@ -57,6 +59,7 @@ public final class Locks {
   public static Action action(String owner, String name, Boolean view, TypeHierarchy hierarchy) {
     if (isSubtype(owner, STAMPED_LOCK, hierarchy)) {
       return STAMPED_EXCLUSIVE.contains(name) ? Action.ACQUIRE_EXCLUSIVE
+          : STAMPED_TRY_EXCLUSIVE.contains(name) ? Action.TRY_ACQUIRE
           : STAMPED_SHARED.contains(name) ? Action.ACQUIRE_SHARED
           : name.equals("unlockWrite") ? Action.RELEASE_EXCLUSIVE
           : name.equals("unlockRead") ? Action.RELEASE_SHARED

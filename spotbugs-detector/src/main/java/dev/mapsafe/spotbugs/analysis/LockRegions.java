@@ -119,7 +119,11 @@ public final class LockRegions {
         if (handle.getInstruction() instanceof ReturnInstruction) {
           returns.add(handle.getPosition());
         }
-        transfer(new Location(handle, block), held, vna, cpg, values, cachedViews, guards, tries, context, hierarchy);
+        Location location = new Location(handle, block);
+        if (handle.getInstruction().getOpcode() == Const.LCMP) {
+          comparedStamp(location, vna, tries);
+        }
+        transfer(location, held, vna, cpg, values, cachedViews, guards, tries, context, hierarchy);
       }
       String triedLock = triedLock(block, vna, tries);
       for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(block); edges.hasNext(); ) {
@@ -251,6 +255,26 @@ public final class LockRegions {
     }
     ValueNumberFrame frame = vna.getFactAtLocation(new Location(last, block));
     return frame == null || !frame.isValid() || frame.getStackDepth() == 0 ? null : tries.get(frame.getTopValue());
+  }
+
+  /**
+   * {@code ws != 0L} compiles to {@code lcmp} then {@code ifeq}/{@code ifne}: a comparison of a stamp a try returned
+   * (with 0, the only value a failed try returns) is not 0 exactly where the try succeeded.
+   */
+  private static void comparedStamp(Location location, ValueNumberDataflow vna, Map<ValueNumber, String> tries)
+      throws DataflowAnalysisException {
+    ValueNumberFrame before = vna.getFactAtLocation(location);
+    ValueNumberFrame after = vna.getFactAfterLocation(location);
+    if (before == null || after == null || !before.isValid() || !after.isValid() || before.getStackDepth() < 4) {
+      return;
+    }
+    for (int slot = 0; slot < 4; slot++) {
+      String lock = tries.get(before.getStackValue(slot));
+      if (lock != null) {
+        tries.put(after.getTopValue(), lock);
+        return;
+      }
+    }
   }
 
   /** Whether an edge out of a block ending in {@code ifeq}/{@code ifne} is the one where the tested value is true. */
