@@ -14,6 +14,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class UnguardedSharedMapDetectorTest {
   /** Set-up, tear-down and toString() are ordered with the object's use; tasks are not. */
   /** Listeners a group-communication library calls from its threads while the application calls them too. */
+  /** A public method a task of the class calls on its own object runs on the task's thread too. */
+  @Test
+  void publicMethodsTasksCall(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.ReloadingCatalog");
+  }
+
   @Test
   void groupCommunicationListeners(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.GroupListeners");

@@ -150,6 +150,39 @@ public final class ThreadReach {
       return;
     }
     out.add(new Context(Kind.CALLER, method, "callers of " + sym.getSimpleName() + "()", false, false, null, false));
+    tasksCallingOnThis(sym, method, state, seen, depth).stream().filter(c -> !out.contains(c)).forEach(out::add);
+  }
+
+  /**
+   * The tasks that call a non-private method on their own object (a lambda's {@code () -> reload()} in the method's
+   * class): besides its callers', the method runs on their threads. The bytecode engine's counterpart has the name.
+   */
+  private static List<Context> tasksCallingOnThis(
+      MethodSymbol sym, MethodTree method, VisitorState state, Set<Tree> seen, int depth) {
+    List<Context> tasks = new ArrayList<>();
+    if (sym.isStatic() || depth >= MAX_CALLER_DEPTH || !seen.add(method)) {
+      return tasks;
+    }
+    for (TreePath call : Declarations.of(state).invocations(sym)) {
+      if (!onThis(call, sym)) {
+        continue;
+      }
+      List<Context> found = new ArrayList<>();
+      collect(call, state, found, seen, depth + 1);
+      found.stream().filter(c -> c.kind() == Kind.TASK && !tasks.contains(c)).forEach(tasks::add);
+    }
+    return tasks;
+  }
+
+  /** A call on the caller's own {@code this} (implicit or explicit), made in the method's own class. */
+  private static boolean onThis(TreePath call, MethodSymbol method) {
+    if (!(call.getLeaf() instanceof MethodInvocationTree invocation)) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(invocation);
+    ClassTree enclosing = ASTHelpers.findEnclosingNode(call, ClassTree.class);
+    return (receiver == null || receiver instanceof IdentifierTree id && id.getName().contentEquals("this"))
+        && enclosing != null && method.owner.equals(ASTHelpers.getSymbol(enclosing));
   }
 
   /**

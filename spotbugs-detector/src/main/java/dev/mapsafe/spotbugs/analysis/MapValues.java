@@ -181,10 +181,12 @@ public final class MapValues {
     public final List<String> constructedArguments;
     /** Where the receiver comes from, or null (a static call, or an origin the analysis does not know). */
     public final Origin receiver;
+    /** Whether the receiver is this method's own {@code this} (in a lambda body, the object that made the lambda). */
+    public final boolean onThis;
 
     CallSite(MethodDescriptor callee, Location location, List<Origin> heldOrigins, boolean thisHeld,
         List<List<MethodDescriptor>> argumentBodies, boolean onNewObject, List<String> constructedArguments,
-        Origin receiver) {
+        Origin receiver, boolean onThis) {
       this.callee = callee;
       this.location = location;
       this.heldOrigins = heldOrigins;
@@ -193,6 +195,7 @@ public final class MapValues {
       this.onNewObject = onNewObject;
       this.constructedArguments = constructedArguments;
       this.receiver = receiver;
+      this.onThis = onThis;
     }
   }
 
@@ -667,7 +670,7 @@ public final class MapValues {
       callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies,
           !callee.getName().startsWith("<") && receiver != null && !receiver.equals(thisValue)
               && origins.get(receiver) instanceof Origin.Constructed, constructedArguments,
-          receiver == null ? null : origins.get(receiver)));
+          receiver == null ? null : origins.get(receiver), receiver != null && receiver.equals(thisValue)));
     }
     if (parameterUses.isParameter(receiver)) {
       parameterUses.called(receiver, location, heldOrigins(monitors, location), thisHeldHere);

@@ -80,6 +80,8 @@ public final class ThreadReach {
   private final Map<String, Context> launchedClasses = new HashMap<>();
   private final Map<MethodDescriptor, List<MethodDescriptor>> callers = new HashMap<>();
   private final Map<MethodDescriptor, List<MethodDescriptor>> creators = new HashMap<>();
+  /** For each method, the methods of the analysed code that call it on their own {@code this}. */
+  private final Map<MethodDescriptor, List<MethodDescriptor>> selfCallers = new HashMap<>();
   private final Map<MethodDescriptor, List<Context>> memo = new HashMap<>();
   /** Methods the jar calls on an object the caller has just constructed, and those it calls on any other. */
   private final Set<MethodDescriptor> calledOnNewObjects = new HashSet<>();
@@ -106,6 +108,9 @@ public final class ThreadReach {
     }
     for (MapValues.CallSite call : method.callSites()) {
       (call.onNewObject ? calledOnNewObjects : calledOnOtherObjects).add(call.callee);
+      if (call.onThis) {
+        selfCallers.computeIfAbsent(call.callee, c -> new ArrayList<>()).add(self);
+      }
     }
     for (MethodDescriptor body : method.createdLambdas()) {
       creators.computeIfAbsent(body, c -> new ArrayList<>()).add(self);
@@ -179,7 +184,30 @@ public final class ThreadReach {
       return List.of(new Context(Kind.CONSTRUCTION, m.toString(), name + "() on a new object", false, false, null, -1,
           false));
     }
-    return List.of(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
+    List<Context> result = new ArrayList<>();
+    result.add(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
+    result.addAll(tasksCallingOnThis(m, values, seen, depth));
+    return result;
+  }
+
+  /**
+   * The tasks that call a non-private method on their own object (a lambda's {@code () -> reload()}): besides its
+   * callers', the method runs on their threads.
+   */
+  private List<Context> tasksCallingOnThis(MethodDescriptor m, MapValues values, Set<MethodDescriptor> seen,
+      int depth) {
+    List<Context> tasks = new ArrayList<>();
+    if (values == null || values.method().isStatic() || depth >= MAX_DEPTH || !seen.add(m)) {
+      return tasks;
+    }
+    for (MethodDescriptor caller : selfCallers.getOrDefault(m, List.of())) {
+      for (Context c : of(caller, seen, depth + 1)) {
+        if (c.kind() == Kind.TASK && !tasks.contains(c)) {
+          tasks.add(c);
+        }
+      }
+    }
+    return tasks;
   }
 
   /**
