@@ -673,7 +673,7 @@ public final class KeyedCalls {
         Optional<Call> call = of(getCurrentPath(), state);
         if (call.isPresent()
             && (call.get().use() == KeyUse.PRESENCE_TEST || call.get().use() == KeyUse.LOOKUP)
-            && (startsBefore(call.get(), act) || within(getCurrentPath(), act))
+            && (startsBefore(call.get(), act) || within(getCurrentPath(), act.path()))
             && sameMapAndKey(call.get(), act, state)) {
           found.add(new Found(call.get(), testOf(getCurrentPath(), call.get().use(), expression)));
         }
@@ -717,14 +717,6 @@ public final class KeyedCalls {
     return ASTHelpers.getStartPosition(check.tree()) < ASTHelpers.getStartPosition(act.tree());
   }
 
-  private static boolean within(TreePath path, Call act) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() == act.tree()) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   /** How the value at {@code use} (a lookup or a local holding its result) is tested. */
   private static EntryTest testOf(TreePath use, KeyUse kind, TreePath root) {
@@ -812,6 +804,7 @@ public final class KeyedCalls {
         .toList();
   }
 
+  /** Whether {@code path} is {@code ancestor}'s tree or inside it. */
   private static boolean within(TreePath path, TreePath ancestor) {
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       if (p.getLeaf() == ancestor.getLeaf()) {
