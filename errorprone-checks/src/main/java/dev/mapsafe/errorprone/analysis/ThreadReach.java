@@ -154,8 +154,10 @@ public final class ThreadReach {
   }
 
   /**
-   * The tasks that call a non-private method on their own object (a lambda's {@code () -> reload()} in the method's
-   * class): besides its callers', the method runs on their threads. The bytecode engine's counterpart has the name.
+   * The tasks whose own body calls a non-private method on their object (a lambda's {@code () -> reload()} in the
+   * method's class): besides its callers', the method runs on their threads. Only the body itself (a task reaching it
+   * through other methods is most often a later phase the analysis cannot order). The bytecode engine's counterpart
+   * has the name.
    */
   private static List<Context> tasksCallingOnThis(
       MethodSymbol sym, MethodTree method, VisitorState state, Set<Tree> seen, int depth) {
@@ -168,7 +170,7 @@ public final class ThreadReach {
         continue;
       }
       List<Context> found = new ArrayList<>();
-      collect(call, state, found, seen, depth + 1);
+      collect(call, state, found, seen, MAX_CALLER_DEPTH);
       found.stream().filter(c -> c.kind() == Kind.TASK && !tasks.contains(c)).forEach(tasks::add);
     }
     return tasks;

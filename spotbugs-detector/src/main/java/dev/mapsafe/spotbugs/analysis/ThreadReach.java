@@ -191,8 +191,10 @@ public final class ThreadReach {
   }
 
   /**
-   * The tasks that call a non-private method on their own object (a lambda's {@code () -> reload()}): besides its
-   * callers', the method runs on their threads.
+   * The tasks whose own body calls a non-private method on their object (a lambda's {@code () -> reload()}): besides
+   * its callers', the method runs on their threads. Only the body itself: a task that reaches the method through
+   * other methods is most often a later phase of the object's life (background initialization reading what
+   * configuration methods wrote before it was launched), which the analysis cannot order.
    */
   private List<Context> tasksCallingOnThis(MethodDescriptor m, MapValues values, Set<MethodDescriptor> seen,
       int depth) {
@@ -201,7 +203,7 @@ public final class ThreadReach {
       return tasks;
     }
     for (MethodDescriptor caller : selfCallers.getOrDefault(m, List.of())) {
-      for (Context c : of(caller, seen, depth + 1)) {
+      for (Context c : of(caller, seen, MAX_DEPTH)) {
         if (c.kind() == Kind.TASK && !tasks.contains(c)) {
           tasks.add(c);
         }
