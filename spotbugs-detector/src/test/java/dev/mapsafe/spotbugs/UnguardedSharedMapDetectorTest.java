@@ -20,6 +20,20 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.ReloadingCatalog");
   }
 
+  /**
+   * A map a method makes and its lambdas write while they run on several threads at once (a parallel stream's
+   * operations, tasks launched in a loop); not one per task, locked, ordered, sequential or thread-safe.
+   */
+  @Test
+  void capturedLocalMaps(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.CapturedLocals");
+    java.util.List<String> messages = Fixtures.analyze(spotbugs, "fixtures.shared.CapturedLocals").stream()
+        .map(BugInstance::getMessageWithoutPrefix)
+        .toList();
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("sizes, a TreeMap this method makes, is written by")
+        && m.contains("in the task passed to pool.submit(..) at line 33, launched in a loop")), messages.toString());
+  }
+
   @Test
   void groupCommunicationListeners(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.GroupListeners");

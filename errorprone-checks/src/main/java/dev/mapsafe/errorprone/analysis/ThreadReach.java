@@ -321,7 +321,7 @@ public final class ThreadReach {
   }
 
   /** The task a function object at {@code fn} (lambda, method reference, anonymous class) is, if launched. */
-  private static Optional<Context> taskOf(TreePath fn, VisitorState state) {
+  static Optional<Context> taskOf(TreePath fn, VisitorState state) {
     Tree parent = fn.getParentPath().getLeaf();
     if (!(parent instanceof MethodInvocationTree || parent instanceof NewClassTree)) {
       return Optional.empty();
@@ -356,6 +356,11 @@ public final class ThreadReach {
 
   /** Whether the call is an operation of a stream made parallel earlier in its chain. */
   private static boolean isParallelStream(MethodInvocationTree call, VisitorState state) {
+    Optional<ApiMethod> operation = JavacApi.call(call, state);
+    if (operation.isPresent() && TaskLaunchers.runsOneAtATime(
+        operation.get().owner(), operation.get().name(), JavacApi.hierarchy(state))) {
+      return false;
+    }
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     for (int i = 0; i < 16 && receiver instanceof MethodInvocationTree previous; i++) {
       Optional<ApiMethod> api = JavacApi.call(previous, state);
@@ -364,7 +369,8 @@ public final class ThreadReach {
         return true;
       }
       if (api.isPresent()
-          && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+          && (InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))
+              || TaskLaunchers.endsParallelStream(api.get().owner(), api.get().name(), JavacApi.hierarchy(state)))) {
         return false;
       }
       receiver = ASTHelpers.getReceiver(previous);

@@ -26,6 +26,7 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.mapsafe.errorprone.analysis.CapturedMaps;
 import dev.mapsafe.errorprone.analysis.Declarations;
 import dev.mapsafe.errorprone.analysis.FieldAccesses;
 import dev.mapsafe.errorprone.analysis.JavacApi;
@@ -35,6 +36,7 @@ import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.MapImplementations;
 import dev.mapsafe.errorprone.analysis.Races;
 import dev.mapsafe.errorprone.analysis.Races.Race;
+import dev.mapsafe.errorprone.analysis.ThreadReach;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.knowledge.catalog.Messages;
@@ -107,6 +109,10 @@ public final class UnguardedSharedMap extends MapsafeChecker
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    Description captured = capturedMapWritten(tree, state);
+    if (captured != Description.NO_MATCH) {
+      return captured;
+    }
     for (MapEffects.Access access : MapEffects.of(tree, state)) {
       if (access.effect().kind() == MapEffect.VIEW) {
         continue;
@@ -121,6 +127,31 @@ public final class UnguardedSharedMap extends MapsafeChecker
       if (race.isPresent() && race.get().reportAt().call().getLeaf() == tree
           && !traversalOfGuardedMap(race.get(), sym, state)) {
         return describe(tree, (VarSymbol) sym, mapClass.get(), race.get(), state);
+      }
+    }
+    return Description.NO_MATCH;
+  }
+
+  /**
+   * A map the method made, written here by its lambda while other runs of that lambda go on ({@link CapturedMaps}):
+   * reported at the first such write.
+   */
+  private Description capturedMapWritten(MethodInvocationTree tree, VisitorState state) {
+    for (MapEffects.Access access : MapEffects.ofIncludingCallees(state.getPath(), state)) {
+      if (access.effect().kind() != MapEffect.WRITE
+          || !(MapIdentity.symbolOf(new TreePath(state.getPath(), access.operand()), state) instanceof VarSymbol local)
+          || local.getKind() == ElementKind.FIELD) {
+        continue;
+      }
+      Optional<CapturedMaps.SharedWrite> shared = CapturedMaps.at(state.getPath(), local, state);
+      if (shared.isPresent() && CapturedMaps.isFirst(state.getPath(), local, state)) {
+        ThreadReach.Context runs = shared.get().runs();
+        return buildDescription(tree)
+            .setMessage(Messages.capturedMapWritten(local.getSimpleName().toString(), shared.get().mapClass(),
+                access.effect().fact().display() + " at line " + line(tree, state),
+                runs.description() + (runs.parallelStream() ? "" : ", launched in a loop"),
+                Messages.sharedMapFix(shared.get().mapClass(), 0, null, runs.parallelStream())))
+            .build();
       }
     }
     return Description.NO_MATCH;

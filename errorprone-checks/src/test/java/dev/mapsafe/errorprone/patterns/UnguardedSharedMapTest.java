@@ -339,6 +339,21 @@ class UnguardedSharedMapTest {
         .doTest();
   }
 
+  /** A map the method makes, written by its parallel stream's operations: the message says what runs the write. */
+  @Test
+  void capturedLocalMaps() {
+    SharedFixtures.add(TestHelpers.compilation(UnguardedSharedMap.class, getClass()), Pattern.UNGUARDED_SHARED_MAP,
+            "fixtures.shared.CapturedLocals", 25,
+            "lengths, a HashMap this method makes, is written by Map.put(Object, Object) at line 25 in the parallel"
+                + " stream's forEach(..) at line 25, several runs of which go on at once")
+        .doTest();
+    SharedFixtures.add(TestHelpers.compilation(UnguardedSharedMap.class, getClass()), Pattern.UNGUARDED_SHARED_MAP,
+            "fixtures.shared.CapturedLocals", 33,
+            "sizes, a TreeMap this method makes, is written by Map.put(Object, Object) at line 33 in the task passed"
+                + " to pool.submit(..) at line 33, launched in a loop")
+        .doTest();
+  }
+
   private static final String[] FIXED_BOARD = {
     "import java.util.*;",
     "import java.util.concurrent.*;",

@@ -155,6 +155,24 @@ public final class Messages {
   }
 
   /**
+   * A map a method makes and gives to code that runs on several threads at once, which writes it.
+   *
+   * @param local the local variable holding the map, or null when unknown (bytecode without variable names)
+   * @param mapClass its class ({@code HashMap})
+   * @param write the write and its line ({@code Map.put(Object, Object) at line 9})
+   * @param runs what runs it ({@code the parallel stream's forEach(..) at line 9}, {@code the task passed to
+   *     pool.submit(..) at line 15}, launched in a loop)
+   * @param fix the advice of {@link #sharedMapFix}
+   */
+  public static String capturedMapWritten(String local, String mapClass, String write, String runs, String fix) {
+    return String.format(
+        "%s, a %s this method makes, is written by %s in %s, several runs of which go on at once, with no lock"
+            + " held: a %s used by several threads at once loses entries, returns stale or torn values and can"
+            + " corrupt its table. Fix: %s.",
+        local == null ? "the map" : local, mapClass, write, runs, mapClass, fix);
+  }
+
+  /**
    * The fix that fits the map and the code around it.
    *
    * @param mapClass the map's class, simple name

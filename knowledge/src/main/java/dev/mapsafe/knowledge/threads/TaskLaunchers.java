@@ -45,6 +45,17 @@ public final class TaskLaunchers {
   private static final List<String> PARALLEL_STREAM_STARTS =
       List.of("java.util.Collection#parallelStream", "java.util.stream.BaseStream#parallel");
 
+  /** Where a parallel stream becomes sequential again: the operations after it run on the calling thread. */
+  private static final String PARALLEL_STREAM_END = "java.util.stream.BaseStream#sequential";
+
+  /**
+   * Operations of a parallel stream that run their function one element at a time: "performing the action for one
+   * element happens-before performing the action for subsequent elements" ({@code forEachOrdered}'s contract).
+   */
+  private static final List<String> ONE_AT_A_TIME = List.of(
+      "java.util.stream.Stream#forEachOrdered", "java.util.stream.IntStream#forEachOrdered",
+      "java.util.stream.LongStream#forEachOrdered", "java.util.stream.DoubleStream#forEachOrdered");
+
   private TaskLaunchers() {}
 
   /** Whether a call of {@code name} ({@code <init>} for a constructor) on {@code owner} runs its function arguments elsewhere. */
@@ -54,9 +65,23 @@ public final class TaskLaunchers {
 
   /** Whether the call makes a stream parallel ({@code parallelStream()}, {@code parallel()}). */
   public static boolean startsParallelStream(String owner, String name, TypeHierarchy hierarchy) {
-    for (String start : PARALLEL_STREAM_STARTS) {
-      String type = start.substring(0, start.indexOf('#'));
-      if (start.endsWith("#" + name) && (owner.equals(type) || hierarchy.isSubtype(owner, type))) {
+    return matches(PARALLEL_STREAM_STARTS, owner, name, hierarchy);
+  }
+
+  /** Whether the call makes a parallel stream sequential again ({@code sequential()}). */
+  public static boolean endsParallelStream(String owner, String name, TypeHierarchy hierarchy) {
+    return matches(List.of(PARALLEL_STREAM_END), owner, name, hierarchy);
+  }
+
+  /** Whether an operation of a parallel stream runs its function on one element at a time ({@code forEachOrdered}). */
+  public static boolean runsOneAtATime(String owner, String name, TypeHierarchy hierarchy) {
+    return matches(ONE_AT_A_TIME, owner, name, hierarchy);
+  }
+
+  private static boolean matches(List<String> methods, String owner, String name, TypeHierarchy hierarchy) {
+    for (String method : methods) {
+      String type = method.substring(0, method.indexOf('#'));
+      if (method.endsWith("#" + name) && (owner.equals(type) || hierarchy.isSubtype(owner, type))) {
         return true;
       }
     }

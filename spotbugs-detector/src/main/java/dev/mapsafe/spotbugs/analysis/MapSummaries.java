@@ -1,6 +1,7 @@
 package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.Effect;
+import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
@@ -29,6 +30,43 @@ public final class MapSummaries {
     regions.put(self, locks);
   }
 
+  /** Where a method affects a map it is given, with no lock held: its line in that method. */
+  public static final class Site {
+    public final Effect effect;
+    public final SourceLineAnnotation line;
+
+    Site(Effect effect, SourceLineAnnotation line) {
+      this.effect = effect;
+      this.line = line;
+    }
+  }
+
+  /**
+   * The effects {@code method} has on its parameter {@code parameter} with no lock held, each at its line in that
+   * method: its own calls on the map, and the calls it passes the map to (at the line of that call).
+   */
+  public List<Site> sitesOnParameter(MethodDescriptor method, int parameter) {
+    List<Site> sites = new ArrayList<>();
+    MapValues values = methods.get(method);
+    if (values == null) {
+      return sites;
+    }
+    LockRegions locks = regions.getOrDefault(method, LockRegions.NONE);
+    for (ParameterUses.ParameterEffect effect : values.parameterEffects()) {
+      if (effect.parameter == parameter && !effect.monitorHeld && locks.anyModeAt(effect.location).isEmpty()) {
+        sites.add(new Site(effect.effect, effect.line));
+      }
+    }
+    for (ParameterUses.ParameterPass pass : values.parameterPasses()) {
+      if (pass.parameter == parameter && unlocked(pass, locks)) {
+        for (Effect effect : effectsOnArgument(pass.callee, pass.argument)) {
+          sites.add(new Site(effect, pass.line));
+        }
+      }
+    }
+    return sites;
+  }
+
   /** The effects a call of {@code callee} has on the map passed as its argument {@code argument}. */
   public List<Effect> effectsOnArgument(MethodDescriptor callee, int argument) {
     List<Effect> effects = new ArrayList<>();
@@ -49,10 +87,15 @@ public final class MapSummaries {
       }
     }
     for (ParameterUses.ParameterPass pass : values.parameterPasses()) {
-      if (pass.parameter == argument) {
+      if (pass.parameter == argument && unlocked(pass, locks)) {
         collect(pass.callee, pass.argument, depth + 1, seen, effects);
       }
     }
+  }
+
+  /** Whether no lock is held where the map is passed on: under one, what the callee does is guarded. */
+  private static boolean unlocked(ParameterUses.ParameterPass pass, LockRegions locks) {
+    return !pass.monitorHeld && locks.anyModeAt(pass.location).isEmpty();
   }
 
   /** Whether a call of the method runs that method and no override of it. */

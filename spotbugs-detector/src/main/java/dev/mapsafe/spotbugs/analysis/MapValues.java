@@ -677,7 +677,8 @@ public final class MapValues {
     }
     for (int i = 0; i < argCount; i++) {
       if (parameterUses.isParameter(args[i])) { // passed on: it may run anywhere
-        parameterUses.passed(args[i], callee, i, SourceLineAnnotation.fromVisitedInstruction(context, m, location));
+        parameterUses.passed(args[i], callee, i, SourceLineAnnotation.fromVisitedInstruction(context, m, location),
+            location, !monitors.at(location).isEmpty());
       }
     }
     ValueNumber result =
@@ -694,7 +695,8 @@ public final class MapValues {
       }
     }
     if (api.isPresent()) {
-      tasks.note(context, m, location, cfg, api.get(), receiver, result, args, lambdaBodies, origins, hierarchy);
+      tasks.note(context, m, location, cfg, api.get(), receiver, result, args, lambdaBodies, captured, origins,
+          hierarchy);
     }
     Access lazySource = receiver == null ? null : lazyResults.get(receiver);
     if (lazySource != null) {
@@ -797,7 +799,7 @@ public final class MapValues {
       } else if (call.kind() == CallKind.CONSTRUCTOR && receiver != null && !origins.containsKey(receiver)) {
         boolean lastTrue = argCount > 0 && call.params().get(argCount - 1).equals("boolean")
             && trues.contains(args[argCount - 1]);
-        origins.put(receiver, new Origin.Constructed(call.owner(), lastTrue, receiver));
+        origins.put(receiver, new Origin.Constructed(call.owner(), lastTrue, receiver, location));
         if (receiver.equals(thisValue) && selfIsMap) {
           superMap = (Origin.Constructed) origins.get(receiver);
         }

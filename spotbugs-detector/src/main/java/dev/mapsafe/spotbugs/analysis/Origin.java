@@ -2,6 +2,7 @@ package dev.mapsafe.spotbugs.analysis;
 
 import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import java.util.Objects;
 
@@ -174,12 +175,14 @@ public abstract class Origin {
   public static final class Constructed extends Origin {
     private final String className;
     private final boolean lastArgumentTrue;
+    private final Location constructedAt;
     private String localName;
 
-    Constructed(String className, boolean lastArgumentTrue, ValueNumber value) {
+    Constructed(String className, boolean lastArgumentTrue, ValueNumber value, Location constructedAt) {
       super(value);
       this.className = className;
       this.lastArgumentTrue = lastArgumentTrue;
+      this.constructedAt = constructedAt;
     }
 
     public String className() {
@@ -203,6 +206,11 @@ public abstract class Origin {
       if (localName == null) {
         localName = name;
       }
+    }
+
+    /** The constructor call, in the method that made the object. */
+    Location constructedAt() {
+      return constructedAt;
     }
 
     @Override

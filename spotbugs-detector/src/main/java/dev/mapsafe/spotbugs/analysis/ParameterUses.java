@@ -59,18 +59,26 @@ public final class ParameterUses {
     }
   }
 
-  /** A parameter of the method passed on as argument {@code argument} of a call of {@code callee}. */
+  /**
+   * A parameter of the method passed on as argument {@code argument} of a call of {@code callee}, with whether a
+   * monitor is held there.
+   */
   public static final class ParameterPass {
     public final int parameter;
     public final MethodDescriptor callee;
     public final int argument;
     public final SourceLineAnnotation line;
+    public final Location location;
+    public final boolean monitorHeld;
 
-    ParameterPass(int parameter, MethodDescriptor callee, int argument, SourceLineAnnotation line) {
+    ParameterPass(int parameter, MethodDescriptor callee, int argument, SourceLineAnnotation line,
+        Location location, boolean monitorHeld) {
       this.parameter = parameter;
       this.callee = callee;
       this.argument = argument;
       this.line = line;
+      this.location = location;
+      this.monitorHeld = monitorHeld;
     }
   }
 
@@ -113,9 +121,10 @@ public final class ParameterUses {
     calls.add(new ParameterCall(indexes.get(receiver), location, heldOrigins, thisHeld));
   }
 
-  void passed(ValueNumber argument, MethodDescriptor callee, int index, SourceLineAnnotation line) {
+  void passed(ValueNumber argument, MethodDescriptor callee, int index, SourceLineAnnotation line, Location location,
+      boolean monitorHeld) {
     escaped(argument);
-    passes.add(new ParameterPass(indexes.get(argument), callee, index, line));
+    passes.add(new ParameterPass(indexes.get(argument), callee, index, line, location, monitorHeld));
   }
 
   void affected(ValueNumber operand, Effect effect, SourceLineAnnotation line, Location location,

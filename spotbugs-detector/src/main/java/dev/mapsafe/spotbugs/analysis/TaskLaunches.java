@@ -36,9 +36,12 @@ public final class TaskLaunches {
     public final int position;
     public final boolean selfConcurrent;
     public final boolean parallelStream;
+    /** The maps this method made that the launched lambdas capture, one made for all runs of them. */
+    public final List<CapturedMap> capturedMaps;
 
     Launch(List<MethodDescriptor> bodies, List<String> constructedClasses, String description,
-        SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream) {
+        SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream,
+        List<CapturedMap> capturedMaps) {
       this.bodies = bodies;
       this.constructedClasses = constructedClasses;
       this.description = description;
@@ -46,6 +49,24 @@ public final class TaskLaunches {
       this.position = position;
       this.selfConcurrent = selfConcurrent;
       this.parallelStream = parallelStream;
+      this.capturedMaps = capturedMaps;
+    }
+  }
+
+  /**
+   * An object the launching method constructed ({@code var out = new HashMap<>()}) that a launched lambda
+   * captures: the lambda's body receives it as parameter {@code parameter}. Not one made again by each run of a
+   * launching loop: then every task has its own.
+   */
+  public static final class CapturedMap {
+    public final MethodDescriptor body;
+    public final int parameter;
+    public final Origin.Constructed map;
+
+    CapturedMap(MethodDescriptor body, int parameter, Origin.Constructed map) {
+      this.body = body;
+      this.parameter = parameter;
+      this.map = map;
     }
   }
 
@@ -69,14 +90,16 @@ public final class TaskLaunches {
    */
   void note(ClassContext context, Method m, Location location, CFG cfg, ApiMethod call, ValueNumber receiver,
       ValueNumber result, ValueNumber[] args, Map<ValueNumber, List<MethodDescriptor>> lambdaBodies,
-      Map<ValueNumber, Origin> origins, TypeHierarchy hierarchy) {
+      Map<ValueNumber, List<ValueNumber>> captured, Map<ValueNumber, Origin> origins, TypeHierarchy hierarchy) {
     String owner = call.owner();
     String name = call.name();
     if (HappensBefore.waitsForTasks(owner, name, hierarchy)) {
       waits.add(location.getHandle().getPosition());
     }
-    boolean parallel = receiver != null && parallelStreams.contains(receiver);
-    if (TaskLaunchers.startsParallelStream(owner, name, hierarchy) || (parallel && result != null)) {
+    boolean parallel = receiver != null && parallelStreams.contains(receiver)
+        && !TaskLaunchers.runsOneAtATime(owner, name, hierarchy);
+    if (TaskLaunchers.startsParallelStream(owner, name, hierarchy)
+        || (parallel && result != null && !TaskLaunchers.endsParallelStream(owner, name, hierarchy))) {
       parallelStreams.add(result);
     }
     boolean launcherCall = TaskLaunchers.launches(owner, name, hierarchy);
@@ -102,12 +125,37 @@ public final class TaskLaunches {
         ? "new " + simpleOwner
         : (launcher instanceof Origin.FieldLoad ? launcher.display() : simpleOwner) + "." + name;
     boolean inLoop = ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock());
+    List<CapturedMap> maps = capturedMaps(cfg, location, args, lambdaBodies, captured, origins, launcherCall);
     launches.add(
         launcherCall
             ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop,
-                false)
+                line, location.getHandle().getPosition(), inLoop, false, maps)
             : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), true, true));
+                line, location.getHandle().getPosition(), true, true, maps));
+  }
+
+  /**
+   * The objects this method constructed that the lambdas among {@code args} capture. A task launched in a loop
+   * shares only what was made before the loop: an object made again after the launch is each task's own.
+   */
+  private static List<CapturedMap> capturedMaps(CFG cfg, Location launch, ValueNumber[] args,
+      Map<ValueNumber, List<MethodDescriptor>> lambdaBodies, Map<ValueNumber, List<ValueNumber>> captured,
+      Map<ValueNumber, Origin> origins, boolean task) {
+    List<CapturedMap> result = new ArrayList<>();
+    for (ValueNumber arg : args) {
+      List<ValueNumber> values = captured.getOrDefault(arg, List.of());
+      for (MethodDescriptor body : lambdaBodies.getOrDefault(arg, List.of())) {
+        int first = body.isStatic() ? 0 : 1; // an instance lambda captures this first: its receiver
+        for (int i = first; i < values.size(); i++) {
+          Origin value = origins.get(values.get(i));
+          if (value instanceof Origin.Constructed && ((Origin.Constructed) value).constructedAt() != null
+              && !(task && ControlFlow.reachable(cfg, launch.getBasicBlock(),
+                  ((Origin.Constructed) value).constructedAt().getBasicBlock()))) {
+            result.add(new CapturedMap(body, i - first, (Origin.Constructed) value));
+          }
+        }
+      }
+    }
+    return result;
   }
 }

@@ -12,6 +12,7 @@ import dev.mapsafe.knowledge.threads.SharedInstances;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
+import dev.mapsafe.spotbugs.analysis.CapturedMaps;
 import dev.mapsafe.spotbugs.analysis.LockRegions;
 import dev.mapsafe.spotbugs.analysis.MapGuards;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
@@ -59,6 +60,7 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final ThreadReach reach = new ThreadReach(hierarchy);
   private final Races races = new Races(reach, new CallerLocks(hierarchy));
   private final MapGuards guards = new MapGuards(races, implementations, hierarchy);
+  private final CapturedMaps captured = new CapturedMaps(hierarchy);
   private final Map<String, String> sharedBy = new HashMap<>();
   /** Classes whose instances a static field holds, with that field ({@link SharedInstances#heldStatically}). */
   private final Map<String, String> heldStatically = new LinkedHashMap<>();
@@ -102,7 +104,9 @@ public final class UnguardedSharedMapDetector implements Detector {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
         reach.add(values);
-        races.add(values, LockRegions.analyze(context, method, values, hierarchy));
+        LockRegions locks = LockRegions.analyze(context, method, values, hierarchy);
+        races.add(values, locks);
+        captured.add(values, locks);
         if (!method.isPrivate() && method.getReturnType() instanceof ObjectType) {
           handedOut.computeIfAbsent(className, c -> new TreeSet<>())
               .add(((ObjectType) method.getReturnType()).getClassName());
@@ -214,7 +218,22 @@ public final class UnguardedSharedMapDetector implements Detector {
           .ifPresent(race -> bugs.add(bug(field, mapClass.get(), race, shared)));
     }
     bugs.addAll(lostConcurrency());
+    for (CapturedMaps.SharedWrite write : captured.writes()) {
+      bugs.add(capturedMapWritten(write));
+    }
     Findings.report(bugs, reporter);
+  }
+
+  /** A map the method made, written by its lambdas' overlapping runs: reported at the write, in the lambda. */
+  private BugInstance capturedMapWritten(CapturedMaps.SharedWrite shared) {
+    String mapClass = simple(shared.captured.map.className());
+    String message = Messages.capturedMapWritten(shared.captured.map.localName(), mapClass,
+        shared.write.effect.fact().display() + " at line " + shared.write.line.getStartLine(),
+        shared.launch.description + (shared.launch.parallelStream ? "" : ", launched in a loop"),
+        Messages.sharedMapFix(mapClass, 0, null, shared.launch.parallelStream));
+    BugInstance bug = Findings.at(this, PATTERN, shared.launcher.method(), message, null, shared.write.line);
+    bug.setPriority(Priorities.HIGH_PRIORITY);
+    return bug;
   }
 
   /**
