@@ -30,8 +30,11 @@ import java.util.Optional;
  */
 public final class CapturedMaps {
 
-  /** A local map written by launched code whose runs overlap: the map's class and what runs the write. */
-  public record SharedWrite(String mapClass, ThreadReach.Context runs) {}
+  /**
+   * A local map written by launched code whose runs overlap: the map's class, the context, and what runs the write
+   * several times at once (for messages).
+   */
+  public record SharedWrite(String mapClass, ThreadReach.Context context, String runs) {}
 
   private CapturedMaps() {}
 
@@ -57,7 +60,9 @@ public final class CapturedMaps {
         || (!task.get().parallelStream() && loopMakesItAgain(lambda, values.get(0)))) {
       return Optional.empty();
     }
-    return Optional.of(new SharedWrite(mapClass.get(), task.get()));
+    boolean launchedHere = task.get().anchor() == lambda.getParentPath().getLeaf();
+    return Optional.of(new SharedWrite(mapClass.get(), task.get(), task.get().description()
+        + (task.get().parallelStream() || !launchedHere ? "" : ", launched in a loop")));
   }
 
   /**

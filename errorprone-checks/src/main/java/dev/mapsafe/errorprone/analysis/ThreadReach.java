@@ -344,7 +344,15 @@ public final class ThreadReach {
       TreePath launcher = enclosingMethod(callPath);
       return Optional.of(
           new Context(Kind.TASK, call, "the task passed to " + launched + "(..) at line " + line, repeats, false,
-              launcher, launcher != null && waitsAfter(launcher, call, state)));
+              launcher, launcher != null
+                  && (call instanceof MethodInvocationTree invocation && waits(invocation, state)
+                      || waitsAfter(launcher, call, state))));
+    }
+    if (call instanceof MethodInvocationTree add && name.equals("add") && add.getArguments().size() == 1
+        && JavacApi.hierarchy(state).isSubtype(owner, "java.util.Collection")
+        && ASTHelpers.getSymbol(ASTHelpers.getReceiver(add)) instanceof Symbol.VarSymbol tasks
+        && tasks.getKind() == ElementKind.LOCAL_VARIABLE) {
+      return collectedTask(callPath, tasks, state);
     }
     if (call instanceof MethodInvocationTree invocation && isParallelStream(invocation, state)) {
       return Optional.of(
@@ -352,6 +360,50 @@ public final class ThreadReach {
               enclosingMethod(callPath), false));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The task a function object added to the local collection {@code tasks} at {@code add} is, when the method then
+   * gives that collection to a launcher ({@code pool.invokeAll(tasks)}): the collected tasks run at once, each
+   * with the others when the method adds several or adds in a loop.
+   */
+  private static Optional<Context> collectedTask(TreePath add, Symbol.VarSymbol tasks, VisitorState state) {
+    TreePath method = enclosingMethod(add);
+    if (method == null) {
+      return Optional.empty();
+    }
+    List<MethodInvocationTree> launches = new ArrayList<>();
+    int[] added = {0};
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        Optional<ApiMethod> api = JavacApi.call(tree, state);
+        boolean passesTasks = tree.getArguments().stream().anyMatch(a -> ASTHelpers.getSymbol(a) == tasks);
+        if (passesTasks && api.isPresent()
+            && TaskLaunchers.launches(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+          launches.add(tree);
+        }
+        if (ASTHelpers.getReceiver(tree) != null && ASTHelpers.getSymbol(ASTHelpers.getReceiver(tree)) == tasks
+            && tree.getArguments().size() == 1
+            && (tree.getArguments().get(0) instanceof LambdaExpressionTree
+                || tree.getArguments().get(0) instanceof MemberReferenceTree)
+            && api.isPresent() && api.get().name().equals("add")) {
+          added[0]++;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(method, null);
+    if (launches.isEmpty()) {
+      return Optional.empty();
+    }
+    MethodInvocationTree launch = launches.get(0);
+    ExpressionTree receiver = ASTHelpers.getReceiver(launch);
+    String launched = (receiver == null ? "" : state.getSourceForNode(receiver) + ".")
+        + ASTHelpers.getSymbol(launch).getSimpleName();
+    return Optional.of(
+        new Context(Kind.TASK, launch, "the tasks passed to " + launched + "(..) at line " + line(launch, state),
+            added[0] > 1 || inLoop(add), false, method,
+            waits(launch, state) || waitsAfter(method, launch, state)));
   }
 
   /** Whether the call is an operation of a stream made parallel earlier in its chain. */

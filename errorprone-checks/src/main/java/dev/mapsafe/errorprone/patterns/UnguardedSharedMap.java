@@ -36,7 +36,6 @@ import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.MapImplementations;
 import dev.mapsafe.errorprone.analysis.Races;
 import dev.mapsafe.errorprone.analysis.Races.Race;
-import dev.mapsafe.errorprone.analysis.ThreadReach;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.knowledge.catalog.Messages;
@@ -145,12 +144,10 @@ public final class UnguardedSharedMap extends MapsafeChecker
       }
       Optional<CapturedMaps.SharedWrite> shared = CapturedMaps.at(state.getPath(), local, state);
       if (shared.isPresent() && CapturedMaps.isFirst(state.getPath(), local, state)) {
-        ThreadReach.Context runs = shared.get().runs();
         return buildDescription(tree)
             .setMessage(Messages.capturedMapWritten(local.getSimpleName().toString(), shared.get().mapClass(),
-                access.effect().fact().display() + " at line " + line(tree, state),
-                runs.description() + (runs.parallelStream() ? "" : ", launched in a loop"),
-                Messages.sharedMapFix(shared.get().mapClass(), 0, null, runs.parallelStream())))
+                access.effect().fact().display() + " at line " + line(tree, state), shared.get().runs(),
+                Messages.sharedMapFix(shared.get().mapClass(), 0, null, shared.get().context().parallelStream())))
             .build();
       }
     }

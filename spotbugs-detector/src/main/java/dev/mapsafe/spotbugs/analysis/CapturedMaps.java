@@ -30,6 +30,11 @@ public final class CapturedMaps {
       this.captured = captured;
       this.write = write;
     }
+
+    /** What runs the write several times at once, for messages. */
+    public String runs() {
+      return launch.description + (launch.parallelStream || launch.collected ? "" : ", launched in a loop");
+    }
   }
 
   private final TypeHierarchy hierarchy;

@@ -11,6 +11,7 @@ import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +37,15 @@ public final class TaskLaunches {
     public final int position;
     public final boolean selfConcurrent;
     public final boolean parallelStream;
+    /** Whether the launcher was given a collection the method added the tasks to ({@code invokeAll(tasks)}). */
+    public final boolean collected;
     /** The maps this method made that the launched lambdas capture, one made for all runs of them. */
     public final List<CapturedMap> capturedMaps;
 
     Launch(List<MethodDescriptor> bodies, List<String> constructedClasses, String description,
-        SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream,
+        SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream, boolean collected,
         List<CapturedMap> capturedMaps) {
+      this.collected = collected;
       this.bodies = bodies;
       this.constructedClasses = constructedClasses;
       this.description = description;
@@ -70,7 +74,22 @@ public final class TaskLaunches {
     }
   }
 
+  /** A function object added to a collection ({@code tasks.add(() -> ..)}), where, and whether in a loop. */
+  private static final class Collected {
+    final ValueNumber function;
+    final Location at;
+    final boolean inLoop;
+
+    Collected(ValueNumber function, Location at, boolean inLoop) {
+      this.function = function;
+      this.at = at;
+      this.inLoop = inLoop;
+    }
+  }
+
   private final List<Launch> launches = new ArrayList<>();
+  /** The function objects added to each collection value: tasks a later {@code invokeAll(tasks)} launches. */
+  private final Map<ValueNumber, List<Collected>> collected = new HashMap<>();
   private final List<Integer> waits = new ArrayList<>();
   private final Set<ValueNumber> parallelStreams = new HashSet<>();
 
@@ -102,10 +121,31 @@ public final class TaskLaunches {
         || (parallel && result != null && !TaskLaunchers.endsParallelStream(owner, name, hierarchy))) {
       parallelStreams.add(result);
     }
+    if (receiver != null && name.equals("add") && args.length == 1 && lambdaBodies.containsKey(args[0])
+        && hierarchy.isSubtype(owner, "java.util.Collection")) {
+      collected.computeIfAbsent(receiver, c -> new ArrayList<>())
+          .add(new Collected(args[0], location,
+              ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock())));
+    }
     boolean launcherCall = TaskLaunchers.launches(owner, name, hierarchy);
     if (!launcherCall && !parallel) {
       return;
     }
+    // invokeAll(tasks): the function objects added to tasks run at once, with each other.
+    List<Collected> functions = new ArrayList<>();
+    boolean collectedTasks = false;
+    boolean severalCollected = false;
+    for (ValueNumber arg : args) {
+      List<Collected> added = launcherCall ? collected.get(arg) : null;
+      if (added == null) {
+        functions.add(new Collected(arg, location, false));
+        continue;
+      }
+      collectedTasks = true;
+      severalCollected |= added.size() > 1 || added.stream().anyMatch(c -> c.inLoop);
+      functions.addAll(added);
+    }
+    args = functions.stream().map(c -> c.function).toArray(ValueNumber[]::new);
     List<MethodDescriptor> bodies = new ArrayList<>();
     List<String> classes = new ArrayList<>();
     for (ValueNumber arg : args) {
@@ -125,31 +165,34 @@ public final class TaskLaunches {
         ? "new " + simpleOwner
         : (launcher instanceof Origin.FieldLoad ? launcher.display() : simpleOwner) + "." + name;
     boolean inLoop = ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock());
-    List<CapturedMap> maps = capturedMaps(cfg, location, args, lambdaBodies, captured, origins, launcherCall);
+    List<CapturedMap> maps = capturedMaps(cfg, functions, lambdaBodies, captured, origins, launcherCall);
     launches.add(
-        launcherCall
+        collectedTasks
+            ? new Launch(bodies, classes, "the tasks passed to " + what + "(..) at line " + line.getStartLine(),
+                line, location.getHandle().getPosition(), inLoop || severalCollected, false, true, maps)
+            : launcherCall
             ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop, false, maps)
+                line, location.getHandle().getPosition(), inLoop, false, false, maps)
             : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), true, true, maps));
+                line, location.getHandle().getPosition(), true, true, false, maps));
   }
 
   /**
-   * The objects this method constructed that the lambdas among {@code args} capture. A task launched in a loop
+   * The objects this method constructed that the launched lambdas capture. A task launched (or collected) in a loop
    * shares only what was made before the loop: an object made again after the launch is each task's own.
    */
-  private static List<CapturedMap> capturedMaps(CFG cfg, Location launch, ValueNumber[] args,
+  private static List<CapturedMap> capturedMaps(CFG cfg, List<Collected> functions,
       Map<ValueNumber, List<MethodDescriptor>> lambdaBodies, Map<ValueNumber, List<ValueNumber>> captured,
       Map<ValueNumber, Origin> origins, boolean task) {
     List<CapturedMap> result = new ArrayList<>();
-    for (ValueNumber arg : args) {
-      List<ValueNumber> values = captured.getOrDefault(arg, List.of());
-      for (MethodDescriptor body : lambdaBodies.getOrDefault(arg, List.of())) {
+    for (Collected function : functions) {
+      List<ValueNumber> values = captured.getOrDefault(function.function, List.of());
+      for (MethodDescriptor body : lambdaBodies.getOrDefault(function.function, List.of())) {
         int first = body.isStatic() ? 0 : 1; // an instance lambda captures this first: its receiver
         for (int i = first; i < values.size(); i++) {
           Origin value = origins.get(values.get(i));
           if (value instanceof Origin.Constructed && ((Origin.Constructed) value).constructedAt() != null
-              && !(task && ControlFlow.reachable(cfg, launch.getBasicBlock(),
+              && !(task && ControlFlow.reachable(cfg, function.at.getBasicBlock(),
                   ((Origin.Constructed) value).constructedAt().getBasicBlock()))) {
             result.add(new CapturedMap(body, i - first, (Origin.Constructed) value));
           }

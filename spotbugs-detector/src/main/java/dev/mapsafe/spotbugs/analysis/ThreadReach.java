@@ -96,7 +96,7 @@ public final class ThreadReach {
     methods.put(self, method);
     boolean joinedAfter;
     for (TaskLaunches.Launch launch : method.launches()) {
-      joinedAfter = method.waits().stream().anyMatch(w -> w > launch.position);
+      joinedAfter = method.waits().stream().anyMatch(w -> w >= launch.position); // invokeAll waits itself
       Context task =
           new Context(Kind.TASK, self + "@" + launch.position, launch.description, launch.selfConcurrent,
               launch.parallelStream, self, launch.position, joinedAfter);
