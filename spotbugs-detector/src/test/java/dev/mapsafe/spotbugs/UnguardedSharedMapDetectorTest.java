@@ -36,6 +36,12 @@ class UnguardedSharedMapDetectorTest {
         && m.contains("in the tasks passed to pool.invokeAll(..) at line 60, several runs")), messages.toString());
   }
 
+  /** A stage that follows an async one runs on the pool's thread; one the method completes or joins does not race. */
+  @Test
+  void stagesAfterAsyncOnes(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.AsyncStages");
+  }
+
   @Test
   void groupCommunicationListeners(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.GroupListeners");

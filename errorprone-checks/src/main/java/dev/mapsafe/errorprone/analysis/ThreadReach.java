@@ -348,6 +348,15 @@ public final class ThreadReach {
                   && (call instanceof MethodInvocationTree invocation && waits(invocation, state)
                       || waitsAfter(launcher, call, state))));
     }
+    if (call instanceof MethodInvocationTree stage
+        && TaskLaunchers.runsOnCompletingThread(owner, name, JavacApi.hierarchy(state))
+        && followsAsyncStage(ASTHelpers.getReceiver(stage), state, 0)) {
+      TreePath launcher = enclosingMethod(callPath);
+      return Optional.of(
+          new Context(Kind.TASK, call, "the stage passed to " + simple(owner) + "." + name + "(..) at line " + line
+              + " after an async one", inLoop(callPath), false, launcher,
+              launcher != null && waitsAfter(launcher, call, state)));
+    }
     if (call instanceof MethodInvocationTree add && name.equals("add") && add.getArguments().size() == 1
         && JavacApi.hierarchy(state).isSubtype(owner, "java.util.Collection")
         && ASTHelpers.getSymbol(ASTHelpers.getReceiver(add)) instanceof Symbol.VarSymbol tasks
@@ -406,6 +415,33 @@ public final class ThreadReach {
             waits(launch, state) || waitsAfter(method, launch, state)));
   }
 
+  /**
+   * Whether {@code future} is completed by a launched task: an async stage ({@code supplyAsync(..)}), a stage that
+   * follows one, or an effectively final local holding one.
+   */
+  private static boolean followsAsyncStage(ExpressionTree future, VisitorState state, int depth) {
+    if (depth > 16 || future == null) {
+      return false;
+    }
+    ExpressionTree tree = MapIdentity.strip(future);
+    if (ASTHelpers.getSymbol(tree) instanceof Symbol.VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)) {
+      List<TreePath> values = Declarations.of(state).assignedValues(local);
+      return values.size() == 1 && followsAsyncStage((ExpressionTree) values.get(0).getLeaf(), state, depth + 1);
+    }
+    if (!(tree instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    Optional<ApiMethod> api = JavacApi.call(call, state);
+    if (api.isEmpty()) {
+      return false;
+    }
+    if (TaskLaunchers.completedByTask(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+      return true;
+    }
+    return TaskLaunchers.runsOnCompletingThread(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))
+        && followsAsyncStage(ASTHelpers.getReceiver(call), state, depth + 1);
+  }
+
   /** Whether the call is an operation of a stream made parallel earlier in its chain. */
   private static boolean isParallelStream(MethodInvocationTree call, VisitorState state) {
     Optional<ApiMethod> operation = JavacApi.call(call, state);
@@ -437,7 +473,7 @@ public final class ThreadReach {
     new com.sun.source.util.TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        if (ASTHelpers.getStartPosition(tree) > start && waits(tree, state)) {
+        if ((ASTHelpers.getStartPosition(tree) > start || onChainOf(tree, launch)) && waits(tree, state)) {
           found[0] = true;
         }
         return super.visitMethodInvocation(tree, null);
@@ -488,6 +524,18 @@ public final class ThreadReach {
           || node instanceof DoWhileLoopTree) {
         return true;
       }
+    }
+    return false;
+  }
+
+  /** Whether {@code launch} is a receiver of {@code call}, or of a call it is chained on ({@code submit(..).get()}). */
+  private static boolean onChainOf(MethodInvocationTree call, Tree launch) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    for (int i = 0; i < 16 && receiver != null; i++) {
+      if (receiver == launch) {
+        return true;
+      }
+      receiver = receiver instanceof MethodInvocationTree previous ? ASTHelpers.getReceiver(previous) : null;
     }
     return false;
   }

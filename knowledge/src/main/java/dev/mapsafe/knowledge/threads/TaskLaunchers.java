@@ -45,6 +45,18 @@ public final class TaskLaunchers {
   private static final List<String> PARALLEL_STREAM_STARTS =
       List.of("java.util.Collection#parallelStream", "java.util.stream.BaseStream#parallel");
 
+  /**
+   * The stages a {@code CompletionStage} runs on the thread that completes the stage before them (or on the
+   * caller, when that one is already complete): after an async stage, on the pool's thread.
+   */
+  private static final List<String> DEPENDENT_STAGES = List.of(
+      "thenApply", "thenAccept", "thenRun", "thenCompose", "thenCombine", "thenAcceptBoth", "runAfterBoth",
+      "applyToEither", "acceptEither", "runAfterEither", "handle", "whenComplete", "exceptionally",
+      "exceptionallyCompose");
+
+  private static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
+  private static final String COMPLETABLE_FUTURE = "java.util.concurrent.CompletableFuture";
+
   /** Where a parallel stream becomes sequential again: the operations after it run on the calling thread. */
   private static final String PARALLEL_STREAM_END = "java.util.stream.BaseStream#sequential";
 
@@ -66,6 +78,24 @@ public final class TaskLaunchers {
   /** Whether the call makes a stream parallel ({@code parallelStream()}, {@code parallel()}). */
   public static boolean startsParallelStream(String owner, String name, TypeHierarchy hierarchy) {
     return matches(PARALLEL_STREAM_STARTS, owner, name, hierarchy);
+  }
+
+  /**
+   * Whether the call returns a future that a launched task completes ({@code supplyAsync}, {@code thenApplyAsync}):
+   * the stages that depend on it run on that task's thread.
+   */
+  public static boolean completedByTask(String owner, String name, TypeHierarchy hierarchy) {
+    Launcher launcher = find(owner, name, hierarchy);
+    return launcher != null && launcher.owner.equals(COMPLETABLE_FUTURE);
+  }
+
+  /**
+   * Whether the call adds a stage that runs on the thread completing its receiver ({@code thenAccept},
+   * {@code whenComplete}, ...): after an async stage, that is a pool thread.
+   */
+  public static boolean runsOnCompletingThread(String owner, String name, TypeHierarchy hierarchy) {
+    return DEPENDENT_STAGES.contains(name) && (owner.equals(COMPLETION_STAGE) || owner.equals(COMPLETABLE_FUTURE)
+        || hierarchy.isSubtype(owner, COMPLETION_STAGE));
   }
 
   /** Whether the call makes a parallel stream sequential again ({@code sequential()}). */

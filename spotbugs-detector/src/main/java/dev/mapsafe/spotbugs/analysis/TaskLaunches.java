@@ -92,6 +92,8 @@ public final class TaskLaunches {
   private final Map<ValueNumber, List<Collected>> collected = new HashMap<>();
   private final List<Integer> waits = new ArrayList<>();
   private final Set<ValueNumber> parallelStreams = new HashSet<>();
+  /** Futures a launched task completes, and the stages that follow them: their stages run on the task's thread. */
+  private final Set<ValueNumber> asyncStages = new HashSet<>();
 
   /** The calls that run function objects on other threads, and parallel stream operations. */
   List<Launch> launches() {
@@ -128,7 +130,12 @@ public final class TaskLaunches {
               ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock())));
     }
     boolean launcherCall = TaskLaunchers.launches(owner, name, hierarchy);
-    if (!launcherCall && !parallel) {
+    boolean stage = receiver != null && asyncStages.contains(receiver)
+        && TaskLaunchers.runsOnCompletingThread(owner, name, hierarchy);
+    if (result != null && (stage || launcherCall && TaskLaunchers.completedByTask(owner, name, hierarchy))) {
+      asyncStages.add(result);
+    }
+    if (!launcherCall && !parallel && !stage) {
       return;
     }
     // invokeAll(tasks): the function objects added to tasks run at once, with each other.
@@ -165,9 +172,13 @@ public final class TaskLaunches {
         ? "new " + simpleOwner
         : (launcher instanceof Origin.FieldLoad ? launcher.display() : simpleOwner) + "." + name;
     boolean inLoop = ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock());
-    List<CapturedMap> maps = capturedMaps(cfg, functions, lambdaBodies, captured, origins, launcherCall);
+    List<CapturedMap> maps = capturedMaps(cfg, functions, lambdaBodies, captured, origins, !parallel);
     launches.add(
-        collectedTasks
+        stage
+            ? new Launch(bodies, classes, "the stage passed to " + simpleOwner + "." + name + "(..) at line "
+                + line.getStartLine() + " after an async one", line, location.getHandle().getPosition(), inLoop,
+                false, false, maps)
+            : collectedTasks
             ? new Launch(bodies, classes, "the tasks passed to " + what + "(..) at line " + line.getStartLine(),
                 line, location.getHandle().getPosition(), inLoop || severalCollected, false, true, maps)
             : launcherCall
