@@ -109,6 +109,11 @@ public final class CapturedMaps {
         : Optional.empty();
   }
 
+  /** Whether {@code path} is in a lambda of its method: the only places {@link #at} finds anything. */
+  public static boolean inLambda(TreePath path) {
+    return enclosingLambda(path) != null;
+  }
+
   /** The innermost lambda around {@code path} in its method, or null. */
   private static TreePath enclosingLambda(TreePath path) {
     for (TreePath p = path; p != null; p = p.getParentPath()) {

@@ -136,6 +136,9 @@ public final class UnguardedSharedMap extends MapsafeChecker
    * reported at the first such write.
    */
   private Description capturedMapWritten(MethodInvocationTree tree, VisitorState state) {
+    if (!CapturedMaps.inLambda(state.getPath())) {
+      return Description.NO_MATCH;
+    }
     for (MapEffects.Access access : MapEffects.ofIncludingCallees(state.getPath(), state)) {
       if (access.effect().kind() != MapEffect.WRITE
           || !(MapIdentity.symbolOf(new TreePath(state.getPath(), access.operand()), state) instanceof VarSymbol local)
