@@ -31,9 +31,9 @@ class UnguardedSharedMapDetectorTest {
         .map(BugInstance::getMessageWithoutPrefix)
         .toList();
     assertTrue(messages.stream().anyMatch(m -> m.startsWith("sizes, a TreeMap this method makes, is written by")
-        && m.contains("in the task passed to pool.submit(..) at line 35, launched in a loop")), messages.toString());
+        && m.contains("in the task passed to pool.submit(..) at line 36, launched in a loop")), messages.toString());
     assertTrue(messages.stream().anyMatch(m -> m.startsWith("sizes, a HashMap this method makes, is written by")
-        && m.contains("in the tasks passed to pool.invokeAll(..) at line 60, several runs")), messages.toString());
+        && m.contains("in the tasks passed to pool.invokeAll(..) at line 61, several runs")), messages.toString());
   }
 
   /** A stage that follows an async one runs on the pool's thread; one the method completes or joins does not race. */

@@ -337,7 +337,7 @@ public final class ThreadReach {
     // The line of the function argument: a call chain starts lines earlier, bytecode names the call's own line.
     long line = line(fn.getLeaf(), state);
     if (TaskLaunchers.launches(owner, name, JavacApi.hierarchy(state))) {
-      boolean repeats = inLoop(callPath);
+      boolean repeats = inLoop(callPath) && !waitedForEachRound(callPath, state);
       String launched = call instanceof MethodInvocationTree invocation && ASTHelpers.getReceiver(invocation) != null
           ? state.getSourceForNode(ASTHelpers.getReceiver(invocation)) + "." + name
           : name.equals("<init>") ? "new " + simple(owner) : simple(owner) + "." + name;
@@ -354,7 +354,7 @@ public final class ThreadReach {
       TreePath launcher = enclosingMethod(callPath);
       return Optional.of(
           new Context(Kind.TASK, call, "the stage passed to " + simple(owner) + "." + name + "(..) at line " + line
-              + " after an async one", inLoop(callPath), false, launcher,
+              + " after an async one", inLoop(callPath) && !waitedForEachRound(callPath, state), false, launcher,
               launcher != null && waitsAfter(launcher, call, state)));
     }
     if (call instanceof MethodInvocationTree add && name.equals("add") && add.getArguments().size() == 1
@@ -524,6 +524,33 @@ public final class ThreadReach {
           || node instanceof DoWhileLoopTree) {
         return true;
       }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a task launched in a loop is waited for before the next round: a wait chained on the launch
+   * ({@code pool.submit(..).get()}), or a wait statement after it in the same block of the loop's body.
+   */
+  private static boolean waitedForEachRound(TreePath launch, VisitorState state) {
+    TreePath statement = launch;
+    while (statement != null && !(statement.getLeaf() instanceof com.sun.source.tree.StatementTree)) {
+      if (statement.getLeaf() instanceof MethodInvocationTree wait && ASTHelpers.getReceiver(wait) == launch.getLeaf()
+          && waits(wait, state)) {
+        return true;
+      }
+      statement = statement.getParentPath();
+    }
+    if (statement == null || !(statement.getParentPath().getLeaf() instanceof BlockTree block)) {
+      return false;
+    }
+    boolean after = false;
+    for (com.sun.source.tree.StatementTree next : block.getStatements()) {
+      if (after && next instanceof ExpressionStatementTree expression
+          && MapIdentity.strip(expression.getExpression()) instanceof MethodInvocationTree wait && waits(wait, state)) {
+        return true;
+      }
+      after |= next == statement.getLeaf();
     }
     return false;
   }

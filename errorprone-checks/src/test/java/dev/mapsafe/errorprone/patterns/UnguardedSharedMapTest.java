@@ -343,19 +343,19 @@ class UnguardedSharedMapTest {
   @Test
   void capturedLocalMaps() {
     SharedFixtures.add(TestHelpers.compilation(UnguardedSharedMap.class, getClass()), Pattern.UNGUARDED_SHARED_MAP,
-            "fixtures.shared.CapturedLocals", 27,
-            "lengths, a HashMap this method makes, is written by Map.put(Object, Object) at line 27 in the parallel"
-                + " stream's forEach(..) at line 27, several runs of which go on at once")
+            "fixtures.shared.CapturedLocals", 28,
+            "lengths, a HashMap this method makes, is written by Map.put(Object, Object) at line 28 in the parallel"
+                + " stream's forEach(..) at line 28, several runs of which go on at once")
         .doTest();
     SharedFixtures.add(TestHelpers.compilation(UnguardedSharedMap.class, getClass()), Pattern.UNGUARDED_SHARED_MAP,
-            "fixtures.shared.CapturedLocals", 35,
-            "sizes, a TreeMap this method makes, is written by Map.put(Object, Object) at line 35 in the task passed"
-                + " to pool.submit(..) at line 35, launched in a loop")
+            "fixtures.shared.CapturedLocals", 36,
+            "sizes, a TreeMap this method makes, is written by Map.put(Object, Object) at line 36 in the task passed"
+                + " to pool.submit(..) at line 36, launched in a loop")
         .doTest();
     SharedFixtures.add(TestHelpers.compilation(UnguardedSharedMap.class, getClass()), Pattern.UNGUARDED_SHARED_MAP,
-            "fixtures.shared.CapturedLocals", 58,
-            "sizes, a HashMap this method makes, is written by Map.put(Object, Object) at line 58 in the tasks passed"
-                + " to pool.invokeAll(..) at line 60, several runs")
+            "fixtures.shared.CapturedLocals", 59,
+            "sizes, a HashMap this method makes, is written by Map.put(Object, Object) at line 59 in the tasks passed"
+                + " to pool.invokeAll(..) at line 61, several runs")
         .doTest();
   }
 

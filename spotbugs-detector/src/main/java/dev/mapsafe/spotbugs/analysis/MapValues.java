@@ -537,6 +537,7 @@ public final class MapValues {
       }
       result.step(context, method, location, before, after, cpg, monitors, hierarchy);
     }
+    result.tasks.finish(cfg);
     return result;
   }
 

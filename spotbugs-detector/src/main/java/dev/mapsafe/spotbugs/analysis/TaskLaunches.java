@@ -5,6 +5,7 @@ import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
+import edu.umd.cs.findbugs.ba.BasicBlock;
 import edu.umd.cs.findbugs.ba.CFG;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.Location;
@@ -91,6 +92,9 @@ public final class TaskLaunches {
   /** The function objects added to each collection value: tasks a later {@code invokeAll(tasks)} launches. */
   private final Map<ValueNumber, List<Collected>> collected = new HashMap<>();
   private final List<Integer> waits = new ArrayList<>();
+  private final List<BasicBlock> waitBlocks = new ArrayList<>();
+  /** Where each task launched in a loop was launched (by launch), for {@link #finish}. */
+  private final Map<Launch, Location> loopLaunches = new HashMap<>();
   private final Set<ValueNumber> parallelStreams = new HashSet<>();
   /** Futures a launched task completes, and the stages that follow them: their stages run on the task's thread. */
   private final Set<ValueNumber> asyncStages = new HashSet<>();
@@ -116,6 +120,7 @@ public final class TaskLaunches {
     String name = call.name();
     if (HappensBefore.waitsForTasks(owner, name, hierarchy)) {
       waits.add(location.getHandle().getPosition());
+      waitBlocks.add(location.getBasicBlock());
     }
     boolean parallel = receiver != null && parallelStreams.contains(receiver)
         && !TaskLaunchers.runsOneAtATime(owner, name, hierarchy);
@@ -173,7 +178,7 @@ public final class TaskLaunches {
         : (launcher instanceof Origin.FieldLoad ? launcher.display() : simpleOwner) + "." + name;
     boolean inLoop = ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock());
     List<CapturedMap> maps = capturedMaps(cfg, functions, lambdaBodies, captured, origins, !parallel);
-    launches.add(
+    Launch launch =
         stage
             ? new Launch(bodies, classes, "the stage passed to " + simpleOwner + "." + name + "(..) at line "
                 + line.getStartLine() + " after an async one", line, location.getHandle().getPosition(), inLoop,
@@ -185,7 +190,28 @@ public final class TaskLaunches {
             ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
                 line, location.getHandle().getPosition(), inLoop, false, false, maps)
             : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), true, true, false, maps));
+                line, location.getHandle().getPosition(), true, true, false, maps);
+    launches.add(launch);
+    if (inLoop && !collectedTasks && !parallel) {
+      loopLaunches.put(launch, location);
+    }
+  }
+
+  /**
+   * Once the method is scanned: a task launched in a loop that waits for it on every way round
+   * ({@code for (..) pool.submit(..).get();}) runs one at a time, not overlapping itself.
+   */
+  void finish(CFG cfg) {
+    for (int i = 0; i < launches.size(); i++) {
+      Launch launch = launches.get(i);
+      Location at = loopLaunches.get(launch);
+      if (at != null && waitBlocks.stream().anyMatch(
+          wait -> !ControlFlow.reachableAvoiding(cfg, at.getBasicBlock(), at.getBasicBlock(), wait))) {
+        launches.set(i, new Launch(launch.bodies, launch.constructedClasses, launch.description, launch.line,
+            launch.position, false, launch.parallelStream, launch.collected, launch.capturedMaps));
+      }
+    }
+    loopLaunches.clear();
   }
 
   /**
