@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The locks held at a point of the analysed code, by name: the monitors ({@link HeldMonitors}) and lock regions
- * ({@link LockRegions}) of its method, a {@code @GuardedBy} on the method, and what the method's callers hold when
+ * ({@link HeldLocks}) of its method, a {@code @GuardedBy} on the method, and what the method's callers hold when
  * it runs ({@link EntryLocks}): every call of a method whose calls are all in the jar
  * ({@link BytecodeApi#callableOnlyInJar}), or the jar's own calls of a public one that overrides only methods of the
  * jar ({@link BytecodeApi#callersSeenInJar}), through any number of helpers, construction of its own class aside (it
@@ -42,7 +42,7 @@ public final class CallerLocks {
 
   private final TypeHierarchy hierarchy;
   private final Map<MethodDescriptor, MapValues> methods = new HashMap<>();
-  private final Map<MethodDescriptor, LockRegions> regions = new HashMap<>();
+  private final Map<MethodDescriptor, HeldLocks> regions = new HashMap<>();
   /** The calls of each method, by the callee's name and signature (an inherited method is called on a subclass). */
   private final Map<String, List<Map.Entry<MapValues, MapValues.CallSite>>> callers = new HashMap<>();
   private final Map<MethodDescriptor, List<HelperRun>> helperRuns = new HashMap<>();
@@ -57,7 +57,7 @@ public final class CallerLocks {
   }
 
   /** Records one method's facts and lock regions. */
-  public void add(MapValues method, LockRegions locks) {
+  public void add(MapValues method, HeldLocks locks) {
     MethodDescriptor self = method.method().getMethodDescriptor();
     methods.put(self, method);
     regions.put(self, locks);
@@ -184,24 +184,24 @@ public final class CallerLocks {
   /** The locks of the method itself at a point: its regions, its monitors, a {@code @GuardedBy} contract. */
   private Set<String> own(MapValues method, Location location, List<Origin> heldOrigins, boolean thisHeld,
       boolean anyMode) {
-    LockRegions own = regions.getOrDefault(method.method().getMethodDescriptor(), LockRegions.NONE);
+    HeldLocks own = regions.getOrDefault(method.method().getMethodDescriptor(), HeldLocks.NONE);
     Set<String> names = new HashSet<>(anyMode ? own.anyModeAt(location) : own.at(location));
     String className = method.method().getClassName();
     if (thisHeld) {
-      names.add(LockRegions.thisLockName(className));
+      names.add(HeldLocks.thisLockName(className));
     }
     if (method.method().isStatic() && method.method().isSynchronized()) {
-      names.add(LockRegions.classLockName(className));
+      names.add(HeldLocks.classLockName(className));
     }
     for (Origin held : heldOrigins) {
-      String name = LockRegions.fieldLockName(held);
+      String name = HeldLocks.fieldLockName(held);
       if (name != null) {
         names.add(name);
       }
     }
     // A method annotated @GuardedBy runs with the lock it names held by its callers.
     MapGuards.guardedBy(method.method().getAnnotations(), "")
-        .ifPresent(lock -> names.add(lock.equals("this") ? LockRegions.thisLockName(className) : className + "." + lock));
+        .ifPresent(lock -> names.add(lock.equals("this") ? HeldLocks.thisLockName(className) : className + "." + lock));
     return names;
   }
 

@@ -46,7 +46,7 @@ public final class CapturedMaps {
   }
 
   /** Records one method's facts and lock regions. */
-  public void add(MapValues method, LockRegions locks) {
+  public void add(MapValues method, HeldLocks locks) {
     summaries.add(method, locks);
     if (method.launches().stream().anyMatch(l -> l.selfConcurrent && !l.capturedMaps.isEmpty())) {
       launchers.add(method);

@@ -101,7 +101,7 @@ public final class CopyOnWriteUpdates {
       locked.forEach(p -> lockedIn.add(p.where.method().getName() + "()"));
       for (Path p : paths) {
         if (p.locks.isEmpty()) {
-          found.add(new Unlocked(field, p.where, p.line, LockRegions.display(lock), lockedIn));
+          found.add(new Unlocked(field, p.where, p.line, HeldLocks.display(lock), lockedIn));
         }
       }
     });

@@ -212,7 +212,7 @@ public final class KeyedCalls {
   private final CFG cfg;
   private final PostDominatorsAnalysis postDominators;
   private final TypeHierarchy hierarchy;
-  private LockRegions locks;
+  private HeldLocks locks;
   private MapDelegates delegates;
   /** The methods of the class that make a call which must not run twice. */
   private OnceOnlyEffects helpers = OnceOnlyEffects.none();
@@ -256,9 +256,9 @@ public final class KeyedCalls {
 
   /**
    * The non-atomic sequences of one method; {@code values} and {@code regions} are that method's {@link MapValues}
-   * and {@link LockRegions}.
+   * and {@link HeldLocks}.
    */
-  public static Found analyze(ClassContext context, Method method, MapValues values, LockRegions regions,
+  public static Found analyze(ClassContext context, Method method, MapValues values, HeldLocks regions,
       MapDelegates delegates, OnceOnlyEffects helpers, MapFillers fillers, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
     CFG cfg = context.getCFG(method);

@@ -41,7 +41,7 @@ public final class MapGuards {
 
     /** Whether one of these lock names is this guard's. */
     public boolean heldAmong(Collection<String> lockNames) {
-      return lockNames.stream().anyMatch(l -> LockRegions.display(l).equals(lock));
+      return lockNames.stream().anyMatch(l -> HeldLocks.display(l).equals(lock));
     }
   }
 
@@ -123,7 +123,7 @@ public final class MapGuards {
   /** The locks held at a site, as the messages name them; locks of one call ({@link Guards#isPerCallLock}) left out. */
   private static Set<String> simpleNames(Races.Site site) {
     Set<String> names = new HashSet<>();
-    site.locks.stream().map(LockRegions::display).filter(l -> !Guards.isPerCallLock(l, false)).forEach(names::add);
+    site.locks.stream().map(HeldLocks::display).filter(l -> !Guards.isPerCallLock(l, false)).forEach(names::add);
     return names;
   }
 }

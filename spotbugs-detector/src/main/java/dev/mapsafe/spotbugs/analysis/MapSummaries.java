@@ -21,10 +21,10 @@ public final class MapSummaries {
   private static final int MAX_DEPTH = 4;
 
   private final Map<MethodDescriptor, MapValues> methods = new HashMap<>();
-  private final Map<MethodDescriptor, LockRegions> regions = new HashMap<>();
+  private final Map<MethodDescriptor, HeldLocks> regions = new HashMap<>();
 
   /** Records one method's facts and lock regions. */
-  public void add(MapValues method, LockRegions locks) {
+  public void add(MapValues method, HeldLocks locks) {
     MethodDescriptor self = method.method().getMethodDescriptor();
     methods.put(self, method);
     regions.put(self, locks);
@@ -51,7 +51,7 @@ public final class MapSummaries {
     if (values == null) {
       return sites;
     }
-    LockRegions locks = regions.getOrDefault(method, LockRegions.NONE);
+    HeldLocks locks = regions.getOrDefault(method, HeldLocks.NONE);
     for (ParameterUses.ParameterEffect effect : values.parameterEffects()) {
       if (effect.parameter == parameter && !effect.monitorHeld && locks.anyModeAt(effect.location).isEmpty()) {
         sites.add(new Site(effect.effect, effect.line));
@@ -80,7 +80,7 @@ public final class MapSummaries {
         || !seen.add(callee + "#" + argument)) {
       return;
     }
-    LockRegions locks = regions.getOrDefault(callee, LockRegions.NONE);
+    HeldLocks locks = regions.getOrDefault(callee, HeldLocks.NONE);
     for (ParameterUses.ParameterEffect effect : values.parameterEffects()) {
       if (effect.parameter == argument && !effect.monitorHeld && locks.anyModeAt(effect.location).isEmpty()) {
         effects.add(effect.effect);
@@ -94,7 +94,7 @@ public final class MapSummaries {
   }
 
   /** Whether no lock is held where the map is passed on: under one, what the callee does is guarded. */
-  private static boolean unlocked(ParameterUses.ParameterPass pass, LockRegions locks) {
+  private static boolean unlocked(ParameterUses.ParameterPass pass, HeldLocks locks) {
     return !pass.monitorHeld && locks.anyModeAt(pass.location).isEmpty();
   }
 

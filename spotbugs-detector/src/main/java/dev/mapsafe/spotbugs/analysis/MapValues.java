@@ -315,7 +315,7 @@ public final class MapValues {
   private final Set<ValueNumber> trues = new HashSet<>();
   private final ThreadIdentity threadIdentity = new ThreadIdentity();
   private final TaskLaunches tasks = new TaskLaunches();
-  /** Iterators and streams made by a traversal, with the traversal's access. */
+  /** Iterations and streams made by a traversal, with the traversal's access. */
   private final Map<ValueNumber, Access> lazyResults = new HashMap<>();
   private final List<MethodDescriptor> createdLambdas = new ArrayList<>();
   private CFG cfg;

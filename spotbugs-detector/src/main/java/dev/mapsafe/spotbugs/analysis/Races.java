@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * Races on map fields over all analysed classes: the bytecode counterpart of the Error Prone analysis of the
  * same name, deciding with the same rules ({@link Overlap}) on the contexts of {@link ThreadReach} and the
- * locks of {@link HeldMonitors} and {@link LockRegions}.
+ * locks of {@link HeldMonitors} and {@link HeldLocks}.
  */
 public final class Races {
 
@@ -85,7 +85,7 @@ public final class Races {
   }
 
   /** Records the accesses of one method to field maps; {@code locks} are its lock regions. */
-  public void add(MapValues method, LockRegions regions) {
+  public void add(MapValues method, HeldLocks regions) {
     locks.add(method, regions);
     summaries.add(method, regions);
     for (MapValues.PassedMap passed : method.passedMaps()) {

@@ -10,8 +10,8 @@ import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.StructuralChange;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
-import dev.mapsafe.spotbugs.analysis.Iterators;
-import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.Iterations;
+import dev.mapsafe.spotbugs.analysis.HeldLocks;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapSummaries;
 import dev.mapsafe.spotbugs.analysis.MapValues;
@@ -36,7 +36,7 @@ import org.apache.bcel.classfile.Method;
 
 /**
  * MapModifiedDuringIteration on bytecode: a structural write of a fail-fast map inside a running iterator
- * loop over one of its views ({@link Iterators}), or in a lambda the map's own {@code forEach} runs. Map
+ * loop over one of its views ({@link Iterations}), or in a lambda the map's own {@code forEach} runs. Map
  * classes are decided once every class has been seen.
  */
 public final class MapModifiedDuringIterationDetector implements Detector {
@@ -46,7 +46,7 @@ public final class MapModifiedDuringIterationDetector implements Detector {
   private final TypeHierarchy hierarchy = BytecodeApi.hierarchy();
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final Map<MethodDescriptor, MapValues> values = new LinkedHashMap<>();
-  private final Map<MethodDescriptor, Iterators> iterations = new LinkedHashMap<>();
+  private final Map<MethodDescriptor, Iterations> iterations = new LinkedHashMap<>();
   /** What methods do to maps they are given: a local map's forEach lambda may hand it to one that removes. */
   private final MapSummaries summaries = new MapSummaries();
 
@@ -68,8 +68,8 @@ public final class MapModifiedDuringIterationDetector implements Detector {
             && methodValues.parameterEffects().isEmpty() && methodValues.parameterPasses().isEmpty()) {
           continue; // nothing is iterated or written here, nor a map it is given
         }
-        Iterators found = Iterators.analyze(context, method, methodValues, hierarchy);
-        summaries.add(methodValues, LockRegions.analyze(context, method, methodValues, hierarchy));
+        Iterations found = Iterations.analyze(context, method, methodValues, hierarchy);
+        summaries.add(methodValues, HeldLocks.analyze(context, method, methodValues, hierarchy));
         MethodDescriptor descriptor = methodValues.method().getMethodDescriptor();
         values.put(descriptor, methodValues);
         iterations.put(descriptor, found);
@@ -82,15 +82,15 @@ public final class MapModifiedDuringIterationDetector implements Detector {
   @Override
   public void report() {
     List<BugInstance> bugs = new ArrayList<>();
-    for (Map.Entry<MethodDescriptor, Iterators> method : iterations.entrySet()) {
+    for (Map.Entry<MethodDescriptor, Iterations> method : iterations.entrySet()) {
       MapValues where = values.get(method.getKey());
-      for (Iterators.Modified modified : method.getValue().modifiedLoops()) {
+      for (Iterations.Modified modified : method.getValue().modifiedLoops()) {
         if (mayFailFast(modified.loop.subject.root())) {
           bugs.add(bug(where, modified.loop.subject, "loop over " + modified.loop.subject.display(), modified.loop.line,
               modified.write.fact, modified.write.line));
         }
       }
-      for (Iterators.Callback callback : method.getValue().callbacks()) {
+      for (Iterations.Callback callback : method.getValue().callbacks()) {
         writeInCallback(callback)
             .filter(write -> mayFailFast(callback.subject.root()))
             .ifPresent(write -> bugs.add(bug(where, callback.subject, callback.subject.display() + ".forEach",
@@ -107,14 +107,14 @@ public final class MapModifiedDuringIterationDetector implements Detector {
   }
 
   /** A write that always changes the structure of the iterated field, in a lambda body the forEach runs. */
-  private Optional<Iterators.Write> writeInCallback(Iterators.Callback callback) {
+  private Optional<Iterations.Write> writeInCallback(Iterations.Callback callback) {
     if (!(callback.subject.root() instanceof Origin.FieldLoad)) {
       return Optional.empty();
     }
     Origin.FieldLoad iterated = (Origin.FieldLoad) callback.subject.root();
     for (MethodDescriptor body : callback.bodies) {
-      Iterators inBody = iterations.get(body);
-      for (Iterators.Write write : inBody == null ? List.<Iterators.Write>of() : inBody.writes()) {
+      Iterations inBody = iterations.get(body);
+      for (Iterations.Write write : inBody == null ? List.<Iterations.Write>of() : inBody.writes()) {
         if (write.change == StructuralChange.ALWAYS
             && write.subject.root() instanceof Origin.FieldLoad
             && ((Origin.FieldLoad) write.subject.root()).sameFieldOfThis(iterated)) {
@@ -130,7 +130,7 @@ public final class MapModifiedDuringIterationDetector implements Detector {
    * as a parameter), made there or by a method the body passes it to ({@link MapSummaries}); with the line in the
    * body (the write, or the call that hands the map over).
    */
-  private Optional<Map.Entry<ApiMethod, SourceLineAnnotation>> writeOfCapturedMap(Iterators.Callback callback) {
+  private Optional<Map.Entry<ApiMethod, SourceLineAnnotation>> writeOfCapturedMap(Iterations.Callback callback) {
     for (MethodDescriptor body : callback.bodies) {
       int parameter = body.isStatic() ? callback.capturedMap : callback.capturedMap - 1; // an instance body's this
       MapValues summary = values.get(body);

@@ -7,7 +7,7 @@ import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
-import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.HeldLocks;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
@@ -61,7 +61,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
         methods.put(values.method().getMethodDescriptor(), values);
         values.superMap().ifPresent(made -> accessOrderedClasses.merge(
             values.method().getClassName(), made.lastArgumentTrue(), Boolean::logicalAnd));
-        locks.add(values, LockRegions.analyze(context, method, values, hierarchy));
+        locks.add(values, HeldLocks.analyze(context, method, values, hierarchy));
       } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
         // Bad input never fails the analysis: skip the method.
       }
@@ -125,7 +125,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
         Messages.mapWriteUnderReadLock(
             field == null ? access.subject.display() : field.getName(),
             access.effect.fact().display() + " at line " + access.line.getStartLine(),
-            LockRegions.display(lock),
+            HeldLocks.display(lock),
             reason);
     return Optional.of(Findings.at(this, PATTERN, method.method(), message, field, access.line));
   }

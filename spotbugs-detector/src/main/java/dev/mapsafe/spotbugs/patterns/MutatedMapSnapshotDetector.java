@@ -7,7 +7,7 @@ import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Publication;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
-import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.HeldLocks;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.ShallowCopies;
@@ -74,7 +74,7 @@ public final class MutatedMapSnapshotDetector implements Detector {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
         races.reach().add(values);
-        races.add(values, LockRegions.analyze(context, method, values, hierarchy));
+        races.add(values, HeldLocks.analyze(context, method, values, hierarchy));
         methods.add(values);
         byDescriptor.put(values.method().getMethodDescriptor(), values);
       } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {

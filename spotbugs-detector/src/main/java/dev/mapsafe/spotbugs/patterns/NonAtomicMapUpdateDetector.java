@@ -14,7 +14,7 @@ import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.CopyOnWriteUpdates;
 import dev.mapsafe.spotbugs.analysis.KeyedCalls;
 import dev.mapsafe.spotbugs.analysis.MapFillers;
-import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.HeldLocks;
 import dev.mapsafe.spotbugs.analysis.MapDelegates;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
@@ -97,7 +97,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
         selfLocked.add(values);
         noteRemovals(values);
         copyOnWrite.add(values);
-        LockRegions regions = LockRegions.analyze(context, method, values, hierarchy);
+        HeldLocks regions = HeldLocks.analyze(context, method, values, hierarchy);
         races.reach().add(values);
         races.add(values, regions);
         for (MapValues.Access access : values.accesses()) {

@@ -13,7 +13,7 @@ import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.CapturedMaps;
-import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.HeldLocks;
 import dev.mapsafe.spotbugs.analysis.MapGuards;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
@@ -104,7 +104,7 @@ public final class UnguardedSharedMapDetector implements Detector {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
         reach.add(values);
-        LockRegions locks = LockRegions.analyze(context, method, values, hierarchy);
+        HeldLocks locks = HeldLocks.analyze(context, method, values, hierarchy);
         races.add(values, locks);
         captured.add(values, locks);
         if (!method.isPrivate() && method.getReturnType() instanceof ObjectType) {
@@ -399,7 +399,7 @@ public final class UnguardedSharedMapDetector implements Detector {
         .findFirst()
         .orElse(0L);
     String knownLock = all.stream().flatMap(s -> s.locks.stream()).sorted().findFirst()
-        .map(LockRegions::display).orElse(null);
+        .map(HeldLocks::display).orElse(null);
     // Two callers at once: say what shares the map.
     String otherNote =
         shared != null && race.threadsSeen()
@@ -433,9 +433,9 @@ public final class UnguardedSharedMapDetector implements Detector {
     if (!locked.locks.isEmpty() && race.reportAt.locks.isEmpty()) {
       String lock = race.lockedElsewhere != null
           ? race.lockedElsewhere
-          : locked.locks.stream().min(java.util.Comparator.comparing(LockRegions::display))
+          : locked.locks.stream().min(java.util.Comparator.comparing(HeldLocks::display))
               .orElseThrow();
-      return "synchronized (" + LockRegions.display(lock) + ") held at line " + locked.access.line.getStartLine() + " only";
+      return "synchronized (" + HeldLocks.display(lock) + ") held at line " + locked.access.line.getStartLine() + " only";
     }
     return race.write.locks.isEmpty() && race.other.locks.isEmpty() ? "no lock held at either" : "no lock held in common";
   }

@@ -9,7 +9,7 @@ import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.Locks;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
-import dev.mapsafe.spotbugs.analysis.LockRegions;
+import dev.mapsafe.spotbugs.analysis.HeldLocks;
 import dev.mapsafe.spotbugs.analysis.MapGuards;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.Races;
@@ -70,7 +70,7 @@ public final class UnlockedMapIterationDetector implements Detector {
         selfLocked.add(values);
         implementations.add(values);
         reach.add(values);
-        races.add(values, LockRegions.analyze(context, method, values, hierarchy));
+        races.add(values, HeldLocks.analyze(context, method, values, hierarchy));
         for (MapValues.InlineLambda lambda : values.inlineLambdas()) {
           heldAroundInlineLambdas.computeIfAbsent(lambda.body, b -> new ArrayList<>()).add(lambda.heldOrigins);
         }

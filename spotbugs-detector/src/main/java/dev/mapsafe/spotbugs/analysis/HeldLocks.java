@@ -39,10 +39,11 @@ import edu.umd.cs.findbugs.ba.XFactory;
  * that a {@code finally} that unlocks is seen) of {@code lock()}/{@code unlock()} calls ({@code tryLock()} holds the
  * lock on the edge of a branch where its result is true), a
  * {@code ReadWriteLock}'s write lock and {@code StampedLock} write stamps. SpotBugs' own lock dataflow covers
- * monitors only ({@link HeldMonitors}). Locks are named by the field they are loaded from (the write lock of
+ * monitors only ({@link HeldMonitors}); the Error Prone
+ * counterpart of both has this class's name. Locks are named by the field they are loaded from (the write lock of
  * {@code rw} by {@code rw}), so names compare across methods.
  */
-public final class LockRegions {
+public final class HeldLocks {
   private final Map<Integer, Set<String>> heldBefore = new HashMap<>();
   /** The locks (with their mode) held at every return: what a lock-guard helper leaves held for its caller. */
   private Set<String> heldAtReturn = Set.of();
@@ -50,9 +51,9 @@ public final class LockRegions {
   private static final ThreadLocal<Set<MethodDescriptor>> IN_PROGRESS = ThreadLocal.withInitial(HashSet::new);
 
   /** The regions of a method that takes no lock. */
-  public static final LockRegions NONE = new LockRegions();
+  public static final HeldLocks NONE = new HeldLocks();
 
-  private LockRegions() {}
+  private HeldLocks() {}
 
   private static final String EXCLUSIVE = "W:";
   private static final String SHARED = "R:";
@@ -81,23 +82,23 @@ public final class LockRegions {
   }
 
   /** The lock regions of one method, computed once per class pass (kept in SpotBugs' per-class cache). */
-  public static LockRegions analyze(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
+  public static HeldLocks analyze(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
     MethodDescriptor descriptor = values.method().getMethodDescriptor();
-    Object cached = context.getMethodAnalysis(LockRegions.class, descriptor);
-    if (cached instanceof LockRegions) {
-      return (LockRegions) cached;
+    Object cached = context.getMethodAnalysis(HeldLocks.class, descriptor);
+    if (cached instanceof HeldLocks) {
+      return (HeldLocks) cached;
     }
     boolean takesLocks = values.callees().stream().anyMatch(
         c -> Locks.acquiringMethodNames().contains(c.getName()) || isGuardHelper(context, c, hierarchy));
-    LockRegions result = takesLocks ? compute(context, method, values, hierarchy) : NONE;
-    context.putMethodAnalysis(LockRegions.class, descriptor, result);
+    HeldLocks result = takesLocks ? compute(context, method, values, hierarchy) : NONE;
+    context.putMethodAnalysis(HeldLocks.class, descriptor, result);
     return result;
   }
 
-  private static LockRegions compute(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
+  private static HeldLocks compute(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
-    LockRegions result = new LockRegions();
+    HeldLocks result = new HeldLocks();
     Map<String, Map.Entry<String, Boolean>> cachedViews = cachedReadWriteViews(context, hierarchy);
     Map<ValueNumber, Set<String>> guards = new HashMap<>(); // guard objects a helper returned -> the locks they hold
     Map<ValueNumber, String> tries = new HashMap<>(); // results of tryLock() -> the lock held where they are true

@@ -35,13 +35,13 @@ import org.apache.bcel.generic.InvokeInstruction;
 
 /**
  * Iterations of maps in one method and the structural modifications of the same map while they can still
- * take a step: the bytecode counterpart of the Error Prone analysis {@code Iterations}. A for-each loop and an
+ * take a step: the Error Prone counterpart has the same name. A for-each loop and an
  * explicit iterator loop are the same bytecode: {@code iterator()} on a map view, then {@code hasNext()} and
  * {@code next()} on it; a write is inside the running loop when it is reachable from a {@code next()} and a
  * {@code hasNext()}/{@code next()} of the same iterator is reachable from it. Also records the lambdas a
  * map's own {@code forEach} runs, for the caller to search for writes.
  */
-public final class Iterators {
+public final class Iterations {
 
   /** An iterator over a map view, with the steps taken on it and the values that hold its current element. */
   public static final class Loop {
@@ -113,7 +113,7 @@ public final class Iterators {
   private final List<Write> writes = new ArrayList<>();
   private final List<Callback> callbacks = new ArrayList<>();
 
-  private Iterators(CFG cfg) {
+  private Iterations(CFG cfg) {
     this.cfg = cfg;
   }
 
@@ -126,9 +126,9 @@ public final class Iterators {
     return callbacks;
   }
 
-  public static Iterators analyze(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
+  public static Iterations analyze(ClassContext context, Method method, MapValues values, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
-    Iterators result = new Iterators(context.getCFG(method));
+    Iterations result = new Iterations(context.getCFG(method));
     ValueNumberDataflow vna = context.getValueNumberDataflow(method);
     ConstantPoolGen cpg = context.getConstantPoolGen();
     List<Location> locations = new ArrayList<>();
