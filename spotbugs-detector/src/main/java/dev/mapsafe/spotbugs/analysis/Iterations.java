@@ -20,7 +20,6 @@ import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -131,21 +130,8 @@ public final class Iterations {
     Iterations result = new Iterations(context.getCFG(method));
     ValueNumberDataflow vna = context.getValueNumberDataflow(method);
     ConstantPoolGen cpg = context.getConstantPoolGen();
-    List<Location> locations = new ArrayList<>();
-    result.cfg.locationIterator().forEachRemaining(locations::add);
-    locations.sort(Comparator.comparingInt(l -> l.getHandle().getPosition()));
-    Set<Integer> seen = new HashSet<>();
-    for (Location location : locations) {
-      if (!seen.add(location.getHandle().getPosition())) {
-        continue;
-      }
-      ValueNumberFrame before = vna.getFactAtLocation(location);
-      ValueNumberFrame after = vna.getFactAfterLocation(location);
-      if (before == null || after == null || !before.isValid() || !after.isValid()) {
-        continue;
-      }
-      result.step(context, method, location, before, after, cpg, values, hierarchy);
-    }
+    Instructions.inBytecodeOrder(result.cfg, vna,
+        (location, before, after) -> result.step(context, method, location, before, after, cpg, values, hierarchy));
     return result;
   }
 

@@ -289,25 +289,12 @@ public final class KeyedCalls {
     HeldMonitors monitors = new HeldMonitors(context, method);
     ConstantPoolGen cpg = context.getConstantPoolGen();
     seedParameters(method, vna.getStartFact(cfg.getEntry()));
-    List<Location> locations = new ArrayList<>();
-    cfg.locationIterator().forEachRemaining(locations::add);
-    // Bytecode order: in javac output a value is defined before the instructions that use it.
-    locations.sort(Comparator.comparingInt(l -> l.getHandle().getPosition()));
-    Set<Integer> seen = new HashSet<>();
-    for (Location location : locations) {
-      if (!seen.add(location.getHandle().getPosition())) {
-        continue;
-      }
-      ValueNumberFrame before = vna.getFactAtLocation(location);
-      ValueNumberFrame after = vna.getFactAfterLocation(location);
-      if (before == null || after == null || !before.isValid() || !after.isValid()) {
-        continue;
-      }
+    Instructions.inBytecodeOrder(cfg, vna, (location, before, after) -> {
       if (location.getBasicBlock().getFirstInstruction() == location.getHandle()) {
         mergeAtBlockEntry(location.getBasicBlock(), before, vna);
       }
       step(context, method, location, before, after, cpg, values, monitors, hierarchy);
-    }
+    });
   }
 
   private void step(ClassContext context, Method method, Location location, ValueNumberFrame before,

@@ -31,7 +31,6 @@ import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -521,22 +520,8 @@ public final class MapValues {
     }
     ConstantPoolGen cpg = context.getConstantPoolGen();
     result.cfg = cfg;
-    List<Location> locations = new ArrayList<>();
-    cfg.locationIterator().forEachRemaining(locations::add);
-    // Bytecode order: in javac output a value is defined before the instructions that use it.
-    locations.sort(Comparator.comparingInt(l -> l.getHandle().getPosition()));
-    Set<Integer> seen = new HashSet<>();
-    for (Location location : locations) {
-      if (!seen.add(location.getHandle().getPosition())) {
-        continue;
-      }
-      ValueNumberFrame before = vna.getFactAtLocation(location);
-      ValueNumberFrame after = vna.getFactAfterLocation(location);
-      if (before == null || after == null || !before.isValid() || !after.isValid()) {
-        continue;
-      }
-      result.step(context, method, location, before, after, cpg, monitors, hierarchy);
-    }
+    Instructions.inBytecodeOrder(cfg, vna,
+        (location, before, after) -> result.step(context, method, location, before, after, cpg, monitors, hierarchy));
     result.tasks.finish(cfg);
     return result;
   }
