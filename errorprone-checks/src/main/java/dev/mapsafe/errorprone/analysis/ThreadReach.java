@@ -359,6 +359,7 @@ public final class ThreadReach {
     }
     if (call instanceof MethodInvocationTree add && name.equals("add") && add.getArguments().size() == 1
         && JavacApi.hierarchy(state).isSubtype(owner, "java.util.Collection")
+        && ASTHelpers.getReceiver(add) != null
         && ASTHelpers.getSymbol(ASTHelpers.getReceiver(add)) instanceof Symbol.VarSymbol tasks
         && tasks.getKind() == ElementKind.LOCAL_VARIABLE) {
       return collectedTask(callPath, tasks, state);
