@@ -1,11 +1,9 @@
 package dev.mapsafe.spotbugs.analysis;
 
-import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
-import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
@@ -23,7 +21,6 @@ import edu.umd.cs.findbugs.bcel.BCELUtil;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
-import dev.mapsafe.knowledge.threads.HandOffs;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
@@ -198,18 +195,6 @@ public final class MapValues {
     }
   }
 
-  /** A value given to a call that hands it to another thread or a callback ({@link HandOffs}). */
-  public static final class HandedOff {
-    public final Origin value;
-    /** What the call does with it, for messages, with its line. */
-    public final String handOff;
-
-    HandedOff(Origin value, String handOff) {
-      this.value = value;
-      this.handOff = handOff;
-    }
-  }
-
   /**
    * A map of known origin (or a view of one) passed as argument {@code argument} of a call of a method of the
    * analysed code, which no map API model covers: {@link MapSummaries} tells what the callee does to it.
@@ -286,11 +271,8 @@ public final class MapValues {
   /** What the method does with the values it receives as parameters. */
   private final ParameterUses parameterUses = new ParameterUses();
   private final List<PassedMap> passedMaps = new ArrayList<>();
-  /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
-  private final Set<XField> valuesShownMutable = new HashSet<>();
-  /** Shallow copies made in this method. */
-  private final ShallowCopies copies = new ShallowCopies(origins);
-  private final List<HandedOff> handOffs = new ArrayList<>();
+  /** Shallow copies, hand-offs, and which map fields' values the method shows to be mutable. */
+  private final ValueFacts valueFacts = new ValueFacts(origins);
   /** {@code new AtomicReference<>(value)}: the initial value, by the reference's value number. */
   private final Publications publications = new Publications();
   /** The values each function object made by invokedynamic captures, in order. */
@@ -370,15 +352,16 @@ public final class MapValues {
 
   /** The shallow copy an origin is (or is an unmodifiable view of), or null. */
   public ShallowCopies.Copy copyOf(Origin origin) {
-    return copies.of(origin);
+    return valueFacts.copyOf(origin);
   }
 
-  public List<HandedOff> handOffs() {
-    return handOffs;
+  public List<ValueFacts.HandedOff> handOffs() {
+    return valueFacts.handOffs();
   }
 
+  /** Map fields whose values the method shows to be mutable: it puts a new mutable collection, or changes one. */
   public Set<XField> valuesShownMutable() {
-    return valuesShownMutable;
+    return valueFacts.valuesShownMutable();
   }
 
   public List<Publications.PublishedValue> publications() {
@@ -548,7 +531,7 @@ public final class MapValues {
       }
     } else if (ins instanceof ArrayInstruction && ins.consumeStack(cpg) >= 3
         && before.getStackDepth() >= ins.consumeStack(cpg)) {
-      valueChangedInPlace(origins.get(before.getStackValue(ins.consumeStack(cpg) - 1))); // field.get(k)[i] = v
+      valueFacts.changedInPlace(origins.get(before.getStackValue(ins.consumeStack(cpg) - 1))); // field.get(k)[i] = v
     } else if (op == Const.PUTFIELD || op == Const.PUTSTATIC) {
       FieldInstruction fi = (FieldInstruction) ins;
       if (fi.getType(cpg) instanceof ReferenceType) {
@@ -634,7 +617,7 @@ public final class MapValues {
             .collect(Collectors.toList());
         lambdaBodies.put(after.getTopValue(), bodies);
         functionTargets.put(after.getTopValue(), targets);
-        copies.functionObject(after.getTopValue(), (INVOKEDYNAMIC) invoke);
+        valueFacts.functionObject(after.getTopValue(), (INVOKEDYNAMIC) invoke);
         captured.put(after.getTopValue(), Arrays.asList(args.clone()));
         createdLambdas.addAll(bodies);
       }
@@ -693,7 +676,8 @@ public final class MapValues {
       }
     }
     if (api.isPresent()) {
-      valueFacts(context, m, location, api.get(), receiver, result, args, hierarchy);
+      valueFacts.called(context, api.get(), receiver, result, args,
+          SourceLineAnnotation.fromVisitedInstruction(context, m, location), hierarchy);
     }
     if (api.isPresent() && receiver != null) {
       publications.called(api.get(), receiver, args, origins, lambdaBodies, captured, location,
@@ -799,41 +783,6 @@ public final class MapValues {
         ValueNumber base = field.isStatic() || args.length == 0 ? null : args[0];
         origins.put(result, new Origin.FieldLoad(field, base, isThis(base), result));
       });
-    }
-  }
-
-
-  /** Shallow copies ({@link ShallowCopies}), hand-offs, and what shows a map field's values are mutable. */
-  private void valueFacts(ClassContext context, Method m, Location location, ApiMethod call, ValueNumber receiver,
-      ValueNumber result, ValueNumber[] args, TypeHierarchy hierarchy) {
-    SourceLineAnnotation line = SourceLineAnnotation.fromVisitedInstruction(context, m, location);
-    copies.note(context, call, receiver, result, args, line, hierarchy);
-    Optional<String> handOff = HandOffs.of(call.owner(), call.name(), hierarchy);
-    if (handOff.isPresent()) {
-      for (ValueNumber arg : args) {
-        if (origins.get(arg) != null) {
-          handOffs.add(new HandedOff(origins.get(arg), handOff.get() + " at line " + line.getStartLine()));
-        }
-      }
-    }
-    Origin on = receiver == null ? null : origins.get(receiver);
-    if ((call.name().equals("put") || call.name().equals("putIfAbsent")) && args.length == 2
-        && on instanceof Origin.FieldLoad && origins.get(args[1]) instanceof Origin.Constructed
-        && CreatedValues.isMutableContainer(((Origin.Constructed) origins.get(args[1])).className(), hierarchy)) {
-      valuesShownMutable.add(((Origin.FieldLoad) on).field()); // put(k, new ArrayList<>()): there to be filled
-    }
-    if (ValueTypes.mutatesInPlace(call.name())) {
-      valueChangedInPlace(on); // field.get(k).add(v), field.computeIfAbsent(k, ..).add(v)
-    }
-  }
-
-  /** Notes the map field whose value {@code changed} is, when it is one ({@code field.get(k)}). */
-  private void valueChangedInPlace(Origin changed) {
-    if (changed instanceof Origin.MethodResult
-        && List.of("get", "getOrDefault", "computeIfAbsent").contains(((Origin.MethodResult) changed).method().getName())
-        && ((Origin.MethodResult) changed).receiver() != null
-        && origins.get(((Origin.MethodResult) changed).receiver()) instanceof Origin.FieldLoad) {
-      valuesShownMutable.add(((Origin.FieldLoad) origins.get(((Origin.MethodResult) changed).receiver())).field());
     }
   }
 

@@ -8,6 +8,7 @@ import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.ShallowCopies;
+import dev.mapsafe.spotbugs.analysis.ValueFacts;
 import dev.mapsafe.spotbugs.analysis.Origin;
 import dev.mapsafe.spotbugs.analysis.Publications;
 import edu.umd.cs.findbugs.BugInstance;
@@ -95,7 +96,7 @@ public final class ShallowMapCopyLeakDetector implements Detector {
               "published through the AtomicReference " + published.reference.display(), bugs);
         }
       }
-      for (MapValues.HandedOff handedOff : method.handOffs()) {
+      for (ValueFacts.HandedOff handedOff : method.handOffs()) {
         leak(method, method.copyOf(handedOff.value), handedOff.handOff, bugs);
       }
     }
