@@ -55,7 +55,7 @@ public final class CapturedMaps {
         || !HeldLocks.anyModeAt(write, state.withPath(write)).isEmpty()) {
       return Optional.empty();
     }
-    Optional<ThreadReach.Context> task = ThreadReach.taskOf(lambda, state);
+    Optional<ThreadReach.Context> task = TaskLaunches.taskOf(lambda, state);
     if (task.isEmpty() || !task.get().selfConcurrent()
         || (!task.get().parallelStream() && loopMakesItAgain(lambda, values.get(0)))) {
       return Optional.empty();

@@ -1,0 +1,270 @@
+package dev.mapsafe.errorprone.analysis;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.threads.HappensBefore;
+import dev.mapsafe.knowledge.threads.InlineCallbacks;
+import dev.mapsafe.knowledge.threads.Overlap.Kind;
+import dev.mapsafe.knowledge.threads.TaskLaunchers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.ElementKind;
+
+/**
+ * Which function objects a method launches on other threads, as the thread vocabulary ({@link TaskLaunchers},
+ * {@link HappensBefore}) names the calls: a lambda, method reference or anonymous class given to a launcher, added
+ * to a collection the method gives to one ({@code invokeAll(tasks)}), given to a stage that follows an async one,
+ * or to an operation of a parallel stream; whether its runs overlap each other and whether the launcher waits for
+ * it. {@link ThreadReach} reads it; the bytecode engine's counterpart has the same name.
+ */
+final class TaskLaunches {
+  private TaskLaunches() {}
+
+  /** The task a function object at {@code fn} (lambda, method reference, anonymous class) is, if launched. */
+  static Optional<ThreadReach.Context> taskOf(TreePath fn, VisitorState state) {
+    Tree parent = fn.getParentPath().getLeaf();
+    if (!(parent instanceof MethodInvocationTree || parent instanceof NewClassTree)) {
+      return Optional.empty();
+    }
+    ExpressionTree call = (ExpressionTree) parent;
+    Optional<ApiMethod> api = JavacApi.call(call, state);
+    if (api.isEmpty()) {
+      return Optional.empty();
+    }
+    String owner = api.get().owner();
+    String name = api.get().name();
+    TreePath callPath = fn.getParentPath();
+    // The line of the function argument: a call chain starts lines earlier, bytecode names the call's own line.
+    long line = line(fn.getLeaf(), state);
+    if (TaskLaunchers.launches(owner, name, JavacApi.hierarchy(state))) {
+      boolean repeats = inLoop(callPath) && !waitedForEachRound(callPath, state);
+      String launched = call instanceof MethodInvocationTree invocation && ASTHelpers.getReceiver(invocation) != null
+          ? state.getSourceForNode(ASTHelpers.getReceiver(invocation)) + "." + name
+          : name.equals("<init>") ? "new " + simple(owner) : simple(owner) + "." + name;
+      TreePath launcher = ThreadReach.enclosingMethod(callPath);
+      return Optional.of(
+          new ThreadReach.Context(Kind.TASK, call, "the task passed to " + launched + "(..) at line " + line, repeats, false,
+              launcher, launcher != null
+                  && (call instanceof MethodInvocationTree invocation && waits(invocation, state)
+                      || waitsAfter(launcher, call, state))));
+    }
+    if (call instanceof MethodInvocationTree stage
+        && TaskLaunchers.runsOnCompletingThread(owner, name, JavacApi.hierarchy(state))
+        && followsAsyncStage(ASTHelpers.getReceiver(stage), state, 0)) {
+      TreePath launcher = ThreadReach.enclosingMethod(callPath);
+      return Optional.of(
+          new ThreadReach.Context(Kind.TASK, call, "the stage passed to " + simple(owner) + "." + name + "(..) at line " + line
+              + " after an async one", inLoop(callPath) && !waitedForEachRound(callPath, state), false, launcher,
+              launcher != null && waitsAfter(launcher, call, state)));
+    }
+    if (call instanceof MethodInvocationTree add && name.equals("add") && add.getArguments().size() == 1
+        && JavacApi.hierarchy(state).isSubtype(owner, "java.util.Collection")
+        && ASTHelpers.getReceiver(add) != null
+        && ASTHelpers.getSymbol(ASTHelpers.getReceiver(add)) instanceof Symbol.VarSymbol tasks
+        && tasks.getKind() == ElementKind.LOCAL_VARIABLE) {
+      return collectedTask(callPath, tasks, state);
+    }
+    if (call instanceof MethodInvocationTree invocation && isParallelStream(invocation, state)) {
+      return Optional.of(
+          new ThreadReach.Context(Kind.TASK, call, "the parallel stream's " + name + "(..) at line " + line, true, true,
+              ThreadReach.enclosingMethod(callPath), false));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The task a function object added to the local collection {@code tasks} at {@code add} is, when the method then
+   * gives that collection to a launcher ({@code pool.invokeAll(tasks)}): the collected tasks run at once, each
+   * with the others when the method adds several or adds in a loop.
+   */
+  private static Optional<ThreadReach.Context> collectedTask(TreePath add, Symbol.VarSymbol tasks, VisitorState state) {
+    TreePath method = ThreadReach.enclosingMethod(add);
+    if (method == null) {
+      return Optional.empty();
+    }
+    List<MethodInvocationTree> launches = new ArrayList<>();
+    int[] added = {0};
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        Optional<ApiMethod> api = JavacApi.call(tree, state);
+        boolean passesTasks = tree.getArguments().stream().anyMatch(a -> ASTHelpers.getSymbol(a) == tasks);
+        if (passesTasks && api.isPresent()
+            && TaskLaunchers.launches(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+          launches.add(tree);
+        }
+        if (ASTHelpers.getReceiver(tree) != null && ASTHelpers.getSymbol(ASTHelpers.getReceiver(tree)) == tasks
+            && tree.getArguments().size() == 1
+            && (tree.getArguments().get(0) instanceof LambdaExpressionTree
+                || tree.getArguments().get(0) instanceof MemberReferenceTree)
+            && api.isPresent() && api.get().name().equals("add")) {
+          added[0]++;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(method, null);
+    if (launches.isEmpty()) {
+      return Optional.empty();
+    }
+    MethodInvocationTree launch = launches.get(0);
+    ExpressionTree receiver = ASTHelpers.getReceiver(launch);
+    String launched = (receiver == null ? "" : state.getSourceForNode(receiver) + ".")
+        + ASTHelpers.getSymbol(launch).getSimpleName();
+    return Optional.of(
+        new ThreadReach.Context(Kind.TASK, launch, "the tasks passed to " + launched + "(..) at line " + line(launch, state),
+            added[0] > 1 || inLoop(add), false, method,
+            waits(launch, state) || waitsAfter(method, launch, state)));
+  }
+
+  /**
+   * Whether {@code future} is completed by a launched task: an async stage ({@code supplyAsync(..)}), a stage that
+   * follows one, or an effectively final local holding one.
+   */
+  private static boolean followsAsyncStage(ExpressionTree future, VisitorState state, int depth) {
+    if (depth > 16 || future == null) {
+      return false;
+    }
+    ExpressionTree tree = MapIdentity.strip(future);
+    if (ASTHelpers.getSymbol(tree) instanceof Symbol.VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)) {
+      List<TreePath> values = Declarations.of(state).assignedValues(local);
+      return values.size() == 1 && followsAsyncStage((ExpressionTree) values.get(0).getLeaf(), state, depth + 1);
+    }
+    if (!(tree instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    Optional<ApiMethod> api = JavacApi.call(call, state);
+    if (api.isEmpty()) {
+      return false;
+    }
+    if (TaskLaunchers.completedByTask(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+      return true;
+    }
+    return TaskLaunchers.runsOnCompletingThread(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))
+        && followsAsyncStage(ASTHelpers.getReceiver(call), state, depth + 1);
+  }
+
+  /** Whether the call is an operation of a stream made parallel earlier in its chain. */
+  private static boolean isParallelStream(MethodInvocationTree call, VisitorState state) {
+    Optional<ApiMethod> operation = JavacApi.call(call, state);
+    if (operation.isPresent() && TaskLaunchers.runsOneAtATime(
+        operation.get().owner(), operation.get().name(), JavacApi.hierarchy(state))) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    for (int i = 0; i < 16 && receiver instanceof MethodInvocationTree previous; i++) {
+      Optional<ApiMethod> api = JavacApi.call(previous, state);
+      if (api.isPresent()
+          && TaskLaunchers.startsParallelStream(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+        return true;
+      }
+      if (api.isPresent()
+          && (InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))
+              || TaskLaunchers.endsParallelStream(api.get().owner(), api.get().name(), JavacApi.hierarchy(state)))) {
+        return false;
+      }
+      receiver = ASTHelpers.getReceiver(previous);
+    }
+    return false;
+  }
+
+  /** Whether the launching method waits for launched work (get, join, awaitTermination..) after the launch. */
+  private static boolean waitsAfter(TreePath method, Tree launch, VisitorState state) {
+    long start = ASTHelpers.getStartPosition(launch);
+    boolean[] found = {false};
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if ((ASTHelpers.getStartPosition(tree) > start || onChainOf(tree, launch)) && waits(tree, state)) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(method, null);
+    return found[0];
+  }
+
+  /** Whether the call waits for launched work ({@link HappensBefore}). */
+  static boolean waits(MethodInvocationTree call, VisitorState state) {
+    Optional<ApiMethod> api = JavacApi.call(call, state);
+    return api.isPresent() && HappensBefore.waitsForTasks(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
+  }
+
+  private static boolean inLoop(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree node = p.getLeaf();
+      if (node instanceof MethodTree || node instanceof ClassTree || node instanceof LambdaExpressionTree) {
+        return false;
+      }
+      if (node instanceof ForLoopTree || node instanceof EnhancedForLoopTree || node instanceof WhileLoopTree
+          || node instanceof DoWhileLoopTree) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a task launched in a loop is waited for before the next round: a wait chained on the launch
+   * ({@code pool.submit(..).get()}), or a wait statement after it in the same block of the loop's body.
+   */
+  private static boolean waitedForEachRound(TreePath launch, VisitorState state) {
+    TreePath statement = launch;
+    while (statement != null && !(statement.getLeaf() instanceof com.sun.source.tree.StatementTree)) {
+      if (statement.getLeaf() instanceof MethodInvocationTree wait && ASTHelpers.getReceiver(wait) == launch.getLeaf()
+          && waits(wait, state)) {
+        return true;
+      }
+      statement = statement.getParentPath();
+    }
+    if (statement == null || !(statement.getParentPath().getLeaf() instanceof BlockTree block)) {
+      return false;
+    }
+    boolean after = false;
+    for (com.sun.source.tree.StatementTree next : block.getStatements()) {
+      if (after && next instanceof ExpressionStatementTree expression
+          && MapIdentity.strip(expression.getExpression()) instanceof MethodInvocationTree wait && waits(wait, state)) {
+        return true;
+      }
+      after |= next == statement.getLeaf();
+    }
+    return false;
+  }
+
+  /** Whether {@code launch} is a receiver of {@code call}, or of a call it is chained on ({@code submit(..).get()}). */
+  private static boolean onChainOf(MethodInvocationTree call, Tree launch) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    for (int i = 0; i < 16 && receiver != null; i++) {
+      if (receiver == launch) {
+        return true;
+      }
+      receiver = receiver instanceof MethodInvocationTree previous ? ASTHelpers.getReceiver(previous) : null;
+    }
+    return false;
+  }
+
+  private static long line(Tree tree, VisitorState state) {
+    return state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+  }
+
+  private static String simple(String binaryName) {
+    return binaryName.substring(Math.max(binaryName.lastIndexOf('.'), binaryName.lastIndexOf('$')) + 1);
+  }
+}
