@@ -3,16 +3,12 @@ package dev.mapsafe.errorprone.analysis;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.DoWhileLoopTree;
-import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -24,17 +20,18 @@ import java.util.Optional;
 
 /**
  * Maps a method makes and gives to code that runs on several threads at once: a local map that the operations of a
- * parallel stream, or a task launched in a loop, capture and write with no lock held (there, or in the private
+ * parallel stream, a task launched in a loop, or tasks collected for {@code invokeAll} capture and write with no
+ * lock held (there, or in the private
  * helpers they pass it to, {@link MapSummaries}). Knows nothing of patterns; the bytecode engine's counterpart has
  * the same name.
  */
 public final class CapturedMaps {
 
   /**
-   * A local map written by launched code whose runs overlap: the map's class, the context, and what runs the write
-   * several times at once (for messages).
+   * A local map written by launched code whose runs overlap: the map's class, the context, and whether the runs
+   * overlap because one launch call runs in a loop (not a stream's operation, not tasks collected for a launcher).
    */
-  public record SharedWrite(String mapClass, ThreadReach.Context context, String runs) {}
+  public record SharedWrite(String mapClass, ThreadReach.Context context, boolean launchedInLoop) {}
 
   private CapturedMaps() {}
 
@@ -60,9 +57,8 @@ public final class CapturedMaps {
         || (!task.get().parallelStream() && loopMakesItAgain(lambda, values.get(0)))) {
       return Optional.empty();
     }
-    boolean launchedHere = task.get().anchor() == lambda.getParentPath().getLeaf();
-    return Optional.of(new SharedWrite(mapClass.get(), task.get(), task.get().description()
-        + (task.get().parallelStream() || !launchedHere ? "" : ", launched in a loop")));
+    boolean collected = task.get().anchor() != lambda.getParentPath().getLeaf();
+    return Optional.of(new SharedWrite(mapClass.get(), task.get(), !task.get().parallelStream() && !collected));
   }
 
   /**
@@ -88,8 +84,8 @@ public final class CapturedMaps {
     return !earlier[0];
   }
 
-  /** Whether the call writes the map in {@code local} (itself or through a private helper) where {@link #at} says it races. */
-  public static boolean writes(TreePath call, VarSymbol local, VisitorState state) {
+  /** Whether the call writes the map in {@code local} (itself or through a helper) where {@link #at} finds a race. */
+  private static boolean writes(TreePath call, VarSymbol local, VisitorState state) {
     for (MapEffects.Access access : MapEffects.ofIncludingCallees(call, state)) {
       if (access.effect().kind() == MapEffect.WRITE
           && MapIdentity.symbolOf(new TreePath(call, access.operand()), state) == local
@@ -104,7 +100,8 @@ public final class CapturedMaps {
   private static Optional<String> unsafeNewMap(TreePath value, VisitorState state) {
     ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
     Type type = tree instanceof NewClassTree ? ASTHelpers.getType(tree) : null;
-    return type != null && MapTypes.isNotThreadSafe(JavacApi.binaryName(type, state.getTypes()), JavacApi.hierarchy(state))
+    return type != null
+            && MapTypes.isNotThreadSafe(JavacApi.binaryName(type, state.getTypes()), JavacApi.hierarchy(state))
         ? Optional.of(type.tsym.getSimpleName().toString())
         : Optional.empty();
   }
@@ -145,9 +142,7 @@ public final class CapturedMaps {
       if (node instanceof MethodTree || node instanceof ClassTree || node instanceof LambdaExpressionTree) {
         return false;
       }
-      boolean loop = node instanceof ForLoopTree || node instanceof EnhancedForLoopTree
-          || node instanceof WhileLoopTree || node instanceof DoWhileLoopTree;
-      if (loop && within(made, node)) {
+      if (TaskLaunches.isLoop(node) && pathTo(made, node) != null) {
         return true;
       }
     }
@@ -161,14 +156,5 @@ public final class CapturedMaps {
       p = p.getParentPath();
     }
     return p;
-  }
-
-  private static boolean within(TreePath path, Tree ancestor) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() == ancestor) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -61,8 +61,8 @@ final class TaskLaunches {
           : name.equals("<init>") ? "new " + simple(owner) : simple(owner) + "." + name;
       TreePath launcher = ThreadReach.enclosingMethod(callPath);
       return Optional.of(
-          new ThreadReach.Context(Kind.TASK, call, "the task passed to " + launched + "(..) at line " + line, repeats, false,
-              launcher, launcher != null
+          new ThreadReach.Context(Kind.TASK, call, "the task passed to " + launched + "(..) at line " + line, repeats,
+              false, launcher, launcher != null
                   && (call instanceof MethodInvocationTree invocation && waits(invocation, state)
                       || waitsAfter(launcher, call, state))));
     }
@@ -71,8 +71,9 @@ final class TaskLaunches {
         && followsAsyncStage(ASTHelpers.getReceiver(stage), state, 0)) {
       TreePath launcher = ThreadReach.enclosingMethod(callPath);
       return Optional.of(
-          new ThreadReach.Context(Kind.TASK, call, "the stage passed to " + simple(owner) + "." + name + "(..) at line " + line
-              + " after an async one", inLoop(callPath) && !waitedForEachRound(callPath, state), false, launcher,
+          new ThreadReach.Context(Kind.TASK, call,
+              "the stage passed to " + simple(owner) + "." + name + "(..) at line " + line + " after an async one",
+              inLoop(callPath) && !waitedForEachRound(callPath, state), false, launcher,
               launcher != null && waitsAfter(launcher, call, state)));
     }
     if (call instanceof MethodInvocationTree add && name.equals("add") && add.getArguments().size() == 1
@@ -84,8 +85,8 @@ final class TaskLaunches {
     }
     if (call instanceof MethodInvocationTree invocation && isParallelStream(invocation, state)) {
       return Optional.of(
-          new ThreadReach.Context(Kind.TASK, call, "the parallel stream's " + name + "(..) at line " + line, true, true,
-              ThreadReach.enclosingMethod(callPath), false));
+          new ThreadReach.Context(Kind.TASK, call, "the parallel stream's " + name + "(..) at line " + line, true,
+              true, ThreadReach.enclosingMethod(callPath), false));
     }
     return Optional.empty();
   }
@@ -95,7 +96,8 @@ final class TaskLaunches {
    * gives that collection to a launcher ({@code pool.invokeAll(tasks)}): the collected tasks run at once, each
    * with the others when the method adds several or adds in a loop.
    */
-  private static Optional<ThreadReach.Context> collectedTask(TreePath add, Symbol.VarSymbol tasks, VisitorState state) {
+  private static Optional<ThreadReach.Context> collectedTask(
+      TreePath add, Symbol.VarSymbol tasks, VisitorState state) {
     TreePath method = ThreadReach.enclosingMethod(add);
     if (method == null) {
       return Optional.empty();
@@ -129,8 +131,9 @@ final class TaskLaunches {
     String launched = (receiver == null ? "" : state.getSourceForNode(receiver) + ".")
         + ASTHelpers.getSymbol(launch).getSimpleName();
     return Optional.of(
-        new ThreadReach.Context(Kind.TASK, launch, "the tasks passed to " + launched + "(..) at line " + line(launch, state),
-            added[0] > 1 || inLoop(add), false, method,
+        new ThreadReach.Context(Kind.TASK, launch,
+            "the tasks passed to " + launched + "(..) at line " + line(launch, state), added[0] > 1 || inLoop(add),
+            false, method,
             waits(launch, state) || waitsAfter(method, launch, state)));
   }
 
@@ -204,7 +207,8 @@ final class TaskLaunches {
   /** Whether the call waits for launched work ({@link HappensBefore}). */
   static boolean waits(MethodInvocationTree call, VisitorState state) {
     Optional<ApiMethod> api = JavacApi.call(call, state);
-    return api.isPresent() && HappensBefore.waitsForTasks(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
+    return api.isPresent()
+        && HappensBefore.waitsForTasks(api.get().owner(), api.get().name(), JavacApi.hierarchy(state));
   }
 
   private static boolean inLoop(TreePath path) {
@@ -213,12 +217,17 @@ final class TaskLaunches {
       if (node instanceof MethodTree || node instanceof ClassTree || node instanceof LambdaExpressionTree) {
         return false;
       }
-      if (node instanceof ForLoopTree || node instanceof EnhancedForLoopTree || node instanceof WhileLoopTree
-          || node instanceof DoWhileLoopTree) {
+      if (isLoop(node)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether the tree is a loop statement: code in its body may run again before code after it. */
+  static boolean isLoop(Tree node) {
+    return node instanceof ForLoopTree || node instanceof EnhancedForLoopTree || node instanceof WhileLoopTree
+        || node instanceof DoWhileLoopTree;
   }
 
   /**

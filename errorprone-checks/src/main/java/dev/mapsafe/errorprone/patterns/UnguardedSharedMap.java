@@ -149,7 +149,8 @@ public final class UnguardedSharedMap extends MapsafeChecker
       if (shared.isPresent() && CapturedMaps.isFirst(state.getPath(), local, state)) {
         return buildDescription(tree)
             .setMessage(Messages.capturedMapWritten(local.getSimpleName().toString(), shared.get().mapClass(),
-                access.effect().fact().display() + " at line " + line(tree, state), shared.get().runs(),
+                access.effect().fact().display() + " at line " + line(tree, state),
+                shared.get().context().description(), shared.get().launchedInLoop(),
                 Messages.sharedMapFix(shared.get().mapClass(), 0, null, shared.get().context().parallelStream())))
             .build();
       }

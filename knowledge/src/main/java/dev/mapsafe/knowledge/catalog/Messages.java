@@ -161,15 +161,18 @@ public final class Messages {
    * @param mapClass its class ({@code HashMap})
    * @param write the write and its line ({@code Map.put(Object, Object) at line 9})
    * @param runs what runs it ({@code the parallel stream's forEach(..) at line 9}, {@code the task passed to
-   *     pool.submit(..) at line 15}, launched in a loop)
+   *     pool.submit(..) at line 15})
+   * @param launchedInLoop whether its runs overlap because one launch call runs in a loop
    * @param fix the advice of {@link #sharedMapFix}
    */
-  public static String capturedMapWritten(String local, String mapClass, String write, String runs, String fix) {
+  public static String capturedMapWritten(
+      String local, String mapClass, String write, String runs, boolean launchedInLoop, String fix) {
     return String.format(
-        "%s, a %s this method makes, is written by %s in %s, several runs of which go on at once, with no lock"
+        "%s, a %s this method makes, is written by %s in %s%s, several runs of which go on at once, with no lock"
             + " held: a %s used by several threads at once loses entries, returns stale or torn values and can"
             + " corrupt its table. Fix: %s.",
-        local == null ? "the map" : local, mapClass, write, runs, mapClass, fix);
+        local == null ? "the map" : local, mapClass, write, runs, launchedInLoop ? ", launched in a loop" : "",
+        mapClass, fix);
   }
 
   /**

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Maps a method makes and gives to code that runs on several threads at once: a local map that the operations of a
- * parallel stream, or a task launched in a loop, capture and write with no lock held (there, or in the private
+ * parallel stream, a task launched in a loop, or tasks collected for {@code invokeAll} capture and write with no
+ * lock held (there, or in the private
  * helpers they pass it to, {@link MapSummaries}). Knows nothing of patterns; the Error Prone counterpart has the
  * same name.
  */
@@ -31,9 +32,9 @@ public final class CapturedMaps {
       this.write = write;
     }
 
-    /** What runs the write several times at once, for messages. */
-    public String runs() {
-      return launch.description + (launch.parallelStream || launch.collected ? "" : ", launched in a loop");
+    /** Whether the runs overlap because one launch call runs in a loop (not a stream's, not collected tasks). */
+    public boolean launchedInLoop() {
+      return !launch.parallelStream && !launch.collected;
     }
   }
 

@@ -229,7 +229,7 @@ public final class UnguardedSharedMapDetector implements Detector {
     String mapClass = simple(shared.captured.map.className());
     String message = Messages.capturedMapWritten(shared.captured.map.localName(), mapClass,
         shared.write.effect.fact().display() + " at line " + shared.write.line.getStartLine(),
-        shared.runs(),
+        shared.launch.description, shared.launchedInLoop(),
         Messages.sharedMapFix(mapClass, 0, null, shared.launch.parallelStream));
     BugInstance bug = Findings.at(this, PATTERN, shared.launcher.method(), message, null, shared.write.line);
     bug.setPriority(Priorities.HIGH_PRIORITY);
