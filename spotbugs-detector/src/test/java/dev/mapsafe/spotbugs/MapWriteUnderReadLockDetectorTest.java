@@ -21,6 +21,24 @@ class MapWriteUnderReadLockDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.readlock.FailedConversions");
   }
 
+  /**
+   * A method an interface call runs while its caller holds only a read lock (taken through a getter and private
+   * helpers): its own writes run under that read lock; not under the write lock, its own monitor, on a concurrent
+   * map, or on an object made for the call.
+   */
+  @Test
+  void implementationsCalledUnderAReadLock(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.readlock.Decorators");
+    String message = Fixtures.analyze(spotbugs, "fixtures.readlock.Decorators").stream()
+        .filter(b -> b.getPrimarySourceLineAnnotation().getStartLine() == 109)
+        .findFirst()
+        .orElseThrow()
+        .getMessageWithoutPrefix();
+    assertTrue(message.startsWith("Map.get(Object) at line 109 changes order while only the read lock of lock()"
+        + " (held by Locking.get, which calls this method at line 58) is held (a get on an access-ordered"
+        + " LinkedHashMap moves the entry)"), message);
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.readlock.ReadLockNegatives").stream()

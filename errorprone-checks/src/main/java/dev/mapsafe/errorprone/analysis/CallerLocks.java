@@ -4,6 +4,9 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
@@ -19,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.element.ElementKind;
 
 /**
  * The locks held at a point ({@link HeldLocks}) with those every caller of its method holds when it runs
@@ -80,6 +84,59 @@ public final class CallerLocks {
     Set<GuardedByExpression> read = new HashSet<>(atIncludingCallers(path, state, true, false));
     read.removeAll(atIncludingCallers(path, state, false, false));
     return read;
+  }
+
+  /** A call that may run a method, made where its caller holds some locks only in read mode. */
+  public record ReadLockedCall(TreePath call, Set<GuardedByExpression> readOnly) {}
+
+  /**
+   * The first call of the compilation that may run the method of a point (it, or a method it overrides or implements)
+   * while its caller holds a lock only in read mode: on such a path every reader may be in the method at once. A
+   * call on an object the caller makes there is left out (no other thread has it). The bytecode engine's
+   * {@code readLockedCalls}.
+   */
+  public static Optional<ReadLockedCall> readLockedCall(TreePath point, VisitorState state) {
+    Optional<MethodSymbol> enclosing = enclosingMethod(point, state);
+    if (enclosing.isEmpty() || enclosing.get().isConstructor() || enclosing.get().isStaticOrInstanceInit()) {
+      return Optional.empty();
+    }
+    MethodSymbol method = enclosing.get();
+    List<MethodSymbol> called = new ArrayList<>(List.of(method));
+    if (!method.isPrivate()) {
+      called.addAll(ASTHelpers.findSuperMethods(method, state.getTypes()));
+    }
+    Declarations compilation = Declarations.ofCompilation(state);
+    for (MethodSymbol callee : called) {
+      for (TreePath call : compilation.invocations(callee)) {
+        if (onNewObject(call, state)) {
+          continue;
+        }
+        VisitorState there = state.withPath(call);
+        Set<GuardedByExpression> read = new HashSet<>(held(call, there, true));
+        read.removeAll(held(call, there, false));
+        if (!read.isEmpty()) {
+          return Optional.of(new ReadLockedCall(call, read));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a call's receiver is an object made there, or a local holding only such an object. */
+  private static boolean onNewObject(TreePath call, VisitorState state) {
+    ExpressionTree receiver = call.getLeaf() instanceof MethodInvocationTree invocation
+        ? ASTHelpers.getReceiver(invocation) : null;
+    receiver = receiver == null ? null : MapIdentity.strip(receiver);
+    if (receiver instanceof NewClassTree) {
+      return true;
+    }
+    if (ASTHelpers.getSymbol(receiver) instanceof Symbol.VarSymbol local
+        && local.getKind() == ElementKind.LOCAL_VARIABLE) {
+      List<TreePath> values = Declarations.of(state.withPath(call)).assignedValues(local);
+      return !values.isEmpty() && values.stream()
+          .allMatch(v -> MapIdentity.strip((ExpressionTree) v.getLeaf()) instanceof NewClassTree);
+    }
+    return false;
   }
 
   /**

@@ -209,33 +209,75 @@ public final class HeldLocks {
   private static void lockRegionsBefore(
       BlockTree block, Tree child, TreePath blockPath, VisitorState state, Set<GuardedByExpression> locks,
       boolean includeShared) {
-    Set<GuardedByExpression> exclusive = new HashSet<>();
-    Set<GuardedByExpression> shared = new HashSet<>();
+    Regions regions = regionsBefore(block, child, blockPath, state, includeShared);
+    locks.addAll(regions.exclusive());
+    if (includeShared) {
+      locks.addAll(regions.shared());
+    }
+  }
+
+  /**
+   * What statements do to locks: those held after them in each mode, and those they release without having taken
+   * them (what a release helper does for its caller).
+   */
+  private record Regions(Set<GuardedByExpression> exclusive, Set<GuardedByExpression> shared,
+      Set<GuardedByExpression> releasedExclusive, Set<GuardedByExpression> releasedShared) {
+    Regions() {
+      this(new HashSet<>(), new HashSet<>(), new HashSet<>(), new HashSet<>());
+    }
+
+    void take(GuardedByExpression lock, boolean exclusiveMode) {
+      (exclusiveMode ? exclusive : shared).add(lock);
+    }
+
+    void release(GuardedByExpression lock, boolean exclusiveMode) {
+      if (!(exclusiveMode ? exclusive : shared).remove(lock)) {
+        (exclusiveMode ? releasedExclusive : releasedShared).add(lock);
+      }
+    }
+  }
+
+  /** Helpers whose regions are being computed on this thread: a helper that calls itself is not followed. */
+  private static final ThreadLocal<Set<MethodSymbol>> IN_PROGRESS = ThreadLocal.withInitial(HashSet::new);
+
+  private static Regions regionsBefore(
+      BlockTree block, Tree child, TreePath blockPath, VisitorState state, boolean includeShared) {
+    Regions regions = new Regions();
     for (StatementTree statement : block.getStatements()) {
       if (statement == child) {
         break;
       }
       TreePath statementPath = new TreePath(blockPath, statement);
-      heldAfterTry(statementPath, state, includeShared).ifPresent(exclusive::add);
+      heldAfterTry(statementPath, state, includeShared).ifPresent(regions.exclusive()::add);
       new TreePathScanner<Void, Void>() {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          boolean unconditional = unconditional(getCurrentPath(), statement);
+          Optional<Regions> helper = lockHelper(call, state, includeShared);
+          if (helper.isPresent()) { // acquireRead(); try { .. } finally { releaseRead(); }
+            if (unconditional) {
+              helper.get().exclusive().forEach(lock -> regions.take(lock, true));
+              helper.get().shared().forEach(lock -> regions.take(lock, false));
+            }
+            helper.get().releasedExclusive().forEach(lock -> regions.release(lock, true));
+            helper.get().releasedShared().forEach(lock -> regions.release(lock, false));
+            return super.visitMethodInvocation(call, null);
+          }
           Locks.Action action = lockAction(call, state);
           if (action != Locks.Action.NONE && action != Locks.Action.TRY_ACQUIRE) {
             Optional<GuardedByExpression> lock =
                 lockIdentity(new TreePath(getCurrentPath(), ASTHelpers.getReceiver(call)), state);
-            boolean unconditional = unconditional(getCurrentPath(), statement);
             if (lock.isPresent()) {
               if (action == Locks.Action.ACQUIRE_EXCLUSIVE && unconditional) {
-                exclusive.add(lock.get());
+                regions.take(lock.get(), true);
               } else if (action == Locks.Action.ACQUIRE_SHARED && unconditional) {
-                shared.add(lock.get());
+                regions.take(lock.get(), false);
               }
               if (Locks.releases(action, true)) {
-                exclusive.remove(lock.get());
+                regions.release(lock.get(), true);
               }
               if (Locks.releases(action, false)) {
-                shared.remove(lock.get());
+                regions.release(lock.get(), false);
               }
             }
           }
@@ -253,9 +295,32 @@ public final class HeldLocks {
         }
       }.scan(statementPath, null);
     }
-    locks.addAll(exclusive);
-    if (includeShared) {
-      locks.addAll(shared);
+    return regions;
+  }
+
+  /**
+   * What a lock helper of this file does to locks for its caller ({@code private void acquireRead() {
+   * lock().readLock().lock(); }} and its release twin): a method a call runs as itself whose body takes or releases
+   * a lock; empty for any other call.
+   */
+  private static Optional<Regions> lockHelper(MethodInvocationTree call, VisitorState state, boolean includeShared) {
+    if (!(ASTHelpers.getSymbol(call) instanceof MethodSymbol helper) || !MapIdentity.isNotOverridable(helper)
+        || helper.getParameters().size() > 0) {
+      return Optional.empty();
+    }
+    TreePath declaration = Declarations.of(state).method(helper);
+    if (declaration == null || ((MethodTree) declaration.getLeaf()).getBody() == null
+        || !IN_PROGRESS.get().add(helper)) {
+      return Optional.empty();
+    }
+    try {
+      BlockTree body = ((MethodTree) declaration.getLeaf()).getBody();
+      Regions regions = regionsBefore(body, null, new TreePath(declaration, body), state, includeShared);
+      boolean any = !regions.exclusive().isEmpty() || !regions.shared().isEmpty()
+          || !regions.releasedExclusive().isEmpty() || !regions.releasedShared().isEmpty();
+      return any ? Optional.of(regions) : Optional.empty();
+    } finally {
+      IN_PROGRESS.get().remove(helper);
     }
   }
 

@@ -64,8 +64,8 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
   }
 
   private Description findMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    if (!Declarations.of(state).invokesAnyOf(READ_LOCKS)) {
-      return Description.NO_MATCH; // no read lock is taken in this file
+    if (!Declarations.ofCompilation(state).invokesAnyOf(READ_LOCKS)) {
+      return Description.NO_MATCH; // no read lock is taken in this compilation
     }
     for (MapEffects.Access access : MapEffects.of(tree, state)) {
       TreePath map = MapEffects.viewedMap(new TreePath(state.getPath(), access.operand()), state);
@@ -116,18 +116,43 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
       reason = Messages.readThatWrites(accessOrdered);
     }
     Set<GuardedByExpression> readOnly = CallerLocks.readOnlyIncludingCallers(state.getPath(), state);
-    if (readOnly.isEmpty()) {
-      return Description.NO_MATCH;
+    String lock;
+    if (!readOnly.isEmpty()) {
+      lock = readOnly.stream().map(Races::lockName).sorted().findFirst().orElseThrow();
+    } else {
+      Optional<String> caller = readLockOfCaller(state);
+      if (caller.isEmpty()) {
+        return Description.NO_MATCH;
+      }
+      lock = caller.get();
     }
-    long line = state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+    long line = lineOf(tree, state.getPath());
     return buildDescription(tree)
-        .setMessage(
-            Messages.mapWriteUnderReadLock(
-                map,
-                effect.fact().display() + " at line " + line,
-                readOnly.stream().map(Races::lockName).sorted().findFirst().orElseThrow(),
-                reason))
+        .setMessage(Messages.mapWriteUnderReadLock(map, effect.fact().display() + " at line " + line, lock, reason))
         .build();
+  }
+
+  /**
+   * When no lock at all guards the point, the read lock of a call elsewhere that may run its method
+   * ({@link CallerLocks#readLockedCall}), described for the message.
+   */
+  private static Optional<String> readLockOfCaller(VisitorState state) {
+    if (!CallerLocks.protectingAt(state.getPath(), state).isEmpty()) {
+      return Optional.empty();
+    }
+    return CallerLocks.readLockedCall(state.getPath(), state).map(via -> {
+      MethodTree caller = ASTHelpers.findEnclosingNode(via.call(), MethodTree.class);
+      ClassTree owner = ASTHelpers.findEnclosingNode(via.call(), ClassTree.class);
+      String name = (owner == null ? "" : owner.getSimpleName() + ".")
+          + (caller == null ? "<init>" : caller.getName().toString());
+      return Messages.readLockOfCaller(
+          via.readOnly().stream().map(Races::lockName).sorted().findFirst().orElseThrow(), name,
+          (int) lineOf(via.call().getLeaf(), via.call()));
+    });
+  }
+
+  private static long lineOf(com.sun.source.tree.Tree tree, TreePath path) {
+    return path.getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
   }
 
   /**

@@ -112,4 +112,15 @@ class MapWriteUnderReadLockTest {
                 + " LinkedHashMap moves the entry)")
         .doTest();
   }
+
+  /** The same text as the SpotBugs plugin's for a write run under the read lock of a caller in another class. */
+  @Test
+  void messageNamesTheCallerWhoseReadLockIsHeld() {
+    SharedFixtures.add(TestHelpers.compilation(MapWriteUnderReadLock.class, getClass()),
+            Pattern.MAP_WRITE_UNDER_READ_LOCK, "fixtures.readlock.Decorators", 109,
+            "Map.get(Object) at line 109 changes order while only the read lock of lock() (held by Locking.get,"
+                + " which calls this method at line 58) is held (a get on an access-ordered LinkedHashMap moves"
+                + " the entry)")
+        .doTest();
+  }
 }

@@ -228,6 +228,14 @@ public final class Messages {
   }
 
   /**
+   * The lock argument of {@link #mapWriteUnderReadLock} for a write that runs under a caller's read lock:
+   * {@code lock() (held by Locking.get, which calls this method at line 59)}.
+   */
+  public static String readLockOfCaller(String lock, String caller, int line) {
+    return String.format("%s (held by %s, which calls this method at line %d)", lock, caller, line);
+  }
+
+  /**
    * @param map the map field
    * @param call the call and its line ({@code Map.put(Object, Object) at line 31})
    * @param lock the read-write lock whose read lock alone is held

@@ -50,6 +50,22 @@ public final class Locks {
       List.of("lock", "lockInterruptibly", "tryLock", "writeLock", "writeLockInterruptibly", "readLock",
           "readLockInterruptibly", "tryWriteLock", "tryConvertToWriteLock");
 
+  /** The names of every method that may release a lock. */
+  public static List<String> releasingMethodNames() {
+    return RELEASING;
+  }
+
+  private static final List<String> RELEASING = List.of("unlock", "unlockRead", "unlockWrite");
+
+  /**
+   * Whether values of the type are locks ({@code Lock}, {@code ReadWriteLock}, {@code StampedLock}): what a getter
+   * must return for its calls to name one lock ({@code lock().readLock().lock()}).
+   */
+  public static boolean isLockType(String type, TypeHierarchy hierarchy) {
+    return isSubtype(type, LOCK, hierarchy) || isSubtype(type, READ_WRITE_LOCK, hierarchy)
+        || isSubtype(type, STAMPED_LOCK, hierarchy);
+  }
+
   /**
    * What calling {@code name} on a receiver of static type {@code owner} does.
    *

@@ -197,6 +197,12 @@ public final class BytecodeApi {
   }
 
   /** Whether the class is final (no subclass overrides its methods); false when it cannot be read. */
+  /** Whether a call of the method runs that method and no override of it. */
+  public static boolean runsOnlyItself(XMethod method) {
+    return method.isPrivate() || method.isStatic() || method.isFinal() || method.getName().equals("<init>")
+        || isFinalClass(method.getClassDescriptor());
+  }
+
   static boolean isFinalClass(ClassDescriptor descriptor) {
     try {
       return Global.getAnalysisCache().getClassAnalysis(XClass.class, descriptor).isFinal();

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The locks held at a point of the analysed code, by name: the monitors ({@link HeldMonitors}) and lock regions
@@ -160,6 +161,42 @@ public final class CallerLocks {
       }
       return runs;
     }
+  }
+
+  /** A call that may run a method, made where its caller holds some locks only in read mode. */
+  public static final class ReadLockedCall {
+    public final MapValues caller;
+    public final MapValues.CallSite call;
+    /** The locks held in read mode only, sorted. */
+    public final List<String> readOnly;
+
+    ReadLockedCall(MapValues caller, MapValues.CallSite call, List<String> readOnly) {
+      this.caller = caller;
+      this.call = call;
+      this.readOnly = readOnly;
+    }
+  }
+
+  /**
+   * The calls of the analysed code that may run {@code method} (it, an override it inherits, or its implementation
+   * of the called interface method) while their caller holds a lock only in read mode: on such a path every reader
+   * may be in the method at once. Calls on an object the caller made are left out (no other thread has it). In the
+   * order of the callers' analysis, then of the calls.
+   */
+  public List<ReadLockedCall> readLockedCalls(MethodDescriptor method) {
+    List<ReadLockedCall> found = new ArrayList<>();
+    for (Map.Entry<MapValues, MapValues.CallSite> caller : callers.getOrDefault(nameAndSignature(method), List.of())) {
+      MapValues.CallSite call = caller.getValue();
+      if (call.onNewObject || !mayRun(call.callee, method)) {
+        continue;
+      }
+      Set<String> read = own(caller.getKey(), call.location, call.heldOrigins, call.thisHeld, true);
+      read.removeAll(own(caller.getKey(), call.location, call.heldOrigins, call.thisHeld, false));
+      if (!read.isEmpty()) {
+        found.add(new ReadLockedCall(caller.getKey(), call, read.stream().sorted().collect(Collectors.toList())));
+      }
+    }
+    return found;
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +33,7 @@ import org.apache.bcel.generic.InstructionHandle;
 import org.apache.bcel.generic.InvokeInstruction;
 import org.apache.bcel.generic.ReturnInstruction;
 import edu.umd.cs.findbugs.ba.XFactory;
+import edu.umd.cs.findbugs.util.ClassName;
 
 /**
  * Which exclusive {@code java.util.concurrent.locks} locks are surely held at each instruction of a method: a
@@ -47,6 +49,8 @@ public final class HeldLocks {
   private final Map<Integer, Set<String>> heldBefore = new HashMap<>();
   /** The locks (with their mode) held at every return: what a lock-guard helper leaves held for its caller. */
   private Set<String> heldAtReturn = Set.of();
+  /** The locks (with their mode) the method releases without having taken them: what a release helper does. */
+  private final Set<String> releasedUnheld = new HashSet<>();
   /** Guard helpers being analysed on this thread: a helper that calls itself is not followed. */
   private static final ThreadLocal<Set<MethodDescriptor>> IN_PROGRESS = ThreadLocal.withInitial(HashSet::new);
 
@@ -89,8 +93,11 @@ public final class HeldLocks {
     if (cached instanceof HeldLocks) {
       return (HeldLocks) cached;
     }
-    boolean takesLocks = values.callees().stream().anyMatch(
-        c -> Locks.acquiringMethodNames().contains(c.getName()) || isGuardHelper(context, c, hierarchy));
+    boolean takesLocks = false;
+    for (MethodDescriptor callee : values.callees()) {
+      takesLocks |= Locks.acquiringMethodNames().contains(callee.getName()) || isGuardHelper(context, callee, hierarchy)
+          || isLockHelper(context, ownMethod(context, callee), hierarchy);
+    }
     HeldLocks result = takesLocks ? compute(context, method, values, hierarchy) : NONE;
     context.putMethodAnalysis(HeldLocks.class, descriptor, result);
     return result;
@@ -124,7 +131,8 @@ public final class HeldLocks {
         if (handle.getInstruction().getOpcode() == Const.LCMP) {
           comparedStamp(location, vna, tries);
         }
-        transfer(location, held, vna, cpg, values, cachedViews, guards, tries, context, hierarchy);
+        transfer(location, held, vna, cpg, values, cachedViews, guards, tries, result.releasedUnheld, context,
+            hierarchy);
       }
       String triedLock = triedLock(block, vna, tries);
       for (Iterator<Edge> edges = cfg.outgoingEdgeIterator(block); edges.hasNext(); ) {
@@ -172,19 +180,65 @@ public final class HeldLocks {
   /** The locks a guard helper of the class leaves held when it returns. */
   private static Set<String> heldAfter(ClassContext context, MethodDescriptor callee, TypeHierarchy hierarchy)
       throws CFGBuilderException, DataflowAnalysisException {
-    if (!isGuardHelper(context, callee, hierarchy) || !IN_PROGRESS.get().add(callee)) {
+    if (!isGuardHelper(context, callee, hierarchy)) {
       return Set.of();
     }
-    try {
-      for (Method m : context.getJavaClass().getMethods()) {
-        if (m.getName().equals(callee.getName()) && m.getSignature().equals(callee.getSignature())
-            && m.getCode() != null) {
-          return analyze(context, m, MapValues.analyze(context, m, hierarchy), hierarchy).heldAtReturn;
-        }
+    HeldLocks helper = regionsOf(context, ownMethod(context, callee), hierarchy);
+    return helper == null ? Set.of() : helper.heldAtReturn;
+  }
+
+  /**
+   * The lock regions of a lock helper of the class ({@code private void acquireRead() { lock().readLock().lock(); }}
+   * and its release twin): a method a call runs as itself that takes or releases a lock; null for any other callee.
+   */
+  private static HeldLocks lockHelper(ClassContext context, MethodDescriptor callee, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    Method method = ownMethod(context, callee);
+    return isLockHelper(context, method, hierarchy) ? regionsOf(context, method, hierarchy) : null;
+  }
+
+  private static boolean isLockHelper(ClassContext context, Method method, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    if (method == null || !BytecodeApi.runsOnlyItself(XFactory.createXMethod(context.getJavaClass(), method))) {
+      return false;
+    }
+    for (MethodDescriptor call : MapValues.analyze(context, method, hierarchy).callees()) {
+      if (Locks.acquiringMethodNames().contains(call.getName()) || Locks.releasingMethodNames().contains(call.getName())) {
+        return true;
       }
-      return Set.of();
+    }
+    return false;
+  }
+
+  /** The method of the analysed class a call names, or null (another class's, or abstract). */
+  private static Method ownMethod(ClassContext context, MethodDescriptor callee) {
+    if (!callee.getSlashedClassName().equals(context.getClassDescriptor().getClassName())) {
+      return null;
+    }
+    for (Method m : context.getJavaClass().getMethods()) {
+      if (m.getName().equals(callee.getName()) && m.getSignature().equals(callee.getSignature())
+          && m.getCode() != null) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** A helper's regions; null while the helper is being analysed on this thread (it calls itself). */
+  private static HeldLocks regionsOf(ClassContext context, Method method, TypeHierarchy hierarchy)
+      throws CFGBuilderException, DataflowAnalysisException {
+    if (method == null) {
+      return null;
+    }
+    MapValues values = MapValues.analyze(context, method, hierarchy);
+    MethodDescriptor descriptor = values.method().getMethodDescriptor();
+    if (!IN_PROGRESS.get().add(descriptor)) {
+      return null;
+    }
+    try {
+      return analyze(context, method, values, hierarchy);
     } finally {
-      IN_PROGRESS.get().remove(callee);
+      IN_PROGRESS.get().remove(descriptor);
     }
   }
 
@@ -287,7 +341,7 @@ public final class HeldLocks {
 
   private static void transfer(Location location, Set<String> held, ValueNumberDataflow vna, ConstantPoolGen cpg,
       MapValues values, Map<String, Map.Entry<String, Boolean>> cachedViews, Map<ValueNumber, Set<String>> guards,
-      Map<ValueNumber, String> tries, ClassContext context, TypeHierarchy hierarchy)
+      Map<ValueNumber, String> tries, Set<String> releasedUnheld, ClassContext context, TypeHierarchy hierarchy)
       throws DataflowAnalysisException, CFGBuilderException {
     if (!(location.getHandle().getInstruction() instanceof InvokeInstruction)
         || location.getHandle().getInstruction() instanceof INVOKEDYNAMIC) {
@@ -299,14 +353,22 @@ public final class HeldLocks {
     if (api.isEmpty() || frame == null || !frame.isValid()) {
       return;
     }
+    MethodDescriptor callee = XFactory.createXMethod(invoke, cpg).getMethodDescriptor();
     // A lock guard: a helper of the class returns holding locks, the guard's close() releases them.
-    Set<String> guarded = heldAfter(context, XFactory.createXMethod(invoke, cpg).getMethodDescriptor(), hierarchy);
+    Set<String> guarded = heldAfter(context, callee, hierarchy);
     if (!guarded.isEmpty()) {
       held.addAll(guarded);
       ValueNumberFrame after = vna.getFactAfterLocation(location);
       if (after != null && after.isValid() && after.getStackDepth() > 0) {
         guards.put(after.getTopValue(), guarded);
       }
+      return;
+    }
+    HeldLocks helper = lockHelper(context, callee, hierarchy);
+    if (helper != null) { // a lock helper takes and releases for its caller
+      held.addAll(helper.heldAtReturn);
+      held.removeAll(helper.releasedUnheld);
+      releasedUnheld.addAll(helper.releasedUnheld);
       return;
     }
     if (invoke instanceof INVOKESTATIC) {
@@ -341,11 +403,10 @@ public final class HeldLocks {
     } else if (action == Locks.Action.ACQUIRE_SHARED) {
       held.add(SHARED + name);
     }
-    if (Locks.releases(action, true)) {
-      held.remove(EXCLUSIVE + name);
-    }
-    if (Locks.releases(action, false)) {
-      held.remove(SHARED + name);
+    for (String mode : List.of(EXCLUSIVE, SHARED)) {
+      if (Locks.releases(action, mode.equals(EXCLUSIVE)) && !held.remove(mode + name)) {
+        releasedUnheld.add(mode + name);
+      }
     }
   }
 
@@ -401,6 +462,10 @@ public final class HeldLocks {
       if (owner != null
           && Locks.readWriteView(view.method().getClassName(), view.method().getName(), hierarchy) != null) {
         return name(values.originOf(owner), values, hierarchy);
+      }
+      if (view.onThis() && view.method().getSignature().startsWith("()L") && Locks.isLockType(
+          ClassName.fromFieldSignatureToDottedClassName(view.method().getSignature().substring(2)), hierarchy)) {
+        return view.method().getClassName() + "." + view.method().getName() + "()"; // a getter: lock().readLock()
       }
     }
     return null;

@@ -73,9 +73,9 @@ public final class MapImplementations {
   }
 
   /** Whether some map stored into the field was constructed with a last argument {@code true} (accessOrder). */
-  public boolean lastArgumentTrue(XField field) {
+  public boolean lastBooleanArgumentTrue(XField field) {
     return stored.getOrDefault(field, List.of()).stream()
-        .anyMatch(o -> o instanceof Origin.Constructed && ((Origin.Constructed) o).lastArgumentTrue());
+        .anyMatch(o -> o instanceof Origin.Constructed && ((Origin.Constructed) o).lastBooleanArgumentTrue());
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.Effect;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
-import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,7 +75,7 @@ public final class MapSummaries {
 
   private void collect(MethodDescriptor callee, int argument, int depth, Set<String> seen, List<Effect> effects) {
     MapValues values = methods.get(callee);
-    if (values == null || depth > MAX_DEPTH || !runsOnlyItself(values.method()) || values.method().isSynchronized()
+    if (values == null || depth > MAX_DEPTH || !BytecodeApi.runsOnlyItself(values.method()) || values.method().isSynchronized()
         || !seen.add(callee + "#" + argument)) {
       return;
     }
@@ -96,11 +95,5 @@ public final class MapSummaries {
   /** Whether no lock is held where the map is passed on: under one, what the callee does is guarded. */
   private static boolean unlocked(ParameterUses.ParameterPass pass, HeldLocks locks) {
     return !pass.monitorHeld && locks.anyModeAt(pass.location).isEmpty();
-  }
-
-  /** Whether a call of the method runs that method and no override of it. */
-  private static boolean runsOnlyItself(XMethod method) {
-    return method.isPrivate() || method.isStatic() || method.isFinal() || method.getName().equals("<init>")
-        || BytecodeApi.isFinalClass(method.getClassDescriptor());
   }
 }

@@ -767,8 +767,8 @@ public final class MapValues {
           && MapTypes.isSelfLockedMapType(call.owner(), hierarchy)) {
         origins.put(receiver, new Origin.Created(selfLockedKind(call.owner()), false, receiver));
       } else if (call.kind() == CallKind.CONSTRUCTOR && receiver != null && !origins.containsKey(receiver)) {
-        boolean lastTrue = argCount > 0 && call.params().get(argCount - 1).equals("boolean")
-            && trues.contains(args[argCount - 1]);
+        int lastBoolean = call.params().lastIndexOf("boolean");
+        boolean lastTrue = lastBoolean >= 0 && lastBoolean < argCount && trues.contains(args[lastBoolean]);
         origins.put(receiver, new Origin.Constructed(call.owner(), lastTrue, receiver, location));
         if (receiver.equals(thisValue) && selfIsMap) {
           superMap = (Origin.Constructed) origins.get(receiver);

@@ -174,14 +174,14 @@ public abstract class Origin {
   /** An object constructed in the method with {@code new}, of a class that is not self-locked. */
   public static final class Constructed extends Origin {
     private final String className;
-    private final boolean lastArgumentTrue;
+    private final boolean lastBooleanArgumentTrue;
     private final Location constructedAt;
     private String localName;
 
-    Constructed(String className, boolean lastArgumentTrue, ValueNumber value, Location constructedAt) {
+    Constructed(String className, boolean lastBooleanArgumentTrue, ValueNumber value, Location constructedAt) {
       super(value);
       this.className = className;
-      this.lastArgumentTrue = lastArgumentTrue;
+      this.lastBooleanArgumentTrue = lastBooleanArgumentTrue;
       this.constructedAt = constructedAt;
     }
 
@@ -190,11 +190,12 @@ public abstract class Origin {
     }
 
     /**
-     * Whether the constructor's last argument was the constant {@code true}: for a {@code LinkedHashMap} (or an
-     * anonymous subclass, whose constructor passes its arguments on) that is {@code accessOrder}.
+     * Whether the constructor's last {@code boolean} argument was the constant {@code true}: for a
+     * {@code LinkedHashMap} (or an anonymous subclass, whose constructor passes its arguments on before the values
+     * it captures) that is {@code accessOrder}.
      */
-    public boolean lastArgumentTrue() {
-      return lastArgumentTrue;
+    public boolean lastBooleanArgumentTrue() {
+      return lastBooleanArgumentTrue;
     }
 
     /** The local variable the object was first stored in (from the LocalVariableTable), or null. */

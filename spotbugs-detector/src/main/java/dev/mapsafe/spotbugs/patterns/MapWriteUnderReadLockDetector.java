@@ -17,7 +17,10 @@ import edu.umd.cs.findbugs.Detector;
 import edu.umd.cs.findbugs.ba.CFGBuilderException;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.DataflowAnalysisException;
+import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.ba.XMethod;
+import edu.umd.cs.findbugs.util.ClassName;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,7 +63,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
         implementations.add(values);
         methods.put(values.method().getMethodDescriptor(), values);
         values.superMap().ifPresent(made -> accessOrderedClasses.merge(
-            values.method().getClassName(), made.lastArgumentTrue(), Boolean::logicalAnd));
+            values.method().getClassName(), made.lastBooleanArgumentTrue(), Boolean::logicalAnd));
         locks.add(values, HeldLocks.analyze(context, method, values, hierarchy));
       } catch (CFGBuilderException | DataflowAnalysisException | RuntimeException unexpectedCode) {
         // Bad input never fails the analysis: skip the method.
@@ -93,7 +96,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
     Optional<List<String>> classes = implementations.of(field);
     return classes.isEmpty()
         ? Optional.empty()
-        : describe(method, access, classes.get(), implementations.lastArgumentTrue(field), field);
+        : describe(method, access, classes.get(), implementations.lastBooleanArgumentTrue(field), field);
   }
 
   /**
@@ -115,17 +118,32 @@ public final class MapWriteUnderReadLockDetector implements Detector {
       }
       reason = Messages.readThatWrites(accessOrdered);
     }
+    Set<String> exclusive = locks.at(method, access.location, access.heldOrigins, access.thisHeld, false);
     Set<String> readOnly = new HashSet<>(locks.at(method, access.location, access.heldOrigins, access.thisHeld, true));
-    readOnly.removeAll(locks.at(method, access.location, access.heldOrigins, access.thisHeld, false));
-    if (readOnly.isEmpty()) {
+    readOnly.removeAll(exclusive);
+    String lock;
+    if (!readOnly.isEmpty()) {
+      lock = HeldLocks.display(readOnly.stream().sorted().findFirst().orElseThrow());
+    } else if (locks.protectingAt(method, access.location, access.heldOrigins, access.thisHeld, true).isEmpty()
+        && !method.method().getName().startsWith("<")) {
+      Optional<CallerLocks.ReadLockedCall> via =
+          locks.readLockedCalls(method.method().getMethodDescriptor()).stream().findFirst();
+      if (via.isEmpty()) {
+        return Optional.empty();
+      }
+      XMethod caller = via.get().caller.method();
+      lock = Messages.readLockOfCaller(HeldLocks.display(via.get().readOnly.get(0)),
+          ClassName.extractSimpleName(caller.getClassName()) + "." + caller.getName(),
+          SourceLineAnnotation.fromVisitedInstruction(caller.getMethodDescriptor(), via.get().call.location)
+              .getStartLine());
+    } else {
       return Optional.empty();
     }
-    String lock = readOnly.stream().sorted().findFirst().orElseThrow();
     String message =
         Messages.mapWriteUnderReadLock(
             field == null ? access.subject.display() : field.getName(),
             access.effect.fact().display() + " at line " + access.line.getStartLine(),
-            HeldLocks.display(lock),
+            lock,
             reason);
     return Optional.of(Findings.at(this, PATTERN, method.method(), message, field, access.line));
   }
