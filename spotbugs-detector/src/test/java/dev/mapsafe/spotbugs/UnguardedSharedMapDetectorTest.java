@@ -158,6 +158,15 @@ class UnguardedSharedMapDetectorTest {
   }
 
   /**
+   * A subclass's {@code synchronized} methods and {@code synchronized (this)} hold its base class's monitor (one
+   * object): a map of the base class written under either is guarded; a write with neither races.
+   */
+  @Test
+  void monitorOfTheBaseClass(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.InheritedMonitors");
+  }
+
+  /**
    * Public methods the module calls only with a lock held run under it (code outside may call them, but the
    * module's calls are their contract); one unlocked module call, calls in construction only, or a JDK interface
    * that anything may call them through, lose it.

@@ -73,6 +73,36 @@ public final class BytecodeApi {
     return params;
   }
 
+  /**
+   * The topmost superclass of a class that the analysis analyses (the class itself when it extends a library class or
+   * {@code Object}): the class that names the monitor of {@code this} for a whole family of subclasses.
+   */
+  public static String baseOfAnalysedFamily(String className) {
+    AnalysisContext analysis = AnalysisContext.currentAnalysisContext();
+    if (analysis == null) {
+      return className;
+    }
+    return BASES.computeIfAbsent(analysis, a -> new ConcurrentHashMap<>())
+        .computeIfAbsent(className, c -> baseOf(c, analysis));
+  }
+
+  /** {@link #baseOfAnalysedFamily}'s answers, per analysis. */
+  private static final Map<AnalysisContext, Map<String, String>> BASES = Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static String baseOf(String className, AnalysisContext analysis) {
+    String base = className;
+    for (int depth = 0; depth < 10; depth++) {
+      JavaClass cls = javaClass(base);
+      String superclass = cls == null ? null : cls.getSuperclassName();
+      if (superclass == null || superclass.equals("java.lang.Object") || !analysis.isApplicationClass(
+          DescriptorFactory.createClassDescriptorFromDottedClassName(superclass))) {
+        break;
+      }
+      base = superclass;
+    }
+    return base;
+  }
+
   /** The class, or null when it cannot be read. */
   public static JavaClass javaClass(String className) {
     try {

@@ -441,9 +441,12 @@ public final class HeldLocks {
     return lockName.substring(lockName.lastIndexOf('.') + 1);
   }
 
-  /** The monitor of {@code this} in a method of {@code className}. */
+  /**
+   * The monitor of {@code this} in a method of {@code className}: named by its topmost analysed superclass, since a
+   * subclass's {@code synchronized} methods lock the same object as its base class's.
+   */
   public static String thisLockName(String className) {
-    return className + ".this";
+    return BytecodeApi.baseOfAnalysedFamily(className) + ".this";
   }
 
   /** The monitor of a class: held by its static synchronized methods and by {@code synchronized (Foo.class)}. */
