@@ -167,6 +167,15 @@ class UnguardedSharedMapDetectorTest {
   }
 
   /**
+   * Tasks of one single-thread executor run one at a time (in a loop too); a caller, another executor, a pool, or an
+   * executor field that may hold a pool still overlap them.
+   */
+  @Test
+  void tasksOfOneSingleThreadExecutor(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.SerialWorkers");
+  }
+
+  /**
    * Public methods the module calls only with a lock held run under it (code outside may call them, but the
    * module's calls are their contract); one unlocked module call, calls in construction only, or a JDK interface
    * that anything may call them through, lose it.

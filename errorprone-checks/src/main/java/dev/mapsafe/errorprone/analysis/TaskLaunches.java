@@ -64,7 +64,8 @@ final class TaskLaunches {
           new ThreadReach.Context(Kind.TASK, call, "the task passed to " + launched + "(..) at line " + line, repeats,
               false, launcher, launcher != null
                   && (call instanceof MethodInvocationTree invocation && waits(invocation, state)
-                      || waitsAfter(launcher, call, state))));
+                      || waitsAfter(launcher, call, state)),
+              serialExecutor(call, state)));
     }
     if (call instanceof MethodInvocationTree stage
         && TaskLaunchers.runsOnCompletingThread(owner, name, JavacApi.hierarchy(state))
@@ -89,6 +90,25 @@ final class TaskLaunches {
               true, ThreadReach.enclosingMethod(callPath), false));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The field a launch's executor is read from ({@code worker.execute(..)}), when every value the compilation gives
+   * that field is an executor running its tasks one at a time ({@code Executors.newSingleThreadExecutor()}); else
+   * null. The bytecode engine's {@code SerialExecutors}.
+   */
+  private static Symbol serialExecutor(ExpressionTree call, VisitorState state) {
+    if (!(call instanceof MethodInvocationTree invocation) || ASTHelpers.getReceiver(invocation) == null
+        || !(ASTHelpers.getSymbol(ASTHelpers.getReceiver(invocation)) instanceof Symbol.VarSymbol field)
+        || field.getKind() != ElementKind.FIELD) {
+      return null;
+    }
+    List<TreePath> values = Declarations.ofCompilation(state).assignedValues(field);
+    boolean serial = !values.isEmpty() && values.stream().allMatch(value ->
+        MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof MethodInvocationTree made
+            && JavacApi.call(made, state)
+                .filter(api -> TaskLaunchers.makesSerialExecutor(api.owner(), api.name())).isPresent());
+    return serial ? field : null;
   }
 
   /**

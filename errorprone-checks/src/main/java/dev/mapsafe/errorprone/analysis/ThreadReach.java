@@ -47,10 +47,17 @@ public final class ThreadReach {
    * @param selfConcurrent whether several runs of it may overlap (launched in a loop, repeating, parallel)
    * @param parallelStream whether it is an operation of a parallel stream
    * @param launcher the method that launches the task (TASK only), and whether it waits for it before returning
+   * @param serialExecutor the field of the executor that runs the task, when it only holds executors running their
+   *     tasks one at a time ({@code newSingleThreadExecutor()}); else null
    */
   public record Context(
       Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
-      TreePath launcher, boolean joined) implements Overlap.Side {}
+      TreePath launcher, boolean joined, Symbol serialExecutor) implements Overlap.Side {
+    Context(Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
+        TreePath launcher, boolean joined) {
+      this(kind, anchor, description, selfConcurrent, parallelStream, launcher, joined, null);
+    }
+  }
 
   private static final int MAX_CALLER_DEPTH = 6; // as the bytecode engine's ThreadReach
 

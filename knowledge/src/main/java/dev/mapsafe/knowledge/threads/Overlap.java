@@ -38,6 +38,12 @@ public final class Overlap {
 
     /** Whether the launching method waits for the task before it returns. */
     boolean joined();
+
+    /**
+     * For a task given to an executor that runs its tasks one at a time ({@code newSingleThreadExecutor()}), that
+     * executor (equal for the tasks of one); null otherwise.
+     */
+    Object serialExecutor();
   }
 
   /**
@@ -63,6 +69,9 @@ public final class Overlap {
       return false;
     }
     if (w.kind() == Kind.TASK && o.kind() == Kind.TASK) {
+      if (w.serialExecutor() != null && w.serialExecutor().equals(o.serialExecutor())) {
+        return false; // one thread runs them, one after the other
+      }
       if (w.anchor().equals(o.anchor())) {
         return w.selfConcurrent();
       }

@@ -68,7 +68,20 @@ public final class TaskLaunchers {
       "java.util.stream.Stream#forEachOrdered", "java.util.stream.IntStream#forEachOrdered",
       "java.util.stream.LongStream#forEachOrdered", "java.util.stream.DoubleStream#forEachOrdered");
 
+  /** Factories of executors that run their tasks one at a time, in order, on one thread. */
+  private static final List<String> SERIAL_EXECUTOR_FACTORIES = List.of(
+      "java.util.concurrent.Executors#newSingleThreadExecutor",
+      "java.util.concurrent.Executors#newSingleThreadScheduledExecutor");
+
   private TaskLaunchers() {}
+
+  /**
+   * Whether the call makes an executor that runs its tasks one at a time on one thread
+   * ({@code Executors.newSingleThreadExecutor()}): tasks given to it never overlap each other.
+   */
+  public static boolean makesSerialExecutor(String owner, String name) {
+    return SERIAL_EXECUTOR_FACTORIES.contains(owner + "#" + name);
+  }
 
   /** Whether a call of {@code name} ({@code <init>} for a constructor) on {@code owner} runs its function arguments elsewhere. */
   public static boolean launches(String owner, String name, TypeHierarchy hierarchy) {

@@ -9,6 +9,7 @@ import edu.umd.cs.findbugs.ba.BasicBlock;
 import edu.umd.cs.findbugs.ba.CFG;
 import edu.umd.cs.findbugs.ba.ClassContext;
 import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
@@ -42,10 +43,13 @@ public final class TaskLaunches {
     public final boolean collected;
     /** The maps this method made that the launched lambdas capture, one made for all runs of them. */
     public final List<CapturedMap> capturedMaps;
+    /** The field holding the executor the tasks are given to ({@code worker.execute(..)}), or null. */
+    public final XField executor;
 
     Launch(List<MethodDescriptor> bodies, List<String> constructedClasses, String description,
         SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream, boolean collected,
-        List<CapturedMap> capturedMaps) {
+        List<CapturedMap> capturedMaps, XField executor) {
+      this.executor = executor;
       this.collected = collected;
       this.bodies = bodies;
       this.constructedClasses = constructedClasses;
@@ -177,20 +181,21 @@ public final class TaskLaunches {
         ? "new " + simpleOwner
         : (launcher instanceof Origin.FieldLoad ? launcher.display() : simpleOwner) + "." + name;
     boolean inLoop = ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock());
+    XField executor = launcherCall && launcher instanceof Origin.FieldLoad ? ((Origin.FieldLoad) launcher).field() : null;
     List<CapturedMap> maps = capturedMaps(cfg, functions, lambdaBodies, captured, origins, !parallel);
     Launch launch =
         stage
             ? new Launch(bodies, classes, "the stage passed to " + simpleOwner + "." + name + "(..) at line "
                 + line.getStartLine() + " after an async one", line, location.getHandle().getPosition(), inLoop,
-                false, false, maps)
+                false, false, maps, null)
             : collectedTasks
             ? new Launch(bodies, classes, "the tasks passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop || severalCollected, false, true, maps)
+                line, location.getHandle().getPosition(), inLoop || severalCollected, false, true, maps, executor)
             : launcherCall
             ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop, false, false, maps)
+                line, location.getHandle().getPosition(), inLoop, false, false, maps, executor)
             : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), true, true, false, maps);
+                line, location.getHandle().getPosition(), true, true, false, maps, null);
     launches.add(launch);
     if (inLoop && !collectedTasks && !parallel) {
       loopLaunches.put(launch, location);
@@ -208,7 +213,7 @@ public final class TaskLaunches {
       if (at != null && waitBlocks.stream().anyMatch(
           wait -> !ControlFlow.reachableAvoiding(cfg, at.getBasicBlock(), at.getBasicBlock(), wait))) {
         launches.set(i, new Launch(launch.bodies, launch.constructedClasses, launch.description, launch.line,
-            launch.position, false, launch.parallelStream, launch.collected, launch.capturedMaps));
+            launch.position, false, launch.parallelStream, launch.collected, launch.capturedMaps, launch.executor));
       }
     }
     loopLaunches.clear();

@@ -8,6 +8,7 @@ import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.Overlap.Kind;
 import edu.umd.cs.findbugs.ba.Hierarchy2;
 import edu.umd.cs.findbugs.ba.Location;
+import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import java.util.ArrayList;
@@ -38,9 +39,20 @@ public final class ThreadReach {
     final MethodDescriptor launcher;
     final int launchPosition;
     private final boolean joined;
+    /** The executor field of a task's launch and what the analysis knows of executor fields, or nulls. */
+    private final XField executor;
+    private final SerialExecutors serialExecutors;
 
     Context(Kind kind, String anchor, String description, boolean selfConcurrent, boolean parallelStream,
         MethodDescriptor launcher, int launchPosition, boolean joined) {
+      this(kind, anchor, description, selfConcurrent, parallelStream, launcher, launchPosition, joined, null, null);
+    }
+
+    Context(Kind kind, String anchor, String description, boolean selfConcurrent, boolean parallelStream,
+        MethodDescriptor launcher, int launchPosition, boolean joined, XField executor,
+        SerialExecutors serialExecutors) {
+      this.executor = executor;
+      this.serialExecutors = serialExecutors;
       this.kind = kind;
       this.anchor = anchor;
       this.description = description;
@@ -70,6 +82,11 @@ public final class ThreadReach {
     public boolean joined() {
       return joined;
     }
+
+    @Override
+    public Object serialExecutor() {
+      return executor != null && serialExecutors.serial(executor) ? executor : null;
+    }
   }
 
   private static final int MAX_DEPTH = 6;
@@ -77,6 +94,7 @@ public final class ThreadReach {
   private final TypeHierarchy hierarchy;
   private final Map<MethodDescriptor, MapValues> methods = new HashMap<>();
   private final Map<MethodDescriptor, Context> launchedBodies = new HashMap<>();
+  private final SerialExecutors serialExecutors = new SerialExecutors();
   private final Map<String, Context> launchedClasses = new HashMap<>();
   private final Map<MethodDescriptor, List<MethodDescriptor>> callers = new HashMap<>();
   private final Map<MethodDescriptor, List<MethodDescriptor>> creators = new HashMap<>();
@@ -94,12 +112,13 @@ public final class ThreadReach {
   public void add(MapValues method) {
     MethodDescriptor self = method.method().getMethodDescriptor();
     methods.put(self, method);
+    serialExecutors.add(method);
     boolean joinedAfter;
     for (TaskLaunches.Launch launch : method.launches()) {
       joinedAfter = method.waits().stream().anyMatch(w -> w >= launch.position); // invokeAll waits itself
       Context task =
           new Context(Kind.TASK, self + "@" + launch.position, launch.description, launch.selfConcurrent,
-              launch.parallelStream, self, launch.position, joinedAfter);
+              launch.parallelStream, self, launch.position, joinedAfter, launch.executor, serialExecutors);
       launch.bodies.forEach(b -> launchedBodies.putIfAbsent(b, task));
       launch.constructedClasses.forEach(c -> launchedClasses.putIfAbsent(c, task));
     }
