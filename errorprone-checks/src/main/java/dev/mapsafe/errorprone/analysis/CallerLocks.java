@@ -92,7 +92,8 @@ public final class CallerLocks {
   /**
    * The first call of the compilation that may run the method of a point (it, or a method it overrides or implements)
    * while its caller holds a lock only in read mode: on such a path every reader may be in the method at once. A
-   * call on an object the caller makes there is left out (no other thread has it). The bytecode engine's
+   * call on an object the caller makes there is left out (no other thread has it), and so is a call naming a library's
+   * method ({@code Map.put} on a concurrent map): it says nothing of which compiled class runs. The bytecode engine's
    * {@code readLockedCalls}.
    */
   public static Optional<ReadLockedCall> readLockedCall(TreePath point, VisitorState state) {
@@ -107,6 +108,9 @@ public final class CallerLocks {
     }
     Declarations compilation = Declarations.ofCompilation(state);
     for (MethodSymbol callee : called) {
+      if (!Declarations.compiledHere(callee, state)) {
+        continue; // a call of a library's method (Map.put) says nothing of which compiled class it runs
+      }
       for (TreePath call : compilation.invocations(callee)) {
         if (onNewObject(call, state)) {
           continue;

@@ -83,19 +83,25 @@ public final class BytecodeApi {
       return className;
     }
     return BASES.computeIfAbsent(analysis, a -> new ConcurrentHashMap<>())
-        .computeIfAbsent(className, c -> baseOf(c, analysis));
+        .computeIfAbsent(className, BytecodeApi::baseOf);
+  }
+
+  /** Whether the class is one the analysis analyses (of the jar), not of a library or the JDK. */
+  public static boolean isAnalysed(ClassDescriptor descriptor) {
+    AnalysisContext analysis = AnalysisContext.currentAnalysisContext();
+    return analysis != null && analysis.isApplicationClass(descriptor);
   }
 
   /** {@link #baseOfAnalysedFamily}'s answers, per analysis. */
   private static final Map<AnalysisContext, Map<String, String>> BASES = Collections.synchronizedMap(new WeakHashMap<>());
 
-  private static String baseOf(String className, AnalysisContext analysis) {
+  private static String baseOf(String className) {
     String base = className;
     for (int depth = 0; depth < 10; depth++) {
       JavaClass cls = javaClass(base);
       String superclass = cls == null ? null : cls.getSuperclassName();
-      if (superclass == null || superclass.equals("java.lang.Object") || !analysis.isApplicationClass(
-          DescriptorFactory.createClassDescriptorFromDottedClassName(superclass))) {
+      if (superclass == null || superclass.equals("java.lang.Object")
+          || !isAnalysed(DescriptorFactory.createClassDescriptorFromDottedClassName(superclass))) {
         break;
       }
       base = superclass;

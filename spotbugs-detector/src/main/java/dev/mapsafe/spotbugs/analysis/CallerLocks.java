@@ -180,15 +180,16 @@ public final class CallerLocks {
   /**
    * The calls of the analysed code that may run {@code method} (it, an override it inherits, or its implementation
    * of the called interface method) while their caller holds a lock only in read mode: on such a path every reader
-   * may be in the method at once. Calls on an object the caller made are left out (no other thread has it). In the
-   * order of the callers' analysis, then of the calls.
+   * may be in the method at once. Calls on an object the caller made are left out (no other thread has it), and calls
+   * naming a library's method ({@code Map.put} on a concurrent map): those say nothing of which analysed class runs.
+   * In the order of the callers' analysis, then of the calls.
    */
   public List<ReadLockedCall> readLockedCalls(MethodDescriptor method) {
     List<ReadLockedCall> found = new ArrayList<>();
     for (Map.Entry<MapValues, MapValues.CallSite> caller : callers.getOrDefault(nameAndSignature(method), List.of())) {
       MapValues.CallSite call = caller.getValue();
-      if (call.onNewObject || !mayRun(call.callee, method)) {
-        continue;
+      if (call.onNewObject || !mayRun(call.callee, method) || !BytecodeApi.isAnalysed(call.callee.getClassDescriptor())) {
+        continue; // a call of a library's method (Map.put) says nothing of which of the jar's classes it runs
       }
       Set<String> read = own(caller.getKey(), call.location, call.heldOrigins, call.thisHeld, true);
       read.removeAll(own(caller.getKey(), call.location, call.heldOrigins, call.thisHeld, false));
