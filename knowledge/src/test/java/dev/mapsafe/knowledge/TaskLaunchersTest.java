@@ -3,6 +3,7 @@ package dev.mapsafe.knowledge;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import org.junit.jupiter.api.Test;
 
@@ -32,5 +33,54 @@ class TaskLaunchersTest {
     assertTrue(TaskLaunchers.runsOnCompletingThread("java.util.concurrent.CompletionStage", "whenComplete", jdk));
     assertFalse(TaskLaunchers.runsOnCompletingThread("java.util.concurrent.CompletableFuture", "thenAcceptAsync", jdk));
     assertFalse(TaskLaunchers.runsOnCompletingThread("java.util.Optional", "map", jdk));
+  }
+
+  /** Executors that run their tasks one at a time on one thread; a pool of one thread made otherwise is not known. */
+  @Test
+  void serialExecutors() {
+    assertTrue(TaskLaunchers.makesSerialExecutor("java.util.concurrent.Executors", "newSingleThreadExecutor"));
+    assertTrue(TaskLaunchers.makesSerialExecutor("java.util.concurrent.Executors", "newSingleThreadScheduledExecutor"));
+    assertFalse(TaskLaunchers.makesSerialExecutor("java.util.concurrent.Executors", "newFixedThreadPool"));
+    assertFalse(TaskLaunchers.makesSerialExecutor("java.util.concurrent.Executors", "newCachedThreadPool"));
+  }
+
+  /** Tasks of one serial executor do not overlap each other, even repeated; those of two, or of a pool, do. */
+  @Test
+  void tasksOfOneSerialExecutorDoNotOverlap() {
+    Overlap.Side first = task("a", true, "worker");
+    Overlap.Side second = task("b", false, "worker");
+    assertFalse(Overlap.mayOverlap(first, second, false, (t, w) -> null));
+    assertFalse(Overlap.mayOverlap(first, first, false, (t, w) -> null));
+    assertTrue(Overlap.mayOverlap(first, task("c", false, "other"), false, (t, w) -> null));
+    assertTrue(Overlap.mayOverlap(task("d", true, null), task("d", true, null), false, (t, w) -> null));
+  }
+
+  private static Overlap.Side task(String anchor, boolean repeats, Object executor) {
+    return new Overlap.Side() {
+      @Override
+      public Overlap.Kind kind() {
+        return Overlap.Kind.TASK;
+      }
+
+      @Override
+      public Object anchor() {
+        return anchor;
+      }
+
+      @Override
+      public boolean selfConcurrent() {
+        return repeats;
+      }
+
+      @Override
+      public boolean joined() {
+        return false;
+      }
+
+      @Override
+      public Object serialExecutor() {
+        return executor;
+      }
+    };
   }
 }
