@@ -18,8 +18,10 @@ import com.sun.tools.javac.util.Context;
 import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.knowledge.threads.Exposure;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -101,7 +103,18 @@ public final class CallerLocks {
     if (enclosing.isEmpty() || enclosing.get().isConstructor() || enclosing.get().isStaticOrInstanceInit()) {
       return Optional.empty();
     }
-    MethodSymbol method = enclosing.get();
+    Map<MethodSymbol, Optional<ReadLockedCall>> known = state.context.get(READ_LOCKED);
+    if (known == null) {
+      known = new HashMap<>();
+      state.context.put(READ_LOCKED, known);
+    }
+    return known.computeIfAbsent(enclosing.get(), method -> findReadLockedCall(method, state));
+  }
+
+  /** {@link #readLockedCall}'s answers, per method of the compilation. */
+  private static final Context.Key<Map<MethodSymbol, Optional<ReadLockedCall>>> READ_LOCKED = new Context.Key<>();
+
+  private static Optional<ReadLockedCall> findReadLockedCall(MethodSymbol method, VisitorState state) {
     List<MethodSymbol> called = new ArrayList<>(List.of(method));
     if (!method.isPrivate()) {
       called.addAll(ASTHelpers.findSuperMethods(method, state.getTypes()));

@@ -19,6 +19,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Context;
 import dev.mapsafe.knowledge.threads.Locks;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
@@ -33,7 +34,9 @@ import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -308,6 +311,31 @@ public final class HeldLocks {
         || helper.getParameters().size() > 0) {
       return Optional.empty();
     }
+    Map<MethodSymbol, Optional<Regions>>[] known = state.context.get(HELPERS);
+    if (known == null) {
+      known = newHelperCache();
+      state.context.put(HELPERS, known);
+    }
+    Optional<Regions> cached = known[includeShared ? 1 : 0].get(helper);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<Regions> regions = helperRegions(helper, state, includeShared);
+    if (!IN_PROGRESS.get().contains(helper)) {
+      known[includeShared ? 1 : 0].put(helper, regions);
+    }
+    return regions;
+  }
+
+  /** The lock helpers of the compilation, by mode (exclusive only, either): each helper's body is read once. */
+  private static final Context.Key<Map<MethodSymbol, Optional<Regions>>[]> HELPERS = new Context.Key<>();
+
+  @SuppressWarnings("unchecked")
+  private static Map<MethodSymbol, Optional<Regions>>[] newHelperCache() {
+    return new Map[] {new HashMap<>(), new HashMap<>()};
+  }
+
+  private static Optional<Regions> helperRegions(MethodSymbol helper, VisitorState state, boolean includeShared) {
     TreePath declaration = Declarations.of(state).method(helper);
     if (declaration == null || ((MethodTree) declaration.getLeaf()).getBody() == null
         || !IN_PROGRESS.get().add(helper)) {
