@@ -167,6 +167,15 @@ class UnguardedSharedMapDetectorTest {
   }
 
   /**
+   * Private acquire and release helpers hold the lock between their calls; a helper that takes and releases the
+   * lock itself leaves its caller's hold as it was.
+   */
+  @Test
+  void lockHelpersOfTheClass(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.LockHelpers");
+  }
+
+  /**
    * Tasks of one single-thread executor run one at a time (in a loop too); a caller, another executor, a pool, or an
    * executor field that may hold a pool still overlap them.
    */

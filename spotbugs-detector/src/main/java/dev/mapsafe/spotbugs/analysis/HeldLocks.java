@@ -95,7 +95,8 @@ public final class HeldLocks {
     }
     boolean takesLocks = false;
     for (MethodDescriptor callee : values.callees()) {
-      takesLocks |= Locks.acquiringMethodNames().contains(callee.getName()) || isGuardHelper(context, callee, hierarchy)
+      takesLocks |= Locks.acquiringMethodNames().contains(callee.getName())
+          || Locks.releasingMethodNames().contains(callee.getName()) || isGuardHelper(context, callee, hierarchy)
           || isLockHelper(context, ownMethod(context, callee), hierarchy);
     }
     HeldLocks result = takesLocks ? compute(context, method, values, hierarchy) : NONE;
@@ -157,6 +158,11 @@ public final class HeldLocks {
       atReturn = atReturn == null ? new HashSet<>(before) : intersection(atReturn, before);
     }
     result.heldAtReturn = atReturn == null ? Set.of() : Set.copyOf(atReturn);
+    if (values.callees().stream().anyMatch(c -> Locks.acquiringMethodNames().contains(c.getName()))) {
+      // It takes locks itself: its releases pair with its own takes (a lock() inside its try reaches the finally's
+      // unlock() on an exception edge without being held), not with a caller's.
+      result.releasedUnheld.clear();
+    }
     return result;
   }
 
