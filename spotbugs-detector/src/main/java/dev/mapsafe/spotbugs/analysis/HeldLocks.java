@@ -95,8 +95,7 @@ public final class HeldLocks {
     }
     boolean takesLocks = false;
     for (MethodDescriptor callee : values.callees()) {
-      takesLocks |= Locks.acquiringMethodNames().contains(callee.getName())
-          || Locks.releasingMethodNames().contains(callee.getName()) || isGuardHelper(context, callee, hierarchy)
+      takesLocks |= takesOrReleases(callee) || isGuardHelper(context, callee, hierarchy)
           || isLockHelper(context, ownMethod(context, callee), hierarchy);
     }
     HeldLocks result = takesLocks ? compute(context, method, values, hierarchy) : NONE;
@@ -208,12 +207,12 @@ public final class HeldLocks {
     if (method == null || !BytecodeApi.runsOnlyItself(XFactory.createXMethod(context.getJavaClass(), method))) {
       return false;
     }
-    for (MethodDescriptor call : MapValues.analyze(context, method, hierarchy).callees()) {
-      if (Locks.acquiringMethodNames().contains(call.getName()) || Locks.releasingMethodNames().contains(call.getName())) {
-        return true;
-      }
-    }
-    return false;
+    return MapValues.analyze(context, method, hierarchy).callees().stream().anyMatch(HeldLocks::takesOrReleases);
+  }
+
+  /** Whether a call may take or release a lock, by its name: a cheap filter before any dataflow. */
+  private static boolean takesOrReleases(MethodDescriptor call) {
+    return Locks.acquiringMethodNames().contains(call.getName()) || Locks.releasingMethodNames().contains(call.getName());
   }
 
   /** The method of the analysed class a call names, or null (another class's, or abstract). */
