@@ -114,6 +114,21 @@ class UnguardedSharedMapDetectorTest {
   }
 
   /**
+   * A component kept in an {@code Optional} is kept, and a nested object that fills its enclosing provider's cache as
+   * it is made does so where it is made; not for keepers nothing shares, nor for a nested object made while its
+   * provider is built or filling its own map.
+   */
+  @Test
+  void componentsKeptInOptionalsAndNestedMakers(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.KeptComponents");
+    java.util.List<String> messages = Fixtures.analyze(spotbugs, "fixtures.shared.KeptComponents").stream()
+        .map(BugInstance::getMessageWithoutPrefix)
+        .toList();
+    assertTrue(messages.stream().anyMatch(m -> m.contains("EntityConverter.invokers of a component kept in field "
+        + "MappingContext.converter")), messages.toString());
+  }
+
+  /**
    * A miss found by one method and filled by the private helper it calls is a write made on use, as in one
    * method; a helper of registrations, one that fills before any read, or one called under the lock is not.
    */

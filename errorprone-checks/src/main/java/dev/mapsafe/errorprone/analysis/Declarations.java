@@ -27,6 +27,7 @@ import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Context;
 import dev.mapsafe.knowledge.mapapi.KeyUse;
 import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.threads.SharedInstances;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -307,6 +308,8 @@ public final class Declarations {
         constructedClass(assigned, state).ifPresent(type -> held.putIfAbsent(field, type));
         if (!statics) {
           factoryProduct(assigned, field, state).ifPresent(type -> held.putIfAbsent(field, type));
+          heldArgument(assigned).flatMap(argument -> constructedClass(argument, state))
+              .ifPresent(type -> held.putIfAbsent(field, type));
         }
         if (!statics && ASTHelpers.getSymbol(assigned) instanceof VarSymbol parameter
             && parameter.getKind() == ElementKind.PARAMETER && parameter.owner instanceof MethodSymbol constructor
@@ -361,6 +364,21 @@ public final class Declarations {
   }
 
   /** The class of an instance made with {@code new} (an anonymous class's supertype), or empty. */
+  /** The argument a holder's call holds ({@code Optional.of(x)}: {@link SharedInstances#holdsArgument}), or empty. */
+  private static Optional<ExpressionTree> heldArgument(ExpressionTree expression) {
+    return expression instanceof MethodInvocationTree call && call.getArguments().size() == 1
+            && ASTHelpers.getSymbol(call) instanceof MethodSymbol method && method.isStatic()
+            && SharedInstances.holdsArgument(method.owner.getQualifiedName().toString(),
+                method.getSimpleName().toString())
+        ? Optional.of(MapIdentity.strip(call.getArguments().get(0)))
+        : Optional.empty();
+  }
+
+  /** The constructions ({@code new C(..)}) of a constructor in this compilation unit. */
+  public List<TreePath> constructions(MethodSymbol constructor) {
+    return constructions.getOrDefault(constructor, List.of());
+  }
+
   private static Optional<Symbol.TypeSymbol> constructedClass(ExpressionTree expression, VisitorState state) {
     if (!(expression instanceof NewClassTree created) || ASTHelpers.getType(created) == null) {
       return Optional.empty();

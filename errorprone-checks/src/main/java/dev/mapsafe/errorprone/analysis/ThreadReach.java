@@ -10,6 +10,7 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -135,7 +136,9 @@ public final class ThreadReach {
       int before = out.size();
       if (seen.add(method)) { // else reached again: its contexts are collected on the first path, or a cycle
         for (TreePath call : calls) {
-          collect(call, state, out, seen, depth + 1);
+          for (TreePath runsIn : makersIfNested(call, sym, state, new HashSet<>())) {
+            collect(runsIn, state, out, seen, depth + 1);
+          }
         }
       }
       if (out.size() > before || depth > 0) {
@@ -149,6 +152,47 @@ public final class ThreadReach {
     }
     out.add(new Context(Kind.CALLER, method, "callers of " + sym.getSimpleName() + "()", false, false, null, false));
     tasksCallingOnThis(sym, method, state, seen, depth).stream().filter(c -> !out.contains(c)).forEach(out::add);
+  }
+
+  /**
+   * Where a call of {@code callee} runs: at the call, unless the call is made by the constructor of a class nested in
+   * the callee's, on its enclosing instance (a nested object acting on its outer object as it is made, such as an
+   * accessor that fills its outer provider's cache): that runs where the nested object is made, at its
+   * constructions (through its other constructors' {@code this(..)}), not while the outer object is. The bytecode
+   * engine's counterpart has the name.
+   */
+  private static List<TreePath> makersIfNested(TreePath call, MethodSymbol callee, VisitorState state,
+      Set<MethodSymbol> seen) {
+    MethodTree enclosing = ASTHelpers.findEnclosingNode(call, MethodTree.class);
+    MethodSymbol constructor = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
+    if (constructor == null || !constructor.isConstructor() || !(callee.owner instanceof ClassSymbol outer)
+        || constructor.owner.equals(outer) || !constructor.owner.isEnclosedBy(outer)
+        || !(call.getLeaf() instanceof MethodInvocationTree invocation) || !onEnclosing(invocation)
+        || ASTHelpers.findEnclosingNode(call, LambdaExpressionTree.class) != null) {
+      return List.of(call);
+    }
+    List<TreePath> makers = new ArrayList<>();
+    if (!seen.add(constructor)) {
+      return makers;
+    }
+    makers.addAll(Declarations.of(state).constructions(constructor));
+    for (TreePath delegating : Declarations.of(state).invocations(constructor)) { // this(..) and super(..)
+      MethodTree from = ASTHelpers.findEnclosingNode(delegating, MethodTree.class);
+      MethodSymbol other = from == null ? null : ASTHelpers.getSymbol(from);
+      if (other != null && other.isConstructor() && other.owner.equals(constructor.owner)) {
+        makers.addAll(makersIfNested(delegating, callee, state, seen));
+      } else {
+        makers.add(delegating);
+      }
+    }
+    return makers;
+  }
+
+  /** Whether the call is on the enclosing instance: no receiver, or {@code Outer.this}. */
+  private static boolean onEnclosing(MethodInvocationTree call) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return receiver == null
+        || receiver instanceof MemberSelectTree select && select.getIdentifier().contentEquals("this");
   }
 
   /**

@@ -102,7 +102,19 @@ public final class SharedInstances {
   /** A Spring factory bean is configured, then makes the object the container shares. */
   private static final String SPRING_FACTORY_BEAN = "org.springframework.beans.factory.FactoryBean";
 
+  /**
+   * Calls whose result holds their one argument for whoever keeps the result: a field given
+   * {@code Optional.of(new X(..))} keeps an X as a field given {@code new X(..)} does. Not a thread-local's initial
+   * value, which each thread makes for itself.
+   */
+  private static final List<String> HOLDERS = List.of("java.util.Optional#of", "java.util.Optional#ofNullable");
+
   private SharedInstances() {}
+
+  /** Whether the static call's result holds its argument ({@code Optional.of(x)}): its keeper keeps the argument. */
+  public static boolean holdsArgument(String owner, String name) {
+    return HOLDERS.contains(owner + "#" + name);
+  }
 
   /**
    * What shares an instance held in a static field ({@code static final X INSTANCE = new X()}, an enum

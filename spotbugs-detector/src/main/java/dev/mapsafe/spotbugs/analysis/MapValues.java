@@ -22,6 +22,7 @@ import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
+import dev.mapsafe.knowledge.threads.SharedInstances;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
@@ -231,9 +232,15 @@ public final class MapValues {
     public final int parameterIndex;
     /** Whether the value stored is the constant null. */
     public final boolean storesNull;
+    /**
+     * The class of the object this method constructed that the value stored holds ({@code Optional.of(new X())}:
+     * {@link SharedInstances#holdsArgument}), or null.
+     */
+    public final String heldClass;
 
     FieldStore(XField field, Origin value, SourceLineAnnotation line, String parameter, int parameterIndex,
-        boolean storesNull) {
+        boolean storesNull, String heldClass) {
+      this.heldClass = heldClass;
       this.field = field;
       this.value = value;
       this.line = line;
@@ -293,6 +300,8 @@ public final class MapValues {
   private boolean selfIsMap;
   private final List<CallSite> callSites = new ArrayList<>();
   private final Set<ValueNumber> nulls = new HashSet<>();
+  /** Values that hold an object this method constructed ({@code Optional.of(new X())}), with its class. */
+  private final Map<ValueNumber, String> heldNew = new HashMap<>();
   private final Set<ValueNumber> trues = new HashSet<>();
   private final ThreadIdentity threadIdentity = new ThreadIdentity();
   private final TaskLaunches tasks = new TaskLaunches();
@@ -543,7 +552,7 @@ public final class MapValues {
             thisHeld(monitors, location));
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameterUses.nameOf(value),
-            parameterUses.indexOf(value), nulls.contains(value)));
+            parameterUses.indexOf(value), nulls.contains(value), heldNew.get(value)));
         escape(value);
       }
     } else if (op == Const.ARETURN) {
@@ -652,6 +661,10 @@ public final class MapValues {
     }
     ValueNumber result =
         invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
+    if (result != null && receiver == null && args.length == 1 && origins.get(args[0]) instanceof Origin.Constructed
+        && SharedInstances.holdsArgument(callee.getSlashedClassName().replace('/', '.'), callee.getName())) {
+      heldNew.put(result, ((Origin.Constructed) origins.get(args[0])).className());
+    }
     threadIdentity.note(invoke, cpg, receiver, args, after, hierarchy);
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     if (api.isPresent() && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), hierarchy)) {

@@ -189,9 +189,11 @@ public final class ThreadReach {
       }
       List<Context> result = new ArrayList<>();
       for (MethodDescriptor caller : from) {
-        for (Context c : of(caller, seen, depth + 1)) {
-          if (!result.contains(c)) {
-            result.add(c);
+        for (MethodDescriptor runsIn : makersIfNested(caller, m, new HashSet<>())) {
+          for (Context c : of(runsIn, seen, depth + 1)) {
+            if (!result.contains(c)) {
+              result.add(c);
+            }
           }
         }
       }
@@ -207,6 +209,32 @@ public final class ThreadReach {
     result.add(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
     result.addAll(tasksCallingOnThis(m, values, seen, depth));
     return result;
+  }
+
+  /**
+   * Where a call of {@code callee} from {@code caller} runs: in the caller, unless the caller is the constructor of
+   * a class nested in the callee's (a nested object acting on its enclosing instance as it is made, such as an
+   * accessor that fills its outer provider's cache): that runs where the nested object is made, in the methods
+   * that construct it (through its other constructors' {@code this(..)}), not while the outer object is.
+   */
+  private List<MethodDescriptor> makersIfNested(MethodDescriptor caller, MethodDescriptor callee,
+      Set<MethodDescriptor> seen) {
+    String nested = caller.getSlashedClassName();
+    if (!caller.getName().equals("<init>") || !nested.startsWith(callee.getSlashedClassName() + "$")) {
+      return List.of(caller);
+    }
+    List<MethodDescriptor> makers = new ArrayList<>();
+    if (!seen.add(caller)) {
+      return makers;
+    }
+    for (MethodDescriptor maker : callers.getOrDefault(caller, List.of())) {
+      if (maker.getName().equals("<init>") && maker.getSlashedClassName().equals(nested)) {
+        makers.addAll(makersIfNested(maker, callee, seen)); // this(..) from another constructor
+      } else if (!makers.contains(maker)) {
+        makers.add(maker);
+      }
+    }
+    return makers;
   }
 
   /**

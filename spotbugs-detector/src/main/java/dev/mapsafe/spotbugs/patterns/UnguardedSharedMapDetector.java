@@ -138,8 +138,9 @@ public final class UnguardedSharedMapDetector implements Detector {
           if (store.value instanceof Origin.Constructed && store.field.isStatic()) {
             heldStatically.putIfAbsent(className(store), simple(store.field.getClassName()) + "." + store.field.getName());
           }
-          if (store.value instanceof Origin.Constructed && !store.field.isStatic()) {
-            keptIn.computeIfAbsent(className(store), c -> new TreeSet<>()).add(fieldKey(store.field));
+          if ((store.value instanceof Origin.Constructed || store.heldClass != null) && !store.field.isStatic()) {
+            keptIn.computeIfAbsent(store.heldClass != null ? store.heldClass : className(store), c -> new TreeSet<>())
+                .add(fieldKey(store.field));
           }
           if (store.parameterIndex >= 0 && !store.field.isStatic() && values.method().getName().equals("<init>")) {
             givenToConstructors.computeIfAbsent(parameterKey(values.method().getMethodDescriptor(),
