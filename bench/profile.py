@@ -3,9 +3,9 @@
 
   profile.py <jfr binary> <recording.jfr>
 
-Prints the share of all execution samples that run mapsafe code, split by check (the pattern class on the stack)
-(the Error Prone check or SpotBugs detector on the stack) and by analysis (the innermost mapsafe method on the stack):
-which check costs, and in what.
+Prints the share of all execution samples that run mapsafe code, split by check (the Error Prone check or SpotBugs
+detector on the stack), by the analyses each check asked (the mapsafe frame just inside the check's), and by the
+innermost mapsafe method on the stack: which check costs, and in what.
 """
 import collections
 import re
@@ -25,11 +25,17 @@ def samples(jfr, recording):
             yield frames
 
 
+def short(frame):
+    """A mapsafe frame without the package prefix and the suffixes of lambdas and nested classes."""
+    return re.sub(r"\$\d+|\$lambda\$\w+|lambda\$(\w+)\$\d+", r"\1", frame[len(MAPSAFE):])
+
+
 def main():
     total = 0
     mapsafe = 0
     by_check = collections.Counter()
     by_analysis = collections.Counter()
+    by_check_entry = collections.defaultdict(collections.Counter)
     for frames in samples(sys.argv[1], sys.argv[2]):
         total += 1
         ours = [f for f in frames if f.startswith(MAPSAFE)]
@@ -37,8 +43,12 @@ def main():
             continue
         mapsafe += 1
         checks = [m.group(1) for m in map(PATTERNS.match, ours) if m]
-        by_check[checks[-1] if checks else "(shared)"] += 1
-        by_analysis[re.sub(r"\$\d+|\$lambda\$\w+|lambda\$(\w+)\$\d+", r"\1", ours[0][len(MAPSAFE):])] += 1
+        check = checks[-1] if checks else "(shared)"
+        by_check[check] += 1
+        by_analysis[short(ours[0])] += 1
+        # The analysis the check asked: the mapsafe frame just inside the check's innermost frame.
+        inner = next((i for i, f in enumerate(ours) if PATTERNS.match(f)), None)
+        by_check_entry[check][short(ours[inner - 1]) if inner else "(the check itself)"] += 1
     if total == 0:
         print("no samples")
         return
@@ -46,6 +56,10 @@ def main():
     print("by check (% of all samples):")
     for name, count in sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {100 * count / total:5.1f}%  {name}")
+    print("by check, the analyses it asked (% of all samples, top 3 each):")
+    for name, _ in sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0])):
+        top = sorted(by_check_entry[name].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        print(f"  {name}: " + ", ".join(f"{entry} {100 * count / total:.1f}%" for entry, count in top))
     print("by innermost mapsafe method (% of all samples, top 15):")
     for name, count in sorted(by_analysis.items(), key=lambda kv: (-kv[1], kv[0]))[:15]:
         print(f"  {100 * count / total:5.1f}%  {name}")

@@ -129,6 +129,21 @@ class UnguardedSharedMapDetectorTest {
   }
 
   /**
+   * A per-type cache of an object whose fields are all final is metadata, made once and queried by all its users;
+   * not a walker with changing state, a cache of names, a table filled while the object is made, or a subclass of
+   * a class with mutable state.
+   */
+  @Test
+  void perTypeCachesOfMetadata(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.TypeMetadata");
+    java.util.List<String> messages = Fixtures.analyze(spotbugs, "fixtures.shared.TypeMetadata").stream()
+        .map(BugInstance::getMessageWithoutPrefix)
+        .toList();
+    assertTrue(messages.stream().anyMatch(m -> m.contains("a per-type cache of an object whose fields are all final")),
+        messages.toString());
+  }
+
+  /**
    * A miss found by one method and filled by the private helper it calls is a write made on use, as in one
    * method; a helper of registrations, one that fills before any read, or one called under the lock is not.
    */

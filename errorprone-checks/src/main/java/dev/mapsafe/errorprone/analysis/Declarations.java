@@ -374,6 +374,15 @@ public final class Declarations {
         : Optional.empty();
   }
 
+  /**
+   * Whether this index (of the compilation: {@link #ofCompilation}) makes instances of the class or of a subclass
+   * with {@code new}: then what keeps them is seen here.
+   */
+  public boolean makes(Symbol.ClassSymbol cls, VisitorState state) {
+    return constructions.keySet().stream()
+        .anyMatch(c -> c.owner instanceof Symbol.ClassSymbol made && made.isSubClass(cls, state.getTypes()));
+  }
+
   /** The constructions ({@code new C(..)}) of a constructor in this compilation unit. */
   public List<TreePath> constructions(MethodSymbol constructor) {
     return constructions.getOrDefault(constructor, List.of());

@@ -16,6 +16,7 @@ import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Exposure;
+import dev.mapsafe.knowledge.threads.SharedMaps;
 import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -151,6 +152,48 @@ public final class JavacApi {
         && !Declarations.of(state).invocations(method).isEmpty();
     return Exposure.calledFromOutside(outsidePackage, calledInPackage, method.getSimpleName().toString(), false,
         annotationNames(method));
+  }
+
+  /**
+   * The declared key class of a map field ({@code Map<Class<?>, V>}: {@code java.lang.Class}, the bound of a
+   * wildcard), when its declared class puts the keys first ({@link SharedMaps#declaresKeysFirst}); empty for a type
+   * variable or a raw type. The bytecode engine's counterpart has the name.
+   */
+  public static Optional<String> declaredKeyClass(Symbol.VarSymbol field, VisitorState state) {
+    Type declared = field.type;
+    if (declared == null || declared.getTypeArguments().isEmpty()
+        || !SharedMaps.declaresKeysFirst(binaryName(declared, state.getTypes()), hierarchy(state))) {
+      return Optional.empty();
+    }
+    Type key = declared.getTypeArguments().get(0);
+    if (key instanceof Type.WildcardType wildcard) {
+      key = wildcard.getExtendsBound();
+    }
+    return key == null || key instanceof Type.TypeVar || !(key.tsym instanceof ClassSymbol)
+        ? Optional.empty()
+        : Optional.of(binaryName(key, state.getTypes()));
+  }
+
+  /**
+   * Whether every instance field of the class and of its superclasses is final, and there is one. The bytecode
+   * engine's counterpart has the name.
+   */
+  public static boolean allInstanceFieldsFinal(ClassSymbol cls, VisitorState state) {
+    boolean any = false;
+    for (Symbol.TypeSymbol c = cls; c instanceof ClassSymbol current
+        && !current.getQualifiedName().contentEquals("java.lang.Object");
+        c = state.getTypes().supertype(current.type).tsym) {
+      for (Symbol member : current.getEnclosedElements()) {
+        if (member instanceof Symbol.VarSymbol variable && variable.getKind() == ElementKind.FIELD
+            && !variable.isStatic()) {
+          if ((variable.flags() & Flags.FINAL) == 0) {
+            return false;
+          }
+          any = true;
+        }
+      }
+    }
+    return any;
   }
 
   /** The binary names of a symbol's annotation types. */

@@ -284,8 +284,11 @@ public final class Races {
     boolean keyedByThread = FieldAccesses.of(field, state).stream()
         .anyMatch(a -> a.call().getLeaf() instanceof MethodInvocationTree call && !call.getArguments().isEmpty()
             && ThreadIdentity.identifiesCurrentThread(call.getArguments().get(0), state));
+    boolean typeMetadata = !field.isStatic() && field.owner instanceof ClassSymbol owner
+        && JavacApi.declaredKeyClass(field, state).map(SharedMaps::keyedByType).orElse(false)
+        && JavacApi.allInstanceFieldsFinal(owner, state) && !Declarations.ofCompilation(state).makes(owner, state);
     return SharedMaps.of(field.isStatic(), MapImplementations.of(field, state).orElse(List.of()), keyedByThread,
-            JavacApi.hierarchy(state))
+            typeMetadata, JavacApi.hierarchy(state))
         .map(SharedMaps.Sharing::of)
         .orElse(null);
   }

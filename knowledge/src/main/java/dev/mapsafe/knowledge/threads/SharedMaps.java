@@ -24,7 +24,15 @@ public final class SharedMaps {
      */
     WEAK_KEYS("a WeakHashMap: a cache of objects other code owns, whose reads also remove collected entries"),
     /** Static state of a library is shared by every thread that uses the library. */
-    STATIC("a static map: every thread that uses the class shares it");
+    STATIC("a static map: every thread that uses the class shares it"),
+    /**
+     * A cache keyed by classes or their members, in an object whose every instance field is final and that other
+     * code makes (the analysed code makes no instance of it or of a subclass): metadata that is fixed when it is made
+     * but for what it memoizes per type, made once and queried by all its users. A per-call object has state that
+     * changes as it works; where the analysed code makes the object, what keeps it tells whether it is shared.
+     */
+    TYPE_METADATA("a per-type cache of an object whose fields are all final: metadata made once and shared by its"
+        + " users");
 
     private final String reason;
 
@@ -43,7 +51,7 @@ public final class SharedMaps {
      * registrations and initializers that the evidence says nothing about; a cache it fills on use is shared.
      */
     public boolean onlyWritesOnUse() {
-      return this == STATIC;
+      return this == STATIC || this == TYPE_METADATA;
     }
   }
 
@@ -115,16 +123,42 @@ public final class SharedMaps {
    * @param isStatic whether the field is static
    * @param mapClasses the classes of the maps stored in it
    * @param keyedByThread whether some write of it is keyed by the current thread
+   * @param typeMetadata whether it is an instance field keyed by types ({@link #keyedByType}) in a class whose
+   *     instance fields, its own and its superclasses', are all final, and which only other code makes
    */
-  public static Optional<Evidence> of(
-      boolean isStatic, List<String> mapClasses, boolean keyedByThread, TypeHierarchy hierarchy) {
+  public static Optional<Evidence> of(boolean isStatic, List<String> mapClasses, boolean keyedByThread,
+      boolean typeMetadata, TypeHierarchy hierarchy) {
     if (keyedByThread) {
       return Optional.of(Evidence.KEYED_BY_THREAD);
     }
     if (weakKeys(mapClasses, hierarchy)) {
       return Optional.of(Evidence.WEAK_KEYS);
     }
-    return isStatic ? Optional.of(Evidence.STATIC) : Optional.empty();
+    if (isStatic) {
+      return Optional.of(Evidence.STATIC);
+    }
+    return typeMetadata ? Optional.of(Evidence.TYPE_METADATA) : Optional.empty();
+  }
+
+  /** Key classes of per-type metadata: classes and the reflective objects of their members. */
+  private static final Set<String> TYPE_KEYS = Set.of(
+      "java.lang.Class", "java.lang.reflect.Type", "java.lang.reflect.Method", "java.lang.reflect.Field",
+      "java.lang.reflect.Constructor", "java.lang.reflect.Executable", "java.lang.reflect.Member",
+      "java.lang.reflect.Parameter", "java.lang.reflect.AnnotatedElement");
+
+  /** Whether a map whose declared key class is this one is keyed by types ({@code Map<Class<?>, V>}). */
+  public static boolean keyedByType(String keyClass) {
+    return TYPE_KEYS.contains(keyClass);
+  }
+
+  /**
+   * Whether a map field's declared class puts its keys first among its type arguments, so that its declared key
+   * class can be read there: the JDK's maps ({@code Map<K, V>}, {@code HashMap<K, V>}); a project's own map class
+   * may bind its keys itself ({@code StrictMap<V> extends HashMap<String, V>}).
+   */
+  public static boolean declaresKeysFirst(String declaredClass, TypeHierarchy hierarchy) {
+    return declaredClass.startsWith("java.util.")
+        && (declaredClass.equals("java.util.Map") || hierarchy.isSubtype(declaredClass, "java.util.Map"));
   }
 
   /**

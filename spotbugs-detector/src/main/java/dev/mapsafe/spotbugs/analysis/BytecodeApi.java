@@ -6,10 +6,12 @@ import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.knowledge.threads.Exposure;
+import dev.mapsafe.knowledge.threads.SharedMaps;
 import edu.umd.cs.findbugs.ba.AnalysisContext;
 import edu.umd.cs.findbugs.ba.Hierarchy;
 import edu.umd.cs.findbugs.ba.Hierarchy2;
 import edu.umd.cs.findbugs.ba.XClass;
+import edu.umd.cs.findbugs.ba.XField;
 import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.classfile.CheckedAnalysisException;
 import edu.umd.cs.findbugs.classfile.ClassDescriptor;
@@ -232,13 +234,13 @@ public final class BytecodeApi {
     return names;
   }
 
-  /** Whether the class is final (no subclass overrides its methods); false when it cannot be read. */
   /** Whether a call of the method runs that method and no override of it. */
   public static boolean runsOnlyItself(XMethod method) {
     return method.isPrivate() || method.isStatic() || method.isFinal() || method.getName().equals("<init>")
         || isFinalClass(method.getClassDescriptor());
   }
 
+  /** Whether the class is final (no subclass overrides its methods); false when it cannot be read. */
   static boolean isFinalClass(ClassDescriptor descriptor) {
     try {
       return Global.getAnalysisCache().getClassAnalysis(XClass.class, descriptor).isFinal();
@@ -274,6 +276,61 @@ public final class BytecodeApi {
     } catch (edu.umd.cs.findbugs.classfile.CheckedAnalysisException | RuntimeException missing) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The declared key class of a map field ({@code Map<Class<?>, V>}: {@code java.lang.Class}), read from its
+   * generic signature when its declared class puts the keys first ({@link SharedMaps#declaresKeysFirst}); empty
+   * for a type variable or when there is no signature.
+   */
+  public static Optional<String> declaredKeyClass(XField field, TypeHierarchy hierarchy) {
+    String signature = field.getSourceSignature();
+    String declared = field.getSignature();
+    if (signature == null || !declared.startsWith("L")
+        || !SharedMaps.declaresKeysFirst(declared.substring(1, declared.length() - 1).replace('/', '.'), hierarchy)) {
+      return Optional.empty();
+    }
+    int start = signature.indexOf('<') + 1;
+    while (start > 0 && start < signature.length() && (signature.charAt(start) == '+' || signature.charAt(start) == '-')) {
+      start++; // a wildcard's bound: Class<? extends Annotation>
+    }
+    if (start <= 0 || start >= signature.length() || signature.charAt(start) != 'L') {
+      return Optional.empty();
+    }
+    int end = start + 1;
+    while (end < signature.length() && signature.charAt(end) != '<' && signature.charAt(end) != ';') {
+      end++;
+    }
+    return Optional.of(signature.substring(start + 1, end).replace('/', '.'));
+  }
+
+  /**
+   * Whether every instance field of the class and of its superclasses is final, and there is one; false when a
+   * class of the chain cannot be read (precision first).
+   */
+  public static boolean allInstanceFieldsFinal(String dottedName) {
+    boolean any = false;
+    try {
+      ClassDescriptor descriptor = DescriptorFactory.createClassDescriptorFromDottedClassName(dottedName);
+      for (int depth = 0; descriptor != null && !descriptor.getClassName().equals("java/lang/Object"); depth++) {
+        XClass cls = Global.getAnalysisCache().getClassAnalysis(XClass.class, descriptor);
+        if (depth > 16) {
+          return false;
+        }
+        for (XField field : cls.getXFields()) {
+          if (!field.isStatic()) {
+            if (!field.isFinal()) {
+              return false;
+            }
+            any = true;
+          }
+        }
+        descriptor = cls.getSuperclassDescriptor();
+      }
+    } catch (CheckedAnalysisException | RuntimeException unknown) {
+      return false;
+    }
+    return any;
   }
 
   /**

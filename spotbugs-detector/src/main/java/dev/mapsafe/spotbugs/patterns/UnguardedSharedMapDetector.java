@@ -81,6 +81,8 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final Map<String, Set<XField>> registryValues = new TreeMap<>();
   /** The reference types each class's non-private methods return: what it hands out. */
   private final Map<String, Set<String>> handedOut = new HashMap<>();
+  /** The classes the analysed code makes with {@code new}: what keeps their instances is visible here. */
+  private final Set<String> constructed = new TreeSet<>();
   /** Maps stored into each field, with the method that stores them. */
   private final Map<XField, List<Map.Entry<MapValues, MapValues.FieldStore>>> stores = new LinkedHashMap<>();
 
@@ -118,6 +120,9 @@ public final class UnguardedSharedMapDetector implements Detector {
                 .add(((Origin.FieldLoad) call.receiver).field());
           }
           if (call.callee.getName().equals("<init>")) {
+            if (!call.onThis) { // not super(..) or this(..)
+              constructed.add(call.callee.getSlashedClassName().replace('/', '.'));
+            }
             for (int i = 0; i < call.constructedArguments.size(); i++) {
               String constructed = call.constructedArguments.get(i);
               if (constructed != null) {
@@ -262,10 +267,22 @@ public final class UnguardedSharedMapDetector implements Detector {
     if (kept != null) {
       return SharedMaps.Sharing.keptBy(kept.getKey(), kept.getValue());
     }
+    boolean typeMetadata = !field.isStatic() && !madeHere(field.getClassName())
+        && BytecodeApi.declaredKeyClass(field, hierarchy).map(SharedMaps::keyedByType).orElse(false)
+        && BytecodeApi.allInstanceFieldsFinal(field.getClassName());
     return SharedMaps.of(field.isStatic(), implementations.of(field).orElse(List.of()), races.keyedByThread(field),
-            hierarchy)
+            typeMetadata, hierarchy)
         .map(SharedMaps.Sharing::of)
         .orElse(null);
+  }
+
+  /**
+   * Whether the analysed code makes instances of the class or of a subclass: then what keeps them is seen here, and
+   * the kind of object it is says nothing more ({@link SharedMaps.Evidence#TYPE_METADATA} is for objects made by
+   * other code).
+   */
+  private boolean madeHere(String className) {
+    return constructed.stream().anyMatch(c -> c.equals(className) || hierarchy.isSubtype(c, className));
   }
 
   /**
