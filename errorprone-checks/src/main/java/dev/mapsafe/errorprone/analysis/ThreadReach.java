@@ -263,7 +263,8 @@ public final class ThreadReach {
   }
 
   /**
-   * Whether a call's receiver is a local variable that holds a {@code new} object there: the closest statement
+   * Whether a call's receiver is an object made there ({@code new Summary().add(..)}), or a local variable that
+   * holds a {@code new} object there: the closest statement
    * before the call, in its block or an enclosing one, that assigns the variable assigns a {@code new} object
    * ({@code v = cache.get(k); if (v == null) { v = new V(); v.setUp(..); }}); or, when none does, every value of the
    * variable is one.
@@ -271,6 +272,9 @@ public final class ThreadReach {
   private static boolean onNewObject(TreePath call, VisitorState state) {
     ExpressionTree receiver = call.getLeaf() instanceof MethodInvocationTree invocation
         ? ASTHelpers.getReceiver(invocation) : null;
+    if (receiver != null && MapIdentity.strip(receiver) instanceof NewClassTree) {
+      return true;
+    }
     if (!(receiver instanceof IdentifierTree)
         || !(ASTHelpers.getSymbol(receiver) instanceof Symbol.VarSymbol local)
         || local.getKind() != ElementKind.LOCAL_VARIABLE) {

@@ -18,6 +18,7 @@ import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -34,11 +35,13 @@ import dev.mapsafe.errorprone.analysis.MapEffects;
 import dev.mapsafe.errorprone.analysis.MapIdentity;
 import dev.mapsafe.errorprone.analysis.MapImplementations;
 import dev.mapsafe.errorprone.analysis.Races;
+import dev.mapsafe.errorprone.analysis.ThreadReach;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
+import dev.mapsafe.knowledge.threads.Overlap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -72,6 +75,10 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
       Symbol sym = MapIdentity.symbolOf(map, state);
       if (!(sym instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD) {
         continue;
+      }
+      if (!field.isStatic() && onThis((ExpressionTree) map.getLeaf()) && ThreadReach.of(state.getPath(), state)
+          .stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)) {
+        continue; // the map of an object being set up, which no other thread reaches yet
       }
       Optional<List<String>> classes = MapImplementations.of(field, state);
       if (classes.isPresent()) {
@@ -149,6 +156,14 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
           via.readOnly().stream().map(Races::lockName).sorted().findFirst().orElseThrow(), name,
           (int) lineOf(via.call().getLeaf(), via.call()));
     });
+  }
+
+  /** Whether a field's map is read on the code's own object ({@code map}, {@code this.map}). */
+  private static boolean onThis(ExpressionTree map) {
+    ExpressionTree tree = MapIdentity.strip(map);
+    return tree instanceof IdentifierTree
+        || tree instanceof MemberSelectTree select && select.getExpression() instanceof IdentifierTree base
+            && base.getName().contentEquals("this");
   }
 
   private static long lineOf(com.sun.source.tree.Tree tree, TreePath path) {

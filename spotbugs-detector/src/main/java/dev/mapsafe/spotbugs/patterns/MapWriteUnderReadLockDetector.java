@@ -5,12 +5,14 @@ import dev.mapsafe.knowledge.catalog.Pattern;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
+import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.HeldLocks;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
 import dev.mapsafe.spotbugs.analysis.MapValues;
 import dev.mapsafe.spotbugs.analysis.Origin;
+import dev.mapsafe.spotbugs.analysis.ThreadReach;
 import edu.umd.cs.findbugs.BugInstance;
 import edu.umd.cs.findbugs.BugReporter;
 import edu.umd.cs.findbugs.Detector;
@@ -45,6 +47,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
   private final MapImplementations implementations = new MapImplementations(hierarchy);
   private final Map<MethodDescriptor, MapValues> methods = new LinkedHashMap<>();
   private final CallerLocks locks = new CallerLocks(hierarchy);
+  private final ThreadReach reach = new ThreadReach(hierarchy);
   /** Map subclasses whose every constructor makes the map access-ordered ({@code super(16, .75f, true)}). */
   private final Map<String, Boolean> accessOrderedClasses = new HashMap<>();
 
@@ -62,6 +65,7 @@ public final class MapWriteUnderReadLockDetector implements Detector {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
         methods.put(values.method().getMethodDescriptor(), values);
+        reach.add(values);
         values.superMap().ifPresent(made -> accessOrderedClasses.merge(
             values.method().getClassName(), made.lastBooleanArgumentTrue(), Boolean::logicalAnd));
         locks.add(values, HeldLocks.analyze(context, method, values, hierarchy));
@@ -92,7 +96,12 @@ public final class MapWriteUnderReadLockDetector implements Detector {
     if (!(access.subject.root() instanceof Origin.FieldLoad)) {
       return Optional.empty();
     }
-    XField field = ((Origin.FieldLoad) access.subject.root()).field();
+    Origin.FieldLoad load = (Origin.FieldLoad) access.subject.root();
+    XField field = load.field();
+    if (!field.isStatic() && load.onThis() && reach.of(method.method().getMethodDescriptor()).stream()
+        .allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)) {
+      return Optional.empty(); // the map of an object being set up, which no other thread reaches yet
+    }
     Optional<List<String>> classes = implementations.of(field);
     return classes.isEmpty()
         ? Optional.empty()
