@@ -175,12 +175,12 @@ public final class JavacApi {
   }
 
   /**
-   * Whether every instance field of the class and of its superclasses is final, and there is one. The bytecode
-   * engine's counterpart has the name.
+   * Whether every instance field of the field's class and of its superclasses is final, and one besides the field
+   * itself: state fixed when the object is made. The bytecode engine's counterpart has the name.
    */
-  public static boolean allInstanceFieldsFinal(ClassSymbol cls, VisitorState state) {
+  public static boolean othersFinal(Symbol.VarSymbol field, VisitorState state) {
     boolean any = false;
-    for (Symbol.TypeSymbol c = cls; c instanceof ClassSymbol current
+    for (Symbol.TypeSymbol c = field.owner instanceof ClassSymbol owner ? owner : null; c instanceof ClassSymbol current
         && !current.getQualifiedName().contentEquals("java.lang.Object");
         c = state.getTypes().supertype(current.type).tsym) {
       for (Symbol member : current.getEnclosedElements()) {
@@ -189,7 +189,7 @@ public final class JavacApi {
           if ((variable.flags() & Flags.FINAL) == 0) {
             return false;
           }
-          any = true;
+          any |= !variable.equals(field);
         }
       }
     }

@@ -286,7 +286,7 @@ public final class Races {
             && ThreadIdentity.identifiesCurrentThread(call.getArguments().get(0), state));
     boolean typeMetadata = !field.isStatic() && field.owner instanceof ClassSymbol owner
         && JavacApi.declaredKeyClass(field, state).map(SharedMaps::keyedByType).orElse(false)
-        && JavacApi.allInstanceFieldsFinal(owner, state) && !Declarations.ofCompilation(state).makes(owner, state);
+        && JavacApi.othersFinal(field, state) && !Declarations.ofCompilation(state).makes(owner, state);
     return SharedMaps.of(field.isStatic(), MapImplementations.of(field, state).orElse(List.of()), keyedByThread,
             typeMetadata, JavacApi.hierarchy(state))
         .map(SharedMaps.Sharing::of)

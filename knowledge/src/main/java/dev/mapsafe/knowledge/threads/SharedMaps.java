@@ -26,8 +26,8 @@ public final class SharedMaps {
     /** Static state of a library is shared by every thread that uses the library. */
     STATIC("a static map: every thread that uses the class shares it"),
     /**
-     * A cache keyed by classes or their members, in an object whose every instance field is final and that other
-     * code makes (the analysed code makes no instance of it or of a subclass): metadata that is fixed when it is made
+     * A cache keyed by classes or their members, in an object whose every instance field is final (one at least
+     * besides the cache: state fixed when it is made, which the cache describes) and that other code makes (the analysed code makes no instance of it or of a subclass): metadata that is fixed when it is made
      * but for what it memoizes per type, made once and queried by all its users. A per-call object has state that
      * changes as it works; where the analysed code makes the object, what keeps it tells whether it is shared.
      */
@@ -124,7 +124,8 @@ public final class SharedMaps {
    * @param mapClasses the classes of the maps stored in it
    * @param keyedByThread whether some write of it is keyed by the current thread
    * @param typeMetadata whether it is an instance field keyed by types ({@link #keyedByType}) in a class whose
-   *     instance fields, its own and its superclasses', are all final, and which only other code makes
+   *     instance fields, its own and its superclasses', are all final (one besides this one), and which only other
+   *     code makes
    */
   public static Optional<Evidence> of(boolean isStatic, List<String> mapClasses, boolean keyedByThread,
       boolean typeMetadata, TypeHierarchy hierarchy) {

@@ -305,24 +305,24 @@ public final class BytecodeApi {
   }
 
   /**
-   * Whether every instance field of the class and of its superclasses is final, and there is one; false when a
-   * class of the chain cannot be read (precision first).
+   * Whether every instance field of the field's class and of its superclasses is final, and one besides the field
+   * itself: state fixed when the object is made. False when a class of the chain cannot be read (precision first).
    */
-  public static boolean allInstanceFieldsFinal(String dottedName) {
+  public static boolean othersFinal(XField field) {
     boolean any = false;
     try {
-      ClassDescriptor descriptor = DescriptorFactory.createClassDescriptorFromDottedClassName(dottedName);
+      ClassDescriptor descriptor = field.getClassDescriptor();
       for (int depth = 0; descriptor != null && !descriptor.getClassName().equals("java/lang/Object"); depth++) {
         XClass cls = Global.getAnalysisCache().getClassAnalysis(XClass.class, descriptor);
         if (depth > 16) {
           return false;
         }
-        for (XField field : cls.getXFields()) {
-          if (!field.isStatic()) {
-            if (!field.isFinal()) {
+        for (XField other : cls.getXFields()) {
+          if (!other.isStatic()) {
+            if (!other.isFinal()) {
               return false;
             }
-            any = true;
+            any |= !other.equals(field);
           }
         }
         descriptor = cls.getSuperclassDescriptor();

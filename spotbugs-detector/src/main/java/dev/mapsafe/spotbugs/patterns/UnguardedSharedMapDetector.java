@@ -269,7 +269,7 @@ public final class UnguardedSharedMapDetector implements Detector {
     }
     boolean typeMetadata = !field.isStatic() && !madeHere(field.getClassName())
         && BytecodeApi.declaredKeyClass(field, hierarchy).map(SharedMaps::keyedByType).orElse(false)
-        && BytecodeApi.allInstanceFieldsFinal(field.getClassName());
+        && BytecodeApi.othersFinal(field);
     return SharedMaps.of(field.isStatic(), implementations.of(field).orElse(List.of()), races.keyedByThread(field),
             typeMetadata, hierarchy)
         .map(SharedMaps.Sharing::of)
