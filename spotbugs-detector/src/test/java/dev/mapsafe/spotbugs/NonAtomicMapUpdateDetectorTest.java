@@ -63,6 +63,18 @@ class NonAtomicMapUpdateDetectorTest {
         && message.contains("byUri.put(uri, ..) in addPage() at line"), message);
   }
 
+  /**
+   * A presence test, then a look through an inherited method over the subclass's lookup whose wrapper is null for
+   * null; not when the wrapper never is, the lookup is not a plain get, or nothing removes entries.
+   */
+  @Test
+  void lookupsThroughInheritedAdaptingMethods(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.AdaptedLookups");
+    String message = messagesByLine(spotbugs, "fixtures.atomic.AdaptedLookups")
+        .get(Fixtures.lineOf("fixtures.atomic.AdaptedLookups", "return find(key).value(); // mapsafe-expect"));
+    assertTrue(message.contains("store.get(key) in find() at line"), message);
+  }
+
   /** Copy-on-write updates that lack the lock every other update holds; not when all hold it or none does. */
   @Test
   void copyOnWriteUpdatesWithoutTheWritersLock(SpotBugsRunner spotbugs) {

@@ -1,6 +1,7 @@
 package dev.mapsafe.errorprone.analysis;
 
 import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
@@ -95,25 +96,26 @@ public final class KeyedCalls {
 
   private KeyedCalls() {}
 
-  /** The single-key call at {@code path}, if it is one (a receiver is required: no implicit {@code this}). */
+  /**
+   * The single-key call at {@code path}, if it is one: on a map (a receiver is required: no implicit {@code this}),
+   * or of a delegate (on an implicit {@code this} too).
+   */
   public static Optional<Call> of(TreePath path, VisitorState state) {
-    if (!(path.getLeaf() instanceof MethodInvocationTree call)
-        || call.getArguments().isEmpty()
-        || ASTHelpers.getReceiver(call) == null) {
+    if (!(path.getLeaf() instanceof MethodInvocationTree call) || call.getArguments().isEmpty()) {
       return Optional.empty();
     }
     Symbol sym = ASTHelpers.getSymbol(call);
     if (sym == null) {
       return Optional.empty();
     }
-    Optional<Call> direct = MapApi.mentions(sym.getSimpleName().toString())
+    Optional<Call> direct = ASTHelpers.getReceiver(call) != null && MapApi.mentions(sym.getSimpleName().toString())
         ? JavacApi.call(call, state)
             .flatMap(api -> MapApi.keyUse(api, JavacApi.hierarchy(state)))
             .map(use -> new Call(path, use))
         : Optional.empty();
     return direct.isPresent()
         ? direct
-        : MapDelegates.of(call, state).map(delegate -> new Call(path, delegate.use(), delegate));
+        : MapDelegates.of(path, state).map(delegate -> new Call(path, delegate.use(), delegate));
   }
 
   /** Whether two calls are on the same map object and the same key value. */
@@ -121,11 +123,22 @@ public final class KeyedCalls {
     return sameKey(a.key(), b.key()) && sameMap(a, b, state);
   }
 
-  /** Whether two calls are on the same map: the same receiver, and through delegates, the same field of it. */
+  /**
+   * Whether two calls are on the same map: the same map object, where a delegate's call stands for its field of the
+   * receiver (so {@code store.containsKey(k)} and a delegate {@code find(k)} over {@code store.get(k)} are on one map).
+   */
   public static boolean sameMap(Call a, Call b, VisitorState state) {
-    return java.util.Objects.equals(a.delegate() == null ? null : a.delegate().field(),
-            b.delegate() == null ? null : b.delegate().field())
-        && sameObject(new TreePath(a.path(), a.receiver()), new TreePath(b.path(), b.receiver()), state);
+    Optional<GuardedByExpression> x = mapOf(a, state);
+    return x.isPresent() && x.equals(mapOf(b, state));
+  }
+
+  /** The map a call is on: its receiver, or for a delegate's call the delegate's field of its receiver. */
+  private static Optional<GuardedByExpression> mapOf(Call call, VisitorState state) {
+    Optional<GuardedByExpression> object = call.receiver() == null
+        ? MapIdentity.ofThis(call.path(), state)
+        : MapIdentity.of(new TreePath(call.path(), call.receiver()), state);
+    VarSymbol field = call.delegate() == null ? null : call.delegate().field();
+    return field == null ? object : object.map(o -> GuardedByExpression.Select.create(o, field, field.type));
   }
 
   /** Whether two expressions denote the same object by {@link MapIdentity}. */
@@ -816,7 +829,8 @@ public final class KeyedCalls {
 
   /** Whether code puts an entry into the checked map: itself, or by calling a method that puts into its field. */
   private static boolean fills(TreePath code, Call check, VisitorState state) {
-    Symbol field = MapIdentity.symbolOf(new TreePath(check.path(), check.receiver()), state);
+    Symbol field = check.receiver() == null ? null
+        : MapIdentity.symbolOf(new TreePath(check.path(), check.receiver()), state);
     boolean[] found = {false};
     new TreePathScanner<Void, Void>() {
       @Override

@@ -51,6 +51,20 @@ public final class MapIdentity {
     }
   }
 
+  /** The object {@code this} denotes where {@code path} is (the innermost class's instance). */
+  static Optional<GuardedByExpression> ofThis(TreePath path, VisitorState state) {
+    TreePath member = path;
+    while (member != null && !(member.getLeaf() instanceof MethodTree) && !(member.getLeaf() instanceof ClassTree)) {
+      member = member.getParentPath();
+    }
+    try {
+      return member == null ? Optional.empty()
+          : GuardedByBinder.bindString("this", GuardedBySymbolResolver.from(member.getLeaf(), state.withPath(member)));
+    } catch (RuntimeException unexpectedTree) {
+      return Optional.empty();
+    }
+  }
+
   /** The variable or method an expression names after canonicalisation (aliases, accessors); may be null. */
   public static Symbol symbolOf(TreePath expression, VisitorState state) {
     return ASTHelpers.getSymbol(strip((ExpressionTree) canonical(expression, state, 0).getLeaf()));

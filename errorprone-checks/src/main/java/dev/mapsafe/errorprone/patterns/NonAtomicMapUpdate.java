@@ -127,7 +127,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
     }
     Symbol field = delegate == null ? MapIdentity.symbolOf(map, state) : delegate.field();
     // Through an accessor on a field of this object: the writes that reach this map go through that field.
-    Symbol through = delegate == null ? null
+    Symbol through = delegate == null || act.get().receiver() == null ? null
         : MapIdentity.symbolOf(new TreePath(state.getPath(), act.get().receiver()), state);
     Symbol owner = through != null && through.getKind() == ElementKind.FIELD ? through : null;
     boolean isField = field != null && field.getKind() == ElementKind.FIELD;

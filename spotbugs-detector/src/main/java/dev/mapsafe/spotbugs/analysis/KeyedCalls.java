@@ -242,7 +242,7 @@ public final class KeyedCalls {
       }
     }
     for (MapValues.CallSite call : values.callSites()) {
-      if (keyed < 2 && delegates.of(call.callee).isPresent()) {
+      if (keyed < 2 && delegates.of(call, values).isPresent()) {
         keyed++;
       }
     }
@@ -466,7 +466,7 @@ public final class KeyedCalls {
     }
     Optional<MapDelegates.Delegate> delegate = use.isPresent() || receiver == null
         ? Optional.empty()
-        : delegates.of(XFactory.createXMethod(invoke, cpg).getMethodDescriptor());
+        : delegates.of(XFactory.createXMethod(invoke, cpg).getMethodDescriptor(), invoke.getClassName(cpg));
     if (delegate.isPresent()) { // the map call it stands for, on the receiver's field
       MapDelegates.Delegate d = delegate.get();
       api = Optional.of(d.api);

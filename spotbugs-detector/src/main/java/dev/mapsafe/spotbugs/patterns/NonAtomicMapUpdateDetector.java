@@ -194,7 +194,7 @@ public final class NonAtomicMapUpdateDetector implements Detector {
       }
     }
     for (MapValues.CallSite call : values.callSites()) {
-      delegates.of(call.callee).filter(d -> d.use.writes()).ifPresent(d -> noteWrite(mapKey(d.field, call.receiver),
+      delegates.of(call, values).filter(d -> d.use.writes()).ifPresent(d -> noteWrite(mapKey(d.field, call.receiver),
           d.api.name(), construction ? null : site(values, call.location)));
     }
   }
