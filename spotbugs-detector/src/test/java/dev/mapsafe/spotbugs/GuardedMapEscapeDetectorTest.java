@@ -33,6 +33,16 @@ class GuardedMapEscapeDetectorTest {
   void gettersCalledOnlyUnderTheLock(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.LockedCallers");
   }
+  /**
+   * A map its builder collects for the object (a HashMap), locked by its own monitor around a write: its view handed
+   * out is reported, the constructor that keeps the new map is not; nor a concurrent map, an unknown one, or a map
+   * locked by two different locks.
+   */
+  @Test
+  void collectedMapGuardedByItsOwnMonitor(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.escape.CollectedSettings");
+  }
+
 
   @Test
   void negatives(SpotBugsRunner spotbugs) {

@@ -86,7 +86,7 @@ public final class MapGuards {
       return Optional.empty();
     }
     List<FieldAccesses.Access> writes = writesWhileInUse(field, state);
-    return Guards.of(annotated, writes, MapGuards::simpleNames)
+    return Guards.of(annotated, field.getSimpleName().toString(), writes, MapGuards::simpleNames)
         .map(g -> new Guard(g.lock(), g.evidence(), writes));
   }
 

@@ -3,22 +3,29 @@ package dev.mapsafe.errorprone.analysis;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Context;
+import dev.mapsafe.knowledge.mapapi.MapTypes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import javax.lang.model.element.ElementKind;
 
 /**
  * Which map classes a field holds: its declared type when that is a class, otherwise the classes of the
  * {@code new} expressions assigned to it, when every value assigned to it (in its declaring file) is one and
- * it is final or not public (assignments from other files of its package or subclasses are not seen).
+ * it is final or not public (assignments from other files of its package or subclasses are not seen). A
+ * constructor's parameter assigned to it stands for the maps the constructor's callers in this compilation pass
+ * there, when there are some and each is a {@code new} map or a stream collected into a map of known class
+ * ({@code Collectors.toMap(k, v)}), there or through a local. The bytecode counterpart has the same name.
  */
 public final class MapImplementations {
   private MapImplementations() {}
@@ -51,17 +58,66 @@ public final class MapImplementations {
     }
     List<String> classes = new ArrayList<>();
     for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
-      ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
-      Type type = tree instanceof NewClassTree ? ASTHelpers.getType(tree) : null;
-      if (type == null) {
+      List<String> made = ASTHelpers.getSymbol(MapIdentity.strip((ExpressionTree) value.getLeaf()))
+              instanceof VarSymbol parameter
+              && parameter.getKind() == ElementKind.PARAMETER && parameter.owner instanceof MethodSymbol constructor
+              && constructor.isConstructor()
+          ? passedBy(constructor, constructor.getParameters().indexOf(parameter), state)
+          : classOf(value, state).map(List::of).orElse(List.of());
+      if (made.isEmpty()) {
         return Optional.empty();
       }
-      // An anonymous subclass (an LRU cache overriding removeEldestEntry) behaves as the class it extends.
-      if (type.tsym != null && type.tsym.isAnonymous()) {
-        type = state.getTypes().supertype(type);
-      }
-      classes.add(JavacApi.binaryName(type, state.getTypes()));
+      classes.addAll(made);
     }
-    return classes.isEmpty() ? Optional.empty() : Optional.of(classes);
+    return classes.isEmpty() ? Optional.empty() : Optional.of(classes.stream().distinct().toList());
+  }
+
+  /**
+   * The classes of the maps every construction in this compilation passes to the constructor's parameter; empty
+   * when there is none or one passes a map of unknown class.
+   */
+  public static List<String> passedBy(MethodSymbol constructor, int parameter, VisitorState state) {
+    List<TreePath> constructions = Declarations.ofCompilation(state).constructions(constructor);
+    List<String> classes = new ArrayList<>();
+    for (TreePath construction : constructions) {
+      if (!(construction.getLeaf() instanceof NewClassTree created) || parameter < 0
+          || parameter >= created.getArguments().size()) {
+        return List.of();
+      }
+      Optional<String> passed = classOf(new TreePath(construction, created.getArguments().get(parameter)), state);
+      if (passed.isEmpty()) {
+        return List.of();
+      }
+      classes.add(passed.get());
+    }
+    return classes;
+  }
+
+  /** The class of the map an expression makes: {@code new}, a stream collected into a known map, or such a local. */
+  private static Optional<String> classOf(TreePath value, VisitorState state) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
+    if (ASTHelpers.getSymbol(tree) instanceof VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)) {
+      List<TreePath> initial = Declarations.declaring(local, state).assignedValues(local);
+      if (initial.size() != 1) {
+        return Optional.empty();
+      }
+      tree = MapIdentity.strip((ExpressionTree) initial.get(0).getLeaf());
+    }
+    if (tree instanceof MethodInvocationTree collect && collect.getArguments().size() == 1
+        && ASTHelpers.getSymbol(collect) instanceof MethodSymbol method && method.getSimpleName().contentEquals("collect")
+        && MapIdentity.strip(collect.getArguments().get(0)) instanceof MethodInvocationTree collector
+        && ASTHelpers.getSymbol(collector) instanceof MethodSymbol factory && factory.isStatic()
+        && factory.owner.getQualifiedName().contentEquals(MapTypes.COLLECTORS)) {
+      return MapTypes.collectedMapClass(factory.getSimpleName().toString(), collector.getArguments().size());
+    }
+    Type type = tree instanceof NewClassTree ? ASTHelpers.getType(tree) : null;
+    if (type == null) {
+      return Optional.empty();
+    }
+    // An anonymous subclass (an LRU cache overriding removeEldestEntry) behaves as the class it extends.
+    if (type.tsym != null && type.tsym.isAnonymous()) {
+      type = state.getTypes().supertype(type);
+    }
+    return Optional.of(JavacApi.binaryName(type, state.getTypes()));
   }
 }

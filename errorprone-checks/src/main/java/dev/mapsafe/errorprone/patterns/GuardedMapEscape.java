@@ -30,6 +30,7 @@ import dev.mapsafe.errorprone.analysis.EscapingMaps;
 import dev.mapsafe.errorprone.analysis.EscapingMaps.Escape;
 import dev.mapsafe.errorprone.analysis.JavacApi;
 import dev.mapsafe.errorprone.analysis.MapGuards;
+import dev.mapsafe.errorprone.analysis.MapImplementations;
 import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.MapCopies;
 import dev.mapsafe.knowledge.threads.Guards;
@@ -111,7 +112,10 @@ public final class GuardedMapEscape extends MapsafeChecker implements ReturnTree
     MethodSymbol sym = method == null ? null : ASTHelpers.getSymbol(method);
     if (!(field instanceof VarSymbol) || field.getKind() != ElementKind.FIELD
         || !(value instanceof VarSymbol) || value.getKind() != ElementKind.PARAMETER
-        || sym == null || !JavacApi.calledFromOutside(sym, state) || !sym.getParameters().contains(value)) {
+        || sym == null || !JavacApi.calledFromOutside(sym, state) || !sym.getParameters().contains(value)
+        // a constructor whose every caller passes a map it has just made keeps that map, not a shared one
+        || sym.isConstructor()
+            && !MapImplementations.passedBy(sym, sym.getParameters().indexOf(value), state).isEmpty()) {
       return Description.NO_MATCH;
     }
     Optional<String> guard = EscapingMaps.guardOf((VarSymbol) field, state);

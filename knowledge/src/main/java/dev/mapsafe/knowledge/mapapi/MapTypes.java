@@ -221,6 +221,32 @@ public final class MapTypes {
     return MapApi.isSubtype(type, HASHTABLE, hierarchy) && !MapApi.isSubtype(type, PROPERTIES, hierarchy);
   }
 
+  /**
+   * The class of the map {@code stream.collect(Collectors.name(..))} makes with {@code argumentCount} arguments to
+   * the collector factory: {@code toMap} with two or three and {@code groupingBy} with one or two make a {@code
+   * HashMap} (every JDK's implementation; the overloads with a map supplier make what it supplies, unknown here),
+   * {@code toConcurrentMap} and {@code groupingByConcurrent} a {@code ConcurrentHashMap}. Empty for any other.
+   */
+  public static Optional<String> collectedMapClass(String collectorsMethod, int argumentCount) {
+    switch (collectorsMethod) {
+      case "toMap":
+        return argumentCount == 2 || argumentCount == 3 ? Optional.of("java.util.HashMap") : Optional.empty();
+      case "groupingBy":
+        return argumentCount == 1 || argumentCount == 2 ? Optional.of("java.util.HashMap") : Optional.empty();
+      case "toConcurrentMap":
+        return argumentCount == 2 || argumentCount == 3
+            ? Optional.of("java.util.concurrent.ConcurrentHashMap") : Optional.empty();
+      case "groupingByConcurrent":
+        return argumentCount == 1 || argumentCount == 2
+            ? Optional.of("java.util.concurrent.ConcurrentHashMap") : Optional.empty();
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** The class that declares the collector factories {@link #collectedMapClass} knows. */
+  public static final String COLLECTORS = "java.util.stream.Collectors";
+
   /** The class file version of JDK 9: from it on, Properties keeps its entries in a ConcurrentHashMap. */
   private static final int JDK_9_CLASS_VERSION = 53;
 

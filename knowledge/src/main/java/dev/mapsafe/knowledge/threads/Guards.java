@@ -148,14 +148,17 @@ public final class Guards {
    * then only read needs no lock). A {@code @GuardedBy} lock counts when it is seen held at one of those writes at
    * least: then the lock model can identify it (a lock it does not understand, such as Guava's {@code Monitor},
    * would make every access look unlocked). Otherwise the one lock held (in any mode) at every write; when several
-   * are, the first by name, for deterministic messages.
+   * are, the first by name, for deterministic messages. Otherwise the map's own monitor when some write holds it and
+   * no write holds another lock: {@code synchronized (map)} around a write says which lock the author means, as
+   * {@code @GuardedBy("itself")} would (the writes made without it are then unguarded ones, not evidence against it).
    *
    * @param annotated the lock a {@code @GuardedBy} on the field names, if any
+   * @param ownMonitor the name the map's own monitor has among the locks (the field's name)
    * @param writes the field's writes outside constructors and initializers
    * @param locksAt the simple names of the locks held at a write
    */
   public static <W> Optional<Guard> of(
-      Optional<String> annotated, List<W> writes, Function<W, Set<String>> locksAt) {
+      Optional<String> annotated, String ownMonitor, List<W> writes, Function<W, Set<String>> locksAt) {
     if (annotated.isPresent()) {
       return writes.stream().anyMatch(w -> locksAt.apply(w).contains(annotated.get()))
           ? Optional.of(new Guard(annotated.get(), "@GuardedBy"))
@@ -170,9 +173,14 @@ public final class Guards {
         common.retainAll(held);
       }
     }
-    return common == null
-        ? Optional.empty()
-        : new TreeSet<>(common).stream().findFirst().map(lock -> new Guard(lock, "held at every write"));
+    if (common == null) {
+      return Optional.empty();
+    }
+    if (common.isEmpty() && writes.stream().anyMatch(w -> locksAt.apply(w).contains(ownMonitor))
+        && writes.stream().allMatch(w -> locksAt.apply(w).stream().allMatch(ownMonitor::equals))) {
+      return Optional.of(new Guard(ownMonitor, "its own monitor, held at some writes and no other lock at any"));
+    }
+    return new TreeSet<>(common).stream().findFirst().map(lock -> new Guard(lock, "held at every write"));
   }
 
   /**

@@ -72,7 +72,7 @@ public final class MapGuards {
       return Optional.empty();
     }
     List<Races.Site> writes = writesWhileInUse(field);
-    return Guards.of(annotated, writes, MapGuards::simpleNames)
+    return Guards.of(annotated, field.getName(), writes, MapGuards::simpleNames)
         .map(g -> new Guard(g.lock(), g.evidence(), writes));
   }
 

@@ -3,6 +3,7 @@ package dev.mapsafe.spotbugs.analysis;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Guards;
 import edu.umd.cs.findbugs.ba.XField;
+import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.ClassName;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,12 +12,15 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Which map classes a field holds, from every class of the analysis: its declared type when that is a class,
  * otherwise the classes constructed and stored into it, when every value stored into it is such a construction
  * and no code outside the analysis can store into it (it is final, or not public: the analysed classes are
- * taken as the whole package and the whole hierarchy). The bytecode counterpart of the Error Prone analysis of that name.
+ * taken as the whole package and the whole hierarchy). A constructor's parameter stored into it stands for the
+ * maps its callers pass there, when the analysis sees callers and each passes a map it constructed (or collected
+ * into a map of known class). The bytecode counterpart of the Error Prone analysis of that name.
  */
 public final class MapImplementations {
   private final TypeHierarchy hierarchy;
@@ -30,9 +34,27 @@ public final class MapImplementations {
     this.hierarchy = hierarchy;
   }
 
+  /** For each field, the constructor parameters stored into it ({@link #parameterKey}). */
+  private final Map<XField, List<String>> constructorParameters = new HashMap<>();
+  /** For each constructor parameter, the class of the map each call passes there (null: not one it constructed). */
+  private final Map<String, List<String>> passed = new HashMap<>();
+
   public void add(MapValues method) {
+    for (MapValues.CallSite call : method.callSites()) {
+      if (call.callee.getName().equals("<init>") && !call.onThis) { // not a super(..) or this(..) call
+        for (int i = 0; i < call.constructedArguments.size(); i++) {
+          passed.computeIfAbsent(parameterKey(call.callee, i), k -> new ArrayList<>())
+              .add(call.constructedArguments.get(i));
+        }
+      }
+    }
     for (MapValues.FieldStore store : method.stores()) {
-      stored.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
+      if (store.parameter != null && method.method().getName().equals("<init>")) {
+        constructorParameters.computeIfAbsent(store.field, f -> new ArrayList<>())
+            .add(parameterKey(method.method().getMethodDescriptor(), store.parameterIndex));
+      } else {
+        stored.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
+      }
       String kind = store.parameter != null ? Guards.CALLERS_MAP
           : store.value instanceof Origin.Constructed ? ((Origin.Constructed) store.value).className() : null;
       storedKinds.computeIfAbsent(store.field, f -> new ArrayList<>()).add(kind);
@@ -53,13 +75,34 @@ public final class MapImplementations {
       return Optional.empty(); // code outside the analysed classes may assign it
     }
     List<String> classes = new ArrayList<>();
+    List<String> parameters = constructorParameters.getOrDefault(field, List.of());
     for (Origin value : stored.getOrDefault(field, List.of())) {
       if (!(value instanceof Origin.Constructed)) {
         return Optional.empty();
       }
       classes.add(((Origin.Constructed) value).className());
     }
-    return classes.isEmpty() ? Optional.empty() : Optional.of(classes);
+    for (String parameter : parameters) { // a constructor's parameter: the maps its callers pass
+      List<String> given = passed.getOrDefault(parameter, List.of());
+      if (given.isEmpty() || given.contains(null)) {
+        return Optional.empty();
+      }
+      classes.addAll(given);
+    }
+    return classes.isEmpty() ? Optional.empty() : Optional.of(classes.stream().distinct().collect(Collectors.toList()));
+  }
+
+  /**
+   * Whether every call of the constructor in the analysis (one at least) passes, for the parameter, a map it has just
+   * constructed: the field then holds a map its object's makers made for it, not one they share.
+   */
+  public boolean givenNewMaps(MethodDescriptor constructor, int parameterIndex) {
+    List<String> given = passed.getOrDefault(parameterKey(constructor, parameterIndex), List.of());
+    return !given.isEmpty() && !given.contains(null);
+  }
+
+  private static String parameterKey(MethodDescriptor constructor, int parameterIndex) {
+    return constructor.getSlashedClassName() + "." + constructor.getSignature() + "#" + parameterIndex;
   }
 
   /** Whether a method other than a constructor stores into the field a map that is neither new nor a parameter. */

@@ -302,6 +302,8 @@ public final class MapValues {
   private final Set<ValueNumber> nulls = new HashSet<>();
   /** Values that hold an object this method constructed ({@code Optional.of(new X())}), with its class. */
   private final Map<ValueNumber, String> heldNew = new HashMap<>();
+  /** Collectors of known maps ({@code Collectors.toMap(k, v)}): the class of the map each one collects into. */
+  private final Map<ValueNumber, String> mapCollectors = new HashMap<>();
   private final Set<ValueNumber> trues = new HashSet<>();
   private final ThreadIdentity threadIdentity = new ThreadIdentity();
   private final TaskLaunches tasks = new TaskLaunches();
@@ -786,6 +788,13 @@ public final class MapValues {
         if (receiver.equals(thisValue) && selfIsMap) {
           superMap = (Origin.Constructed) origins.get(receiver);
         }
+      } else if (result != null && call.kind() == CallKind.STATIC && call.owner().equals(MapTypes.COLLECTORS)) {
+        MapTypes.collectedMapClass(call.name(), argCount).ifPresent(c -> mapCollectors.put(result, c));
+      } else if (result != null && !origins.containsKey(result) && call.name().equals("collect") && argCount == 1
+          && mapCollectors.containsKey(args[0]) && (call.owner().equals("java.util.stream.Stream")
+              || hierarchy.isSubtype(call.owner(), "java.util.stream.Stream"))) {
+        // a stream collected into a map of a known class: as good as constructing one here
+        origins.put(result, new Origin.Constructed(mapCollectors.get(args[0]), false, result, location));
       } else if (result != null && !origins.containsKey(result)) {
         origins.put(
             result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));

@@ -101,7 +101,9 @@ public final class GuardedMapEscapeDetector implements Detector {
         }
       }
       for (MapValues.FieldStore store : method.stores()) {
+        // A constructor whose every caller passes a map it has just made keeps that map, not a shared one.
         Optional<String> guard = store.parameter == null || !store.field.getClassName().equals(m.getClassName())
+            || m.getName().equals("<init>") && implementations.givenNewMaps(m.getMethodDescriptor(), store.parameterIndex)
             ? Optional.empty()
             : guardOf(store.field, guards);
         if (guard.isPresent()) {
