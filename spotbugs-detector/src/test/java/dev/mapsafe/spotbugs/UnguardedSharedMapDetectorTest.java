@@ -114,6 +114,15 @@ class UnguardedSharedMapDetectorTest {
   }
 
   /**
+   * A field given its constructor's parameter holds what every caller passes, this(..) included: a concurrent map
+   * among them leaves the plain one a static holder keeps (and locks) unreported (freemarker's SoftCacheStorage).
+   */
+  @Test
+  void backingMapsOfEveryConstructorCaller(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.BackedStorages");
+  }
+
+  /**
    * A component kept in an {@code Optional} is kept, and a nested object that fills its enclosing provider's cache as
    * it is made does so where it is made; not for keepers nothing shares, nor for a nested object made while its
    * provider is built or filling its own map.

@@ -73,18 +73,22 @@ public final class MapImplementations {
   }
 
   /**
-   * The classes of the maps every construction in this compilation passes to the constructor's parameter; empty
-   * when there is none or one passes a map of unknown class.
+   * The classes of the maps every call of the constructor in this compilation ({@code new}, and {@code this(..)} or
+   * {@code super(..)}) passes to its parameter; empty when there is none or one passes a map of unknown class.
    */
   public static List<String> passedBy(MethodSymbol constructor, int parameter, VisitorState state) {
-    List<TreePath> constructions = Declarations.ofCompilation(state).constructions(constructor);
+    Declarations compilation = Declarations.ofCompilation(state);
+    List<TreePath> calls = new ArrayList<>(compilation.constructions(constructor));
+    calls.addAll(compilation.invocations(constructor));
     List<String> classes = new ArrayList<>();
-    for (TreePath construction : constructions) {
-      if (!(construction.getLeaf() instanceof NewClassTree created) || parameter < 0
-          || parameter >= created.getArguments().size()) {
+    for (TreePath call : calls) {
+      List<? extends ExpressionTree> arguments = call.getLeaf() instanceof NewClassTree created ? created.getArguments()
+          : call.getLeaf() instanceof MethodInvocationTree invocation ? invocation.getArguments()
+          : List.of();
+      if (parameter < 0 || parameter >= arguments.size()) {
         return List.of();
       }
-      Optional<String> passed = classOf(new TreePath(construction, created.getArguments().get(parameter)), state);
+      Optional<String> passed = classOf(new TreePath(call, arguments.get(parameter)), state);
       if (passed.isEmpty()) {
         return List.of();
       }

@@ -41,7 +41,7 @@ public final class MapImplementations {
 
   public void add(MapValues method) {
     for (MapValues.CallSite call : method.callSites()) {
-      if (call.callee.getName().equals("<init>") && !call.onThis) { // not a super(..) or this(..) call
+      if (call.callee.getName().equals("<init>")) { // also this(..) and super(..): they pass maps there too
         for (int i = 0; i < call.constructedArguments.size(); i++) {
           passed.computeIfAbsent(parameterKey(call.callee, i), k -> new ArrayList<>())
               .add(call.constructedArguments.get(i));
