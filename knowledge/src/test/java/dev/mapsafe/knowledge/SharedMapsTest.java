@@ -21,12 +21,22 @@ class SharedMapsTest {
     assertTrue(SharedMaps.keyedByType("java.lang.reflect.Method"));
     assertFalse(SharedMaps.keyedByType("java.lang.String"));
     assertEquals(Optional.of(SharedMaps.Evidence.TYPE_METADATA),
-        SharedMaps.of(false, List.of("java.util.HashMap"), false, true, jdk));
-    assertEquals(Optional.empty(), SharedMaps.of(false, List.of("java.util.HashMap"), false, false, jdk));
+        SharedMaps.of(false, List.of("java.util.HashMap"), false, true, false, jdk));
+    assertEquals(Optional.empty(), SharedMaps.of(false, List.of("java.util.HashMap"), false, false, false, jdk));
     assertEquals(Optional.of(SharedMaps.Evidence.STATIC),
-        SharedMaps.of(true, List.of("java.util.HashMap"), false, true, jdk));
+        SharedMaps.of(true, List.of("java.util.HashMap"), false, true, false, jdk));
     assertTrue(SharedMaps.Evidence.TYPE_METADATA.onlyWritesOnUse());
     assertFalse(SharedMaps.Evidence.WEAK_KEYS.onlyWritesOnUse());
+  }
+
+  /** A map or collection class over a WeakHashMap is a data structure its users lock: its own map shows no sharing. */
+  @Test
+  void dataStructuresOverWeakMaps() {
+    assertEquals(Optional.of(SharedMaps.Evidence.WEAK_KEYS),
+        SharedMaps.of(false, List.of("java.util.WeakHashMap"), false, false, false, jdk));
+    assertEquals(Optional.empty(), SharedMaps.of(false, List.of("java.util.WeakHashMap"), false, false, true, jdk));
+    assertEquals(Optional.of(SharedMaps.Evidence.STATIC),
+        SharedMaps.of(true, List.of("java.util.HashMap"), false, false, true, jdk));
   }
 
   /** Keys are read from the declared type's first argument only where the JDK's map classes put them. */

@@ -19,6 +19,7 @@ import dev.mapsafe.knowledge.threads.Overlap.Kind;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.threads.SharedInstances;
+import dev.mapsafe.knowledge.threads.Guards;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import com.sun.source.tree.MethodInvocationTree;
 import java.util.ArrayList;
@@ -288,7 +289,9 @@ public final class Races {
         && JavacApi.declaredKeyClass(field, state).map(SharedMaps::keyedByType).orElse(false)
         && JavacApi.othersFinal(field, state) && !Declarations.ofCompilation(state).makes(owner, state);
     return SharedMaps.of(field.isStatic(), MapImplementations.of(field, state).orElse(List.of()), keyedByThread,
-            typeMetadata, JavacApi.hierarchy(state))
+            typeMetadata,
+            Guards.viewsAreItsContract(JavacApi.binaryName(field.owner.type, state.getTypes()), JavacApi.hierarchy(state)),
+            JavacApi.hierarchy(state))
         .map(SharedMaps.Sharing::of)
         .orElse(null);
   }

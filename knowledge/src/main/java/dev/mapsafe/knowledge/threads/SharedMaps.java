@@ -126,11 +126,18 @@ public final class SharedMaps {
    * @param typeMetadata whether it is an instance field keyed by types ({@link #keyedByType}) in a class whose
    *     instance fields, its own and its superclasses', are all final (one besides this one), and which only other
    *     code makes
+   * @param collectionOwner whether the field's class is itself a map or collection ({@link
+   *     Guards#viewsAreItsContract}): a data structure over the map, which its users lock as they would lock the
+   *     map (xstream's {@code WeakCache} over a {@code WeakHashMap}, used through {@code synchronizedMap}), so what
+   *     its own map is says nothing of its sharing
    */
   public static Optional<Evidence> of(boolean isStatic, List<String> mapClasses, boolean keyedByThread,
-      boolean typeMetadata, TypeHierarchy hierarchy) {
+      boolean typeMetadata, boolean collectionOwner, TypeHierarchy hierarchy) {
     if (keyedByThread) {
       return Optional.of(Evidence.KEYED_BY_THREAD);
+    }
+    if (collectionOwner && !isStatic) {
+      return Optional.empty();
     }
     if (weakKeys(mapClasses, hierarchy)) {
       return Optional.of(Evidence.WEAK_KEYS);

@@ -9,6 +9,7 @@ import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.SharedInstances;
+import dev.mapsafe.knowledge.threads.Guards;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
@@ -271,7 +272,7 @@ public final class UnguardedSharedMapDetector implements Detector {
         && BytecodeApi.declaredKeyClass(field, hierarchy).map(SharedMaps::keyedByType).orElse(false)
         && BytecodeApi.othersFinal(field);
     return SharedMaps.of(field.isStatic(), implementations.of(field).orElse(List.of()), races.keyedByThread(field),
-            typeMetadata, hierarchy)
+            typeMetadata, Guards.viewsAreItsContract(field.getClassName(), hierarchy), hierarchy)
         .map(SharedMaps.Sharing::of)
         .orElse(null);
   }
