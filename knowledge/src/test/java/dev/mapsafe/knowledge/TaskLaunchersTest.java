@@ -22,6 +22,29 @@ class TaskLaunchersTest {
     assertFalse(TaskLaunchers.runsOneAtATime("java.util.stream.Stream", "forEach", jdk));
   }
 
+  /**
+   * A library's timer or scheduler known by its signature: a task first, then longs, ending in (long, TimeUnit).
+   * Calls that only look alike are not: a predicate or a key first, another type between, no unit last.
+   */
+  @Test
+  void schedulersKnownBySignature() {
+    java.util.function.Predicate<String> tasks = java.util.Set.of("x.TimerTask", "java.lang.Runnable")::contains;
+    assertTrue(TaskLaunchers.schedulesBySignature(
+        java.util.List.of("x.TimerTask", "long", "java.util.concurrent.TimeUnit"), tasks));
+    assertTrue(TaskLaunchers.schedulesBySignature(
+        java.util.List.of("java.lang.Runnable", "long", "long", "java.util.concurrent.TimeUnit"), tasks));
+    assertFalse(TaskLaunchers.schedulesBySignature(
+        java.util.List.of("java.util.function.Predicate", "long", "java.util.concurrent.TimeUnit"), tasks));
+    assertFalse(TaskLaunchers.schedulesBySignature(
+        java.util.List.of("java.lang.Object", "java.lang.Object", "long", "java.util.concurrent.TimeUnit"), tasks));
+    assertFalse(TaskLaunchers.schedulesBySignature(
+        java.util.List.of("java.lang.Runnable", "int", "java.util.concurrent.TimeUnit"), tasks));
+    assertFalse(TaskLaunchers.schedulesBySignature(java.util.List.of("java.lang.Runnable", "long"), tasks));
+    assertTrue(TaskLaunchers.isTaskMethod(true, 1)); // run(Timeout)
+    assertTrue(TaskLaunchers.isTaskMethod(false, 0)); // call()
+    assertFalse(TaskLaunchers.isTaskMethod(false, 1)); // test(T), apply(T)
+  }
+
   /** The stages after an async one run on the thread that completes it; an async stage is a launch of its own. */
   @Test
   void stagesAfterAsyncOnes() {

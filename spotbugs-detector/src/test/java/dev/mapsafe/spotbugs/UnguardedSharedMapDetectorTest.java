@@ -278,4 +278,13 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.jdk8.NestedTasks");
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.jdk8.SuiteRegistry");
   }
+
+  /**
+   * Tasks that reach their maker through fields pointing back to it (a stream's connection, a retry task's
+   * registry), launched directly or through a method that passes its task on to the pool.
+   */
+  @Test
+  void tasksReachingTheirMakerThroughBackReferences(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.BackReferences");
+  }
 }

@@ -383,6 +383,16 @@ public final class Declarations {
         .anyMatch(c -> c.owner instanceof Symbol.ClassSymbol made && made.isSubClass(cls, state.getTypes()));
   }
 
+  /** Every method invocation and construction ({@code new C(..)}) of this compilation unit. */
+  public List<TreePath> calls() {
+    List<TreePath> calls = new ArrayList<>();
+    invocations.values().forEach(calls::addAll);
+    constructions.values().forEach(calls::addAll);
+    calls.sort(java.util.Comparator.comparing((TreePath p) -> p.getCompilationUnit().getSourceFile().getName())
+        .thenComparingLong(p -> ((com.sun.tools.javac.tree.JCTree) p.getLeaf()).getStartPosition()));
+    return calls;
+  }
+
   /** The constructions ({@code new C(..)}) of a constructor in this compilation unit. */
   public List<TreePath> constructions(MethodSymbol constructor) {
     return constructions.getOrDefault(constructor, List.of());

@@ -18,6 +18,10 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.threads.HappensBefore;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
 
 /**
  * Which function objects a method launches on other threads, as the thread vocabulary ({@link TaskLaunchers},
@@ -54,18 +59,9 @@ final class TaskLaunches {
     TreePath callPath = fn.getParentPath();
     // The line of the function argument: a call chain starts lines earlier, bytecode names the call's own line.
     long line = line(fn.getLeaf(), state);
-    if (TaskLaunchers.launches(owner, name, JavacApi.hierarchy(state))) {
-      boolean repeats = inLoop(callPath) && !waitedForEachRound(callPath, state);
-      String launched = call instanceof MethodInvocationTree invocation && ASTHelpers.getReceiver(invocation) != null
-          ? state.getSourceForNode(ASTHelpers.getReceiver(invocation)) + "." + name
-          : name.equals("<init>") ? "new " + simple(owner) : simple(owner) + "." + name;
-      TreePath launcher = ThreadReach.enclosingMethod(callPath);
-      return Optional.of(
-          new ThreadReach.Context(Kind.TASK, call, "the task passed to " + launched + "(..) at line " + line, repeats,
-              false, launcher, launcher != null
-                  && (call instanceof MethodInvocationTree invocation && waits(invocation, state)
-                      || waitsAfter(launcher, call, state)),
-              serialExecutor(call, state)));
+    int argument = arguments(call).indexOf(fn.getLeaf());
+    if (launchesDirectly(call, state) || forwards(ASTHelpers.getSymbol(call), argument, state, 0)) {
+      return Optional.of(launch(callPath, api.get(), launchesDirectly(call, state), line, state));
     }
     if (call instanceof MethodInvocationTree stage
         && TaskLaunchers.runsOnCompletingThread(owner, name, JavacApi.hierarchy(state))
@@ -90,6 +86,149 @@ final class TaskLaunches {
               true, ThreadReach.enclosingMethod(callPath), false));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The task a call launches: "the task passed to pool.execute(..) at line 27", whether its runs overlap (a launcher
+   * of the vocabulary or a library's scheduler called in a loop; not a method of the compilation passing it on), and
+   * whether the launching method waits for it.
+   */
+  private static ThreadReach.Context launch(TreePath callPath, ApiMethod api, boolean direct, long line,
+      VisitorState state) {
+    ExpressionTree call = (ExpressionTree) callPath.getLeaf();
+    String name = api.name();
+    boolean repeats = direct && inLoop(callPath) && !waitedForEachRound(callPath, state);
+    String launched = call instanceof MethodInvocationTree invocation && ASTHelpers.getReceiver(invocation) != null
+        ? state.getSourceForNode(ASTHelpers.getReceiver(invocation)) + "." + name
+        : name.equals("<init>") ? "new " + simple(api.owner()) : simple(api.owner()) + "." + name;
+    TreePath launcher = ThreadReach.enclosingMethod(callPath);
+    return new ThreadReach.Context(Kind.TASK, call, "the task passed to " + launched + "(..) at line " + line, repeats,
+        false, launcher, launcher != null
+            && (call instanceof MethodInvocationTree invocation && waits(invocation, state)
+                || waitsAfter(launcher, call, state)),
+        serialExecutor(call, state));
+  }
+
+  /**
+   * Whether the call runs its function arguments on another thread: a launcher of the thread vocabulary, or a method
+   * of a library (not compiled here) that schedules by its signature ({@link TaskLaunchers#schedulesBySignature}).
+   * The bytecode engine's {@code BytecodeApi.launches}.
+   */
+  private static boolean launchesDirectly(ExpressionTree call, VisitorState state) {
+    Optional<ApiMethod> api = JavacApi.call(call, state);
+    if (api.isEmpty() || !(ASTHelpers.getSymbol(call) instanceof MethodSymbol callee)) {
+      return false;
+    }
+    if (TaskLaunchers.launches(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+      return true;
+    }
+    if (Declarations.compiledHere(callee, state)) {
+      return false;
+    }
+    List<Type> types = callee.erasure(state.getTypes()).getParameterTypes();
+    return TaskLaunchers.schedulesBySignature(api.get().params(), first -> taskMethod(types.get(0), state).isPresent());
+  }
+
+  /**
+   * Whether a method compiled here passes its parameter {@code index} on to a launcher ({@code execute(Runnable task)
+   * { executor.execute(task); }}), or to another such method, a few deep. The bytecode engine's counterpart is
+   * {@code ThreadReach}'s forwarded launches.
+   */
+  private static boolean forwards(Symbol callee, int index, VisitorState state, int depth) {
+    if (!(callee instanceof MethodSymbol method) || depth > 2 || index < 0
+        || index >= method.getParameters().size() || !Declarations.compiledHere(method, state)) {
+      return false;
+    }
+    VarSymbol parameter = method.getParameters().get(index);
+    for (TreePath use : Declarations.declaring(method, state).uses(parameter)) {
+      Tree parent = use.getParentPath().getLeaf();
+      int at = parent instanceof ExpressionTree call ? arguments(call).indexOf(use.getLeaf()) : -1;
+      if (at >= 0 && (launchesDirectly((ExpressionTree) parent, state)
+          || forwards(ASTHelpers.getSymbol(parent), at, state, depth + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<? extends ExpressionTree> arguments(ExpressionTree call) {
+    return call instanceof MethodInvocationTree invocation ? invocation.getArguments()
+        : call instanceof NewClassTree created ? created.getArguments() : List.of();
+  }
+
+  /**
+   * The method a task object of the type runs: the single abstract method of a functional interface, when it has a
+   * task's shape ({@link TaskLaunchers#isTaskMethod}); else empty. The bytecode engine's
+   * {@code BytecodeApi.taskMethod}.
+   */
+  private static Optional<MethodSymbol> taskMethod(Type type, VisitorState state) {
+    if (type == null || !(type.tsym instanceof ClassSymbol cls) || !cls.isInterface()) {
+      return Optional.empty();
+    }
+    try {
+      return state.getTypes().findDescriptorSymbol(cls) instanceof MethodSymbol method
+              && TaskLaunchers.isTaskMethod(method.getReturnType().getKind() == TypeKind.VOID,
+                  method.getParameters().size())
+          ? Optional.of(method) : Optional.empty();
+    } catch (RuntimeException notFunctional) { // javac's FunctionDescriptorLookupError
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * An object of a class the compilation constructs and launches as a task ({@code pool.execute(new
+   * StreamTask(stream))}, directly or through an effectively final local), with its launch and the method the
+   * launcher runs on it: its implementation in the class or a superclass is where the task starts.
+   */
+  record TaskObject(ThreadReach.Context launch, ClassSymbol cls, MethodSymbol method) {}
+
+  private static final com.sun.tools.javac.util.Context.Key<List<TaskObject>> TASK_OBJECTS =
+      new com.sun.tools.javac.util.Context.Key<>();
+
+  /** The objects the compilation launches as tasks, found once per compilation. */
+  static List<TaskObject> taskObjects(VisitorState state) {
+    List<TaskObject> objects = state.context.get(TASK_OBJECTS);
+    if (objects != null) {
+      return objects;
+    }
+    objects = new ArrayList<>();
+    for (TreePath callPath : Declarations.ofCompilation(state).calls()) {
+      ExpressionTree call = (ExpressionTree) callPath.getLeaf();
+      Optional<ApiMethod> api = JavacApi.call(call, state);
+      if (api.isEmpty() || !(ASTHelpers.getSymbol(call) instanceof MethodSymbol callee)) {
+        continue;
+      }
+      List<? extends ExpressionTree> arguments = arguments(call);
+      for (int i = 0; i < arguments.size() && i < callee.getParameters().size(); i++) {
+        Optional<ClassSymbol> made = constructed(new TreePath(callPath, arguments.get(i)), state);
+        if (made.isEmpty()) {
+          continue;
+        }
+        boolean direct = launchesDirectly(call, state);
+        if (!direct && !forwards(callee, i, state, 0)) {
+          continue;
+        }
+        Optional<MethodSymbol> runs = taskMethod(callee.getParameters().get(i).type, state);
+        if (runs.isPresent()) {
+          objects.add(new TaskObject(launch(callPath, api.get(), direct, line(arguments.get(i), state), state),
+              made.get(), runs.get()));
+        }
+      }
+    }
+    state.context.put(TASK_OBJECTS, objects);
+    return objects;
+  }
+
+  /** The class of the object an argument constructs there, or through an effectively final local, or empty. */
+  private static Optional<ClassSymbol> constructed(TreePath argument, VisitorState state) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) argument.getLeaf());
+    if (ASTHelpers.getSymbol(tree) instanceof VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)) {
+      List<TreePath> initial = Declarations.declaring(local, state).assignedValues(local);
+      tree = initial.size() == 1 ? MapIdentity.strip((ExpressionTree) initial.get(0).getLeaf()) : null;
+    }
+    return tree instanceof NewClassTree created && ASTHelpers.getSymbol(created) instanceof MethodSymbol constructor
+            && constructor.owner instanceof ClassSymbol cls
+        ? Optional.of(cls) : Optional.empty();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.mapsafe.knowledge.threads;
 
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Calls that run a function object they are given (a lambda, method reference, anonymous class) on another
@@ -86,6 +87,38 @@ public final class TaskLaunchers {
   /** Whether a call of {@code name} ({@code <init>} for a constructor) on {@code owner} runs its function arguments elsewhere. */
   public static boolean launches(String owner, String name, TypeHierarchy hierarchy) {
     return find(owner, name, hierarchy) != null || UserVocabulary.current().launches(owner, name, hierarchy);
+  }
+
+  /**
+   * Whether a library method (one the analysis does not see the code of) schedules its first argument by its
+   * signature alone: the parameters are a task ({@link #isTaskMethod}), then only {@code long}s, and end in
+   * {@code (long, TimeUnit)}, as timers and schedulers of every library declare them ({@code newTimeout(task, delay,
+   * unit)}, {@code schedule(task, delay, unit)}). A predicate, a key or a value first ({@code put(k, v, ttl, unit)},
+   * {@code offer(e, timeout, unit)}) is no task.
+   *
+   * @param parameterTypes the binary names of the parameters' types ({@code long} for the primitive)
+   * @param taskInterface whether a type is an interface whose single abstract method is a task's
+   */
+  public static boolean schedulesBySignature(List<String> parameterTypes, Predicate<String> taskInterface) {
+    int n = parameterTypes.size();
+    if (n < 3 || !parameterTypes.get(n - 1).equals("java.util.concurrent.TimeUnit")) {
+      return false;
+    }
+    for (int i = 1; i < n - 1; i++) {
+      if (!parameterTypes.get(i).equals("long")) {
+        return false;
+      }
+    }
+    return taskInterface.test(parameterTypes.get(0));
+  }
+
+  /**
+   * Whether an interface's single abstract method has a task's shape: it returns nothing ({@code run(Timeout)}), or
+   * takes nothing ({@code call()}). A function of its argument ({@code test(T)}, {@code apply(T)}) is a condition
+   * or a mapping, which a scheduler may well evaluate on the calling thread.
+   */
+  public static boolean isTaskMethod(boolean returnsVoid, int parameterCount) {
+    return returnsVoid || parameterCount == 0;
   }
 
   /** Whether the call makes a stream parallel ({@code parallelStream()}, {@code parallel()}). */

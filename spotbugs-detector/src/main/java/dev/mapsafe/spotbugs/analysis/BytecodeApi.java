@@ -7,6 +7,7 @@ import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.knowledge.threads.Exposure;
 import dev.mapsafe.knowledge.threads.SharedMaps;
+import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import edu.umd.cs.findbugs.ba.AnalysisContext;
 import edu.umd.cs.findbugs.ba.Hierarchy;
 import edu.umd.cs.findbugs.ba.Hierarchy2;
@@ -110,6 +111,57 @@ public final class BytecodeApi {
     }
     return base;
   }
+
+  /**
+   * Whether the call runs its function arguments on another thread: a launcher of the thread vocabulary
+   * ({@link TaskLaunchers#launches}), or a method of a library (outside the analysis) that schedules by its signature
+   * ({@link TaskLaunchers#schedulesBySignature}).
+   */
+  public static boolean launches(ApiMethod call, TypeHierarchy hierarchy) {
+    return TaskLaunchers.launches(call.owner(), call.name(), hierarchy)
+        || !isAnalysed(DescriptorFactory.createClassDescriptorFromDottedClassName(call.owner()))
+            && TaskLaunchers.schedulesBySignature(call.params(), t -> taskMethod(t).isPresent());
+  }
+
+  /**
+   * The method a task object of the interface runs, as name and signature ({@code run(Lx/Timeout;)V}): the
+   * interface's single abstract method, when it has a task's shape ({@link TaskLaunchers#isTaskMethod}); else empty
+   * (not an interface, several methods, a function of its argument, a class that cannot be read).
+   */
+  public static Optional<String> taskMethod(String interfaceName) {
+    List<String> abstracts = new ArrayList<>();
+    if (!abstractMethods(interfaceName, abstracts, 0) || abstracts.size() != 1) {
+      return Optional.empty();
+    }
+    String method = abstracts.get(0);
+    String signature = method.substring(method.indexOf('('));
+    return TaskLaunchers.isTaskMethod(signature.endsWith(")V"), Type.getArgumentTypes(signature).length)
+        ? Optional.of(method)
+        : Optional.empty();
+  }
+
+  private static boolean abstractMethods(String interfaceName, List<String> into, int depth) {
+    JavaClass type = javaClass(interfaceName);
+    if (type == null || !type.isInterface() || depth > 4) {
+      return false;
+    }
+    for (org.apache.bcel.classfile.Method m : type.getMethods()) {
+      String method = m.getName() + m.getSignature();
+      if (m.isAbstract() && !m.isStatic() && !OBJECT_METHODS.contains(method) && !into.contains(method)) {
+        into.add(method);
+      }
+    }
+    for (String parent : type.getInterfaceNames()) {
+      if (!abstractMethods(parent, into, depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Methods of {@code Object} an interface may declare again without making them its own. */
+  private static final Set<String> OBJECT_METHODS =
+      Set.of("equals(Ljava/lang/Object;)Z", "hashCode()I", "toString()Ljava/lang/String;");
 
   /** The class, or null when it cannot be read. */
   public static JavaClass javaClass(String className) {

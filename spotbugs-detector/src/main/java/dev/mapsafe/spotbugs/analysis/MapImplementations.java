@@ -101,7 +101,8 @@ public final class MapImplementations {
     return !given.isEmpty() && !given.contains(null);
   }
 
-  private static String parameterKey(MethodDescriptor constructor, int parameterIndex) {
+  /** A constructor's parameter, as a key: its class, signature and index. */
+  static String parameterKey(MethodDescriptor constructor, int parameterIndex) {
     return constructor.getSlashedClassName() + "." + constructor.getSignature() + "#" + parameterIndex;
   }
 

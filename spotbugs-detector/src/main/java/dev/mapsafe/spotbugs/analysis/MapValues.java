@@ -180,10 +180,26 @@ public final class MapValues {
     public final Origin receiver;
     /** Whether the receiver is this method's own {@code this} (in a lambda body, the object that made the lambda). */
     public final boolean onThis;
+    /** The arguments that are this method's own {@code this} ({@code new Stream(id, this)}), by index. */
+    public final List<Integer> thisArguments;
+    /** The arguments that are the constant null, by index. */
+    public final List<Integer> nullArguments;
+    /** The call's source line, or -1. */
+    public final int line;
+    /** The index of the method's parameter the call is made on ({@code registry.unsubscribe(..)}), or -1. */
+    public final int receiverParameter;
+    /** For each argument, the field of {@code this} it was loaded from ({@code doRetry(url, this.registry)}), or null. */
+    public final List<XField> argumentFields;
 
     CallSite(MethodDescriptor callee, Location location, List<Origin> heldOrigins, boolean thisHeld,
         List<List<MethodDescriptor>> argumentBodies, boolean onNewObject, List<String> constructedArguments,
-        Origin receiver, boolean onThis) {
+        Origin receiver, boolean onThis, List<Integer> thisArguments, List<Integer> nullArguments, int line,
+        int receiverParameter, List<XField> argumentFields) {
+      this.nullArguments = nullArguments;
+      this.receiverParameter = receiverParameter;
+      this.argumentFields = argumentFields;
+      this.thisArguments = thisArguments;
+      this.line = line;
       this.callee = callee;
       this.location = location;
       this.heldOrigins = heldOrigins;
@@ -637,7 +653,19 @@ public final class MapValues {
     MethodDescriptor callee = XFactory.createXMethod(invoke, cpg).getMethodDescriptor();
     List<List<MethodDescriptor>> argumentBodies = new ArrayList<>();
     List<String> constructedArguments = new ArrayList<>();
+    List<Integer> thisArguments = new ArrayList<>();
+    List<Integer> nullArguments = new ArrayList<>();
+    List<XField> argumentFields = new ArrayList<>();
     for (ValueNumber arg : args) {
+      if (arg != null && arg.equals(thisValue)) {
+        thisArguments.add(argumentBodies.size());
+      }
+      if (nulls.contains(arg)) {
+        nullArguments.add(argumentBodies.size());
+      }
+      Origin loaded = origins.get(arg);
+      argumentFields.add(loaded instanceof Origin.FieldLoad && ((Origin.FieldLoad) loaded).onThis()
+          && !((Origin.FieldLoad) loaded).field().isStatic() ? ((Origin.FieldLoad) loaded).field() : null);
       argumentBodies.add(lambdaBodies.getOrDefault(arg, List.of()));
       Origin argument = origins.get(arg);
       constructedArguments.add(
@@ -650,7 +678,9 @@ public final class MapValues {
       callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies,
           !callee.getName().startsWith("<") && receiver != null && !receiver.equals(thisValue)
               && origins.get(receiver) instanceof Origin.Constructed, constructedArguments,
-          receiver == null ? null : origins.get(receiver), receiver != null && receiver.equals(thisValue)));
+          receiver == null ? null : origins.get(receiver), receiver != null && receiver.equals(thisValue),
+          thisArguments, nullArguments, SourceLineAnnotation.fromVisitedInstruction(context, m, location).getStartLine(),
+          parameterUses.indexOf(receiver), argumentFields));
     }
     if (parameterUses.isParameter(receiver)) {
       parameterUses.called(receiver, location, heldOrigins(monitors, location), thisHeldHere);

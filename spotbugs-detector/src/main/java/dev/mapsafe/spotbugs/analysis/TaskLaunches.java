@@ -45,10 +45,13 @@ public final class TaskLaunches {
     public final List<CapturedMap> capturedMaps;
     /** The field holding the executor the tasks are given to ({@code worker.execute(..)}), or null. */
     public final XField executor;
+    /** The objects of any class this method constructed and launched, with the method the launcher runs. */
+    public final List<TaskObject> taskObjects;
 
     Launch(List<MethodDescriptor> bodies, List<String> constructedClasses, String description,
         SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream, boolean collected,
-        List<CapturedMap> capturedMaps, XField executor) {
+        List<CapturedMap> capturedMaps, XField executor, List<TaskObject> taskObjects) {
+      this.taskObjects = taskObjects;
       this.executor = executor;
       this.collected = collected;
       this.bodies = bodies;
@@ -76,6 +79,20 @@ public final class TaskLaunches {
       this.body = body;
       this.parameter = parameter;
       this.map = map;
+    }
+  }
+
+  /**
+   * An object launched as a task: its class, and the method the launcher runs on it, as name and signature
+   * ({@link BytecodeApi#taskMethod}): its implementation in the class or a superclass is where the task starts.
+   */
+  public static final class TaskObject {
+    public final String className;
+    public final String method;
+
+    TaskObject(String className, String method) {
+      this.className = className;
+      this.method = method;
     }
   }
 
@@ -138,7 +155,7 @@ public final class TaskLaunches {
           .add(new Collected(args[0], location,
               ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock())));
     }
-    boolean launcherCall = TaskLaunchers.launches(owner, name, hierarchy);
+    boolean launcherCall = BytecodeApi.launches(call, hierarchy);
     boolean stage = receiver != null && asyncStages.contains(receiver)
         && TaskLaunchers.runsOnCompletingThread(owner, name, hierarchy);
     if (result != null && (stage || launcherCall && TaskLaunchers.completedByTask(owner, name, hierarchy))) {
@@ -164,14 +181,19 @@ public final class TaskLaunches {
     args = functions.stream().map(c -> c.function).toArray(ValueNumber[]::new);
     List<MethodDescriptor> bodies = new ArrayList<>();
     List<String> classes = new ArrayList<>();
-    for (ValueNumber arg : args) {
-      bodies.addAll(lambdaBodies.getOrDefault(arg, List.of()));
-      Origin o = origins.get(arg);
+    List<TaskObject> objects = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      bodies.addAll(lambdaBodies.getOrDefault(args[i], List.of()));
+      Origin o = origins.get(args[i]);
       if (o instanceof Origin.Constructed && ((Origin.Constructed) o).className().contains("$")) {
         classes.add(((Origin.Constructed) o).className());
       }
+      if (o instanceof Origin.Constructed && !collectedTasks && i < call.params().size()) {
+        String className = ((Origin.Constructed) o).className();
+        BytecodeApi.taskMethod(call.params().get(i)).ifPresent(run -> objects.add(new TaskObject(className, run)));
+      }
     }
-    if (bodies.isEmpty() && classes.isEmpty()) {
+    if (bodies.isEmpty() && classes.isEmpty() && objects.isEmpty()) {
       return;
     }
     SourceLineAnnotation line = SourceLineAnnotation.fromVisitedInstruction(context, m, location);
@@ -187,15 +209,16 @@ public final class TaskLaunches {
         stage
             ? new Launch(bodies, classes, "the stage passed to " + simpleOwner + "." + name + "(..) at line "
                 + line.getStartLine() + " after an async one", line, location.getHandle().getPosition(), inLoop,
-                false, false, maps, null)
+                false, false, maps, null, objects)
             : collectedTasks
             ? new Launch(bodies, classes, "the tasks passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop || severalCollected, false, true, maps, executor)
+                line, location.getHandle().getPosition(), inLoop || severalCollected, false, true, maps, executor,
+                objects)
             : launcherCall
             ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop, false, false, maps, executor)
+                line, location.getHandle().getPosition(), inLoop, false, false, maps, executor, objects)
             : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), true, true, false, maps, null);
+                line, location.getHandle().getPosition(), true, true, false, maps, null, objects);
     launches.add(launch);
     if (inLoop && !collectedTasks && !parallel) {
       loopLaunches.put(launch, location);
@@ -213,7 +236,8 @@ public final class TaskLaunches {
       if (at != null && waitBlocks.stream().anyMatch(
           wait -> !ControlFlow.reachableAvoiding(cfg, at.getBasicBlock(), at.getBasicBlock(), wait))) {
         launches.set(i, new Launch(launch.bodies, launch.constructedClasses, launch.description, launch.line,
-            launch.position, false, launch.parallelStream, launch.collected, launch.capturedMaps, launch.executor));
+            launch.position, false, launch.parallelStream, launch.collected, launch.capturedMaps, launch.executor,
+            launch.taskObjects));
       }
     }
     loopLaunches.clear();

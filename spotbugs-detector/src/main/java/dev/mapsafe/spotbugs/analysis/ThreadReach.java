@@ -104,6 +104,16 @@ public final class ThreadReach {
   /** Methods the jar calls on an object the caller has just constructed, and those it calls on any other. */
   private final Set<MethodDescriptor> calledOnNewObjects = new HashSet<>();
   private final Set<MethodDescriptor> calledOnOtherObjects = new HashSet<>();
+  /** Every call site, by the callee's name and signature, with its calling method. */
+  private final Map<String, List<Map.Entry<MethodDescriptor, MapValues.CallSite>>> callsByName = new HashMap<>();
+  /** The objects launched as tasks, with their launch. */
+  private final List<Map.Entry<Context, TaskLaunches.TaskObject>> taskObjects = new ArrayList<>();
+  /** Methods that pass a parameter on to a launcher, by that parameter's index ({@link #forwardedLaunches}). */
+  private final Map<MethodDescriptor, Set<Integer>> forwarders = new HashMap<>();
+  private final Map<MethodDescriptor, List<ParameterUses.ParameterPass>> parameterPasses = new HashMap<>();
+  private boolean forwardedResolved;
+  private final BackReferences backReferences = new BackReferences();
+  private final Map<MethodDescriptor, List<Context>> backReferenceTasks = new HashMap<>();
 
   public ThreadReach(TypeHierarchy hierarchy) {
     this.hierarchy = hierarchy;
@@ -121,11 +131,18 @@ public final class ThreadReach {
               launch.parallelStream, self, launch.position, joinedAfter, launch.executor, serialExecutors);
       launch.bodies.forEach(b -> launchedBodies.putIfAbsent(b, task));
       launch.constructedClasses.forEach(c -> launchedClasses.putIfAbsent(c, task));
+      launch.taskObjects.forEach(o -> taskObjects.add(Map.entry(task, o)));
     }
     for (MethodDescriptor callee : method.callees()) {
       callers.computeIfAbsent(callee, c -> new ArrayList<>()).add(self);
     }
+    backReferences.add(method);
+    if (!method.parameterPasses().isEmpty()) {
+      parameterPasses.put(self, method.parameterPasses());
+    }
     for (MapValues.CallSite call : method.callSites()) {
+      callsByName.computeIfAbsent(call.callee.getName() + call.callee.getSignature(), k -> new ArrayList<>())
+          .add(Map.entry(self, call));
       (call.onNewObject ? calledOnNewObjects : calledOnOtherObjects).add(call.callee);
       if (call.onThis) {
         selfCallers.computeIfAbsent(call.callee, c -> new ArrayList<>()).add(self);
@@ -142,6 +159,10 @@ public final class ThreadReach {
   }
 
   private List<Context> of(MethodDescriptor m, Set<MethodDescriptor> seen, int depth) {
+    if (!forwardedResolved) {
+      forwardedResolved = true;
+      forwardedLaunches();
+    }
     List<Context> known = memo.get(m);
     if (known != null) {
       return known;
@@ -208,7 +229,149 @@ public final class ThreadReach {
     List<Context> result = new ArrayList<>();
     result.add(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
     result.addAll(tasksCallingOnThis(m, values, seen, depth));
+    if (values != null && !values.method().isStatic()) {
+      backReferenceTasks.computeIfAbsent(m, k -> tasksThroughBackReferences(k, 0, new HashSet<>())).stream()
+          .filter(c -> !result.contains(c)).forEach(result::add);
+    }
     return result;
+  }
+
+  /**
+   * Launches through methods of the analysed code that pass a parameter on to a launcher
+   * ({@code execute(Runnable task) { executor.execute(task); }}), a few such methods deep: a lambda or a constructed
+   * object given there is a task of the call.
+   */
+  private void forwardedLaunches() {
+    for (int round = 0; round < 3; round++) { // a method passing its parameter to a forwarding one, and so on
+      for (Map.Entry<MethodDescriptor, List<ParameterUses.ParameterPass>> e : parameterPasses.entrySet()) {
+        for (ParameterUses.ParameterPass pass : e.getValue()) {
+          if (BytecodeApi.launches(BytecodeApi.call(pass.callee), hierarchy)
+              || forwarders.getOrDefault(pass.callee, Set.of()).contains(pass.argument)) {
+            forwarders.computeIfAbsent(e.getKey(), k -> new java.util.TreeSet<>()).add(pass.parameter);
+          }
+        }
+      }
+    }
+    for (Map.Entry<MethodDescriptor, Set<Integer>> forwarder : forwarders.entrySet()) {
+      MethodDescriptor f = forwarder.getKey();
+      String[] parameterTypes = java.util.Arrays.stream(org.apache.bcel.generic.Type.getArgumentTypes(f.getSignature()))
+          .map(Object::toString).toArray(String[]::new);
+      for (Map.Entry<MethodDescriptor, MapValues.CallSite> site : callsTo(f)) {
+        MapValues.CallSite call = site.getValue();
+        for (int p : forwarder.getValue()) {
+          if (p >= call.argumentBodies.size()) {
+            continue;
+          }
+          List<MethodDescriptor> bodies = call.argumentBodies.get(p);
+          String constructed = call.constructedArguments.get(p);
+          if (bodies.isEmpty() && constructed == null) {
+            continue;
+          }
+          int position = call.location.getHandle().getPosition();
+          Context task = new Context(Kind.TASK, site.getKey() + "@" + position,
+              "the task passed to " + (call.receiver instanceof Origin.FieldLoad ? call.receiver.display()
+                  : simpleName(f.getSlashedClassName())) + "." + f.getName() + "(..) at line " + call.line,
+              false, false, site.getKey(), position, false);
+          bodies.forEach(b -> launchedBodies.putIfAbsent(b, task));
+          if (constructed != null && constructed.contains("$")) {
+            launchedClasses.putIfAbsent(constructed, task);
+          }
+          if (constructed != null) {
+            BytecodeApi.taskMethod(parameterTypes[p])
+                .ifPresent(m -> taskObjects.add(Map.entry(task, new TaskLaunches.TaskObject(constructed, m))));
+          }
+        }
+      }
+    }
+  }
+
+  private static String simpleName(String slashedName) {
+    return slashedName.substring(Math.max(slashedName.lastIndexOf('/'), slashedName.lastIndexOf('$')) + 1);
+  }
+
+  /** The call sites of the analysis that may run the method: its name and signature, on a related class. */
+  private List<Map.Entry<MethodDescriptor, MapValues.CallSite>> callsTo(MethodDescriptor m) {
+    List<Map.Entry<MethodDescriptor, MapValues.CallSite>> calls = new ArrayList<>();
+    String owner = m.getSlashedClassName().replace('/', '.');
+    for (Map.Entry<MethodDescriptor, MapValues.CallSite> call :
+        callsByName.getOrDefault(m.getName() + m.getSignature(), List.of())) {
+      String named = call.getValue().callee.getSlashedClassName().replace('/', '.');
+      if (named.equals(owner) || hierarchy.isSubtype(owner, named) || hierarchy.isSubtype(named, owner)) {
+        calls.add(call);
+      }
+    }
+    return calls;
+  }
+
+  /**
+   * The tasks that run the method on an object they reach through a {@link BackReferences back reference}: a call
+   * {@code handler.closeConnection()} through a field pointing back to the handler that made the task's objects, made
+   * by a task object's method (or one it reaches on itself and the objects its fields hold), reaches the method on
+   * the handler directly or through calls the handler makes on itself. Both ends are followed by the analysis's
+   * calls, with the overrides of the called method's class, a few calls deep.
+   */
+  private List<Context> tasksThroughBackReferences(MethodDescriptor m, int depth, Set<MethodDescriptor> seen) {
+    List<Context> tasks = new ArrayList<>();
+    if (depth > MAX_DEPTH || !seen.add(m)) {
+      return tasks;
+    }
+    for (Map.Entry<MethodDescriptor, MapValues.CallSite> site : callsTo(m)) {
+      MapValues.CallSite call = site.getValue();
+      List<Context> found = new ArrayList<>();
+      if (call.onThis) {
+        found = tasksThroughBackReferences(site.getKey(), depth + 1, seen);
+      } else if (call.receiver instanceof Origin.FieldLoad && ((Origin.FieldLoad) call.receiver).onThis()
+          && backReferences.pointsBack(((Origin.FieldLoad) call.receiver).field())) {
+        found = tasksRunning(site.getKey(), dotted(site.getKey()), depth + 1, new HashSet<>());
+      } else if (call.receiverParameter >= 0) { // doRetry(url, registry): the back reference its callers pass
+        for (Map.Entry<MethodDescriptor, MapValues.CallSite> passing : callsTo(site.getKey())) {
+          List<XField> fields = passing.getValue().argumentFields;
+          if (call.receiverParameter < fields.size() && fields.get(call.receiverParameter) != null
+              && backReferences.pointsBack(fields.get(call.receiverParameter))) {
+            found.addAll(tasksRunning(passing.getKey(), dotted(passing.getKey()), depth + 2, new HashSet<>()));
+          }
+        }
+      }
+      found.stream().filter(c -> !tasks.contains(c)).forEach(tasks::add);
+    }
+    return tasks;
+  }
+
+  /**
+   * The launches of task objects that run the method on an object of class {@code bound} (or a subclass): it is the
+   * method the launcher runs on them, or a method they reach on themselves and on the objects their fields hold.
+   */
+  private List<Context> tasksRunning(MethodDescriptor m, String bound, int depth, Set<MethodDescriptor> seen) {
+    List<Context> tasks = new ArrayList<>();
+    if (depth > MAX_DEPTH || !seen.add(m)) {
+      return tasks;
+    }
+    String owner = dotted(m);
+    for (Map.Entry<Context, TaskLaunches.TaskObject> launched : taskObjects) {
+      String object = launched.getValue().className;
+      if (launched.getValue().method.equals(m.getName() + m.getSignature())
+          && (object.equals(bound) || hierarchy.isSubtype(object, bound))
+          && (object.equals(owner) || hierarchy.isSubtype(object, owner)) && !tasks.contains(launched.getKey())) {
+        tasks.add(launched.getKey());
+      }
+    }
+    for (Map.Entry<MethodDescriptor, MapValues.CallSite> site : callsTo(m)) {
+      MapValues.CallSite call = site.getValue();
+      String caller = dotted(site.getKey());
+      List<Context> found = call.onThis
+          ? tasksRunning(site.getKey(), hierarchy.isSubtype(caller, bound) ? caller : bound, depth + 1, seen)
+          : call.receiver instanceof Origin.FieldLoad && ((Origin.FieldLoad) call.receiver).onThis()
+              && !((Origin.FieldLoad) call.receiver).field().isStatic()
+              && !((Origin.FieldLoad) call.receiver).field().isSynthetic()
+              ? tasksRunning(site.getKey(), caller, depth + 1, seen)
+              : List.of();
+      found.stream().filter(c -> !tasks.contains(c)).forEach(tasks::add);
+    }
+    return tasks;
+  }
+
+  private static String dotted(MethodDescriptor m) {
+    return m.getSlashedClassName().replace('/', '.');
   }
 
   /**
