@@ -29,17 +29,21 @@ class TaskLaunchersTest {
   @Test
   void schedulersKnownBySignature() {
     java.util.function.Predicate<String> tasks = java.util.Set.of("x.TimerTask", "java.lang.Runnable")::contains;
-    assertTrue(TaskLaunchers.schedulesBySignature(
-        java.util.List.of("x.TimerTask", "long", "java.util.concurrent.TimeUnit"), tasks));
-    assertTrue(TaskLaunchers.schedulesBySignature(
-        java.util.List.of("java.lang.Runnable", "long", "long", "java.util.concurrent.TimeUnit"), tasks));
-    assertFalse(TaskLaunchers.schedulesBySignature(
-        java.util.List.of("java.util.function.Predicate", "long", "java.util.concurrent.TimeUnit"), tasks));
-    assertFalse(TaskLaunchers.schedulesBySignature(
-        java.util.List.of("java.lang.Object", "java.lang.Object", "long", "java.util.concurrent.TimeUnit"), tasks));
-    assertFalse(TaskLaunchers.schedulesBySignature(
-        java.util.List.of("java.lang.Runnable", "int", "java.util.concurrent.TimeUnit"), tasks));
-    assertFalse(TaskLaunchers.schedulesBySignature(java.util.List.of("java.lang.Runnable", "long"), tasks));
+    assertTrue(TaskLaunchers.schedulesBySignature("x.WheelTimer",
+        java.util.List.of("x.TimerTask", "long", "java.util.concurrent.TimeUnit"), tasks, jdk));
+    assertTrue(TaskLaunchers.schedulesBySignature("x.WheelTimer",
+        java.util.List.of("java.lang.Runnable", "long", "long", "java.util.concurrent.TimeUnit"), tasks, jdk));
+    assertFalse(TaskLaunchers.schedulesBySignature("x.WheelTimer",
+        java.util.List.of("java.util.function.Predicate", "long", "java.util.concurrent.TimeUnit"), tasks, jdk));
+    assertFalse(TaskLaunchers.schedulesBySignature("x.WheelTimer",
+        java.util.List.of("java.lang.Object", "java.lang.Object", "long", "java.util.concurrent.TimeUnit"), tasks, jdk));
+    assertFalse(TaskLaunchers.schedulesBySignature("x.WheelTimer",
+        java.util.List.of("java.lang.Runnable", "int", "java.util.concurrent.TimeUnit"), tasks, jdk));
+    assertFalse(TaskLaunchers.schedulesBySignature("x.WheelTimer", java.util.List.of("java.lang.Runnable", "long"),
+        tasks, jdk));
+    // A thread's own scheduler runs the task on that thread (an event loop's channels are handled there too).
+    assertFalse(TaskLaunchers.schedulesBySignature("java.lang.Thread",
+        java.util.List.of("java.lang.Runnable", "long", "java.util.concurrent.TimeUnit"), tasks, jdk));
     assertTrue(TaskLaunchers.isTaskMethod(true, 1)); // run(Timeout)
     assertTrue(TaskLaunchers.isTaskMethod(false, 0)); // call()
     assertFalse(TaskLaunchers.isTaskMethod(false, 1)); // test(T), apply(T)

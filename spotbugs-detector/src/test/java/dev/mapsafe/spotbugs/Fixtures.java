@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 /** Runs SpotBugs on one fixture's class files and compares mapsafe's findings with its markers. */
 final class Fixtures {
   private static final Path SOURCES = Paths.get("src/test/java");
-  private static final Path CLASSES = Paths.get("target/test-classes");
+  /** Where the test classes are compiled: the fixtures, and what they use from a classpath. */
+  static final Path CLASSES = Paths.get("target/test-classes");
   private static final String PLUGIN_ID = "dev.mapsafe.spotbugs";
 
   private Fixtures() {}

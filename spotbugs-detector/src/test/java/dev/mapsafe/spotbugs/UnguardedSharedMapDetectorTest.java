@@ -287,4 +287,14 @@ class UnguardedSharedMapDetectorTest {
   void tasksReachingTheirMakerThroughBackReferences(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.BackReferences");
   }
+
+  /**
+   * A library's timer known by its signature launches; a method of the same shape with a predicate first does not.
+   * The timer is on the classpath, not among the analysed classes.
+   */
+  @Test
+  void libraryTimersKnownBySignature(SpotBugsRunner spotbugs) {
+    spotbugs.addAuxClasspathEntry(engine -> { }, Fixtures.CLASSES);
+    Fixtures.assertExactlyMarked(spotbugs, "dev.mapsafe.spotbugs.testlib.Leases");
+  }
 }

@@ -126,7 +126,8 @@ final class TaskLaunches {
       return false;
     }
     List<Type> types = callee.erasure(state.getTypes()).getParameterTypes();
-    return TaskLaunchers.schedulesBySignature(api.get().params(), first -> taskMethod(types.get(0), state).isPresent());
+    return TaskLaunchers.schedulesBySignature(api.get().owner(), api.get().params(),
+        first -> taskMethod(types.get(0), state).isPresent(), JavacApi.hierarchy(state));
   }
 
   /**

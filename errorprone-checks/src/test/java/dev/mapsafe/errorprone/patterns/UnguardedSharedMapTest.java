@@ -369,4 +369,48 @@ class UnguardedSharedMapTest {
     "  Double latest(String sym) { return prices.get(sym); }",
     "}",
   };
+
+  /**
+   * A library's timer known by its signature (a task, then longs, ending in (long, TimeUnit)) launches; a method of
+   * the same shape whose first parameter is a predicate does not, nor an event loop's thread scheduling on itself.
+   */
+  @Test
+  void libraryTimersKnownBySignature() {
+    helper
+        .addSourceLines(
+            "Leases.java",
+            "import dev.mapsafe.errorprone.testlib.WheelTimer;",
+            "import java.util.*;",
+            "import java.util.concurrent.TimeUnit;",
+            "class Leases {",
+            "  private final WheelTimer timer = new WheelTimer();",
+            "  private final Map<String, Long> leases = new HashMap<>();",
+            "  private final Map<String, Long> held = new HashMap<>();",
+            "  void grant(String id) {",
+            "    leases.put(id, System.nanoTime());",
+            "    // BUG: Diagnostic contains: in the task passed to timer.newTimeout(..)",
+            "    timer.newTimeout(t -> leases.remove(id), 30, TimeUnit.SECONDS);",
+            "  }",
+            "  boolean hold(String id) {",
+            "    held.put(id, System.nanoTime());",
+            "    return timer.awaitCondition(t -> held.remove(id) != null, 30, TimeUnit.SECONDS);",
+            "  }",
+            "  Long lease(String id) {",
+            "    return leases.get(id);",
+            "  }",
+            "  Long heldSince(String id) {",
+            "    return held.get(id);",
+            "  }",
+            "  private final WheelTimer.Loop loop = new WheelTimer.Loop();",
+            "  private final Map<String, Long> pings = new HashMap<>();",
+            "  void ping(String id) {",
+            "    pings.put(id, System.nanoTime());",
+            "    loop.executeAfter(() -> pings.remove(id), 5, TimeUnit.SECONDS);",
+            "  }",
+            "  Long pingedAt(String id) {",
+            "    return pings.get(id);",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

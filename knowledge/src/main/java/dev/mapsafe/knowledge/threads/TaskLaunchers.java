@@ -94,14 +94,19 @@ public final class TaskLaunchers {
    * signature alone: the parameters are a task ({@link #isTaskMethod}), then only {@code long}s, and end in
    * {@code (long, TimeUnit)}, as timers and schedulers of every library declare them ({@code newTimeout(task, delay,
    * unit)}, {@code schedule(task, delay, unit)}). A predicate, a key or a value first ({@code put(k, v, ttl, unit)},
-   * {@code offer(e, timeout, unit)}) is no task.
+   * {@code offer(e, timeout, unit)}) is no task. Not when the scheduler is itself a thread (XNIO's
+   * {@code XnioIoThread.executeAfter}): an event loop runs the task on the very thread that handles its channels'
+   * events, so the task does not run beside them.
    *
+   * @param owner the class the call names
    * @param parameterTypes the binary names of the parameters' types ({@code long} for the primitive)
    * @param taskInterface whether a type is an interface whose single abstract method is a task's
    */
-  public static boolean schedulesBySignature(List<String> parameterTypes, Predicate<String> taskInterface) {
+  public static boolean schedulesBySignature(String owner, List<String> parameterTypes,
+      Predicate<String> taskInterface, TypeHierarchy hierarchy) {
     int n = parameterTypes.size();
-    if (n < 3 || !parameterTypes.get(n - 1).equals("java.util.concurrent.TimeUnit")) {
+    if (n < 3 || !parameterTypes.get(n - 1).equals("java.util.concurrent.TimeUnit")
+        || hierarchy.isSubtype(owner, "java.lang.Thread")) {
       return false;
     }
     for (int i = 1; i < n - 1; i++) {

@@ -120,7 +120,8 @@ public final class BytecodeApi {
   public static boolean launches(ApiMethod call, TypeHierarchy hierarchy) {
     return TaskLaunchers.launches(call.owner(), call.name(), hierarchy)
         || !isAnalysed(DescriptorFactory.createClassDescriptorFromDottedClassName(call.owner()))
-            && TaskLaunchers.schedulesBySignature(call.params(), t -> taskMethod(t).isPresent());
+            && TaskLaunchers.schedulesBySignature(call.owner(), call.params(), t -> taskMethod(t).isPresent(),
+                hierarchy);
   }
 
   /**

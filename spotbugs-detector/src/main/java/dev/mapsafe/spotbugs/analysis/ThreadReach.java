@@ -239,7 +239,8 @@ public final class ThreadReach {
   /**
    * Launches through methods of the analysed code that pass a parameter on to a launcher
    * ({@code execute(Runnable task) { executor.execute(task); }}), a few such methods deep: a lambda or a constructed
-   * object given there is a task of the call.
+   * object given there is a task of the call. Only calls naming the method's class or a subclass (through a
+   * supertype, another implementation may run), and not calls of launchers themselves (their launch is known).
    */
   private void forwardedLaunches() {
     for (int round = 0; round < 3; round++) { // a method passing its parameter to a forwarding one, and so on
@@ -256,8 +257,15 @@ public final class ThreadReach {
       MethodDescriptor f = forwarder.getKey();
       String[] parameterTypes = java.util.Arrays.stream(org.apache.bcel.generic.Type.getArgumentTypes(f.getSignature()))
           .map(Object::toString).toArray(String[]::new);
-      for (Map.Entry<MethodDescriptor, MapValues.CallSite> site : callsTo(f)) {
+      for (Map.Entry<MethodDescriptor, MapValues.CallSite> site :
+          callsByName.getOrDefault(f.getName() + f.getSignature(), List.of())) {
         MapValues.CallSite call = site.getValue();
+        String named = dotted(call.callee);
+        if (!named.equals(dotted(f)) && !hierarchy.isSubtype(named, dotted(f))
+            || BytecodeApi.launches(BytecodeApi.call(call.callee), hierarchy)) {
+          continue; // a call through a supertype may run another implementation; a launcher's call is a launch already
+        }
+        MapValues caller = methods.get(site.getKey());
         for (int p : forwarder.getValue()) {
           if (p >= call.argumentBodies.size()) {
             continue;
@@ -268,10 +276,11 @@ public final class ThreadReach {
             continue;
           }
           int position = call.location.getHandle().getPosition();
+          boolean joined = caller != null && caller.waits().stream().anyMatch(w -> w >= position);
           Context task = new Context(Kind.TASK, site.getKey() + "@" + position,
               "the task passed to " + (call.receiver instanceof Origin.FieldLoad ? call.receiver.display()
                   : simpleName(f.getSlashedClassName())) + "." + f.getName() + "(..) at line " + call.line,
-              false, false, site.getKey(), position, false);
+              false, false, site.getKey(), position, joined);
           bodies.forEach(b -> launchedBodies.putIfAbsent(b, task));
           if (constructed != null && constructed.contains("$")) {
             launchedClasses.putIfAbsent(constructed, task);
