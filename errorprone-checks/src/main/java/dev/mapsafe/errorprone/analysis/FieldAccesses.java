@@ -5,6 +5,7 @@ import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
@@ -53,8 +54,17 @@ public final class FieldAccesses {
     return effectOn(operand, state, depth).map(found -> {
       CallerLocks.Views locks = CallerLocks.views(found.call(), state);
       return new Access(found.call(), found.effect().kind(), found.effect(), locks.evidence(), locks.protection(),
-          ThreadReach.of(found.call(), state));
+          ThreadReach.forMap(ThreadReach.of(found.call(), state), ownMap(operand)));
     });
+  }
+
+  /** Whether a use of a field names the object's own map: a static field, or one of {@code this}. */
+  private static boolean ownMap(TreePath use) {
+    Tree tree = use.getLeaf();
+    return ASTHelpers.getSymbol(tree) != null && ASTHelpers.getSymbol(tree).isStatic()
+        || tree instanceof IdentifierTree
+        || tree instanceof MemberSelectTree select && select.getExpression() instanceof IdentifierTree base
+            && base.getName().contentEquals("this");
   }
 
   /** What a call (or loop) does to an operand of it: the effect the map API model gives, or the callee's summary. */

@@ -54,14 +54,32 @@ public final class ThreadReach {
    * @param launcher the method that launches the task (TASK only), and whether it waits for it before returning
    * @param serialExecutor the field of the executor that runs the task, when it only holds executors running their
    *     tasks one at a time ({@code newSingleThreadExecutor()}); else null
+   * @param throughBackReference whether the task reaches the code on an object through a {@link BackReferences back
+   *     reference}: it then shares only that object's own maps ({@link #forMap})
    */
   public record Context(
       Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
-      TreePath launcher, boolean joined, Symbol serialExecutor) implements Overlap.Side {
+      TreePath launcher, boolean joined, Symbol serialExecutor, boolean throughBackReference)
+      implements Overlap.Side {
+    Context(Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
+        TreePath launcher, boolean joined, Symbol serialExecutor) {
+      this(kind, anchor, description, selfConcurrent, parallelStream, launcher, joined, serialExecutor, false);
+    }
+
     Context(Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
         TreePath launcher, boolean joined) {
       this(kind, anchor, description, selfConcurrent, parallelStream, launcher, joined, null);
     }
+  }
+
+  /**
+   * The contexts of an access to a map: those of the code, less the tasks that reach it through a back reference when
+   * the map is not the object's own ({@code ownMap}: a field of {@code this}, or a static one). Such a task runs the
+   * code on the object that made its own, and the maps of other objects the code is given (a new one per task) are
+   * not shared through it. The bytecode engine's counterpart has the name.
+   */
+  public static List<Context> forMap(List<Context> contexts, boolean ownMap) {
+    return ownMap ? contexts : contexts.stream().filter(c -> !c.throughBackReference()).toList();
   }
 
   private static final int MAX_CALLER_DEPTH = 6; // as the bytecode engine's ThreadReach
@@ -162,8 +180,11 @@ public final class ThreadReach {
         known = new HashMap<>();
         state.context.put(BACK_REFERENCE_TASKS, known);
       }
-      known.computeIfAbsent(sym, m -> tasksThroughBackReferences(m, state, 0, new HashSet<>())).stream()
-          .filter(c -> !out.contains(c)).forEach(out::add);
+      known.computeIfAbsent(sym, m -> tasksThroughBackReferences(m, state, 0, new HashSet<>()).stream()
+              .map(c -> new Context(c.kind(), c.anchor(), c.description(), c.selfConcurrent(), c.parallelStream(),
+                  c.launcher(), c.joined(), c.serialExecutor(), true))
+              .toList())
+          .stream().filter(c -> !out.contains(c)).forEach(out::add);
     }
   }
 

@@ -147,7 +147,11 @@ public final class Races {
       Set<String> held = locks.at(s.where, s.access.location, s.access.heldOrigins, s.access.thisHeld, true);
       Set<String> protection =
           locks.protectingAt(s.where, s.access.location, s.access.heldOrigins, s.access.thisHeld, true);
-      result.add(new Site(s.where, s.access, held, protection, reach.of(s.where.method().getMethodDescriptor())));
+      Origin root = s.access.subject.root();
+      boolean ownMap = root instanceof Origin.FieldLoad
+          && (((Origin.FieldLoad) root).onThis() || ((Origin.FieldLoad) root).field().isStatic());
+      result.add(new Site(s.where, s.access, held, protection,
+          ThreadReach.forMap(reach.of(s.where.method().getMethodDescriptor()), ownMap)));
     }
     // Source order, as the Error Prone engine sees the file.
     result.sort(Comparator.comparingInt((Site s) -> s.access.line.getStartLine())

@@ -42,6 +42,8 @@ public final class ThreadReach {
     /** The executor field of a task's launch and what the analysis knows of executor fields, or nulls. */
     private final XField executor;
     private final SerialExecutors serialExecutors;
+    /** Whether the task reaches the code through a {@link BackReferences back reference} ({@link #forMap}). */
+    private boolean throughBackReference;
 
     Context(Kind kind, String anchor, String description, boolean selfConcurrent, boolean parallelStream,
         MethodDescriptor launcher, int launchPosition, boolean joined) {
@@ -87,6 +89,29 @@ public final class ThreadReach {
     public Object serialExecutor() {
       return executor != null && serialExecutors.serial(executor) ? executor : null;
     }
+
+    /** The same task, reaching the code through a back reference. */
+    Context throughBackReference() {
+      Context c = new Context(kind, anchor, description, selfConcurrent, parallelStream, launcher, launchPosition,
+          joined, executor, serialExecutors);
+      c.throughBackReference = true;
+      return c;
+    }
+  }
+
+  /**
+   * The contexts of an access to a map: those of the code, less the tasks that reach it through a back reference when
+   * the map is not the object's own ({@code ownMap}: a field of {@code this}, or a static one). Such a task runs the
+   * code on the object that made its own, and the maps of other objects the code is given (a new one per task) are
+   * not shared through it. The Error Prone engine's counterpart has the name.
+   */
+  public static List<Context> forMap(List<Context> contexts, boolean ownMap) {
+    if (ownMap) {
+      return contexts;
+    }
+    List<Context> result = new ArrayList<>();
+    contexts.stream().filter(c -> !c.throughBackReference).forEach(result::add);
+    return result;
   }
 
   private static final int MAX_DEPTH = 6;
@@ -230,8 +255,11 @@ public final class ThreadReach {
     result.add(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
     result.addAll(tasksCallingOnThis(m, values, seen, depth));
     if (values != null && !values.method().isStatic()) {
-      backReferenceTasks.computeIfAbsent(m, k -> tasksThroughBackReferences(k, 0, new HashSet<>())).stream()
-          .filter(c -> !result.contains(c)).forEach(result::add);
+      backReferenceTasks.computeIfAbsent(m, k -> {
+        List<Context> reaching = new ArrayList<>();
+        tasksThroughBackReferences(k, 0, new HashSet<>()).forEach(c -> reaching.add(c.throughBackReference()));
+        return reaching;
+      }).stream().filter(c -> !result.contains(c)).forEach(result::add);
     }
     return result;
   }
