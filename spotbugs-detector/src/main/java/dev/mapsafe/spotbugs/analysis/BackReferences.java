@@ -19,56 +19,24 @@ import java.util.Set;
 public final class BackReferences {
   private static final int MAX_CHAIN = 4;
 
-  /** For each field, the constructor parameters stored into it ({@link MapImplementations#parameterKey}). */
+  /** For each field, the constructor parameters stored into it ({@link ConstructorArguments#key}). */
   private final Map<XField, List<String>> fromConstructorParameters = new HashMap<>();
   /** Fields something other than a constructor's parameter is stored into. */
   private final Set<XField> storedOtherwise = new HashSet<>();
-  /**
-   * For each constructor parameter, what each call gives there: {@link #THIS}, {@link #NULL}, the calling
-   * constructor's parameter ({@code super(registry)}: its key), or {@link #OTHER}.
-   */
-  private final Map<String, List<String>> given = new HashMap<>();
-
-  private static final String THIS = "this";
-  private static final String OTHER = "other";
-  /** The constant null: no object, so no call through the field is made on another one. */
-  private static final String NULL = "null";
+  private final ConstructorArguments arguments = new ConstructorArguments();
 
   public void add(MapValues method) {
+    arguments.add(method);
     MethodDescriptor self = method.method().getMethodDescriptor();
     boolean constructor = self.getName().equals("<init>");
     for (MapValues.FieldStore store : method.stores()) {
       if (constructor && store.parameter != null && !store.field.isStatic()) {
         fromConstructorParameters.computeIfAbsent(store.field, f -> new ArrayList<>())
-            .add(MapImplementations.parameterKey(self, store.parameterIndex));
+            .add(ConstructorArguments.key(self, store.parameterIndex));
       } else {
         storedOtherwise.add(store.field);
       }
     }
-    for (MapValues.CallSite call : method.callSites()) {
-      if (!call.callee.getName().equals("<init>")) {
-        continue;
-      }
-      int arguments = call.argumentBodies.size();
-      for (int i = 0; i < arguments; i++) {
-        given.computeIfAbsent(MapImplementations.parameterKey(call.callee, i), k -> new ArrayList<>())
-            .add(call.thisArguments.contains(i) ? THIS
-                : call.nullArguments.contains(i) ? NULL : passedParameter(method, call, i));
-      }
-    }
-  }
-
-  /** The key of the calling constructor's parameter the call passes on as argument {@code i}, or {@link #OTHER}. */
-  private static String passedParameter(MapValues method, MapValues.CallSite call, int i) {
-    if (!method.method().getName().equals("<init>")) {
-      return OTHER;
-    }
-    for (ParameterUses.ParameterPass pass : method.parameterPasses()) {
-      if (pass.argument == i && pass.callee.equals(call.callee) && pass.location.equals(call.location)) {
-        return MapImplementations.parameterKey(method.method().getMethodDescriptor(), pass.parameter);
-      }
-    }
-    return OTHER;
   }
 
   /** Whether the field points back to the object that made the field's own (see the class comment). */
@@ -79,13 +47,14 @@ public final class BackReferences {
         && parameters.stream().allMatch(p -> givenThis(p, 0));
   }
 
+  /** Whether every call of the constructor (one at least) gives the parameter the caller's {@code this} or null. */
   private boolean givenThis(String parameter, int depth) {
-    List<String> values = given.getOrDefault(parameter, List.of());
+    List<ConstructorArguments.Given> values = arguments.givenTo(parameter);
     if (values.isEmpty() || depth > MAX_CHAIN) {
       return false;
     }
-    for (String value : values) {
-      if (value.equals(OTHER) || !value.equals(THIS) && !value.equals(NULL) && !givenThis(value, depth + 1)) {
+    for (ConstructorArguments.Given value : values) {
+      if (!value.self && !value.none && (value.passedOn == null || !givenThis(value.passedOn, depth + 1))) {
         return false;
       }
     }

@@ -34,24 +34,17 @@ public final class MapImplementations {
     this.hierarchy = hierarchy;
   }
 
-  /** For each field, the constructor parameters stored into it ({@link #parameterKey}). */
+  /** For each field, the constructor parameters stored into it ({@link ConstructorArguments#key}). */
   private final Map<XField, List<String>> constructorParameters = new HashMap<>();
-  /** For each constructor parameter, the class of the map each call passes there (null: not one it constructed). */
-  private final Map<String, List<String>> passed = new HashMap<>();
+  /** What the constructors' callers ({@code new}, {@code this(..)}, {@code super(..)}) give their parameters. */
+  private final ConstructorArguments arguments = new ConstructorArguments();
 
   public void add(MapValues method) {
-    for (MapValues.CallSite call : method.callSites()) {
-      if (call.callee.getName().equals("<init>")) { // also this(..) and super(..): they pass maps there too
-        for (int i = 0; i < call.constructedArguments.size(); i++) {
-          passed.computeIfAbsent(parameterKey(call.callee, i), k -> new ArrayList<>())
-              .add(call.constructedArguments.get(i));
-        }
-      }
-    }
+    arguments.add(method);
     for (MapValues.FieldStore store : method.stores()) {
       if (store.parameter != null && method.method().getName().equals("<init>")) {
         constructorParameters.computeIfAbsent(store.field, f -> new ArrayList<>())
-            .add(parameterKey(method.method().getMethodDescriptor(), store.parameterIndex));
+            .add(ConstructorArguments.key(method.method().getMethodDescriptor(), store.parameterIndex));
       } else {
         stored.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
       }
@@ -83,7 +76,8 @@ public final class MapImplementations {
       classes.add(((Origin.Constructed) value).className());
     }
     for (String parameter : parameters) { // a constructor's parameter: the maps its callers pass
-      List<String> given = passed.getOrDefault(parameter, List.of());
+      List<String> given = new ArrayList<>();
+      arguments.givenTo(parameter).forEach(g -> given.add(g.constructed));
       if (given.isEmpty() || given.contains(null)) {
         return Optional.empty();
       }
@@ -97,13 +91,8 @@ public final class MapImplementations {
    * constructed: the field then holds a map its object's makers made for it, not one they share.
    */
   public boolean givenNewMaps(MethodDescriptor constructor, int parameterIndex) {
-    List<String> given = passed.getOrDefault(parameterKey(constructor, parameterIndex), List.of());
+    List<String> given = arguments.constructedFor(constructor, parameterIndex);
     return !given.isEmpty() && !given.contains(null);
-  }
-
-  /** A constructor's parameter, as a key: its class, signature and index. */
-  static String parameterKey(MethodDescriptor constructor, int parameterIndex) {
-    return constructor.getSlashedClassName() + "." + constructor.getSignature() + "#" + parameterIndex;
   }
 
   /** Whether a method other than a constructor stores into the field a map that is neither new nor a parameter. */

@@ -14,6 +14,7 @@ import dev.mapsafe.knowledge.threads.SharedMaps;
 import dev.mapsafe.spotbugs.analysis.BytecodeApi;
 import dev.mapsafe.spotbugs.analysis.CallerLocks;
 import dev.mapsafe.spotbugs.analysis.CapturedMaps;
+import dev.mapsafe.spotbugs.analysis.ConstructorArguments;
 import dev.mapsafe.spotbugs.analysis.HeldLocks;
 import dev.mapsafe.spotbugs.analysis.MapGuards;
 import dev.mapsafe.spotbugs.analysis.MapImplementations;
@@ -71,13 +72,8 @@ public final class UnguardedSharedMapDetector implements Detector {
   private final Map<MethodDescriptor, String> factoryProducts = new HashMap<>();
   /** Instance fields given the result of a private method of their class, with that method. */
   private final Map<String, Set<MethodDescriptor>> storedFactoryResults = new TreeMap<>();
-  /** Instance fields a constructor's parameter is stored into, by constructor and parameter. */
-  private final Map<String, Set<String>> givenToConstructors = new TreeMap<>();
-  /**
-   * Classes of the objects the analysed code constructs and passes straight to a constructor (a builder's
-   * product), by constructor and parameter: with {@link #givenToConstructors}, objects their keeper is given.
-   */
-  private final Map<String, Set<String>> constructedArguments = new TreeMap<>();
+  /** What constructors are given: the objects the analysed code constructs and passes straight to a keeper. */
+  private final ConstructorArguments constructorArguments = new ConstructorArguments();
   /** Classes whose instances a method constructs and puts as values into a map field, with those fields. */
   private final Map<String, Set<XField>> registryValues = new TreeMap<>();
   /** The reference types each class's non-private methods return: what it hands out. */
@@ -107,6 +103,7 @@ public final class UnguardedSharedMapDetector implements Detector {
         MapValues values = MapValues.analyze(context, method, hierarchy);
         implementations.add(values);
         reach.add(values);
+        constructorArguments.add(values);
         HeldLocks locks = HeldLocks.analyze(context, method, values, hierarchy);
         races.add(values, locks);
         captured.add(values, locks);
@@ -124,13 +121,6 @@ public final class UnguardedSharedMapDetector implements Detector {
             if (!call.onThis) { // not super(..) or this(..)
               constructed.add(call.callee.getSlashedClassName().replace('/', '.'));
             }
-            for (int i = 0; i < call.constructedArguments.size(); i++) {
-              String constructed = call.constructedArguments.get(i);
-              if (constructed != null) {
-                constructedArguments.computeIfAbsent(parameterKey(call.callee, i), k -> new TreeSet<>())
-                    .add(constructed);
-              }
-            }
           }
         }
         product(values).ifPresent(made -> factoryProducts.put(values.method().getMethodDescriptor(), made));
@@ -147,10 +137,6 @@ public final class UnguardedSharedMapDetector implements Detector {
           if ((store.value instanceof Origin.Constructed || store.heldClass != null) && !store.field.isStatic()) {
             keptIn.computeIfAbsent(store.heldClass != null ? store.heldClass : className(store), c -> new TreeSet<>())
                 .add(fieldKey(store.field));
-          }
-          if (store.parameterIndex >= 0 && !store.field.isStatic() && values.method().getName().equals("<init>")) {
-            givenToConstructors.computeIfAbsent(parameterKey(values.method().getMethodDescriptor(),
-                store.parameterIndex), k -> new TreeSet<>()).add(fieldKey(store.field));
           }
           if (store.value instanceof Origin.Constructed) {
             stores.computeIfAbsent(store.field, f -> new ArrayList<>()).add(Map.entry(values, store));
@@ -206,12 +192,9 @@ public final class UnguardedSharedMapDetector implements Detector {
         }
       }
     });
-    constructedArguments.forEach((parameter, classes) -> {
-      for (String given : classes) {
-        keptIn.computeIfAbsent(given, c -> new TreeSet<>())
-            .addAll(givenToConstructors.getOrDefault(parameter, Set.of()));
-      }
-    });
+    for (Map.Entry<String, XField> kept : constructorArguments.keptConstructedObjects()) {
+      keptIn.computeIfAbsent(kept.getKey(), c -> new TreeSet<>()).add(fieldKey(kept.getValue()));
+    }
     for (XField field : races.fields()) {
       Optional<String> mapClass = unsafeMapClass(field);
       if (mapClass.isEmpty()) {
@@ -381,10 +364,6 @@ public final class UnguardedSharedMapDetector implements Detector {
 
   private static String fieldKey(XField field) {
     return field.getClassName() + "#" + field.getName();
-  }
-
-  private static String parameterKey(MethodDescriptor constructor, int parameter) {
-    return constructor.getClassDescriptor().getDottedClassName() + constructor.getSignature() + "#" + parameter;
   }
 
   private static String className(MapValues.FieldStore store) {
