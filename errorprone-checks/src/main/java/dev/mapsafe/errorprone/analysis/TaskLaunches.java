@@ -60,8 +60,9 @@ final class TaskLaunches {
     // The line of the function argument: a call chain starts lines earlier, bytecode names the call's own line.
     long line = line(fn.getLeaf(), state);
     int argument = arguments(call).indexOf(fn.getLeaf());
-    if (launchesDirectly(call, state) || forwards(ASTHelpers.getSymbol(call), argument, state, 0)) {
-      return Optional.of(launch(callPath, api.get(), launchesDirectly(call, state), line, state));
+    boolean direct = launchesDirectly(call, state);
+    if (direct || forwards(ASTHelpers.getSymbol(call), argument, state, 0)) {
+      return Optional.of(launch(callPath, api.get(), direct, line, state));
     }
     if (call instanceof MethodInvocationTree stage
         && TaskLaunchers.runsOnCompletingThread(owner, name, JavacApi.hierarchy(state))

@@ -213,7 +213,8 @@ public final class ThreadReach {
       List<Context> found = new ArrayList<>();
       if (onOwnObject(call, caller, state.getTypes())) {
         found = tasksThroughBackReferences(caller, state, depth + 1, seen);
-      } else if (fieldOfThis(receiver, call, state.getTypes()) instanceof VarSymbol field && BackReferences.pointsBack(field, state)) {
+      } else if (fieldOfThis(receiver, call, state.getTypes()) instanceof VarSymbol field
+          && BackReferences.pointsBack(field, state)) {
         found = tasksRunning(caller, (ClassSymbol) caller.owner, state, depth + 1, new HashSet<>());
       } else if (receiver != null && ASTHelpers.getSymbol(receiver) instanceof VarSymbol parameter
           && caller.getParameters().contains(parameter)) { // doRetry(url, registry): what its callers give
@@ -294,7 +295,7 @@ public final class ThreadReach {
     return null;
   }
 
-  /** Whether the call is made on the calling method's own object: no receiver or {@code this}, a method of its class. */
+  /** Whether the call is on the calling method's own object: no receiver or {@code this}, a method of its class. */
   private static boolean onOwnObject(TreePath call, MethodSymbol caller, Types types) {
     ExpressionTree receiver = ASTHelpers.getReceiver((MethodInvocationTree) call.getLeaf());
     return (receiver == null || receiver instanceof IdentifierTree id && id.getName().contentEquals("this"))
@@ -321,7 +322,8 @@ public final class ThreadReach {
     }
     ClassTree enclosing = ASTHelpers.findEnclosingNode(at, ClassTree.class);
     ClassSymbol cls = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
-    return cls != null && field.owner instanceof ClassSymbol declaring && cls.isSubClass(declaring, types) ? field : null;
+    return cls != null && field.owner instanceof ClassSymbol declaring && cls.isSubClass(declaring, types)
+        ? field : null;
   }
 
   /**
