@@ -1,8 +1,11 @@
 package dev.mapsafe.knowledge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.threads.Guards;
 import java.util.List;
@@ -39,6 +42,13 @@ class GuardsTest {
 
   @Test
   void mapsCollectorsMake() {
+    assertTrue(MapTypes.isEmptyPlaceholder(new ApiMethod(CallKind.STATIC, "java.util.Map", "of", List.of())));
+    assertTrue(MapTypes.isEmptyPlaceholder(new ApiMethod(CallKind.STATIC, "java.util.Collections", "emptyMap",
+        List.of())));
+    assertFalse(MapTypes.isEmptyPlaceholder(new ApiMethod(CallKind.STATIC, "java.util.Map", "of",
+        List.of("java.lang.Object", "java.lang.Object")))); // an entry: not empty
+    assertFalse(MapTypes.isEmptyPlaceholder(new ApiMethod(CallKind.STATIC, "java.util.Collections", "emptyList",
+        List.of())));
     assertEquals(Optional.of("java.util.HashMap"), MapTypes.collectedMapClass("toMap", 2));
     assertEquals(Optional.of("java.util.HashMap"), MapTypes.collectedMapClass("groupingBy", 1));
     assertEquals(Optional.of("java.util.concurrent.ConcurrentHashMap"), MapTypes.collectedMapClass("toConcurrentMap", 3));

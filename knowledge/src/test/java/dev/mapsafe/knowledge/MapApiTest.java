@@ -111,7 +111,10 @@ class MapApiTest {
     assertFalse(MapTypes.mayHoldMapOrView("java.lang.String", jdk));
   }
 
-  /** Every fact must name a method or constructor that exists in the running JDK, with those parameters. */
+  /**
+   * Every fact must name a method or constructor that exists in the running JDK (or in Guava, on the test classpath),
+   * with those parameters.
+   */
   @Test
   void everyFactNamesARealJdkMember() throws Exception {
     for (ApiMethod m : MapApi.facts().keySet()) {

@@ -49,6 +49,20 @@ class TaskLaunchersTest {
     assertFalse(TaskLaunchers.isTaskMethod(false, 1)); // test(T), apply(T)
   }
 
+  /** Fork-join tasks: fork() and ForkJoinTask.invokeAll start them; their compute() runs on the pool's threads. */
+  @Test
+  void forkJoinTasks() {
+    assertTrue(TaskLaunchers.forks("java.util.concurrent.RecursiveAction", "fork", jdk));
+    assertTrue(TaskLaunchers.forks("java.util.concurrent.ForkJoinTask", "invokeAll", jdk));
+    assertFalse(TaskLaunchers.forks("java.util.concurrent.RecursiveTask", "join", jdk));
+    assertFalse(TaskLaunchers.forks("java.util.concurrent.ExecutorService", "invokeAll", jdk)); // a launcher, not a fork
+    assertFalse(TaskLaunchers.forks("java.lang.ProcessBuilder", "fork", jdk));
+    assertTrue(TaskLaunchers.isForkJoinComputation("java.util.concurrent.RecursiveTask", "compute", 0, jdk));
+    assertTrue(TaskLaunchers.isForkJoinComputation("java.util.concurrent.CountedCompleter", "compute", 0, jdk));
+    assertFalse(TaskLaunchers.isForkJoinComputation("java.util.concurrent.RecursiveTask", "compute", 1, jdk));
+    assertFalse(TaskLaunchers.isForkJoinComputation("java.util.HashMap", "compute", 0, jdk));
+  }
+
   /** The stages after an async one run on the thread that completes it; an async stage is a launch of its own. */
   @Test
   void stagesAfterAsyncOnes() {

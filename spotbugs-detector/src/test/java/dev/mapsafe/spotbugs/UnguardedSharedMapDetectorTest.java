@@ -288,6 +288,21 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.BackReferences");
   }
 
+  /** A field holding Map.of() until a mutable map replaces it is that map; a concurrent or locked one is not raced. */
+  @Test
+  void placeholdersReplacedByMutableMaps(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.Placeholders");
+  }
+
+  /**
+   * Fork-join tasks that fork their own kind run their computations at once: the map of the object that made them,
+   * written by each, is raced; each task's own map, a locked one and a task forking nothing of its kind are not.
+   */
+  @Test
+  void forkJoinTasksForkingTheirOwnKind(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.ForkJoinTasks");
+  }
+
   /**
    * A library's timer known by its signature launches; a method of the same shape with a predicate first does not.
    * The timer is on the classpath, not among the analysed classes.

@@ -27,6 +27,12 @@ class UnlockedMapIterationDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.ViewsAndTables");
   }
 
+  /** Guava's filtered and transformed maps are live views of the map they are made from. */
+  @Test
+  void guavaLiveViews(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.GuavaViews");
+  }
+
   @Test
   void lambdasAnonymousInnerClassesAndRecords(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.Tasks");

@@ -3,6 +3,7 @@ package dev.mapsafe.errorprone.analysis;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -14,6 +15,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import java.util.ArrayList;
@@ -54,7 +56,8 @@ public final class FieldAccesses {
     return effectOn(operand, state, depth).map(found -> {
       CallerLocks.Views locks = CallerLocks.views(found.call(), state);
       return new Access(found.call(), found.effect().kind(), found.effect(), locks.evidence(), locks.protection(),
-          ThreadReach.forMap(ThreadReach.of(found.call(), state), ownMap(operand)));
+          ThreadReach.forMap(ThreadReach.of(found.call(), state), ownMap(operand),
+              instanceFieldOfThis(operand, state)));
     });
   }
 
@@ -65,6 +68,18 @@ public final class FieldAccesses {
         || tree instanceof IdentifierTree
         || tree instanceof MemberSelectTree select && select.getExpression() instanceof IdentifierTree base
             && base.getName().contentEquals("this");
+  }
+
+  /**
+   * Whether a use of a field names an instance field of the enclosing class's own object ({@code counts},
+   * {@code this.counts}), not one of an enclosing instance.
+   */
+  private static boolean instanceFieldOfThis(TreePath use, VisitorState state) {
+    Symbol field = ASTHelpers.getSymbol(use.getLeaf());
+    ClassTree enclosing = ASTHelpers.findEnclosingNode(use, ClassTree.class);
+    ClassSymbol cls = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
+    return ownMap(use) && field != null && !field.isStatic() && cls != null
+        && field.owner instanceof ClassSymbol declaring && cls.isSubClass(declaring, state.getTypes());
   }
 
   /** What a call (or loop) does to an operand of it: the effect the map API model gives, or the callee's summary. */

@@ -25,7 +25,9 @@ import javax.lang.model.element.ElementKind;
  * it is final or not public (assignments from other files of its package or subclasses are not seen). A
  * constructor's parameter assigned to it stands for the maps the constructor's callers in this compilation pass
  * there, when there are some and each is a {@code new} map or a stream collected into a map of known class
- * ({@code Collectors.toMap(k, v)}), there or through a local. The bytecode counterpart has the same name.
+ * ({@code Collectors.toMap(k, v)}), there or through a local. An immutable empty map ({@code Map.of()},
+ * {@code Collections.emptyMap()}) assigned to it is a placeholder: the maps that replace it are the field's. The
+ * bytecode counterpart has the same name.
  */
 public final class MapImplementations {
   private MapImplementations() {}
@@ -58,6 +60,9 @@ public final class MapImplementations {
     }
     List<String> classes = new ArrayList<>();
     for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+      if (isEmptyPlaceholder(value, state)) {
+        continue; // Map.of() until a mutable map replaces it: no write reaches it
+      }
       List<String> made = ASTHelpers.getSymbol(MapIdentity.strip((ExpressionTree) value.getLeaf()))
               instanceof VarSymbol parameter
               && parameter.getKind() == ElementKind.PARAMETER && parameter.owner instanceof MethodSymbol constructor
@@ -70,6 +75,12 @@ public final class MapImplementations {
       classes.addAll(made);
     }
     return classes.isEmpty() ? Optional.empty() : Optional.of(classes.stream().distinct().toList());
+  }
+
+  /** Whether the value is an immutable empty map made there ({@link MapTypes#isEmptyPlaceholder}). */
+  private static boolean isEmptyPlaceholder(TreePath value, VisitorState state) {
+    return MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof MethodInvocationTree call
+        && JavacApi.call(call, state).filter(MapTypes::isEmptyPlaceholder).isPresent();
   }
 
   /**

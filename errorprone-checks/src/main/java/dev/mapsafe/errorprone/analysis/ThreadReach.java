@@ -24,13 +24,11 @@ import dev.mapsafe.knowledge.threads.Exposure;
 import dev.mapsafe.knowledge.threads.Lifecycles;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.Overlap.Kind;
-import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import com.sun.tools.javac.code.Types;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -56,14 +54,16 @@ public final class ThreadReach {
    *     tasks one at a time ({@code newSingleThreadExecutor()}); else null
    * @param throughBackReference whether the task reaches the code on an object through a {@link BackReferences back
    *     reference}: it then shares only that object's own maps ({@link #forMap})
+   * @param forkJoin whether it is a fork-join task's computation, whose runs overlap on different task objects
+   *     ({@link #forMap})
    */
   public record Context(
       Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
-      TreePath launcher, boolean joined, Symbol serialExecutor, boolean throughBackReference)
+      TreePath launcher, boolean joined, Symbol serialExecutor, boolean throughBackReference, boolean forkJoin)
       implements Overlap.Side {
     Context(Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
         TreePath launcher, boolean joined, Symbol serialExecutor) {
-      this(kind, anchor, description, selfConcurrent, parallelStream, launcher, joined, serialExecutor, false);
+      this(kind, anchor, description, selfConcurrent, parallelStream, launcher, joined, serialExecutor, false, false);
     }
 
     Context(Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
@@ -74,12 +74,16 @@ public final class ThreadReach {
 
   /**
    * The contexts of an access to a map: those of the code, less the tasks that reach it through a back reference when
-   * the map is not the object's own ({@code ownMap}: a field of {@code this}, or a static one). Such a task runs the
-   * code on the object that made its own, and the maps of other objects the code is given (a new one per task) are
-   * not shared through it. The bytecode engine's counterpart has the name.
+   * the map is not the object's own ({@code ownMap}: a field of {@code this}, or a static one), and less fork-join
+   * computations when it is an instance field of {@code this}. A back-reference task runs the code on the object that
+   * made its own, and the maps of other objects the code is given (a new one per task) are not shared through it; the
+   * runs of a fork-join computation overlap on different task objects, each with its own fields (merged after a
+   * join). The bytecode engine's counterpart has the name.
    */
-  public static List<Context> forMap(List<Context> contexts, boolean ownMap) {
-    return ownMap ? contexts : contexts.stream().filter(c -> !c.throughBackReference()).toList();
+  public static List<Context> forMap(List<Context> contexts, boolean ownMap, boolean instanceFieldOfThis) {
+    return contexts.stream()
+        .filter(c -> (ownMap || !c.throughBackReference()) && !(instanceFieldOfThis && c.forkJoin()))
+        .toList();
   }
 
   private static final int MAX_CALLER_DEPTH = 6; // as the bytecode engine's ThreadReach
@@ -140,6 +144,15 @@ public final class ThreadReach {
       collect(methodPath.getParentPath(), state, out, seen, depth);
       return;
     }
+    if (owner instanceof ClassTree cls && TaskLaunchers.isForkJoinComputation(((ClassSymbol) sym.owner).flatName()
+            .toString(), sym.getSimpleName().toString(), sym.getParameters().size(), JavacApi.hierarchy(state))
+        && forksOwnKind(cls, state)) {
+      // Its runs overlap each other; the pool's callers wait for it (invoke, join): it is taken as racing only with
+      // tasks (precision first).
+      out.add(new Context(Kind.TASK, method, "the fork-join task's " + sym.owner.getSimpleName() + ".compute()", true,
+          false, null, true, null, false, true));
+      return;
+    }
     if (isThreadRun(sym, state)) {
       // Where it is started and joined is not known: it is taken as racing only with tasks (precision first).
       out.add(new Context(Kind.TASK, method, "the thread's run()", false, false, null, true));
@@ -175,155 +188,8 @@ public final class ThreadReach {
     out.add(new Context(Kind.CALLER, method, "callers of " + sym.getSimpleName() + "()", false, false, null, false));
     tasksCallingOnThis(sym, method, state, seen, depth).stream().filter(c -> !out.contains(c)).forEach(out::add);
     if (!sym.isStatic()) {
-      Map<MethodSymbol, List<Context>> known = state.context.get(BACK_REFERENCE_TASKS);
-      if (known == null) {
-        known = new HashMap<>();
-        state.context.put(BACK_REFERENCE_TASKS, known);
-      }
-      known.computeIfAbsent(sym, m -> tasksThroughBackReferences(m, state, 0, new HashSet<>()).stream()
-              .map(c -> new Context(c.kind(), c.anchor(), c.description(), c.selfConcurrent(), c.parallelStream(),
-                  c.launcher(), c.joined(), c.serialExecutor(), true))
-              .toList())
-          .stream().filter(c -> !out.contains(c)).forEach(out::add);
+      BackReferenceTasks.of(sym, state).stream().filter(c -> !out.contains(c)).forEach(out::add);
     }
-  }
-
-  private static final com.sun.tools.javac.util.Context.Key<Map<MethodSymbol, List<Context>>> BACK_REFERENCE_TASKS =
-      new com.sun.tools.javac.util.Context.Key<>();
-
-  /**
-   * The tasks that run the method on an object they reach through a {@link BackReferences back reference}: a call
-   * {@code handler.closeConnection()} through a field pointing back to the handler that made the task's objects (or a
-   * parameter its callers give such a field), made by a task object's method or one it reaches on itself and the
-   * objects its fields hold, reaches the method on the handler directly or through calls the handler makes on itself.
-   * Calls of the method and of those it overrides, a few deep. The bytecode engine's counterpart has the name.
-   */
-  private static List<Context> tasksThroughBackReferences(MethodSymbol m, VisitorState state, int depth,
-      Set<MethodSymbol> seen) {
-    List<Context> tasks = new ArrayList<>();
-    if (depth > MAX_CALLER_DEPTH || !seen.add(m)) {
-      return tasks;
-    }
-    for (TreePath call : callsOf(m, state)) {
-      MethodSymbol caller = callingMethod(call);
-      if (caller == null) {
-        continue;
-      }
-      ExpressionTree receiver = ASTHelpers.getReceiver((MethodInvocationTree) call.getLeaf());
-      List<Context> found = new ArrayList<>();
-      if (onOwnObject(call, caller, state.getTypes())) {
-        found = tasksThroughBackReferences(caller, state, depth + 1, seen);
-      } else if (fieldOfThis(receiver, call, state.getTypes()) instanceof VarSymbol field
-          && BackReferences.pointsBack(field, state)) {
-        found = tasksRunning(caller, (ClassSymbol) caller.owner, state, depth + 1, new HashSet<>());
-      } else if (receiver != null && ASTHelpers.getSymbol(receiver) instanceof VarSymbol parameter
-          && caller.getParameters().contains(parameter)) { // doRetry(url, registry): what its callers give
-        int index = caller.getParameters().indexOf(parameter);
-        for (TreePath passing : callsOf(caller, state)) {
-          MethodSymbol passer = callingMethod(passing);
-          List<? extends ExpressionTree> arguments = ((MethodInvocationTree) passing.getLeaf()).getArguments();
-          if (passer != null && index < arguments.size()
-              && fieldOfThis(arguments.get(index), passing, state.getTypes()) instanceof VarSymbol field
-              && BackReferences.pointsBack(field, state)) {
-            found.addAll(tasksRunning(passer, (ClassSymbol) passer.owner, state, depth + 2, new HashSet<>()));
-          }
-        }
-      }
-      found.stream().filter(c -> !tasks.contains(c)).forEach(tasks::add);
-    }
-    return tasks;
-  }
-
-  /**
-   * The launches of task objects that run the method on an object of class {@code bound} (or a subclass): it is the
-   * method the launcher runs on them, or a method they reach on themselves and on the objects their fields hold.
-   */
-  private static List<Context> tasksRunning(MethodSymbol m, ClassSymbol bound, VisitorState state, int depth,
-      Set<MethodSymbol> seen) {
-    List<Context> tasks = new ArrayList<>();
-    if (depth > MAX_CALLER_DEPTH || !seen.add(m)) {
-      return tasks;
-    }
-    Types types = state.getTypes();
-    for (TaskLaunches.TaskObject launched : TaskLaunches.taskObjects(state)) {
-      if (launched.method().getSimpleName().equals(m.getSimpleName())
-          && launched.method().getParameters().size() == m.getParameters().size()
-          && launched.cls().isSubClass(bound, types) && launched.cls().isSubClass(m.owner, types)
-          && !tasks.contains(launched.launch())) {
-        tasks.add(launched.launch());
-      }
-    }
-    for (TreePath call : callsOf(m, state)) {
-      MethodSymbol caller = callingMethod(call);
-      if (caller == null) {
-        continue;
-      }
-      ExpressionTree receiver = ASTHelpers.getReceiver((MethodInvocationTree) call.getLeaf());
-      ClassSymbol callerClass = (ClassSymbol) caller.owner;
-      List<Context> found = onOwnObject(call, caller, state.getTypes())
-          ? tasksRunning(caller, callerClass.isSubClass(bound, types) ? callerClass : bound, state, depth + 1, seen)
-          : fieldOfThis(receiver, call, state.getTypes()) != null
-              ? tasksRunning(caller, callerClass, state, depth + 1, seen)
-              : List.of();
-      found.stream().filter(c -> !tasks.contains(c)).forEach(tasks::add);
-    }
-    return tasks;
-  }
-
-  /** The invocations in the compilation of the method and of the methods it overrides. */
-  private static List<TreePath> callsOf(MethodSymbol m, VisitorState state) {
-    Declarations compilation = Declarations.ofCompilation(state);
-    List<TreePath> calls = new ArrayList<>(compilation.invocations(m));
-    for (MethodSymbol overridden : ASTHelpers.findSuperMethods(m, state.getTypes())) {
-      calls.addAll(compilation.invocations(overridden));
-    }
-    return calls;
-  }
-
-  /** The method whose own body makes the call (not a lambda's or a nested class's in it), or null. */
-  private static MethodSymbol callingMethod(TreePath call) {
-    for (TreePath p = call.getParentPath(); p != null; p = p.getParentPath()) {
-      Tree node = p.getLeaf();
-      if (node instanceof LambdaExpressionTree || node instanceof ClassTree) {
-        return null;
-      }
-      if (node instanceof MethodTree method) {
-        MethodSymbol sym = ASTHelpers.getSymbol(method);
-        return sym != null && sym.owner instanceof ClassSymbol ? sym : null;
-      }
-    }
-    return null;
-  }
-
-  /** Whether the call is on the calling method's own object: no receiver or {@code this}, a method of its class. */
-  private static boolean onOwnObject(TreePath call, MethodSymbol caller, Types types) {
-    ExpressionTree receiver = ASTHelpers.getReceiver((MethodInvocationTree) call.getLeaf());
-    return (receiver == null || receiver instanceof IdentifierTree id && id.getName().contentEquals("this"))
-        && ASTHelpers.getSymbol(call.getLeaf()) instanceof MethodSymbol callee && !callee.isStatic()
-        && caller.owner instanceof ClassSymbol cls && callee.owner instanceof ClassSymbol declaring
-        && cls.isSubClass(declaring, types);
-  }
-
-  /**
-   * The instance field of the calling method's own object an expression reads ({@code stream}, {@code this.stream}),
-   * or null.
-   */
-  private static VarSymbol fieldOfThis(ExpressionTree expression, TreePath at, Types types) {
-    if (expression == null) {
-      return null;
-    }
-    ExpressionTree tree = MapIdentity.strip(expression);
-    boolean onThis = tree instanceof IdentifierTree
-        || tree instanceof MemberSelectTree select && select.getExpression() instanceof IdentifierTree base
-            && base.getName().contentEquals("this");
-    if (!onThis || !(ASTHelpers.getSymbol(tree) instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD
-        || field.isStatic()) {
-      return null;
-    }
-    ClassTree enclosing = ASTHelpers.findEnclosingNode(at, ClassTree.class);
-    ClassSymbol cls = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
-    return cls != null && field.owner instanceof ClassSymbol declaring && cls.isSubClass(declaring, types)
-        ? field : null;
   }
 
   /**
@@ -529,6 +395,36 @@ public final class ThreadReach {
     }
     return Lifecycles.orderedWithUse(cls.flatName().toString(), method.getSimpleName().toString(),
         method.getParameters().size(), JavacApi.annotationNames(method), JavacApi.hierarchy(state));
+  }
+
+  /**
+   * Whether a fork-join task's class forks tasks of its own class (or a subclass): {@code fork()} on one, or one
+   * given to {@code ForkJoinTask.invokeAll(..)}. The bytecode engine's counterpart has the name.
+   */
+  private static boolean forksOwnKind(ClassTree task, VisitorState state) {
+    ClassSymbol cls = ASTHelpers.getSymbol(task);
+    if (cls == null) {
+      return false;
+    }
+    Types types = state.getTypes();
+    boolean[] found = {false};
+    new com.sun.source.util.TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        Optional<dev.mapsafe.knowledge.mapapi.ApiMethod> api = JavacApi.call(call, state);
+        if (api.isPresent() && TaskLaunchers.forks(api.get().owner(), api.get().name(), JavacApi.hierarchy(state))) {
+          List<? extends ExpressionTree> tasks = api.get().name().equals("fork")
+              ? (ASTHelpers.getReceiver(call) == null ? List.of() : List.of(ASTHelpers.getReceiver(call)))
+              : call.getArguments();
+          for (ExpressionTree t : tasks) {
+            com.sun.tools.javac.code.Type type = ASTHelpers.getType(t);
+            found[0] |= type != null && type.tsym instanceof ClassSymbol forked && forked.isSubClass(cls, types);
+          }
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(task, null);
+    return found[0];
   }
 
   private static boolean isThreadRun(MethodSymbol method, VisitorState state) {

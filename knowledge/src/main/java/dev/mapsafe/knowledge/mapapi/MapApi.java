@@ -238,6 +238,23 @@ public final class MapApi {
             "unmodifiableSequencedCollection(java.util.SequencedCollection)")) {
       fact(STATIC, COLLECTIONS, m, new Effect(Operand.arg(0), VIEW, null));
     }
+    // Guava's live views: every read of one reads the map, and walking one walks it.
+    String guavaMaps = "com.google.common.collect.Maps";
+    String biMap = "com.google.common.collect.BiMap";
+    for (String filter : List.of("filterKeys", "filterValues", "filterEntries")) {
+      for (String viewed : List.of(MAP, SORTED_MAP, NAVIGABLE_MAP, biMap)) {
+        fact(STATIC, guavaMaps, filter + "(" + viewed + ",com.google.common.base.Predicate)",
+            new Effect(Operand.arg(0), VIEW, null));
+      }
+    }
+    for (String viewed : List.of(MAP, SORTED_MAP, NAVIGABLE_MAP)) {
+      fact(STATIC, guavaMaps, "transformValues(" + viewed + ",com.google.common.base.Function)",
+          new Effect(Operand.arg(0), VIEW, null));
+      fact(STATIC, guavaMaps, "transformEntries(" + viewed + ",com.google.common.collect.Maps$EntryTransformer)",
+          new Effect(Operand.arg(0), VIEW, null));
+    }
+    fact(STATIC, guavaMaps, "unmodifiableNavigableMap(" + NAVIGABLE_MAP + ")", new Effect(Operand.arg(0), VIEW, null));
+    fact(STATIC, guavaMaps, "unmodifiableBiMap(" + biMap + ")", new Effect(Operand.arg(0), VIEW, null));
   }
 
   private MapApi() {}

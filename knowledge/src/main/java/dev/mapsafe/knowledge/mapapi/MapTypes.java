@@ -244,6 +244,22 @@ public final class MapTypes {
     }
   }
 
+  /** Factories of an immutable empty map, called with no argument. */
+  private static final List<String> EMPTY_IMMUTABLE_MAPS = List.of(
+      "java.util.Collections#emptyMap", "java.util.Collections#emptySortedMap",
+      "java.util.Collections#emptyNavigableMap", "java.util.Map#of", "com.google.common.collect.ImmutableMap#of",
+      "com.google.common.collect.ImmutableSortedMap#of");
+
+  /**
+   * Whether the call makes an immutable empty map ({@code Map.of()}, {@code Collections.emptyMap()}): stored into a
+   * field, a placeholder until a mutable map replaces it. No write reaches it (each throws), and reading it races
+   * with nothing, so the field's real class is what replaces it.
+   */
+  public static boolean isEmptyPlaceholder(ApiMethod call) {
+    return call.kind() == CallKind.STATIC && call.params().isEmpty()
+        && EMPTY_IMMUTABLE_MAPS.contains(call.owner() + "#" + call.name());
+  }
+
   /** The class that declares the collector factories {@link #collectedMapClass} knows. */
   public static final String COLLECTORS = "java.util.stream.Collectors";
 

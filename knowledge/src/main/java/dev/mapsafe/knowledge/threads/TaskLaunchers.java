@@ -126,6 +126,27 @@ public final class TaskLaunchers {
     return returnsVoid || parameterCount == 0;
   }
 
+  private static final String FORK_JOIN_TASK = "java.util.concurrent.ForkJoinTask";
+
+  /**
+   * Whether the call starts fork-join tasks on the pool's threads, to run beside the task that makes it:
+   * {@code fork()} its receiver, {@code ForkJoinTask.invokeAll(..)} its arguments (all but one of them elsewhere).
+   */
+  public static boolean forks(String owner, String name, TypeHierarchy hierarchy) {
+    return (name.equals("fork") || name.equals("invokeAll"))
+        && (owner.equals(FORK_JOIN_TASK) || hierarchy.isSubtype(owner, FORK_JOIN_TASK));
+  }
+
+  /**
+   * Whether the method is a fork-join task's computation ({@code compute()} of a {@code RecursiveAction},
+   * {@code RecursiveTask} or {@code CountedCompleter}): the pool's threads run it, those of the tasks it forks at the
+   * same time as its own.
+   */
+  public static boolean isForkJoinComputation(String owner, String name, int parameterCount,
+      TypeHierarchy hierarchy) {
+    return name.equals("compute") && parameterCount == 0 && hierarchy.isSubtype(owner, FORK_JOIN_TASK);
+  }
+
   /** Whether the call makes a stream parallel ({@code parallelStream()}, {@code parallel()}). */
   public static boolean startsParallelStream(String owner, String name, TypeHierarchy hierarchy) {
     return matches(PARALLEL_STREAM_STARTS, owner, name, hierarchy);

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * and no code outside the analysis can store into it (it is final, or not public: the analysed classes are
  * taken as the whole package and the whole hierarchy). A constructor's parameter stored into it stands for the
  * maps its callers pass there, when the analysis sees callers and each passes a map it constructed (or collected
- * into a map of known class). The bytecode counterpart of the Error Prone analysis of that name.
+ * into a map of known class). An immutable empty map ({@code Map.of()}, {@code Collections.emptyMap()}) stored there
+ * is a placeholder: the maps that replace it are the field's. The bytecode counterpart of the Error Prone analysis
+ * of that name.
  */
 public final class MapImplementations {
   private final TypeHierarchy hierarchy;
@@ -45,7 +47,7 @@ public final class MapImplementations {
       if (store.parameter != null && method.method().getName().equals("<init>")) {
         constructorParameters.computeIfAbsent(store.field, f -> new ArrayList<>())
             .add(ConstructorArguments.key(method.method().getMethodDescriptor(), store.parameterIndex));
-      } else {
+      } else if (!store.storesPlaceholder) { // Map.of() until a mutable map replaces it: no write reaches it
         stored.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
       }
       String kind = store.parameter != null ? Guards.CALLERS_MAP

@@ -253,10 +253,13 @@ public final class MapValues {
      * {@link SharedInstances#holdsArgument}), or null.
      */
     public final String heldClass;
+    /** Whether the value stored is an immutable empty map ({@link MapTypes#isEmptyPlaceholder}). */
+    public final boolean storesPlaceholder;
 
     FieldStore(XField field, Origin value, SourceLineAnnotation line, String parameter, int parameterIndex,
-        boolean storesNull, String heldClass) {
+        boolean storesNull, String heldClass, boolean storesPlaceholder) {
       this.heldClass = heldClass;
+      this.storesPlaceholder = storesPlaceholder;
       this.field = field;
       this.value = value;
       this.line = line;
@@ -316,6 +319,8 @@ public final class MapValues {
   private boolean selfIsMap;
   private final List<CallSite> callSites = new ArrayList<>();
   private final Set<ValueNumber> nulls = new HashSet<>();
+  /** Values that are immutable empty maps ({@code Map.of()}): placeholders when stored into a field. */
+  private final Set<ValueNumber> placeholders = new HashSet<>();
   /** Values that hold an object this method constructed ({@code Optional.of(new X())}), with its class. */
   private final Map<ValueNumber, String> heldNew = new HashMap<>();
   /** Collectors of known maps ({@code Collectors.toMap(k, v)}): the class of the map each one collects into. */
@@ -570,7 +575,7 @@ public final class MapValues {
             thisHeld(monitors, location));
         stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameterUses.nameOf(value),
-            parameterUses.indexOf(value), nulls.contains(value), heldNew.get(value)));
+            parameterUses.indexOf(value), nulls.contains(value), heldNew.get(value), placeholders.contains(value)));
         escape(value);
       }
     } else if (op == Const.ARETURN) {
@@ -693,6 +698,9 @@ public final class MapValues {
     }
     ValueNumber result =
         invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
+    if (result != null && MapTypes.isEmptyPlaceholder(BytecodeApi.call(callee))) {
+      placeholders.add(result);
+    }
     if (result != null && receiver == null && args.length == 1 && origins.get(args[0]) instanceof Origin.Constructed
         && SharedInstances.holdsArgument(callee.getSlashedClassName().replace('/', '.'), callee.getName())) {
       heldNew.put(result, ((Origin.Constructed) origins.get(args[0])).className());
@@ -782,7 +790,10 @@ public final class MapValues {
         }
       }
       if (effect.kind() == MapEffect.VIEW && result != null) {
-        origins.put(result, new Origin.View(subject, invoke.getMethodName(cpg), effect.operand().isReceiver(), result));
+        String owner = invoke.getClassName(cpg);
+        String viewCall = effect.operand().isReceiver() ? invoke.getMethodName(cpg)
+            : owner.substring(owner.lastIndexOf('.') + 1) + "." + invoke.getMethodName(cpg);
+        origins.put(result, new Origin.View(subject, viewCall, effect.operand().isReceiver(), result));
       } else if (effect.kind() == MapEffect.ITERATE) {
         traversals.add(
             new TraversalSite(

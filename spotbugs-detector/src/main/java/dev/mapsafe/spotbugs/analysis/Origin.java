@@ -270,7 +270,7 @@ public abstract class Origin {
       return of;
     }
 
-    /** The call that made the view ({@code keySet}, {@code unmodifiableMap}). */
+    /** The call that made the view ({@code keySet}; a wrapper's with its class, {@code Collections.unmodifiableMap}). */
     public String call() {
       return call;
     }
@@ -287,7 +287,7 @@ public abstract class Origin {
 
     @Override
     public String display() {
-      return onReceiver ? of.display() + "." + call + "()" : "Collections." + call + "(" + of.display() + ")";
+      return onReceiver ? of.display() + "." + call + "()" : call + "(" + of.display() + ")";
     }
   }
 }

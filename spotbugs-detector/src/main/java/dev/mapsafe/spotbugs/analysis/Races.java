@@ -148,10 +148,11 @@ public final class Races {
       Set<String> protection =
           locks.protectingAt(s.where, s.access.location, s.access.heldOrigins, s.access.thisHeld, true);
       Origin root = s.access.subject.root();
-      boolean ownMap = root instanceof Origin.FieldLoad
-          && (((Origin.FieldLoad) root).onThis() || ((Origin.FieldLoad) root).field().isStatic());
+      boolean onThis = root instanceof Origin.FieldLoad && ((Origin.FieldLoad) root).onThis();
+      boolean isStatic = root instanceof Origin.FieldLoad && ((Origin.FieldLoad) root).field().isStatic();
       result.add(new Site(s.where, s.access, held, protection,
-          ThreadReach.forMap(reach.of(s.where.method().getMethodDescriptor()), ownMap)));
+          ThreadReach.forMap(reach.of(s.where.method().getMethodDescriptor()), onThis || isStatic,
+              onThis && !isStatic)));
     }
     // Source order, as the Error Prone engine sees the file.
     result.sort(Comparator.comparingInt((Site s) -> s.access.line.getStartLine())

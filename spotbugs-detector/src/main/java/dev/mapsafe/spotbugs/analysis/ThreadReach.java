@@ -1,11 +1,14 @@
 package dev.mapsafe.spotbugs.analysis;
 
+import static dev.mapsafe.spotbugs.analysis.CallIndex.dotted;
+
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.knowledge.threads.Exposure;
 import dev.mapsafe.knowledge.threads.Lifecycles;
 import dev.mapsafe.knowledge.threads.Overlap;
 import dev.mapsafe.knowledge.threads.Overlap.Kind;
+import dev.mapsafe.knowledge.threads.TaskLaunchers;
 import edu.umd.cs.findbugs.ba.Hierarchy2;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.XField;
@@ -22,9 +25,10 @@ import java.util.Set;
  * On which threads the methods of the analysed classes may run: the bytecode counterpart of the Error Prone
  * analysis of the same name. A task is a lambda body or method reference target given to a launcher (or to a
  * parallel stream operation), every method of an inner class whose instance is given to one, or a
- * {@code Thread} subclass's {@code run()}; a lambda body that is not launched runs where it is created; a
- * private or synthetic method runs where its callers do. Facts from all classes are combined first, so a task
- * in {@code Outer$1} is seen accessing {@code Outer}'s fields.
+ * {@code Thread} subclass's {@code run()}, or the computation of a fork-join task that forks its own kind; a lambda
+ * body that is not launched runs where it is created; a private or synthetic method runs where its callers do; a
+ * non-private method also runs in the tasks that reach it ({@link BackReferenceTasks}). Facts from all classes are
+ * combined first, so a task in {@code Outer$1} is seen accessing {@code Outer}'s fields.
  */
 public final class ThreadReach {
 
@@ -44,6 +48,8 @@ public final class ThreadReach {
     private final SerialExecutors serialExecutors;
     /** Whether the task reaches the code through a {@link BackReferences back reference} ({@link #forMap}). */
     private boolean throughBackReference;
+    /** Whether it is a fork-join task's computation, whose runs overlap on different task objects ({@link #forMap}). */
+    private boolean forkJoin;
 
     Context(Kind kind, String anchor, String description, boolean selfConcurrent, boolean parallelStream,
         MethodDescriptor launcher, int launchPosition, boolean joined) {
@@ -95,22 +101,35 @@ public final class ThreadReach {
       Context c = new Context(kind, anchor, description, selfConcurrent, parallelStream, launcher, launchPosition,
           joined, executor, serialExecutors);
       c.throughBackReference = true;
+      c.forkJoin = forkJoin;
+      return c;
+    }
+
+    /**
+     * The computation of a fork-join task that forks tasks of its own class: its runs overlap each other. The pool's
+     * callers wait for it ({@code invoke}, {@code join}), so it is taken as racing only with tasks (precision first).
+     */
+    static Context forkJoinComputation(MethodDescriptor compute) {
+      Context c = new Context(Kind.TASK, compute.toString(),
+          "the fork-join task's " + simpleName(compute.getSlashedClassName()) + ".compute()", true, false, null, -1,
+          true);
+      c.forkJoin = true;
       return c;
     }
   }
 
   /**
    * The contexts of an access to a map: those of the code, less the tasks that reach it through a back reference when
-   * the map is not the object's own ({@code ownMap}: a field of {@code this}, or a static one). Such a task runs the
-   * code on the object that made its own, and the maps of other objects the code is given (a new one per task) are
-   * not shared through it. The Error Prone engine's counterpart has the name.
+   * the map is not the object's own ({@code ownMap}: a field of {@code this}, or a static one), and less fork-join
+   * computations when it is an instance field of {@code this}. A back-reference task runs the code on the object that
+   * made its own, and the maps of other objects the code is given (a new one per task) are not shared through it; the
+   * runs of a fork-join computation overlap on different task objects, each with its own fields (merged after a
+   * join). The Error Prone engine's counterpart has the name.
    */
-  public static List<Context> forMap(List<Context> contexts, boolean ownMap) {
-    if (ownMap) {
-      return contexts;
-    }
+  public static List<Context> forMap(List<Context> contexts, boolean ownMap, boolean instanceFieldOfThis) {
     List<Context> result = new ArrayList<>();
-    contexts.stream().filter(c -> !c.throughBackReference).forEach(result::add);
+    contexts.stream().filter(c -> (ownMap || !c.throughBackReference) && !(instanceFieldOfThis && c.forkJoin))
+        .forEach(result::add);
     return result;
   }
 
@@ -129,19 +148,19 @@ public final class ThreadReach {
   /** Methods the jar calls on an object the caller has just constructed, and those it calls on any other. */
   private final Set<MethodDescriptor> calledOnNewObjects = new HashSet<>();
   private final Set<MethodDescriptor> calledOnOtherObjects = new HashSet<>();
-  /** Every call site, by the callee's name and signature, with its calling method. */
-  private final Map<String, List<Map.Entry<MethodDescriptor, MapValues.CallSite>>> callsByName = new HashMap<>();
-  /** The objects launched as tasks, with their launch. */
-  private final List<Map.Entry<Context, TaskLaunches.TaskObject>> taskObjects = new ArrayList<>();
+  private final CallIndex calls;
   /** Methods that pass a parameter on to a launcher, by that parameter's index ({@link #forwardedLaunches}). */
   private final Map<MethodDescriptor, Set<Integer>> forwarders = new HashMap<>();
   private final Map<MethodDescriptor, List<ParameterUses.ParameterPass>> parameterPasses = new HashMap<>();
   private boolean forwardedResolved;
-  private final BackReferences backReferences = new BackReferences();
-  private final Map<MethodDescriptor, List<Context>> backReferenceTasks = new HashMap<>();
+  private final BackReferenceTasks backReferenceTasks;
+  /** For each class, the classes of the fork-join tasks its code forks ({@code new Part(..).fork()}). */
+  private final Map<String, Set<String>> forked = new HashMap<>();
 
   public ThreadReach(TypeHierarchy hierarchy) {
     this.hierarchy = hierarchy;
+    this.calls = new CallIndex(hierarchy);
+    this.backReferenceTasks = new BackReferenceTasks(hierarchy, calls);
   }
 
   public void add(MapValues method) {
@@ -156,22 +175,22 @@ public final class ThreadReach {
               launch.parallelStream, self, launch.position, joinedAfter, launch.executor, serialExecutors);
       launch.bodies.forEach(b -> launchedBodies.putIfAbsent(b, task));
       launch.constructedClasses.forEach(c -> launchedClasses.putIfAbsent(c, task));
-      launch.taskObjects.forEach(o -> taskObjects.add(Map.entry(task, o)));
+      launch.taskObjects.forEach(o -> backReferenceTasks.addTaskObject(task, o));
     }
     for (MethodDescriptor callee : method.callees()) {
       callers.computeIfAbsent(callee, c -> new ArrayList<>()).add(self);
     }
-    backReferences.add(method);
+    backReferenceTasks.add(method);
     if (!method.parameterPasses().isEmpty()) {
       parameterPasses.put(self, method.parameterPasses());
     }
     for (MapValues.CallSite call : method.callSites()) {
-      callsByName.computeIfAbsent(call.callee.getName() + call.callee.getSignature(), k -> new ArrayList<>())
-          .add(Map.entry(self, call));
+      calls.add(self, call);
       (call.onNewObject ? calledOnNewObjects : calledOnOtherObjects).add(call.callee);
       if (call.onThis) {
         selfCallers.computeIfAbsent(call.callee, c -> new ArrayList<>()).add(self);
       }
+      noteFork(self, call);
     }
     for (MethodDescriptor body : method.createdLambdas()) {
       creators.computeIfAbsent(body, c -> new ArrayList<>()).add(self);
@@ -205,6 +224,10 @@ public final class ThreadReach {
     Context launched = launchedBodies.get(m);
     if (launched == null && !name.equals("<init>")) {
       launched = launchedClasses.get(className);
+    }
+    if (TaskLaunchers.isForkJoinComputation(className, name, m.getSignature().startsWith("()") ? 0 : 1, hierarchy)
+        && forksOwnKind(className)) {
+      return List.of(Context.forkJoinComputation(m));
     }
     if (launched != null) {
       return List.of(launched);
@@ -255,11 +278,7 @@ public final class ThreadReach {
     result.add(new Context(Kind.CALLER, m.toString(), "callers of " + name + "()", false, false, null, -1, false));
     result.addAll(tasksCallingOnThis(m, values, seen, depth));
     if (values != null && !values.method().isStatic()) {
-      backReferenceTasks.computeIfAbsent(m, k -> {
-        List<Context> reaching = new ArrayList<>();
-        tasksThroughBackReferences(k, 0, new HashSet<>()).forEach(c -> reaching.add(c.throughBackReference()));
-        return reaching;
-      }).stream().filter(c -> !result.contains(c)).forEach(result::add);
+      backReferenceTasks.of(m).stream().filter(c -> !result.contains(c)).forEach(result::add);
     }
     return result;
   }
@@ -285,8 +304,7 @@ public final class ThreadReach {
       MethodDescriptor f = forwarder.getKey();
       String[] parameterTypes = java.util.Arrays.stream(org.apache.bcel.generic.Type.getArgumentTypes(f.getSignature()))
           .map(Object::toString).toArray(String[]::new);
-      for (Map.Entry<MethodDescriptor, MapValues.CallSite> site :
-          callsByName.getOrDefault(f.getName() + f.getSignature(), List.of())) {
+      for (Map.Entry<MethodDescriptor, MapValues.CallSite> site : calls.named(f)) {
         MapValues.CallSite call = site.getValue();
         String named = dotted(call.callee);
         if (!named.equals(dotted(f)) && !hierarchy.isSubtype(named, dotted(f))
@@ -315,100 +333,39 @@ public final class ThreadReach {
           }
           if (constructed != null) {
             BytecodeApi.taskMethod(parameterTypes[p])
-                .ifPresent(m -> taskObjects.add(Map.entry(task, new TaskLaunches.TaskObject(constructed, m))));
+                .ifPresent(m -> backReferenceTasks.addTaskObject(task, new TaskLaunches.TaskObject(constructed, m)));
           }
         }
       }
     }
+  }
+
+  /**
+   * Notes the fork-join tasks a call forks: the object {@code fork()} is called on (its class as constructed, else the
+   * class the call names), the constructed arguments of {@code invokeAll(..)}.
+   */
+  private void noteFork(MethodDescriptor caller, MapValues.CallSite call) {
+    String named = dotted(call.callee);
+    if (!TaskLaunchers.forks(named, call.callee.getName(), hierarchy)) {
+      return;
+    }
+    Set<String> classes = forked.computeIfAbsent(dotted(caller), k -> new HashSet<>());
+    if (call.callee.getName().equals("fork")) {
+      classes.add(call.receiver instanceof Origin.Constructed ? ((Origin.Constructed) call.receiver).className()
+          : named);
+    } else {
+      call.constructedArguments.stream().filter(java.util.Objects::nonNull).forEach(classes::add);
+    }
+  }
+
+  /** Whether the class's code forks tasks of its own class (or of a subclass): its computations then overlap. */
+  private boolean forksOwnKind(String className) {
+    return forked.getOrDefault(className, Set.of()).stream()
+        .anyMatch(f -> f.equals(className) || hierarchy.isSubtype(f, className));
   }
 
   private static String simpleName(String slashedName) {
     return slashedName.substring(Math.max(slashedName.lastIndexOf('/'), slashedName.lastIndexOf('$')) + 1);
-  }
-
-  /** The call sites of the analysis that may run the method: its name and signature, on a related class. */
-  private List<Map.Entry<MethodDescriptor, MapValues.CallSite>> callsTo(MethodDescriptor m) {
-    List<Map.Entry<MethodDescriptor, MapValues.CallSite>> calls = new ArrayList<>();
-    String owner = m.getSlashedClassName().replace('/', '.');
-    for (Map.Entry<MethodDescriptor, MapValues.CallSite> call :
-        callsByName.getOrDefault(m.getName() + m.getSignature(), List.of())) {
-      String named = call.getValue().callee.getSlashedClassName().replace('/', '.');
-      if (named.equals(owner) || hierarchy.isSubtype(owner, named) || hierarchy.isSubtype(named, owner)) {
-        calls.add(call);
-      }
-    }
-    return calls;
-  }
-
-  /**
-   * The tasks that run the method on an object they reach through a {@link BackReferences back reference}: a call
-   * {@code handler.closeConnection()} through a field pointing back to the handler that made the task's objects, made
-   * by a task object's method (or one it reaches on itself and the objects its fields hold), reaches the method on
-   * the handler directly or through calls the handler makes on itself. Both ends are followed by the analysis's
-   * calls, with the overrides of the called method's class, a few calls deep.
-   */
-  private List<Context> tasksThroughBackReferences(MethodDescriptor m, int depth, Set<MethodDescriptor> seen) {
-    List<Context> tasks = new ArrayList<>();
-    if (depth > MAX_DEPTH || !seen.add(m)) {
-      return tasks;
-    }
-    for (Map.Entry<MethodDescriptor, MapValues.CallSite> site : callsTo(m)) {
-      MapValues.CallSite call = site.getValue();
-      List<Context> found = new ArrayList<>();
-      if (call.onThis) {
-        found = tasksThroughBackReferences(site.getKey(), depth + 1, seen);
-      } else if (call.receiver instanceof Origin.FieldLoad && ((Origin.FieldLoad) call.receiver).onThis()
-          && backReferences.pointsBack(((Origin.FieldLoad) call.receiver).field())) {
-        found = tasksRunning(site.getKey(), dotted(site.getKey()), depth + 1, new HashSet<>());
-      } else if (call.receiverParameter >= 0) { // doRetry(url, registry): the back reference its callers pass
-        for (Map.Entry<MethodDescriptor, MapValues.CallSite> passing : callsTo(site.getKey())) {
-          List<XField> fields = passing.getValue().argumentFields;
-          if (call.receiverParameter < fields.size() && fields.get(call.receiverParameter) != null
-              && backReferences.pointsBack(fields.get(call.receiverParameter))) {
-            found.addAll(tasksRunning(passing.getKey(), dotted(passing.getKey()), depth + 2, new HashSet<>()));
-          }
-        }
-      }
-      found.stream().filter(c -> !tasks.contains(c)).forEach(tasks::add);
-    }
-    return tasks;
-  }
-
-  /**
-   * The launches of task objects that run the method on an object of class {@code bound} (or a subclass): it is the
-   * method the launcher runs on them, or a method they reach on themselves and on the objects their fields hold.
-   */
-  private List<Context> tasksRunning(MethodDescriptor m, String bound, int depth, Set<MethodDescriptor> seen) {
-    List<Context> tasks = new ArrayList<>();
-    if (depth > MAX_DEPTH || !seen.add(m)) {
-      return tasks;
-    }
-    String owner = dotted(m);
-    for (Map.Entry<Context, TaskLaunches.TaskObject> launched : taskObjects) {
-      String object = launched.getValue().className;
-      if (launched.getValue().method.equals(m.getName() + m.getSignature())
-          && (object.equals(bound) || hierarchy.isSubtype(object, bound))
-          && (object.equals(owner) || hierarchy.isSubtype(object, owner)) && !tasks.contains(launched.getKey())) {
-        tasks.add(launched.getKey());
-      }
-    }
-    for (Map.Entry<MethodDescriptor, MapValues.CallSite> site : callsTo(m)) {
-      MapValues.CallSite call = site.getValue();
-      String caller = dotted(site.getKey());
-      List<Context> found = call.onThis
-          ? tasksRunning(site.getKey(), hierarchy.isSubtype(caller, bound) ? caller : bound, depth + 1, seen)
-          : call.receiver instanceof Origin.FieldLoad && ((Origin.FieldLoad) call.receiver).onThis()
-              && !((Origin.FieldLoad) call.receiver).field().isStatic()
-              && !((Origin.FieldLoad) call.receiver).field().isSynthetic()
-              ? tasksRunning(site.getKey(), caller, depth + 1, seen)
-              : List.of();
-      found.stream().filter(c -> !tasks.contains(c)).forEach(tasks::add);
-    }
-    return tasks;
-  }
-
-  private static String dotted(MethodDescriptor m) {
-    return m.getSlashedClassName().replace('/', '.');
   }
 
   /**
