@@ -111,6 +111,17 @@ class MapApiTest {
     assertFalse(MapTypes.mayHoldMapOrView("java.lang.String", jdk));
   }
 
+  /** Guava's filtered and transformed views walk their map by iterator; the JDK's unmodifiable wrappers delegate. */
+  @Test
+  void viewsThatWalkTheirMapByIterator() {
+    assertTrue(MapApi.viewWalksByIterator(new ApiMethod(CallKind.STATIC, "com.google.common.collect.Maps",
+        "filterValues", List.of("java.util.Map", "com.google.common.base.Predicate"))));
+    assertTrue(MapApi.viewWalksByIterator(new ApiMethod(CallKind.STATIC, "com.google.common.collect.Maps",
+        "transformEntries", List.of("java.util.NavigableMap", "com.google.common.collect.Maps$EntryTransformer"))));
+    assertFalse(MapApi.viewWalksByIterator(new ApiMethod(CallKind.STATIC, "java.util.Collections",
+        "unmodifiableMap", List.of("java.util.Map"))));
+  }
+
   /**
    * Every fact must name a method or constructor that exists in the running JDK (or in Guava, on the test classpath),
    * with those parameters.

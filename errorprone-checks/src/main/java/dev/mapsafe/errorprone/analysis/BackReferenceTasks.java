@@ -40,12 +40,20 @@ final class BackReferenceTasks {
 
   private BackReferenceTasks() {}
 
+  private static final com.sun.tools.javac.util.Context.Key<Set<ClassSymbol>> TARGETS =
+      new com.sun.tools.javac.util.Context.Key<>();
+
   /** The tasks that run the method through a back reference, marked so ({@link ThreadReach#forMap}). */
   static List<Context> of(MethodSymbol method, VisitorState state) {
     Map<MethodSymbol, List<Context>> known = state.context.get(KNOWN);
     if (known == null) {
       known = new HashMap<>();
       state.context.put(KNOWN, known);
+    }
+    Types types = state.getTypes();
+    if (!(method.owner instanceof ClassSymbol cls)
+        || targets(state).stream().noneMatch(t -> cls.isSubClass(t, types) || t.isSubClass(cls, types))) {
+      return List.of(); // no back reference of the compilation can point to an object running the method
     }
     return known.computeIfAbsent(method, m -> tasksThroughBackReferences(m, state, 0, new HashSet<>()).stream()
         .map(c -> new Context(c.kind(), c.anchor(), c.description(), c.selfConcurrent(), c.parallelStream(),
@@ -123,6 +131,36 @@ final class BackReferenceTasks {
       found.stream().filter(c -> !tasks.contains(c)).forEach(tasks::add);
     }
     return tasks;
+  }
+
+  /**
+   * The classes the compilation's calls reach through back references: the declared classes of the back-reference
+   * fields the calls are made on or pass on. A method runs on an object reached so only when its class is related
+   * to one of them. Found once per compilation.
+   */
+  private static Set<ClassSymbol> targets(VisitorState state) {
+    Set<ClassSymbol> targets = state.context.get(TARGETS);
+    if (targets != null) {
+      return targets;
+    }
+    Set<ClassSymbol> found = new HashSet<>();
+    Map<VarSymbol, Boolean> pointsBack = new HashMap<>();
+    Types types = state.getTypes();
+    for (TreePath call : Declarations.ofCompilation(state).calls()) {
+      List<ExpressionTree> used = new ArrayList<>();
+      if (call.getLeaf() instanceof MethodInvocationTree invocation) {
+        used.add(ASTHelpers.getReceiver(invocation));
+        used.addAll(invocation.getArguments());
+      }
+      for (ExpressionTree expression : used) {
+        if (fieldOfThis(expression, call, types) instanceof VarSymbol field && field.type.tsym instanceof ClassSymbol
+            && pointsBack.computeIfAbsent(field, f -> BackReferences.pointsBack(f, state))) {
+          found.add((ClassSymbol) field.type.tsym);
+        }
+      }
+    }
+    state.context.put(TARGETS, found);
+    return found;
   }
 
   /** The invocations in the compilation of the method and of the methods it overrides. */

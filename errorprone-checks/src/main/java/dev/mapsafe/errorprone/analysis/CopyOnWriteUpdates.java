@@ -178,7 +178,7 @@ public final class CopyOnWriteUpdates {
 
   /** Whether the code may run while its object is in use: not in construction, nor only in lifecycle methods. */
   private static boolean inUse(TreePath site, VisitorState state) {
-    return ThreadReach.of(site, state).stream()
+    return ThreadReach.direct(site, state).stream()
         .anyMatch(c -> c.kind() != Overlap.Kind.CONSTRUCTION && c.kind() != Overlap.Kind.LIFECYCLE);
   }
 

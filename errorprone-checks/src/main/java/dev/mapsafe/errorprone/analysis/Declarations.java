@@ -383,15 +383,23 @@ public final class Declarations {
         .anyMatch(c -> c.owner instanceof Symbol.ClassSymbol made && made.isSubClass(cls, state.getTypes()));
   }
 
-  /** Every method invocation and construction ({@code new C(..)}) of this compilation unit. */
+  /**
+   * Every method invocation and construction ({@code new C(..)}) of this compilation unit, in source order; found
+   * once (the index does not change once built).
+   */
   public List<TreePath> calls() {
-    List<TreePath> calls = new ArrayList<>();
-    invocations.values().forEach(calls::addAll);
-    constructions.values().forEach(calls::addAll);
-    calls.sort(java.util.Comparator.comparing((TreePath p) -> p.getCompilationUnit().getSourceFile().getName())
-        .thenComparingLong(p -> ((com.sun.tools.javac.tree.JCTree) p.getLeaf()).getStartPosition()));
+    if (calls == null) {
+      List<TreePath> found = new ArrayList<>();
+      invocations.values().forEach(found::addAll);
+      constructions.values().forEach(found::addAll);
+      found.sort(java.util.Comparator.comparing((TreePath p) -> p.getCompilationUnit().getSourceFile().getName())
+          .thenComparingLong(p -> ((com.sun.tools.javac.tree.JCTree) p.getLeaf()).getStartPosition()));
+      calls = List.copyOf(found);
+    }
     return calls;
   }
+
+  private List<TreePath> calls;
 
   /** The constructions ({@code new C(..)}) of a constructor in this compilation unit. */
   public List<TreePath> constructions(MethodSymbol constructor) {

@@ -59,6 +59,31 @@ public final class SelfLockedMaps {
 
   private SelfLockedMaps() {}
 
+  /**
+   * Whether the operand is a view made, directly or through views of it, by a view that walks its map by iterator in
+   * its own bulk operations ({@link MapApi#viewWalksByIterator}, Guava's {@code Maps.filterValues}): a traversal
+   * inside the view's method is then a walk of the map from outside. The bytecode engine's {@code
+   * Origin.View.walksByIterator}.
+   */
+  public static boolean walkedByIterator(ExpressionTree operand, VisitorState state) {
+    ExpressionTree tree = MapIdentity.strip(operand);
+    for (int depth = 0; depth < MAX_DEPTH && tree instanceof MethodInvocationTree call; depth++) {
+      Optional<ApiMethod> api = JavacApi.call(call, state);
+      Optional<Effect> view = api.stream().flatMap(a -> MapApi.effectsOf(a, JavacApi.hierarchy(state)).stream())
+          .filter(e -> e.kind() == MapEffect.VIEW).findFirst();
+      if (view.isEmpty()) {
+        return false;
+      }
+      if (MapApi.viewWalksByIterator(api.get())) {
+        return true;
+      }
+      ExpressionTree viewed = view.get().operand().isReceiver() ? ASTHelpers.getReceiver(call)
+          : call.getArguments().get(view.get().operand().argIndex());
+      tree = viewed == null ? null : MapIdentity.strip(viewed);
+    }
+    return false;
+  }
+
   public static Optional<Subject> behind(TreePath operand, VisitorState state) {
     Type type = ASTHelpers.getType(operand.getLeaf());
     if (type == null

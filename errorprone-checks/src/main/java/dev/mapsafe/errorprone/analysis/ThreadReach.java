@@ -93,11 +93,24 @@ public final class ThreadReach {
   /** The contexts the code at {@code path} may run in (at least one). */
   public static List<Context> of(TreePath path, VisitorState state) {
     List<Context> result = new ArrayList<>();
-    collect(path, state, result, new HashSet<>(), 0);
+    collect(path, state, result, new HashSet<>(), 0, true);
     return result;
   }
 
-  private static void collect(TreePath path, VisitorState state, List<Context> out, Set<Tree> seen, int depth) {
+  /**
+   * The contexts of the code itself: those of {@link #of}, less the tasks that reach a non-private method through
+   * calls (a task's body calling it on its object, a back reference). Those only ever add to the contexts of the
+   * method's callers, so this answers as {@link #of} does whether code runs only during construction or while the
+   * object is in use, at a fraction of the cost.
+   */
+  public static List<Context> direct(TreePath path, VisitorState state) {
+    List<Context> result = new ArrayList<>();
+    collect(path, state, result, new HashSet<>(), 0, false);
+    return result;
+  }
+
+  private static void collect(TreePath path, VisitorState state, List<Context> out, Set<Tree> seen, int depth,
+      boolean reaching) {
     Tree child = path.getLeaf();
     for (TreePath p = path.getParentPath(); p != null; child = p.getLeaf(), p = p.getParentPath()) {
       Tree node = p.getLeaf();
@@ -114,7 +127,7 @@ public final class ThreadReach {
           return;
         }
       } else if (node instanceof MethodTree method) {
-        methodContexts(p, method, state, out, seen, depth);
+        methodContexts(p, method, state, out, seen, depth, reaching);
         return;
       } else if (node instanceof VariableTree && p.getParentPath().getLeaf() instanceof ClassTree) {
         out.add(new Context(Kind.CONSTRUCTION, node, "field initializer", false, false, null, false));
@@ -128,8 +141,8 @@ public final class ThreadReach {
     }
   }
 
-  private static void methodContexts(
-      TreePath methodPath, MethodTree method, VisitorState state, List<Context> out, Set<Tree> seen, int depth) {
+  private static void methodContexts(TreePath methodPath, MethodTree method, VisitorState state, List<Context> out,
+      Set<Tree> seen, int depth, boolean reaching) {
     MethodSymbol sym = ASTHelpers.getSymbol(method);
     if (sym == null) {
       return;
@@ -141,7 +154,7 @@ public final class ThreadReach {
     Tree owner = methodPath.getParentPath().getLeaf();
     if (owner instanceof ClassTree && methodPath.getParentPath().getParentPath().getLeaf() instanceof NewClassTree) {
       // A method of an anonymous class runs where the anonymous object runs it: a launcher, or its creator.
-      collect(methodPath.getParentPath(), state, out, seen, depth);
+      collect(methodPath.getParentPath(), state, out, seen, depth, reaching);
       return;
     }
     if (owner instanceof ClassTree cls && TaskLaunchers.isForkJoinComputation(((ClassSymbol) sym.owner).flatName()
@@ -172,7 +185,7 @@ public final class ThreadReach {
       if (seen.add(method)) { // else reached again: its contexts are collected on the first path, or a cycle
         for (TreePath call : calls) {
           for (TreePath runsIn : makersIfNested(call, sym, state, new HashSet<>())) {
-            collect(runsIn, state, out, seen, depth + 1);
+            collect(runsIn, state, out, seen, depth + 1, reaching);
           }
         }
       }
@@ -186,6 +199,9 @@ public final class ThreadReach {
       return;
     }
     out.add(new Context(Kind.CALLER, method, "callers of " + sym.getSimpleName() + "()", false, false, null, false));
+    if (!reaching) {
+      return;
+    }
     tasksCallingOnThis(sym, method, state, seen, depth).stream().filter(c -> !out.contains(c)).forEach(out::add);
     if (!sym.isStatic()) {
       BackReferenceTasks.of(sym, state).stream().filter(c -> !out.contains(c)).forEach(out::add);
@@ -250,7 +266,7 @@ public final class ThreadReach {
         continue;
       }
       List<Context> found = new ArrayList<>();
-      collect(call, state, found, seen, MAX_CALLER_DEPTH);
+      collect(call, state, found, seen, MAX_CALLER_DEPTH, true);
       found.stream().filter(c -> c.kind() == Kind.TASK && !tasks.contains(c)).forEach(tasks::add);
     }
     return tasks;

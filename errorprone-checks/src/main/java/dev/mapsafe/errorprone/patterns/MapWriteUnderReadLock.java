@@ -76,7 +76,7 @@ public final class MapWriteUnderReadLock extends MapsafeChecker implements Metho
       if (!(sym instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD) {
         continue;
       }
-      if (!field.isStatic() && onThis((ExpressionTree) map.getLeaf()) && ThreadReach.of(state.getPath(), state)
+      if (!field.isStatic() && onThis((ExpressionTree) map.getLeaf()) && ThreadReach.direct(state.getPath(), state)
           .stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)) {
         continue; // the map of an object being set up, which no other thread reaches yet
       }

@@ -154,7 +154,7 @@ public final class MutatedMapSnapshot extends MapsafeChecker implements MethodIn
 
   /** Construction fills the map before the object, and so the map, is shared. */
   private static boolean duringConstruction(VisitorState state) {
-    return ThreadReach.of(state.getPath(), state).stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION);
+    return ThreadReach.direct(state.getPath(), state).stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION);
   }
 
   /** A volatile field whose every access holds one lock is not read lock-free. */

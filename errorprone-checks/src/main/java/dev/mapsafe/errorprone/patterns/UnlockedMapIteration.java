@@ -102,6 +102,7 @@ public final class UnlockedMapIteration extends MapsafeChecker
         continue;
       }
       Description d = access.effect().isExternalTraversal()
+              || SelfLockedMaps.walkedByIterator(access.operand(), state) // the view walks it from outside
           ? checkTraversal(tree, access, state)
           : Description.NO_MATCH;
       if (d == Description.NO_MATCH) {
@@ -154,7 +155,7 @@ public final class UnlockedMapIteration extends MapsafeChecker
     }
     Symbol field = MapIdentity.symbolOf(MapEffects.viewedMap(operand, state), state);
     Optional<MapGuards.Guard> guard = MapGuards.of(field, state);
-    List<ThreadReach.Context> contexts = ThreadReach.of(state.getPath(), state);
+    List<ThreadReach.Context> contexts = ThreadReach.direct(state.getPath(), state);
     if (guard.isEmpty() || contexts.stream().allMatch(c -> c.kind() == Overlap.Kind.CONSTRUCTION)) {
       return Description.NO_MATCH; // construction runs before the object is shared
     }

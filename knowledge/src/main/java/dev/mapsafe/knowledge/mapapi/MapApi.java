@@ -62,6 +62,8 @@ public final class MapApi {
   private static final Map<ApiMethod, Integer> UPDATE_FUNCTIONS = new HashMap<>();
   private static final Map<ApiMethod, KeyUse> KEY_USES = new HashMap<>();
   private static final Map<ApiMethod, StructuralChange> STRUCTURAL_CHANGES = new HashMap<>();
+  /** Views whose own bulk operations walk the viewed map with its iterator ({@link #viewWalksByIterator}). */
+  private static final Set<ApiMethod> ITERATING_VIEWS = new HashSet<>();
 
   static {
     // Map: reads, writes, views, and the bulk operations the map performs inside its own call.
@@ -238,20 +240,18 @@ public final class MapApi {
             "unmodifiableSequencedCollection(java.util.SequencedCollection)")) {
       fact(STATIC, COLLECTIONS, m, new Effect(Operand.arg(0), VIEW, null));
     }
-    // Guava's live views: every read of one reads the map, and walking one walks it.
+    // Guava's live views: every read of one reads the map, and walking one walks it. Their bulk operations
+    // (toArray, size of a filtered view, ...) walk the map with its iterator, not inside one of its own methods.
     String guavaMaps = "com.google.common.collect.Maps";
     String biMap = "com.google.common.collect.BiMap";
     for (String filter : List.of("filterKeys", "filterValues", "filterEntries")) {
       for (String viewed : List.of(MAP, SORTED_MAP, NAVIGABLE_MAP, biMap)) {
-        fact(STATIC, guavaMaps, filter + "(" + viewed + ",com.google.common.base.Predicate)",
-            new Effect(Operand.arg(0), VIEW, null));
+        iteratingView(guavaMaps, filter + "(" + viewed + ",com.google.common.base.Predicate)");
       }
     }
     for (String viewed : List.of(MAP, SORTED_MAP, NAVIGABLE_MAP)) {
-      fact(STATIC, guavaMaps, "transformValues(" + viewed + ",com.google.common.base.Function)",
-          new Effect(Operand.arg(0), VIEW, null));
-      fact(STATIC, guavaMaps, "transformEntries(" + viewed + ",com.google.common.collect.Maps$EntryTransformer)",
-          new Effect(Operand.arg(0), VIEW, null));
+      iteratingView(guavaMaps, "transformValues(" + viewed + ",com.google.common.base.Function)");
+      iteratingView(guavaMaps, "transformEntries(" + viewed + ",com.google.common.collect.Maps$EntryTransformer)");
     }
     fact(STATIC, guavaMaps, "unmodifiableNavigableMap(" + NAVIGABLE_MAP + ")", new Effect(Operand.arg(0), VIEW, null));
     fact(STATIC, guavaMaps, "unmodifiableBiMap(" + biMap + ")", new Effect(Operand.arg(0), VIEW, null));
@@ -277,6 +277,16 @@ public final class MapApi {
     ApiMethod fact = factFor(call, hierarchy);
     Integer index = fact == null ? null : UPDATE_FUNCTIONS.get(fact);
     return index == null ? -1 : index;
+  }
+
+  /**
+   * Whether the view a call makes walks the viewed map with its iterator in its own bulk operations (Guava's
+   * {@code Maps.filterValues}, {@code transformValues}): a traversal the view performs inside one of its methods
+   * ({@code new ArrayList<>(view.keySet())}) is then, for the viewed map, a walk from outside, which a synchronized
+   * map's monitor does not cover. The JDK's wrappers ({@code Collections.unmodifiableMap}) delegate instead.
+   */
+  public static boolean viewWalksByIterator(ApiMethod call) {
+    return ITERATING_VIEWS.contains(call);
   }
 
   /** What a single-key Map call does with its key (argument 0), or empty. */
@@ -422,6 +432,11 @@ public final class MapApi {
       params.add(p.equals("O") ? OBJECT : p);
     }
     return new ApiMethod(kind, owner, name, params);
+  }
+
+  private static void iteratingView(String owner, String signature) {
+    fact(STATIC, owner, signature, new Effect(Operand.arg(0), VIEW, null));
+    ITERATING_VIEWS.add(method(STATIC, owner, signature));
   }
 
   private static void fact(CallKind kind, String owner, String signature, Effect... effects) {

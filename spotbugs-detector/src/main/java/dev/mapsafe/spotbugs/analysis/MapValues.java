@@ -793,7 +793,8 @@ public final class MapValues {
         String owner = invoke.getClassName(cpg);
         String viewCall = effect.operand().isReceiver() ? invoke.getMethodName(cpg)
             : owner.substring(owner.lastIndexOf('.') + 1) + "." + invoke.getMethodName(cpg);
-        origins.put(result, new Origin.View(subject, viewCall, effect.operand().isReceiver(), result));
+        origins.put(result, new Origin.View(subject, viewCall, effect.operand().isReceiver(),
+            MapApi.viewWalksByIterator(api.get()), result));
       } else if (effect.kind() == MapEffect.ITERATE) {
         traversals.add(
             new TraversalSite(

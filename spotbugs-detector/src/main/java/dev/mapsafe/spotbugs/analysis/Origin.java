@@ -257,12 +257,26 @@ public abstract class Origin {
     private final Origin of;
     private final String call;
     private final boolean onReceiver;
+    private final boolean walksByIterator;
 
     View(Origin of, String call, boolean onReceiver, ValueNumber value) {
+      this(of, call, onReceiver, false, value);
+    }
+
+    View(Origin of, String call, boolean onReceiver, boolean walksByIterator, ValueNumber value) {
       super(value);
       this.of = of;
       this.call = call;
       this.onReceiver = onReceiver;
+      this.walksByIterator = walksByIterator;
+    }
+
+    /**
+     * Whether this view, or one it is made from, walks its map by iterator in its own bulk operations
+     * ({@link dev.mapsafe.knowledge.mapapi.MapApi#viewWalksByIterator}).
+     */
+    public boolean walksByIterator() {
+      return walksByIterator || of instanceof View && ((View) of).walksByIterator();
     }
 
     /** The viewed origin. */

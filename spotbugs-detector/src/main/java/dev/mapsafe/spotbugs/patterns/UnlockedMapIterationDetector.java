@@ -88,8 +88,9 @@ public final class UnlockedMapIterationDetector implements Detector {
     List<BugInstance> bugs = new ArrayList<>();
     for (MapValues method : methods) {
       for (MapValues.TraversalSite site : method.traversals()) {
-        if (!site.effect.isExternalTraversal()) {
-          continue;
+        if (!site.effect.isExternalTraversal()
+            && !(site.subject instanceof Origin.View && ((Origin.View) site.subject).walksByIterator())) {
+          continue; // the map walks itself, under its monitor; not through a view that walks it by iterator
         }
         Optional<SelfLockedMaps.Resolved> map = selfLocked.resolve(site.subject, method);
         // A synchronized wrapper says the map is shared. Legacy code uses Hashtable as its everyday map, so a
