@@ -51,9 +51,10 @@ final class BackReferenceTasks {
       state.context.put(KNOWN, known);
     }
     Types types = state.getTypes();
-    if (!(method.owner instanceof ClassSymbol cls)
-        || targets(state).stream().noneMatch(t -> cls.isSubClass(t, types) || t.isSubClass(cls, types))) {
-      return List.of(); // no back reference of the compilation can point to an object running the method
+    if (!(method.owner instanceof ClassSymbol cls) || targets(state).stream().noneMatch(t ->
+        cls.isSubClass(t, types) || t.isSubClass(cls, types) || cls.isInterface() || t.isInterface())) {
+      return List.of(); // no object a back reference points to can run the method: its class and the field's are
+                        // two unrelated classes, which no class extends both of
     }
     return known.computeIfAbsent(method, m -> tasksThroughBackReferences(m, state, 0, new HashSet<>()).stream()
         .map(c -> new Context(c.kind(), c.anchor(), c.description(), c.selfConcurrent(), c.parallelStream(),
@@ -136,7 +137,8 @@ final class BackReferenceTasks {
   /**
    * The classes the compilation's calls reach through back references: the declared classes of the back-reference
    * fields the calls are made on or pass on. A method runs on an object reached so only when its class is related
-   * to one of them. Found once per compilation.
+   * to one of them (or one of the two is an interface, which an object of any class may implement). Found once per
+   * compilation.
    */
   private static Set<ClassSymbol> targets(VisitorState state) {
     Set<ClassSymbol> targets = state.context.get(TARGETS);
