@@ -77,8 +77,7 @@ public final class SelfLockedMaps {
       if (MapApi.viewWalksByIterator(api.get())) {
         return true;
       }
-      ExpressionTree viewed = view.get().operand().isReceiver() ? ASTHelpers.getReceiver(call)
-          : call.getArguments().get(view.get().operand().argIndex());
+      ExpressionTree viewed = viewed(call, view.get());
       tree = viewed == null ? null : MapIdentity.strip(viewed);
     }
     return false;
@@ -105,10 +104,7 @@ public final class SelfLockedMaps {
       if (api.isPresent()) {
         for (Effect effect : MapApi.effectsOf(api.get(), JavacApi.hierarchy(state))) {
           if (effect.kind() == MapEffect.VIEW) {
-            ExpressionTree viewed =
-                effect.operand().isReceiver()
-                    ? ASTHelpers.getReceiver(call)
-                    : call.getArguments().get(effect.operand().argIndex());
+            ExpressionTree viewed = viewed(call, effect);
             return viewed == null ? Optional.empty() : resolve(subPath(path, viewed), state, depth + 1);
           }
         }
@@ -141,6 +137,12 @@ public final class SelfLockedMaps {
       return Optional.of(new Subject(path, created.get(), !escapes(var, state)));
     }
     return resolve(value, state, depth + 1);
+  }
+
+  /** The map or view a view call is made from: its receiver ({@code keySet}) or argument ({@code unmodifiableMap}). */
+  private static ExpressionTree viewed(MethodInvocationTree call, Effect view) {
+    return view.operand().isReceiver() ? ASTHelpers.getReceiver(call)
+        : call.getArguments().get(view.operand().argIndex());
   }
 
   private static TreePath subPath(TreePath parent, Tree child) {
