@@ -49,6 +49,20 @@ class TaskLaunchersTest {
     assertFalse(TaskLaunchers.isTaskMethod(false, 1)); // test(T), apply(T)
   }
 
+  /**
+   * A SubmissionPublisher runs what it is given on its executor, and calls a subscriber's methods one at a time; no
+   * other interface is called back so (a Runnable's run() is also called directly).
+   */
+  @Test
+  void publishersCallTheirSubscribersBack() {
+    assertTrue(TaskLaunchers.launches("java.util.concurrent.SubmissionPublisher", "subscribe", jdk));
+    assertTrue(TaskLaunchers.launches("java.util.concurrent.SubmissionPublisher", "consume", jdk));
+    assertFalse(TaskLaunchers.launches("java.util.concurrent.SubmissionPublisher", "submit", jdk));
+    assertTrue(TaskLaunchers.callsBack("java.util.concurrent.Flow$Subscriber"));
+    assertFalse(TaskLaunchers.callsBack("java.lang.Runnable"));
+    assertFalse(TaskLaunchers.callsBack("java.util.concurrent.Flow$Publisher"));
+  }
+
   /** Fork-join tasks: fork() and ForkJoinTask.invokeAll start them; their compute() runs on the pool's threads. */
   @Test
   void forkJoinTasks() {

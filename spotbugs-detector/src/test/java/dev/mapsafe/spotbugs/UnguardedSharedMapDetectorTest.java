@@ -304,6 +304,17 @@ class UnguardedSharedMapDetectorTest {
   }
 
   /**
+   * A publisher calls its subscribers back on its threads, one call at a time: a map the callbacks fill and the
+   * subscriber's other methods read is raced (named, self-subscribing and anonymous subscribers, a consumer lambda);
+   * a map only the callbacks use, a reader that first waits for completion, a locked one and a consumer waited for
+   * are not.
+   */
+  @Test
+  void subscribersCalledBackByTheirPublisher(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.Subscribers");
+  }
+
+  /**
    * A library's timer known by its signature launches; a method of the same shape with a predicate first does not.
    * The timer is on the classpath, not among the analysed classes.
    */

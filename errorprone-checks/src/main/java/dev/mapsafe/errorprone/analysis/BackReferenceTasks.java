@@ -58,7 +58,7 @@ final class BackReferenceTasks {
     }
     return known.computeIfAbsent(method, m -> tasksThroughBackReferences(m, state, 0, new HashSet<>()).stream()
         .map(c -> new Context(c.kind(), c.anchor(), c.description(), c.selfConcurrent(), c.parallelStream(),
-            c.launcher(), c.joined(), c.serialExecutor(), true, c.forkJoin()))
+            c.launcher(), c.joined(), c.serialExecutor(), true, c.forkJoin(), c.callback()))
         .toList());
   }
 

@@ -219,7 +219,8 @@ public final class Races {
     return Overlap.mayOverlap(wc, oc, shared, (task, otherIsWrite) -> {
       Access other = otherIsWrite ? w : o;
       if (!ThreadReach.inLauncher((ThreadReach.Context) task, other.call())) {
-        return null;
+        // The object's other methods that first wait (its completion latch, a future) run after its callbacks.
+        return ((ThreadReach.Context) task).callback() && ThreadReach.waitedBefore(other.call(), state) ? true : null;
       }
       return ASTHelpers.getStartPosition(other.call().getLeaf())
               < ASTHelpers.getStartPosition(((ThreadReach.Context) task).anchor())

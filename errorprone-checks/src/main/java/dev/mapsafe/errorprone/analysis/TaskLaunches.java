@@ -9,6 +9,7 @@ import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -58,11 +59,12 @@ final class TaskLaunches {
     String name = api.get().name();
     TreePath callPath = fn.getParentPath();
     // The line of the function argument: a call chain starts lines earlier, bytecode names the call's own line.
-    long line = line(fn.getLeaf(), state);
+    long line = line(fn.getLeaf(), fn);
     int argument = arguments(call).indexOf(fn.getLeaf());
     boolean direct = launchesDirectly(call, state);
     if (direct || forwards(ASTHelpers.getSymbol(call), argument, state, 0)) {
-      return Optional.of(launch(callPath, api.get(), direct, line, state));
+      ThreadReach.Context task = launch(callPath, api.get(), direct, line, state);
+      return Optional.of(direct && callsBack(call, argument, state) ? task.callbacks() : task);
     }
     if (call instanceof MethodInvocationTree stage
         && TaskLaunchers.runsOnCompletingThread(owner, name, JavacApi.hierarchy(state))
@@ -100,7 +102,7 @@ final class TaskLaunches {
     String name = api.name();
     boolean repeats = direct && inLoop(callPath) && !waitedForEachRound(callPath, state);
     String launched = call instanceof MethodInvocationTree invocation && ASTHelpers.getReceiver(invocation) != null
-        ? state.getSourceForNode(ASTHelpers.getReceiver(invocation)) + "." + name
+        ? source(ASTHelpers.getReceiver(invocation), callPath, state) + "." + name
         : name.equals("<init>") ? "new " + simple(api.owner()) : simple(api.owner()) + "." + name;
     TreePath launcher = ThreadReach.enclosingMethod(callPath);
     return new ThreadReach.Context(Kind.TASK, call, "the task passed to " + launched + "(..) at line " + line, repeats,
@@ -202,6 +204,10 @@ final class TaskLaunches {
       }
       List<? extends ExpressionTree> arguments = arguments(call);
       for (int i = 0; i < arguments.size() && i < callee.getParameters().size(); i++) {
+        if (callsBack(call, i, state) && launchesDirectly(call, state)) {
+          addCallbacks(callPath, api.get(), i, state, objects);
+          continue;
+        }
         Optional<ClassSymbol> made = constructed(new TreePath(callPath, arguments.get(i)), state);
         if (made.isEmpty()) {
           continue;
@@ -212,7 +218,7 @@ final class TaskLaunches {
         }
         Optional<MethodSymbol> runs = taskMethod(callee.getParameters().get(i).type, state);
         if (runs.isPresent()) {
-          objects.add(new TaskObject(launch(callPath, api.get(), direct, line(arguments.get(i), state), state),
+          objects.add(new TaskObject(launch(callPath, api.get(), direct, line(arguments.get(i), callPath), state),
               made.get(), runs.get()));
         }
       }
@@ -221,10 +227,64 @@ final class TaskLaunches {
     return objects;
   }
 
-  /** The class of the object an argument constructs there, or through an effectively final local, or empty. */
+  /**
+   * Whether the call's launcher calls back the object it is given as argument {@code index} ({@link
+   * TaskLaunchers#callsBack}: {@code subscribe(Flow.Subscriber)}).
+   */
+  private static boolean callsBack(ExpressionTree call, int index, VisitorState state) {
+    return ASTHelpers.getSymbol(call) instanceof MethodSymbol callee && index >= 0
+        && index < callee.getParameters().size() && TaskLaunchers.callsBack(
+            JavacApi.binaryName(state.getTypes().erasure(callee.getParameters().get(index).type), state.getTypes()));
+  }
+
+  /**
+   * The callbacks of a named class's object, constructed there or {@code this}, given to a launcher that calls it
+   * back: a task object for each method of the interface, launched as the callbacks ({@link #callbacksOf}). An
+   * anonymous class's methods are all in the task already ({@link #taskOf}).
+   */
+  private static void addCallbacks(TreePath callPath, ApiMethod api, int index, VisitorState state,
+      List<TaskObject> objects) {
+    ExpressionTree argument = arguments((ExpressionTree) callPath.getLeaf()).get(index);
+    Optional<ClassSymbol> made = MapIdentity.strip(argument) instanceof IdentifierTree id
+            && id.getName().contentEquals("this") && ASTHelpers.getSymbol(id) != null
+            && ASTHelpers.getSymbol(id).type.tsym instanceof ClassSymbol self
+        ? Optional.of(self) : constructed(new TreePath(callPath, argument), state);
+    MethodSymbol callee = (MethodSymbol) ASTHelpers.getSymbol(callPath.getLeaf());
+    if (made.isEmpty() || made.get().isAnonymous()
+        || !(callee.getParameters().get(index).type.tsym instanceof ClassSymbol callbackInterface)) {
+      return;
+    }
+    ThreadReach.Context callbacks =
+        launch(callPath, api, true, line(argument, callPath), state).callbacks();
+    for (Symbol member : callbackInterface.getEnclosedElements()) {
+      if (member instanceof MethodSymbol method && method.isAbstract() && !method.isStatic()) {
+        objects.add(new TaskObject(callbacks, made.get(), method));
+      }
+    }
+  }
+
+  /**
+   * The callbacks a launcher makes on objects of the method's class that the compilation gives it, when the method
+   * is one of them (same name and number of parameters as a method of the interface), or empty.
+   */
+  static Optional<ThreadReach.Context> callbacksOf(MethodSymbol method, VisitorState state) {
+    if (method.isStatic() || !(method.owner instanceof ClassSymbol cls) || state.getTypes().closure(cls.type).stream()
+        .noneMatch(t -> TaskLaunchers.callsBack(JavacApi.binaryName(t, state.getTypes())))) {
+      return Optional.empty(); // cheap first: the class implements no interface a launcher calls back
+    }
+    return taskObjects(state).stream()
+        .filter(o -> o.launch().callback() && o.cls().equals(cls)
+            && o.method().getSimpleName().equals(method.getSimpleName())
+            && o.method().getParameters().size() == method.getParameters().size())
+        .map(TaskObject::launch).findFirst();
+  }
+
+  /** The class of the object an argument constructs there, or through a local assigned once, or empty. */
   private static Optional<ClassSymbol> constructed(TreePath argument, VisitorState state) {
     ExpressionTree tree = MapIdentity.strip((ExpressionTree) argument.getLeaf());
-    if (ASTHelpers.getSymbol(tree) instanceof VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)) {
+    // One assignment, not javac's effectively-final flag: the objects are found once for the whole compilation,
+    // maybe before javac's flow analysis has reached the file of the call and set it.
+    if (ASTHelpers.getSymbol(tree) instanceof VarSymbol local && local.getKind() == ElementKind.LOCAL_VARIABLE) {
       List<TreePath> initial = Declarations.declaring(local, state).assignedValues(local);
       tree = initial.size() == 1 ? MapIdentity.strip((ExpressionTree) initial.get(0).getLeaf()) : null;
     }
@@ -289,11 +349,11 @@ final class TaskLaunches {
     }
     MethodInvocationTree launch = launches.get(0);
     ExpressionTree receiver = ASTHelpers.getReceiver(launch);
-    String launched = (receiver == null ? "" : state.getSourceForNode(receiver) + ".")
+    String launched = (receiver == null ? "" : source(receiver, method, state) + ".")
         + ASTHelpers.getSymbol(launch).getSimpleName();
     return Optional.of(
         new ThreadReach.Context(Kind.TASK, launch,
-            "the tasks passed to " + launched + "(..) at line " + line(launch, state), added[0] > 1 || inLoop(add),
+            "the tasks passed to " + launched + "(..) at line " + line(launch, method), added[0] > 1 || inLoop(add),
             false, method,
             waits(launch, state) || waitsAfter(method, launch, state)));
   }
@@ -419,7 +479,7 @@ final class TaskLaunches {
   }
 
   /** Whether {@code launch} is a receiver of {@code call}, or of a call it is chained on ({@code submit(..).get()}). */
-  private static boolean onChainOf(MethodInvocationTree call, Tree launch) {
+  static boolean onChainOf(MethodInvocationTree call, Tree launch) {
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     for (int i = 0; i < 16 && receiver != null; i++) {
       if (receiver == launch) {
@@ -430,8 +490,16 @@ final class TaskLaunches {
     return false;
   }
 
-  private static long line(Tree tree, VisitorState state) {
-    return state.getPath().getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+  /** The line of a tree of the file of {@code in}, which may be another file of the compilation than the state's. */
+  private static long line(Tree tree, TreePath in) {
+    return in.getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(tree));
+  }
+
+  /** A tree as written, when it is in the state's file; else as javac prints it. */
+  private static String source(ExpressionTree tree, TreePath in, VisitorState state) {
+    String written = in.getCompilationUnit() == state.getPath().getCompilationUnit() ? state.getSourceForNode(tree)
+        : null;
+    return written != null ? written : tree.toString();
   }
 
   private static String simple(String binaryName) {

@@ -56,14 +56,25 @@ public final class ThreadReach {
    *     reference}: it then shares only that object's own maps ({@link #forMap})
    * @param forkJoin whether it is a fork-join task's computation, whose runs overlap on different task objects
    *     ({@link #forMap})
+   * @param callback whether it is the callbacks a launcher makes on an object it was given ({@link
+   *     TaskLaunchers#callsBack}): code that first waits, in any method, runs after them ({@link #waitedBefore})
    */
   public record Context(
       Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
-      TreePath launcher, boolean joined, Symbol serialExecutor, boolean throughBackReference, boolean forkJoin)
+      TreePath launcher, boolean joined, Symbol serialExecutor, boolean throughBackReference, boolean forkJoin,
+      boolean callback)
       implements Overlap.Side {
     Context(Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
         TreePath launcher, boolean joined, Symbol serialExecutor) {
-      this(kind, anchor, description, selfConcurrent, parallelStream, launcher, joined, serialExecutor, false, false);
+      this(kind, anchor, description, selfConcurrent, parallelStream, launcher, joined, serialExecutor, false, false,
+          false);
+    }
+
+    /** The callbacks a launcher makes on an object it was given: one at a time, so never beside each other. */
+    Context callbacks() {
+      return new Context(kind, anchor,
+          description.replaceFirst("^the task passed to", "the callbacks of the object passed to"), false, false,
+          launcher, joined, serialExecutor, false, false, true);
     }
 
     Context(Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
@@ -163,7 +174,12 @@ public final class ThreadReach {
       // Its runs overlap each other; the pool's callers wait for it (invoke, join): it is taken as racing only with
       // tasks (precision first).
       out.add(new Context(Kind.TASK, method, "the fork-join task's " + sym.owner.getSimpleName() + ".compute()", true,
-          false, null, true, null, false, true));
+          false, null, true, null, false, true, false));
+      return;
+    }
+    Optional<Context> callbacks = TaskLaunches.callbacksOf(sym, state);
+    if (callbacks.isPresent()) {
+      out.add(callbacks.get());
       return;
     }
     if (isThreadRun(sym, state)) {
@@ -462,12 +478,35 @@ public final class ThreadReach {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
         long p = ASTHelpers.getStartPosition(tree);
-        if (p > from && p < to && TaskLaunches.waits(tree, state)) {
+        if ((p > from || TaskLaunches.onChainOf(tree, task.anchor())) && p < to && TaskLaunches.waits(tree, state)) {
           found[0] = true;
         }
         return super.visitMethodInvocation(tree, null);
       }
     }.scan(task.launcher(), null);
+    return found[0];
+  }
+
+  /**
+   * Whether the method of {@code at} waits (a latch, a future) before it: for an object's callbacks, the code then
+   * runs after them (the object's completion, which they signal).
+   */
+  public static boolean waitedBefore(TreePath at, VisitorState state) {
+    TreePath method = enclosingMethod(at);
+    if (method == null) {
+      return false;
+    }
+    long to = ASTHelpers.getStartPosition(at.getLeaf());
+    boolean[] found = {false};
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (ASTHelpers.getStartPosition(tree) < to && TaskLaunches.waits(tree, state)) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+    }.scan(method, null);
     return found[0];
   }
 

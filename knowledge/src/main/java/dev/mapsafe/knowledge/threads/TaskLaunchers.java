@@ -40,7 +40,16 @@ public final class TaskLaunchers {
               "thenCombineAsync", "thenAcceptBothAsync", "runAfterBothAsync", "applyToEitherAsync",
               "acceptEitherAsync", "runAfterEitherAsync", "handleAsync", "whenCompleteAsync", "exceptionallyAsync",
               "completeAsync"),
-          new Launcher("java.util.Timer", "schedule", "scheduleAtFixedRate"));
+          new Launcher("java.util.Timer", "schedule", "scheduleAtFixedRate"),
+          // Delivers items, and calls its subscribers' methods, on its executor (the common pool by default).
+          new Launcher("java.util.concurrent.SubmissionPublisher", "subscribe", "consume"));
+
+  /**
+   * Interfaces whose objects a launcher calls back on its threads through all their methods, one call at a time
+   * with each call happening-before the next: {@code Flow.Subscriber} (its contract; {@code SubmissionPublisher}
+   * runs them on its executor).
+   */
+  private static final List<String> CALLBACK_INTERFACES = List.of("java.util.concurrent.Flow$Subscriber");
 
   /** Where parallel streams start: the operations of a stream after these run concurrently with themselves. */
   private static final List<String> PARALLEL_STREAM_STARTS =
@@ -82,6 +91,17 @@ public final class TaskLaunchers {
    */
   public static boolean makesSerialExecutor(String owner, String name) {
     return SERIAL_EXECUTOR_FACTORIES.contains(owner + "#" + name);
+  }
+
+  /**
+   * Whether a launcher calls every method of the interface on an object it is given, from its threads and one call
+   * at a time ({@code subscribe(Flow.Subscriber)}): the implementations of those methods in the object's class run
+   * in the launch's task, never beside each other, while the class's other methods run on its other users'
+   * threads. Unlike a {@code Runnable}'s {@code run()}, which any code may also call directly, nothing but the
+   * launcher calls a subscriber's callbacks.
+   */
+  public static boolean callsBack(String interfaceName) {
+    return CALLBACK_INTERFACES.contains(interfaceName);
   }
 
   /** Whether a call of {@code name} ({@code <init>} for a constructor) on {@code owner} runs its function arguments elsewhere. */

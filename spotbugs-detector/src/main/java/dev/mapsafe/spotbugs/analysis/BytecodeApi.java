@@ -141,6 +141,12 @@ public final class BytecodeApi {
         : Optional.empty();
   }
 
+  /** The abstract methods of an interface and those it extends, as name and signature; empty when it cannot be read. */
+  public static List<String> interfaceMethods(String interfaceName) {
+    List<String> abstracts = new ArrayList<>();
+    return abstractMethods(interfaceName, abstracts, 0) ? abstracts : List.of();
+  }
+
   private static boolean abstractMethods(String interfaceName, List<String> into, int depth) {
     JavaClass type = javaClass(interfaceName);
     if (type == null || !type.isInterface() || depth > 4) {

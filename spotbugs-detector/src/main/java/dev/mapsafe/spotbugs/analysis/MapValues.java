@@ -718,7 +718,7 @@ public final class MapValues {
     }
     if (api.isPresent()) {
       tasks.note(context, m, location, cfg, api.get(), receiver, result, args, lambdaBodies, captured, origins,
-          hierarchy);
+          thisValue, hierarchy);
     }
     Access lazySource = receiver == null ? null : lazyResults.get(receiver);
     if (lazySource != null) {

@@ -47,11 +47,21 @@ public final class TaskLaunches {
     public final XField executor;
     /** The objects of any class this method constructed and launched, with the method the launcher runs. */
     public final List<TaskObject> taskObjects;
+    /**
+     * The objects of named classes, constructed here or {@code this}, whose methods the launcher calls back
+     * ({@link TaskLaunchers#callsBack}: a subscriber), with each method of the interface.
+     */
+    public final List<TaskObject> callbackObjects;
+    /** The anonymous classes of such objects: all their methods are the callbacks or run in them. */
+    public final List<String> callbackClasses;
 
     Launch(List<MethodDescriptor> bodies, List<String> constructedClasses, String description,
         SourceLineAnnotation line, int position, boolean selfConcurrent, boolean parallelStream, boolean collected,
-        List<CapturedMap> capturedMaps, XField executor, List<TaskObject> taskObjects) {
+        List<CapturedMap> capturedMaps, XField executor, List<TaskObject> taskObjects,
+        List<TaskObject> callbackObjects, List<String> callbackClasses) {
       this.taskObjects = taskObjects;
+      this.callbackObjects = callbackObjects;
+      this.callbackClasses = callbackClasses;
       this.executor = executor;
       this.collected = collected;
       this.bodies = bodies;
@@ -136,7 +146,8 @@ public final class TaskLaunches {
    */
   void note(ClassContext context, Method m, Location location, CFG cfg, ApiMethod call, ValueNumber receiver,
       ValueNumber result, ValueNumber[] args, Map<ValueNumber, List<MethodDescriptor>> lambdaBodies,
-      Map<ValueNumber, List<ValueNumber>> captured, Map<ValueNumber, Origin> origins, TypeHierarchy hierarchy) {
+      Map<ValueNumber, List<ValueNumber>> captured, Map<ValueNumber, Origin> origins, ValueNumber thisValue,
+      TypeHierarchy hierarchy) {
     String owner = call.owner();
     String name = call.name();
     if (HappensBefore.waitsForTasks(owner, name, hierarchy)) {
@@ -182,18 +193,31 @@ public final class TaskLaunches {
     List<MethodDescriptor> bodies = new ArrayList<>();
     List<String> classes = new ArrayList<>();
     List<TaskObject> objects = new ArrayList<>();
+    List<TaskObject> callbacks = new ArrayList<>();
+    List<String> callbackClasses = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       bodies.addAll(lambdaBodies.getOrDefault(args[i], List.of()));
       Origin o = origins.get(args[i]);
-      if (o instanceof Origin.Constructed && ((Origin.Constructed) o).className().contains("$")) {
-        classes.add(((Origin.Constructed) o).className());
+      String constructed = o instanceof Origin.Constructed ? ((Origin.Constructed) o).className() : null;
+      if (launcherCall && !collectedTasks && i < call.params().size() && TaskLaunchers.callsBack(call.params().get(i))) {
+        // A subscriber: the launcher calls its interface's methods; an anonymous one has no others worth a context.
+        String calledBack = args[i].equals(thisValue) ? context.getJavaClass().getClassName() : constructed;
+        if (calledBack != null && calledBack.matches(".*\\$[0-9]+")) {
+          callbackClasses.add(calledBack);
+        } else if (calledBack != null) {
+          BytecodeApi.interfaceMethods(call.params().get(i))
+              .forEach(callback -> callbacks.add(new TaskObject(calledBack, callback)));
+        }
+        continue;
       }
-      if (o instanceof Origin.Constructed && !collectedTasks && i < call.params().size()) {
-        String className = ((Origin.Constructed) o).className();
-        BytecodeApi.taskMethod(call.params().get(i)).ifPresent(run -> objects.add(new TaskObject(className, run)));
+      if (constructed != null && constructed.contains("$")) {
+        classes.add(constructed);
+      }
+      if (constructed != null && !collectedTasks && i < call.params().size()) {
+        BytecodeApi.taskMethod(call.params().get(i)).ifPresent(run -> objects.add(new TaskObject(constructed, run)));
       }
     }
-    if (bodies.isEmpty() && classes.isEmpty() && objects.isEmpty()) {
+    if (bodies.isEmpty() && classes.isEmpty() && objects.isEmpty() && callbacks.isEmpty() && callbackClasses.isEmpty()) {
       return;
     }
     SourceLineAnnotation line = SourceLineAnnotation.fromVisitedInstruction(context, m, location);
@@ -209,16 +233,16 @@ public final class TaskLaunches {
         stage
             ? new Launch(bodies, classes, "the stage passed to " + simpleOwner + "." + name + "(..) at line "
                 + line.getStartLine() + " after an async one", line, location.getHandle().getPosition(), inLoop,
-                false, false, maps, null, objects)
+                false, false, maps, null, objects, callbacks, callbackClasses)
             : collectedTasks
             ? new Launch(bodies, classes, "the tasks passed to " + what + "(..) at line " + line.getStartLine(),
                 line, location.getHandle().getPosition(), inLoop || severalCollected, false, true, maps, executor,
-                objects)
+                objects, callbacks, callbackClasses)
             : launcherCall
             ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop, false, false, maps, executor, objects)
+                line, location.getHandle().getPosition(), inLoop, false, false, maps, executor, objects, callbacks, callbackClasses)
             : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), true, true, false, maps, null, objects);
+                line, location.getHandle().getPosition(), true, true, false, maps, null, objects, callbacks, callbackClasses);
     launches.add(launch);
     if (inLoop && !collectedTasks && !parallel) {
       loopLaunches.put(launch, location);
@@ -237,7 +261,7 @@ public final class TaskLaunches {
           wait -> !ControlFlow.reachableAvoiding(cfg, at.getBasicBlock(), at.getBasicBlock(), wait))) {
         launches.set(i, new Launch(launch.bodies, launch.constructedClasses, launch.description, launch.line,
             launch.position, false, launch.parallelStream, launch.collected, launch.capturedMaps, launch.executor,
-            launch.taskObjects));
+            launch.taskObjects, launch.callbackObjects, launch.callbackClasses));
       }
     }
     loopLaunches.clear();

@@ -25,7 +25,8 @@ import java.util.Set;
  * On which threads the methods of the analysed classes may run: the bytecode counterpart of the Error Prone
  * analysis of the same name. A task is a lambda body or method reference target given to a launcher (or to a
  * parallel stream operation), every method of an inner class whose instance is given to one, or a
- * {@code Thread} subclass's {@code run()}, or the computation of a fork-join task that forks its own kind; a lambda
+ * {@code Thread} subclass's {@code run()}, the computation of a fork-join task that forks its own kind, or the
+ * callbacks a launcher makes on an object given to it (a subscriber's {@code onNext}); a lambda
  * body that is not launched runs where it is created; a private or synthetic method runs where its callers do; a
  * non-private method also runs in the tasks that reach it ({@link BackReferenceTasks}). Facts from all classes are
  * combined first, so a task in {@code Outer$1} is seen accessing {@code Outer}'s fields.
@@ -50,6 +51,8 @@ public final class ThreadReach {
     private boolean throughBackReference;
     /** Whether it is a fork-join task's computation, whose runs overlap on different task objects ({@link #forMap}). */
     private boolean forkJoin;
+    /** Whether it is the callbacks of a launched object ({@link TaskLaunchers#callsBack}), ordered by waits ({@link #order}). */
+    private boolean callback;
 
     Context(Kind kind, String anchor, String description, boolean selfConcurrent, boolean parallelStream,
         MethodDescriptor launcher, int launchPosition, boolean joined) {
@@ -102,6 +105,16 @@ public final class ThreadReach {
           joined, executor, serialExecutors);
       c.throughBackReference = true;
       c.forkJoin = forkJoin;
+      c.callback = callback;
+      return c;
+    }
+
+    /** The callbacks a launcher makes on an object it was given: one at a time, so never beside each other. */
+    Context callbacks() {
+      Context c = new Context(kind, anchor,
+          description.replaceFirst("^the task passed to", "the callbacks of the object passed to"), false, false,
+          launcher, launchPosition, joined, executor, serialExecutors);
+      c.callback = true;
       return c;
     }
 
@@ -154,6 +167,8 @@ public final class ThreadReach {
   private final Map<MethodDescriptor, List<ParameterUses.ParameterPass>> parameterPasses = new HashMap<>();
   private boolean forwardedResolved;
   private final BackReferenceTasks backReferenceTasks;
+  /** The callbacks launchers make on objects given to them, by {@link #callbackKey}. */
+  private final Map<String, Context> launchedCallbacks = new HashMap<>();
   /** For each class, the classes of the fork-join tasks its code forks ({@code new Part(..).fork()}). */
   private final Map<String, Set<String>> forked = new HashMap<>();
 
@@ -176,6 +191,13 @@ public final class ThreadReach {
       launch.bodies.forEach(b -> launchedBodies.putIfAbsent(b, task));
       launch.constructedClasses.forEach(c -> launchedClasses.putIfAbsent(c, task));
       launch.taskObjects.forEach(o -> backReferenceTasks.addTaskObject(task, o));
+      Context callbacks = task.callbacks();
+      launch.callbackClasses.forEach(c -> launchedClasses.putIfAbsent(c, callbacks));
+      for (TaskLaunches.TaskObject o : launch.callbackObjects) {
+        backReferenceTasks.addTaskObject(callbacks, o);
+        launchedCallbacks.putIfAbsent(callbackKey(o.className, o.method.substring(0, o.method.indexOf('(')),
+            o.method.substring(o.method.indexOf('('))), callbacks);
+      }
     }
     for (MethodDescriptor callee : method.callees()) {
       callers.computeIfAbsent(callee, c -> new ArrayList<>()).add(self);
@@ -232,6 +254,10 @@ public final class ThreadReach {
     if (launched != null) {
       return List.of(launched);
     }
+    Context callback = launchedCallbacks.get(callbackKey(className, name, m.getSignature()));
+    if (callback != null) {
+      return List.of(callback);
+    }
     if (name.equals("run") && m.getSignature().equals("()V") && hierarchy.isSubtype(className, "java.lang.Thread")) {
       // Where it is started and joined is not known: it is taken as racing only with tasks (precision first).
       return List.of(new Context(Kind.TASK, m.toString(), "the thread's run()", false, false, null, -1, true));
@@ -281,6 +307,11 @@ public final class ThreadReach {
       backReferenceTasks.of(m).stream().filter(c -> !result.contains(c)).forEach(result::add);
     }
     return result;
+  }
+
+  /** A method by class, name and number of parameters: the implementations of a callback and its bridge are one. */
+  private static String callbackKey(String className, String name, String signature) {
+    return className + "." + name + "/" + org.apache.bcel.generic.Type.getArgumentTypes(signature).length;
   }
 
   /**
@@ -492,13 +523,15 @@ public final class ThreadReach {
 
   /**
    * For a task and an access at {@code at} in method {@code where}: null when {@code where} is not the task's
-   * launching method; TRUE when the access runs before the launch or after a wait for the task.
+   * launching method (but TRUE for an object's callbacks when {@code where} waits before the access); TRUE when the
+   * access runs before the launch or after a wait for the task.
    */
   public Boolean order(Context task, MapValues where, Location at) {
-    if (task.launcher == null || !task.launcher.equals(where.method().getMethodDescriptor())) {
-      return null;
-    }
     int position = at.getHandle().getPosition();
+    if (task.launcher == null || !task.launcher.equals(where.method().getMethodDescriptor())) {
+      // The object's other methods that first wait (its completion latch, a future) run after its callbacks.
+      return task.callback && where.waits().stream().anyMatch(w -> w < position) ? Boolean.TRUE : null;
+    }
     return position < task.launchPosition
         || where.waits().stream().anyMatch(w -> w > task.launchPosition && w < position);
   }
