@@ -33,6 +33,18 @@ class UnlockedMapIterationDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.GuavaViews");
   }
 
+  /**
+   * Guava's synchronized multimaps and bimaps guard their views with their own mutex: walks of the views outside it are
+   * reported; walks under it, copies by the view's own toArray and a multimap that is not synchronized are not.
+   */
+  @Test
+  void guavaSynchronizedMultimaps(SpotBugsRunner spotbugs) throws Exception {
+    // The multimap types' hierarchy comes from Guava's jar, as from a user's dependencies.
+    spotbugs.addAuxClasspathEntry(engine -> { }, java.nio.file.Path.of(com.google.common.collect.Multimap.class
+        .getProtectionDomain().getCodeSource().getLocation().toURI()));
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.GuavaMultimaps");
+  }
+
   @Test
   void lambdasAnonymousInnerClassesAndRecords(SpotBugsRunner spotbugs) {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.unlocked.Tasks");

@@ -181,7 +181,7 @@ public final class SelfLockedMaps {
     if (tree instanceof MethodInvocationTree || tree instanceof NewClassTree) {
       Optional<ApiMethod> api = JavacApi.call(tree, state);
       if (api.isPresent() && MapTypes.createsSynchronizedWrapper(api.get())) {
-        return Optional.of(new Kind("Collections." + api.get().name() + " wrapper", true));
+        return Optional.of(new Kind(MapTypes.wrapperDescription(api.get()), true));
       }
     }
     if (tree instanceof NewClassTree creation) {

@@ -255,6 +255,11 @@ public final class MapApi {
     }
     fact(STATIC, guavaMaps, "unmodifiableNavigableMap(" + NAVIGABLE_MAP + ")", new Effect(Operand.arg(0), VIEW, null));
     fact(STATIC, guavaMaps, "unmodifiableBiMap(" + biMap + ")", new Effect(Operand.arg(0), VIEW, null));
+    // Guava's multimaps: their collections of keys, values and entries and their map of collections are live
+    // views, which a synchronized multimap guards with its own mutex; a walk of one walks the multimap.
+    for (String m : List.of("keySet()", "values()", "entries()", "asMap()")) {
+      fact(INSTANCE, "com.google.common.collect.Multimap", m, on(VIEW));
+    }
   }
 
   private MapApi() {}

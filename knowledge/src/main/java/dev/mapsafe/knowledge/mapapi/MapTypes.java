@@ -53,6 +53,7 @@ public final class MapTypes {
   }
 
   private static final String CONCURRENT_MAP = "java.util.concurrent.ConcurrentMap";
+  private static final String GUAVA = "com.google.common.collect.";
 
   /** The binary name of the JDK's self-locked map class. */
   public static final String HASHTABLE = "java.util.Hashtable";
@@ -75,12 +76,21 @@ public final class MapTypes {
           new MapType(
               "java.util.concurrent.ConcurrentSkipListMap", Concurrency.CONCURRENT, Iteration.WEAKLY_CONSISTENT));
 
-  /** Factories whose result is a synchronized wrapper: its mutex is the wrapper object itself. */
+  /**
+   * Factories whose result is a synchronized wrapper: its mutex is the wrapper object itself. Guava's
+   * ({@code Synchronized.SynchronizedObject} with no mutex given) share it with their views as the JDK's do.
+   */
   private static final List<ApiMethod> SYNCHRONIZED_WRAPPER_FACTORIES =
       List.of(
           wrapperFactory("synchronizedMap", "java.util.Map"),
           wrapperFactory("synchronizedSortedMap", "java.util.SortedMap"),
-          wrapperFactory("synchronizedNavigableMap", "java.util.NavigableMap"));
+          wrapperFactory("synchronizedNavigableMap", "java.util.NavigableMap"),
+          guavaWrapperFactory("Maps", "synchronizedBiMap", "BiMap"),
+          new ApiMethod(CallKind.STATIC, GUAVA + "Maps", "synchronizedNavigableMap", List.of("java.util.NavigableMap")),
+          guavaWrapperFactory("Multimaps", "synchronizedMultimap", "Multimap"),
+          guavaWrapperFactory("Multimaps", "synchronizedListMultimap", "ListMultimap"),
+          guavaWrapperFactory("Multimaps", "synchronizedSetMultimap", "SetMultimap"),
+          guavaWrapperFactory("Multimaps", "synchronizedSortedSetMultimap", "SortedSetMultimap"));
 
   /**
    * The static types a map view is declared as: {@code keySet()} is a {@code Set}, {@code values()} a
@@ -208,7 +218,12 @@ public final class MapTypes {
     return SYNCHRONIZED_WRAPPER_FACTORIES;
   }
 
-  /** Whether the call returns a {@code Collections.synchronized*} map wrapper. */
+  /** How messages name the wrapper a factory call makes: {@code Multimaps.synchronizedListMultimap wrapper}. */
+  public static String wrapperDescription(ApiMethod factory) {
+    return factory.owner().substring(factory.owner().lastIndexOf('.') + 1) + "." + factory.name() + " wrapper";
+  }
+
+  /** Whether the call returns a synchronized map wrapper ({@code Collections.synchronized*}, Guava's). */
   public static boolean createsSynchronizedWrapper(ApiMethod call) {
     return SYNCHRONIZED_WRAPPER_FACTORIES.contains(call);
   }
@@ -281,5 +296,9 @@ public final class MapTypes {
 
   private static ApiMethod wrapperFactory(String name, String param) {
     return new ApiMethod(CallKind.STATIC, "java.util.Collections", name, List.of(param));
+  }
+
+  private static ApiMethod guavaWrapperFactory(String owner, String name, String param) {
+    return new ApiMethod(CallKind.STATIC, GUAVA + owner, name, List.of(GUAVA + param));
   }
 }

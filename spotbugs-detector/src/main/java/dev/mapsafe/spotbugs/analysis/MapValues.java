@@ -818,7 +818,7 @@ public final class MapValues {
     if (api.isPresent()) {
       ApiMethod call = api.get();
       if (MapTypes.createsSynchronizedWrapper(call) && result != null) {
-        origins.put(result, new Origin.Created("Collections." + call.name() + " wrapper", true, result));
+        origins.put(result, new Origin.Created(MapTypes.wrapperDescription(call), true, result));
       } else if (call.kind() == CallKind.CONSTRUCTOR
           && receiver != null
           && MapTypes.isSelfLockedMapType(call.owner(), hierarchy)) {
