@@ -4,6 +4,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -19,7 +20,9 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,10 +47,37 @@ public final class FieldAccesses {
 
   private FieldAccesses() {}
 
+  private static final com.sun.tools.javac.util.Context.Key<Map<CompilationUnitTree, Map<Symbol, List<Access>>>> KNOWN =
+      new com.sun.tools.javac.util.Context.Key<>();
+
+  /**
+   * The accesses to the field in this compilation unit, found once per unit: the checks ask for the same fields
+   * (races, guards, refills, escapes, snapshots), and each access's threads and locks are costly.
+   */
   public static List<Access> of(Symbol field, VisitorState state) {
-    List<Access> result = new ArrayList<>();
+    Map<CompilationUnitTree, Map<Symbol, List<Access>>> known = state.context.get(KNOWN);
+    if (known == null) {
+      known = new HashMap<>();
+      state.context.put(KNOWN, known);
+    }
+    Map<Symbol, List<Access>> unit = known.computeIfAbsent(state.getPath().getCompilationUnit(), u -> new HashMap<>());
+    List<Access> found = unit.get(field);
+    if (found == null) {
+      List<Access> result = new ArrayList<>();
+      for (TreePath use : Declarations.of(state).uses(field)) {
+        access(use, state, 0).ifPresent(result::add);
+      }
+      found = List.copyOf(result);
+      unit.put(field, found);
+    }
+    return found;
+  }
+
+  /** What each use of the field in this compilation unit does, without the threads and locks of {@link #of}. */
+  static List<Found> effects(Symbol field, VisitorState state) {
+    List<Found> result = new ArrayList<>();
     for (TreePath use : Declarations.of(state).uses(field)) {
-      access(use, state, 0).ifPresent(result::add);
+      effectOn(use, state, 0).ifPresent(result::add);
     }
     return result;
   }

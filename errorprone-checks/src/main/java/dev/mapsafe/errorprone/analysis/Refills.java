@@ -5,6 +5,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import dev.mapsafe.knowledge.mapapi.Effect;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import java.util.List;
@@ -34,6 +35,13 @@ public final class Refills {
    * the author's word that threads share it.
    */
   public static Optional<Refill> startedBy(TreePath clear, Symbol field, VisitorState state) {
+    Tree method = Races.enclosingMethodOf(clear);
+    int at = ASTHelpers.getStartPosition(clear.getLeaf());
+    // The fill first, from what the uses do alone: the threads and locks of every use are found only for a refill.
+    if (method == null || FieldAccesses.effects(field, state).stream()
+        .noneMatch(f -> fills(f.call(), f.effect(), method, at))) {
+      return Optional.empty();
+    }
     List<FieldAccesses.Access> accesses = FieldAccesses.of(field, state);
     Optional<FieldAccesses.Access> cleared = accesses.stream()
         .filter(a -> a.call().getLeaf() == clear.getLeaf() && isClear(a))
@@ -41,14 +49,12 @@ public final class Refills {
     if (cleared.isEmpty() || !Races.runsWhileInUse(cleared.get().contexts())) {
       return Optional.empty();
     }
-    Tree method = Races.enclosingMethodOf(clear);
-    int at = ASTHelpers.getStartPosition(clear.getLeaf());
     Optional<FieldAccesses.Access> fill = accesses.stream()
         .filter(a -> a.kind() == MapEffect.WRITE && !MapApi.mayRemoveEntries(a.effect().fact().name())
             && Races.enclosingMethodOf(a.call()) == method && ASTHelpers.getStartPosition(a.call().getLeaf()) > at)
         .findFirst()
-        .filter(Refills::fillsWhole);
-    if (method == null || fill.isEmpty()) {
+        .filter(a -> fills(a.call(), a.effect(), method, at));
+    if (fill.isEmpty()) {
       return Optional.empty();
     }
     return accesses.stream()
@@ -59,14 +65,16 @@ public final class Refills {
   }
 
   /**
-   * Whether the write puts new contents prepared whole: a {@code putAll}, or a call of a helper that fills the map it
-   * is given. Refills by single puts are left out: on real code they were set-up or ran under locks the analysis does
-   * not see (locks taken in helpers), see docs/real-code.md.
+   * Whether a write after the clear in its method puts new contents prepared whole: a {@code putAll}, or a call of a
+   * helper that fills the map it is given. Refills by single puts are left out: on real code they were set-up or ran
+   * under locks the analysis does not see (locks taken in helpers), see docs/real-code.md.
    */
-  private static boolean fillsWhole(FieldAccesses.Access fill) {
-    String name = fill.effect().fact().name();
-    return MapApi.putsAllOf(name) || !(ASTHelpers.getSymbol(fill.call().getLeaf()) instanceof Symbol sym
-        && sym.getSimpleName().contentEquals(name));
+  private static boolean fills(TreePath call, Effect effect, Tree method, int clearAt) {
+    String name = effect.fact().name();
+    return effect.kind() == MapEffect.WRITE && Races.enclosingMethodOf(call) == method
+        && ASTHelpers.getStartPosition(call.getLeaf()) > clearAt
+        && (MapApi.putsAllOf(name) || !(ASTHelpers.getSymbol(call.getLeaf()) instanceof Symbol sym
+            && sym.getSimpleName().contentEquals(name)));
   }
 
   private static boolean isClear(FieldAccesses.Access access) {
