@@ -392,7 +392,10 @@ public final class Declarations {
       List<TreePath> found = new ArrayList<>();
       invocations.values().forEach(found::addAll);
       constructions.values().forEach(found::addAll);
-      found.sort(java.util.Comparator.comparing((TreePath p) -> p.getCompilationUnit().getSourceFile().getName())
+      // A file's name is made anew at each ask: once per file, not at every comparison.
+      Map<CompilationUnitTree, String> files = new java.util.IdentityHashMap<>();
+      found.sort(java.util.Comparator.comparing(
+              (TreePath p) -> files.computeIfAbsent(p.getCompilationUnit(), u -> u.getSourceFile().getName()))
           .thenComparingLong(p -> ((com.sun.tools.javac.tree.JCTree) p.getLeaf()).getStartPosition()));
       calls = List.copyOf(found);
     }
