@@ -254,7 +254,8 @@ public final class ThreadReach {
     if (launched != null) {
       return List.of(launched);
     }
-    Context callback = launchedCallbacks.get(callbackKey(className, name, m.getSignature()));
+    Context callback = launchedCallbacks.isEmpty() ? null
+        : launchedCallbacks.get(callbackKey(className, name, m.getSignature()));
     if (callback != null) {
       return List.of(callback);
     }
