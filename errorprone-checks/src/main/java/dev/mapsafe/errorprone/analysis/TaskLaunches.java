@@ -234,7 +234,7 @@ final class TaskLaunches {
   private static boolean callsBack(ExpressionTree call, int index, VisitorState state) {
     return ASTHelpers.getSymbol(call) instanceof MethodSymbol callee && index >= 0
         && index < callee.getParameters().size() && TaskLaunchers.callsBack(
-            JavacApi.binaryName(state.getTypes().erasure(callee.getParameters().get(index).type), state.getTypes()));
+            JavacApi.binaryName(callee.getParameters().get(index).type, state.getTypes()));
   }
 
   /**
@@ -412,16 +412,20 @@ final class TaskLaunches {
   /** Whether the launching method waits for launched work (get, join, awaitTermination..) after the launch. */
   private static boolean waitsAfter(TreePath method, Tree launch, VisitorState state) {
     long start = ASTHelpers.getStartPosition(launch);
+    return waitsIn(method.getLeaf(),
+        call -> ASTHelpers.getStartPosition(call) > start || onChainOf(call, launch), state);
+  }
+
+  /** Whether the code under {@code scope} makes a call that waits for launched work where {@code at} holds. */
+  static boolean waitsIn(Tree scope, java.util.function.Predicate<MethodInvocationTree> at, VisitorState state) {
     boolean[] found = {false};
-    new com.sun.source.util.TreePathScanner<Void, Void>() {
+    new com.sun.source.util.TreeScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        if ((ASTHelpers.getStartPosition(tree) > start || onChainOf(tree, launch)) && waits(tree, state)) {
-          found[0] = true;
-        }
+        found[0] |= at.test(tree) && waits(tree, state);
         return super.visitMethodInvocation(tree, null);
       }
-    }.scan(method, null);
+    }.scan(scope, null);
     return found[0];
   }
 

@@ -20,6 +20,7 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.threads.Exposure;
 import dev.mapsafe.knowledge.threads.Lifecycles;
 import dev.mapsafe.knowledge.threads.Overlap;
@@ -72,9 +73,8 @@ public final class ThreadReach {
 
     /** The callbacks a launcher makes on an object it was given: one at a time, so never beside each other. */
     Context callbacks() {
-      return new Context(kind, anchor,
-          description.replaceFirst("^the task passed to", "the callbacks of the object passed to"), false, false,
-          launcher, joined, serialExecutor, false, false, true);
+      return new Context(kind, anchor, Messages.callbacksOf(description), false, false, launcher, joined,
+          serialExecutor, false, false, true);
     }
 
     Context(Kind kind, Tree anchor, String description, boolean selfConcurrent, boolean parallelStream,
@@ -473,18 +473,8 @@ public final class ThreadReach {
     }
     long from = ASTHelpers.getStartPosition(task.anchor());
     long to = ASTHelpers.getStartPosition(at.getLeaf());
-    boolean[] found = {false};
-    new com.sun.source.util.TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        long p = ASTHelpers.getStartPosition(tree);
-        if ((p > from || TaskLaunches.onChainOf(tree, task.anchor())) && p < to && TaskLaunches.waits(tree, state)) {
-          found[0] = true;
-        }
-        return super.visitMethodInvocation(tree, null);
-      }
-    }.scan(task.launcher(), null);
-    return found[0];
+    return TaskLaunches.waitsIn(task.launcher().getLeaf(), call -> ASTHelpers.getStartPosition(call) < to
+        && (ASTHelpers.getStartPosition(call) > from || TaskLaunches.onChainOf(call, task.anchor())), state);
   }
 
   /**
@@ -493,21 +483,9 @@ public final class ThreadReach {
    */
   public static boolean waitedBefore(TreePath at, VisitorState state) {
     TreePath method = enclosingMethod(at);
-    if (method == null) {
-      return false;
-    }
     long to = ASTHelpers.getStartPosition(at.getLeaf());
-    boolean[] found = {false};
-    new com.sun.source.util.TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        if (ASTHelpers.getStartPosition(tree) < to && TaskLaunches.waits(tree, state)) {
-          found[0] = true;
-        }
-        return super.visitMethodInvocation(tree, null);
-      }
-    }.scan(method, null);
-    return found[0];
+    return method != null
+        && TaskLaunches.waitsIn(method.getLeaf(), call -> ASTHelpers.getStartPosition(call) < to, state);
   }
 
   /** Whether {@code at} is in the launching method of the task (so their order is known). */

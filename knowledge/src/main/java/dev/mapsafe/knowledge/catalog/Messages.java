@@ -155,6 +155,15 @@ public final class Messages {
   }
 
   /**
+   * How messages name the callbacks a launcher makes on an object it was given, from its launch's description:
+   * "the task passed to feed.subscribe(..) at line 12" becomes "the callbacks of the object passed to
+   * feed.subscribe(..) at line 12".
+   */
+  public static String callbacksOf(String taskDescription) {
+    return taskDescription.replaceFirst("^the task passed to", "the callbacks of the object passed to");
+  }
+
+  /**
    * A map a method makes and gives to code that runs on several threads at once, which writes it.
    *
    * @param local the local variable holding the map, or null when unknown (bytecode without variable names)

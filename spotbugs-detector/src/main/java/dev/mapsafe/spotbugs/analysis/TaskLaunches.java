@@ -240,9 +240,11 @@ public final class TaskLaunches {
                 objects, callbacks, callbackClasses)
             : launcherCall
             ? new Launch(bodies, classes, "the task passed to " + what + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), inLoop, false, false, maps, executor, objects, callbacks, callbackClasses)
+                line, location.getHandle().getPosition(), inLoop, false, false, maps, executor, objects, callbacks,
+                callbackClasses)
             : new Launch(bodies, classes, "the parallel stream's " + name + "(..) at line " + line.getStartLine(),
-                line, location.getHandle().getPosition(), true, true, false, maps, null, objects, callbacks, callbackClasses);
+                line, location.getHandle().getPosition(), true, true, false, maps, null, objects, callbacks,
+                callbackClasses);
     launches.add(launch);
     if (inLoop && !collectedTasks && !parallel) {
       loopLaunches.put(launch, location);

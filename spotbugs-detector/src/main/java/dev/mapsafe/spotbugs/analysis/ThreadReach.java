@@ -2,6 +2,7 @@ package dev.mapsafe.spotbugs.analysis;
 
 import static dev.mapsafe.spotbugs.analysis.CallIndex.dotted;
 
+import dev.mapsafe.knowledge.catalog.Messages;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.EntryLocks;
 import dev.mapsafe.knowledge.threads.Exposure;
@@ -51,7 +52,8 @@ public final class ThreadReach {
     private boolean throughBackReference;
     /** Whether it is a fork-join task's computation, whose runs overlap on different task objects ({@link #forMap}). */
     private boolean forkJoin;
-    /** Whether it is the callbacks of a launched object ({@link TaskLaunchers#callsBack}), ordered by waits ({@link #order}). */
+    /** Whether it is the callbacks of a launched object ({@link TaskLaunchers#callsBack}), ordered by waits ({@link
+     * #order}). */
     private boolean callback;
 
     Context(Kind kind, String anchor, String description, boolean selfConcurrent, boolean parallelStream,
@@ -111,9 +113,8 @@ public final class ThreadReach {
 
     /** The callbacks a launcher makes on an object it was given: one at a time, so never beside each other. */
     Context callbacks() {
-      Context c = new Context(kind, anchor,
-          description.replaceFirst("^the task passed to", "the callbacks of the object passed to"), false, false,
-          launcher, launchPosition, joined, executor, serialExecutors);
+      Context c = new Context(kind, anchor, Messages.callbacksOf(description), false, false, launcher,
+          launchPosition, joined, executor, serialExecutors);
       c.callback = true;
       return c;
     }
