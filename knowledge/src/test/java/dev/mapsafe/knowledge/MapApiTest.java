@@ -101,6 +101,17 @@ class MapApiTest {
         "unmodifiableListMultimap", List.of("com.google.common.collect.ListMultimap"))));
   }
 
+  /** A choice between a concurrent map and HashMap or TreeMap is about thread-safety; one of a WeakHashMap is not. */
+  @Test
+  void concurrentCounterparts() {
+    assertTrue(MapTypes.hasConcurrentCounterpart("java.util.HashMap", jdk));
+    assertTrue(MapTypes.hasConcurrentCounterpart("java.util.LinkedHashMap", jdk));
+    assertTrue(MapTypes.hasConcurrentCounterpart("java.util.TreeMap", jdk));
+    assertFalse(MapTypes.hasConcurrentCounterpart("java.util.WeakHashMap", jdk));
+    assertFalse(MapTypes.hasConcurrentCounterpart("java.util.IdentityHashMap", jdk));
+    assertFalse(MapTypes.hasConcurrentCounterpart("java.util.EnumMap", jdk));
+  }
+
   @Test
   void cheapFilters() {
     assertTrue(MapApi.mentions("keySet"));

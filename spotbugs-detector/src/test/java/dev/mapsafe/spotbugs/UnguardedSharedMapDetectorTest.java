@@ -315,6 +315,15 @@ class UnguardedSharedMapDetectorTest {
   }
 
   /**
+   * A field given one of two maps by a choice holds either: a weak or identity map beside a concurrent one is
+   * reported, a choice of thread-safety itself is not; a static cache races on whatever branch made it.
+   */
+  @Test
+  void mapsChosenByACondition(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.ChosenMaps");
+  }
+
+  /**
    * A library's timer known by its signature launches; a method of the same shape with a predicate first does not.
    * The timer is on the classpath, not among the analysed classes.
    */

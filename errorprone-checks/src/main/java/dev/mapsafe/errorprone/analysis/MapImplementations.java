@@ -2,6 +2,7 @@ package dev.mapsafe.errorprone.analysis;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
@@ -22,7 +23,8 @@ import javax.lang.model.element.ElementKind;
 /**
  * Which map classes a field holds: its declared type when that is a class, otherwise the classes of the
  * {@code new} expressions assigned to it, when every value assigned to it (in its declaring file) is one and
- * it is final or not public (assignments from other files of its package or subclasses are not seen). A
+ * it is final or not public (assignments from other files of its package or subclasses are not seen); each branch
+ * of a choice ({@code c ? new A() : new B()}) is such a value. A
  * constructor's parameter assigned to it stands for the maps the constructor's callers in this compilation pass
  * there, when there are some and each is a {@code new} map or a stream collected into a map of known class
  * ({@code Collectors.toMap(k, v)}), there or through a local. An immutable empty map ({@code Map.of()},
@@ -59,7 +61,10 @@ public final class MapImplementations {
       return Optional.empty(); // code anywhere may assign it
     }
     List<String> classes = new ArrayList<>();
-    for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+    List<TreePath> values = Declarations.declaring(field, state).assignedValues(field).stream()
+        .flatMap(value -> branches(value).stream())
+        .toList();
+    for (TreePath value : values) {
       if (isEmptyPlaceholder(value, state)) {
         continue; // Map.of() until a mutable map replaces it: no write reaches it
       }
@@ -75,6 +80,21 @@ public final class MapImplementations {
       classes.addAll(made);
     }
     return classes.isEmpty() ? Optional.empty() : Optional.of(classes.stream().distinct().toList());
+  }
+
+  /**
+   * The values an assigned value chooses between ({@code c ? new WeakHashMap<>() : new ConcurrentHashMap<>()}, nested
+   * choices too): the field then holds either, as if each branch were assigned on its own. The value itself when it
+   * is no choice.
+   */
+  public static List<TreePath> branches(TreePath value) {
+    if (!(MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof ConditionalExpressionTree choice)) {
+      return List.of(value);
+    }
+    TreePath at = new TreePath(value, choice);
+    List<TreePath> branches = new ArrayList<>(branches(new TreePath(at, choice.getTrueExpression())));
+    branches.addAll(branches(new TreePath(at, choice.getFalseExpression())));
+    return branches;
   }
 
   /** Whether the value is an immutable empty map made there ({@link MapTypes#isEmptyPlaceholder}). */

@@ -16,11 +16,16 @@ import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParameterizedTypeTree;
+import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
@@ -63,7 +68,8 @@ public final class UnguardedSharedMap extends MapsafeChecker
 
   /**
    * A field given a concurrent map in one assignment and a non-thread-safe map here: the concurrent intent is
-   * lost by this assignment.
+   * lost by this assignment. Not when both are the branches of one choice of thread-safety
+   * ({@link MapTypes#hasConcurrentCounterpart}: {@code shared ? new ConcurrentHashMap<>() : new HashMap<>()}).
    */
   @Override
   public Description matchNewClass(NewClassTree tree, VisitorState state) {
@@ -71,32 +77,44 @@ public final class UnguardedSharedMap extends MapsafeChecker
   }
 
   private Description findNewClass(NewClassTree tree, VisitorState state) {
-    Tree parent = state.getPath().getParentPath().getLeaf();
-    Symbol target =
-        parent instanceof com.sun.source.tree.AssignmentTree assignment && assignment.getExpression() == tree
-            ? ASTHelpers.getSymbol(assignment.getVariable())
-            : parent instanceof com.sun.source.tree.VariableTree declaration && declaration.getInitializer() == tree
-                ? ASTHelpers.getSymbol(declaration)
-                : null;
+    TreePath assigned = state.getPath().getParentPath();
+    while (assigned.getLeaf() instanceof ParenthesizedTree || assigned.getLeaf() instanceof TypeCastTree
+        || assigned.getLeaf() instanceof ConditionalExpressionTree choice && choice.getCondition() != tree) {
+      assigned = assigned.getParentPath(); // a branch of a choice assigned to the field
+    }
+    Tree parent = assigned.getLeaf();
+    ExpressionTree value = parent instanceof AssignmentTree assignment ? assignment.getExpression()
+        : parent instanceof VariableTree declaration ? declaration.getInitializer()
+        : null;
+    Symbol target = parent instanceof AssignmentTree assignment ? ASTHelpers.getSymbol(assignment.getVariable())
+        : parent instanceof VariableTree declaration ? ASTHelpers.getSymbol(declaration)
+        : null;
     Type created = ASTHelpers.getType(tree);
     if (!(target instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD || created == null
         || !MapTypes.isNotThreadSafe(JavacApi.binaryName(created, state.getTypes()), JavacApi.hierarchy(state))) {
       return Description.NO_MATCH;
     }
-    for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
-      ExpressionTree other = MapIdentity.strip((ExpressionTree) value.getLeaf());
-      Type otherType = other instanceof NewClassTree ? ASTHelpers.getType(other) : null;
-      if (otherType != null
-          && MapTypes.isConcurrentMap(JavacApi.binaryName(otherType, state.getTypes()), JavacApi.hierarchy(state))) {
-        return buildDescription(tree)
-            .setMessage(
-                Messages.mapLosesConcurrency(
-                    field.getSimpleName().toString(),
-                    created.tsym.getSimpleName().toString(),
-                    line(tree, state),
-                    otherType.tsym.getSimpleName().toString(),
-                    value.getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(other))))
-            .build();
+    boolean counterpart =
+        MapTypes.hasConcurrentCounterpart(JavacApi.binaryName(created, state.getTypes()), JavacApi.hierarchy(state));
+    for (TreePath assignedValue : Declarations.declaring(field, state).assignedValues(field)) {
+      if (counterpart && assignedValue.getLeaf() == value) {
+        continue; // the other branches of this choice: a choice of thread-safety
+      }
+      for (TreePath branch : MapImplementations.branches(assignedValue)) {
+        ExpressionTree other = MapIdentity.strip((ExpressionTree) branch.getLeaf());
+        Type otherType = other instanceof NewClassTree ? ASTHelpers.getType(other) : null;
+        if (otherType != null
+            && MapTypes.isConcurrentMap(JavacApi.binaryName(otherType, state.getTypes()), JavacApi.hierarchy(state))) {
+          return buildDescription(tree)
+              .setMessage(
+                  Messages.mapLosesConcurrency(
+                      field.getSimpleName().toString(),
+                      created.tsym.getSimpleName().toString(),
+                      line(tree, state),
+                      otherType.tsym.getSimpleName().toString(),
+                      branch.getCompilationUnit().getLineMap().getLineNumber(ASTHelpers.getStartPosition(other))))
+              .build();
+        }
       }
     }
     return Description.NO_MATCH;

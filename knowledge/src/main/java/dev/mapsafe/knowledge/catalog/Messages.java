@@ -219,10 +219,20 @@ public final class Messages {
    *
    * @param map the field
    * @param unsafeClass the non-thread-safe class ({@code HashMap}) and {@code unsafeLine} where it is assigned
-   * @param concurrentClass the concurrent class ({@code ConcurrentHashMap}) and {@code concurrentLine} where
+   * @param concurrentClass the concurrent class ({@code ConcurrentHashMap}) and {@code concurrentLine} where; the same
+   *     line as the other for the two branches of one choice ({@code weak ? new WeakHashMap<>() : new
+   *     ConcurrentHashMap<>()})
    */
   public static String mapLosesConcurrency(
       String map, String unsafeClass, long unsafeLine, String concurrentClass, long concurrentLine) {
+    if (unsafeLine == concurrentLine) {
+      return String.format(
+          "%s is given a %s or a %s at line %d: the choice is not one of thread-safety (the JDK has no concurrent %s),"
+              + " so the threads the %s is made for share a map that is not thread-safe when the other branch is"
+              + " taken. Fix: make that branch thread-safe too (Collections.synchronizedMap(new %s<>()) and"
+              + " synchronized (map) around its iterations, or a concurrent map with what the %s is chosen for).",
+          map, concurrentClass, unsafeClass, unsafeLine, unsafeClass, concurrentClass, unsafeClass, unsafeClass);
+    }
     return String.format(
         "%s is given a %s at line %d but a %s at line %d: after this assignment the threads it was made"
             + " concurrent for share a map that is not thread-safe. Fix: assign a %s here too (or a copy of one).",

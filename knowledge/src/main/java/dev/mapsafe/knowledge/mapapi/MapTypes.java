@@ -173,6 +173,20 @@ public final class MapTypes {
     return MapApi.isSubtype(type, CONCURRENT_MAP, hierarchy);
   }
 
+  /** General-purpose maps whose thread-safe version the JDK has ({@code ConcurrentHashMap}, {@code ConcurrentSkipListMap}). */
+  private static final List<String> WITH_CONCURRENT_COUNTERPART = List.of("java.util.HashMap", "java.util.TreeMap");
+
+  /**
+   * Whether a choice between a concurrent map and a map of this class ({@code shared ? new ConcurrentHashMap<>() :
+   * new HashMap<>()}) is a choice of thread-safety: this class is a general-purpose map (a {@code HashMap} or a
+   * subclass, a {@code TreeMap}) whose concurrent version the JDK has, so the other branch serves callers that do
+   * not share the map. A {@code WeakHashMap}, an {@code IdentityHashMap} or an {@code EnumMap} has no concurrent
+   * version: a choice of one is a choice of weak keys, identity or enum keys, made for the same threads.
+   */
+  public static boolean hasConcurrentCounterpart(String type, TypeHierarchy hierarchy) {
+    return WITH_CONCURRENT_COUNTERPART.stream().anyMatch(general -> MapApi.isSubtype(type, general, hierarchy));
+  }
+
   /**
    * How iterators of a map of this static type behave: by the most specific row of the type table, weakly
    * consistent for any {@code ConcurrentMap}; empty when the type does not say (an interface such as

@@ -25,12 +25,10 @@ import edu.umd.cs.findbugs.ba.SignatureParser;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -503,45 +501,26 @@ public final class KeyedCalls {
    * The merge may happen in empty blocks before this one, so those are looked through.
    */
   private void mergeAtBlockEntry(BasicBlock block, ValueNumberFrame entry, ValueNumberDataflow vna) {
-    Deque<BasicBlock> work = new ArrayDeque<>();
-    Set<Integer> visited = new HashSet<>();
-    work.add(block);
-    while (!work.isEmpty() && visited.size() < 16) {
-      BasicBlock current = work.removeFirst();
-      for (Iterator<Edge> edges = cfg.incomingEdgeIterator(current); edges.hasNext(); ) {
-        Edge edge = edges.next();
-        BasicBlock source = edge.getSource();
-        if (edge.isExceptionEdge() || !visited.add(source.getLabel())) {
+    for (ValueNumberFrame incoming : ControlFlow.incomingFrames(cfg, vna, block, entry)) {
+      for (int slot = 0; slot < entry.getNumSlots(); slot++) {
+        if (incoming.getValue(slot).equals(entry.getValue(slot))) {
           continue;
         }
-        if (source.isEmpty()) {
-          work.add(source);
-          continue;
+        mergedInto.computeIfAbsent(incoming.getValue(slot), v -> new HashSet<>()).add(entry.getValue(slot));
+        Set<Call> from = derived.get(incoming.getValue(slot));
+        if (from != null) {
+          derived.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(from);
         }
-        ValueNumberFrame incoming = vna.getResultFact(source);
-        if (incoming == null || !incoming.isValid() || incoming.getNumSlots() != entry.getNumSlots()) {
-          continue;
+        Set<Call> found = foundBy(incoming.getValue(slot));
+        if (!found.isEmpty()) {
+          mergedLookups.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(found);
         }
-        for (int slot = 0; slot < entry.getNumSlots(); slot++) {
-          if (incoming.getValue(slot).equals(entry.getValue(slot))) {
-            continue;
-          }
-          mergedInto.computeIfAbsent(incoming.getValue(slot), v -> new HashSet<>()).add(entry.getValue(slot));
-          Set<Call> from = derived.get(incoming.getValue(slot));
-          if (from != null) {
-            derived.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(from);
-          }
-          Set<Call> found = foundBy(incoming.getValue(slot));
-          if (!found.isEmpty()) {
-            mergedLookups.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(found);
-          }
-          if (readFromMaps.contains(incoming.getValue(slot))) {
-            readFromMaps.add(entry.getValue(slot));
-          }
-          BitSet parameters = inputs.get(incoming.getValue(slot));
-          if (parameters != null) {
-            inputs.computeIfAbsent(entry.getValue(slot), v -> new BitSet()).or(parameters);
-          }
+        if (readFromMaps.contains(incoming.getValue(slot))) {
+          readFromMaps.add(entry.getValue(slot));
+        }
+        BitSet parameters = inputs.get(incoming.getValue(slot));
+        if (parameters != null) {
+          inputs.computeIfAbsent(entry.getValue(slot), v -> new BitSet()).or(parameters);
         }
       }
     }

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * Which map classes a field holds, from every class of the analysis: its declared type when that is a class,
  * otherwise the classes constructed and stored into it, when every value stored into it is such a construction
  * and no code outside the analysis can store into it (it is final, or not public: the analysed classes are
- * taken as the whole package and the whole hierarchy). A constructor's parameter stored into it stands for the
+ * taken as the whole package and the whole hierarchy); each branch of a choice ({@code c ? new A() : new B()}) is a
+ * value stored ({@link MapValues.FieldStore#choiceAt}). A constructor's parameter stored into it stands for the
  * maps its callers pass there, when the analysis sees callers and each passes a map it constructed (or collected
  * into a map of known class). An immutable empty map ({@code Map.of()}, {@code Collections.emptyMap()}) stored there
  * is a placeholder: the maps that replace it are the field's. The bytecode counterpart of the Error Prone analysis

@@ -255,9 +255,15 @@ public final class MapValues {
     public final String heldClass;
     /** Whether the value stored is an immutable empty map ({@link MapTypes#isEmptyPlaceholder}). */
     public final boolean storesPlaceholder;
+    /**
+     * Where the instruction that stores stands, when the value is one branch of a choice made there
+     * ({@code f = c ? new A() : new B()}: one store per branch), else null.
+     */
+    public final Location choiceAt;
 
     FieldStore(XField field, Origin value, SourceLineAnnotation line, String parameter, int parameterIndex,
-        boolean storesNull, String heldClass, boolean storesPlaceholder) {
+        boolean storesNull, String heldClass, boolean storesPlaceholder, Location choiceAt) {
+      this.choiceAt = choiceAt;
       this.heldClass = heldClass;
       this.storesPlaceholder = storesPlaceholder;
       this.field = field;
@@ -332,6 +338,7 @@ public final class MapValues {
   private final Map<ValueNumber, Access> lazyResults = new HashMap<>();
   private final List<MethodDescriptor> createdLambdas = new ArrayList<>();
   private CFG cfg;
+  private ValueNumberDataflow vna;
   private final ValueNumber thisValue;
   private final int classVersion;
 
@@ -535,6 +542,7 @@ public final class MapValues {
     }
     ConstantPoolGen cpg = context.getConstantPoolGen();
     result.cfg = cfg;
+    result.vna = vna;
     Instructions.inBytecodeOrder(cfg, vna,
         (location, before, after) -> result.step(context, method, location, before, after, cpg, monitors, hierarchy));
     result.tasks.finish(cfg);
@@ -569,13 +577,18 @@ public final class MapValues {
       if (fi.getType(cpg) instanceof ReferenceType) {
         ValueNumber value = before.getTopValue();
         parameterUses.escaped(value);
-        XField stored = XFactory.createXField(fi, cpg);
-        publications.stored(stored, value, origins.get(value), location,
+        XField storedField = XFactory.createXField(fi, cpg);
+        publications.stored(storedField, value, origins.get(value), location,
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
             thisHeld(monitors, location));
-        stores.add(new FieldStore(XFactory.createXField(fi, cpg), origins.get(value),
-            SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameterUses.nameOf(value),
-            parameterUses.indexOf(value), nulls.contains(value), heldNew.get(value), placeholders.contains(value)));
+        List<ValueNumber> branches = origins.containsKey(value) ? List.of() : choice(value, location);
+        for (ValueNumber stored : branches.isEmpty() ? List.of(value) : branches) {
+          stores.add(new FieldStore(storedField, origins.get(stored),
+              SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameterUses.nameOf(stored),
+              parameterUses.indexOf(stored), nulls.contains(stored), heldNew.get(stored), placeholders.contains(stored),
+              branches.isEmpty() ? null : location));
+          escape(stored);
+        }
         escape(value);
       }
     } else if (op == Const.ARETURN) {
@@ -618,6 +631,19 @@ public final class MapValues {
     } else if (ins instanceof InvokeInstruction) {
       invoke(context, m, location, (InvokeInstruction) ins, before, after, cpg, monitors, hierarchy);
     }
+  }
+
+  /**
+   * The values a stored value chooses between, when it merges branches that each bring a value of known source
+   * ({@code c ? new WeakHashMap<>() : new ConcurrentHashMap<>()}, {@code c ? null : new HashMap<>()}, a local
+   * assigned in both branches of an {@code if}): the field then holds either, as if each branch stored its own.
+   * Empty otherwise.
+   */
+  private List<ValueNumber> choice(ValueNumber value, Location location) throws DataflowAnalysisException {
+    List<ValueNumber> branches = ControlFlow.mergedValues(cfg, vna, location.getBasicBlock(), value);
+    boolean known = branches.stream().allMatch(
+        b -> origins.containsKey(b) || nulls.contains(b) || placeholders.contains(b) || parameterUses.indexOf(b) >= 0);
+    return known ? branches.stream().distinct().collect(Collectors.toList()) : List.of();
   }
 
   private void invoke(

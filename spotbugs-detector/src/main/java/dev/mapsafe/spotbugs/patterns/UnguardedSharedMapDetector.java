@@ -333,30 +333,37 @@ public final class UnguardedSharedMapDetector implements Detector {
     return simple(field.getClassName()) + "." + field.getName();
   }
 
-  /** A field given a concurrent map in one store and a non-thread-safe map in another. */
+  /**
+   * A field given a concurrent map in one store and a non-thread-safe map in another, unless both are the branches of
+   * one choice of thread-safety ({@link MapTypes#hasConcurrentCounterpart}: {@code shared ? new ConcurrentHashMap<>()
+   * : new HashMap<>()}).
+   */
   private List<BugInstance> lostConcurrency() {
     List<BugInstance> bugs = new ArrayList<>();
     for (List<Map.Entry<MapValues, MapValues.FieldStore>> fieldStores : stores.values()) {
-      Optional<MapValues.FieldStore> concurrent = fieldStores.stream().map(Map.Entry::getValue)
-          .filter(s -> MapTypes.isConcurrentMap(className(s), hierarchy))
-          .findFirst();
-      if (concurrent.isEmpty()) {
-        continue;
-      }
       for (Map.Entry<MapValues, MapValues.FieldStore> store : fieldStores) {
-        String unsafe = className(store.getValue());
+        MapValues.FieldStore unsafeStore = store.getValue();
+        String unsafe = className(unsafeStore);
         if (!MapTypes.isNotThreadSafe(unsafe, hierarchy)) {
           continue;
         }
+        boolean counterpart = MapTypes.hasConcurrentCounterpart(unsafe, hierarchy);
+        Optional<MapValues.FieldStore> concurrent = fieldStores.stream().map(Map.Entry::getValue)
+            .filter(s -> MapTypes.isConcurrentMap(className(s), hierarchy))
+            .filter(s -> !(counterpart && s.choiceAt != null && s.choiceAt == unsafeStore.choiceAt))
+            .findFirst();
+        if (concurrent.isEmpty()) {
+          continue;
+        }
         String message = Messages.mapLosesConcurrency(
-            store.getValue().field.getName(), simple(unsafe), store.getValue().line.getStartLine(),
+            unsafeStore.field.getName(), simple(unsafe), unsafeStore.line.getStartLine(),
             simple(className(concurrent.get())), concurrent.get().line.getStartLine());
         bugs.add(new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
             .addClass(store.getKey().method().getClassName())
             .addMethod(MethodAnnotation.fromXMethod(store.getKey().method()))
             .addString(message)
-            .addField(FieldAnnotation.fromXField(store.getValue().field))
-            .addSourceLine(store.getValue().line));
+            .addField(FieldAnnotation.fromXField(unsafeStore.field))
+            .addSourceLine(unsafeStore.line));
       }
     }
     return bugs;
