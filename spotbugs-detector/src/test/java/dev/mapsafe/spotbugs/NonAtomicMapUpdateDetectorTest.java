@@ -46,6 +46,17 @@ class NonAtomicMapUpdateDetectorTest {
         + " removed in between"), message);
   }
 
+  /**
+   * A walk of a concurrent map's entries that reads an entry's value and then writes its key checks and acts on that
+   * key; the atomic calls, a cache, another map's entries and a walk under every writer's lock are not reported.
+   */
+  @Test
+  void checksMadeOnIteratedEntries(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.atomic.IteratedEntries");
+    String message = messagesByLine(spotbugs, "fixtures.atomic.IteratedEntries").get(70);
+    assertTrue(message.startsWith("e.getValue() of sessions.entrySet() at line 69 then sessions.remove("), message);
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.atomic.AtomicNegatives").isEmpty());

@@ -9,6 +9,7 @@ import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
@@ -53,11 +54,17 @@ public final class KeyedCalls {
 
   /**
    * A single-key call on a map, or on an object whose method makes one on a map field of its own
-   * ({@code delegate}, null for a call on the map itself: {@link MapDelegates}).
+   * ({@code delegate}, null for a call on the map itself: {@link MapDelegates}), or the read of an entry's value in a
+   * walk of a map's entries ({@code e.getValue()}: a lookup of {@code e}'s key on {@code iteratedMap}, the map whose
+   * {@code entrySet()} is walked; null for other calls).
    */
-  public record Call(TreePath path, KeyUse use, MapDelegates.Delegate delegate) {
+  public record Call(TreePath path, KeyUse use, MapDelegates.Delegate delegate, TreePath iteratedMap) {
     public Call(TreePath path, KeyUse use) {
-      this(path, use, null);
+      this(path, use, null, null);
+    }
+
+    public Call(TreePath path, KeyUse use, MapDelegates.Delegate delegate) {
+      this(path, use, delegate, null);
     }
 
     public MethodInvocationTree tree() {
@@ -66,16 +73,17 @@ public final class KeyedCalls {
 
     /** The map, or the object whose map the delegate's call is on. */
     public ExpressionTree receiver() {
-      return ASTHelpers.getReceiver(tree());
+      return iteratedMap != null ? (ExpressionTree) iteratedMap.getLeaf() : ASTHelpers.getReceiver(tree());
     }
 
+    /** The key; for an entry's value read, the entry. */
     public ExpressionTree key() {
-      return argument(0);
+      return iteratedMap != null ? ASTHelpers.getReceiver(tree()) : argument(0);
     }
 
     /** How many arguments the map call takes. */
     public int argumentCount() {
-      return delegate == null ? tree().getArguments().size() : delegate.parameters().size();
+      return iteratedMap != null ? 1 : delegate == null ? tree().getArguments().size() : delegate.parameters().size();
     }
 
     /** The expression passed as the map call's argument {@code i}. */
@@ -101,7 +109,10 @@ public final class KeyedCalls {
    * or of a delegate (on an implicit {@code this} too).
    */
   public static Optional<Call> of(TreePath path, VisitorState state) {
-    if (!(path.getLeaf() instanceof MethodInvocationTree call) || call.getArguments().isEmpty()) {
+    if (path.getLeaf() instanceof MethodInvocationTree call && call.getArguments().isEmpty()) {
+      return entryValueRead(path, state);
+    }
+    if (!(path.getLeaf() instanceof MethodInvocationTree call)) {
       return Optional.empty();
     }
     Symbol sym = ASTHelpers.getSymbol(call);
@@ -118,9 +129,83 @@ public final class KeyedCalls {
         : MapDelegates.of(path, state).map(delegate -> new Call(path, delegate.use(), delegate));
   }
 
+  /**
+   * {@code e.getValue()} where {@code e} holds the current entry of a walk of a map's {@code entrySet()}: a for-each
+   * variable, or a local given {@code it.next()} of a local iterator given {@code m.entrySet().iterator()}.
+   */
+  private static Optional<Call> entryValueRead(TreePath path, VisitorState state) {
+    MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+    if (!(ASTHelpers.getSymbol(call) instanceof MethodSymbol method) || !method.getSimpleName().contentEquals("getValue")
+        || !(ASTHelpers.getSymbol(ASTHelpers.getReceiver(call)) instanceof VarSymbol entry)
+        || entry.getKind() != ElementKind.LOCAL_VARIABLE
+        || JavacApi.call(call, state).filter(api -> MapApi.readsEntryValue(api, JavacApi.hierarchy(state))).isEmpty()) {
+      return Optional.empty();
+    }
+    return entrySetWalked(entry, path, state).map(map -> new Call(path, KeyUse.LOOKUP, null, map));
+  }
+
+  /** The map whose {@code entrySet()} the walk that gives {@code entry} its values is over. */
+  private static Optional<TreePath> entrySetWalked(VarSymbol entry, TreePath use, VisitorState state) {
+    for (TreePath p = use; p != null && !(p.getLeaf() instanceof MethodTree); p = p.getParentPath()) {
+      if (p.getLeaf() instanceof EnhancedForLoopTree loop && ASTHelpers.getSymbol(loop.getVariable()) == entry) {
+        return entryViewReceiver(new TreePath(p, loop.getExpression()), state);
+      }
+    }
+    List<TreePath> values = Declarations.of(state).assignedValues(entry);
+    if (values.size() != 1 || !(MapIdentity.strip((ExpressionTree) values.get(0).getLeaf())
+            instanceof MethodInvocationTree next)
+        || !next.getArguments().isEmpty() || !(ASTHelpers.getSymbol(next) instanceof MethodSymbol nextMethod)
+        || !nextMethod.getSimpleName().contentEquals("next")
+        || !(ASTHelpers.getSymbol(ASTHelpers.getReceiver(next)) instanceof VarSymbol iterator)
+        || iterator.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return Optional.empty();
+    }
+    List<TreePath> made = Declarations.of(state).assignedValues(iterator);
+    if (made.size() != 1 || !(MapIdentity.strip((ExpressionTree) made.get(0).getLeaf())
+            instanceof MethodInvocationTree iteratorCall)
+        || !iteratorCall.getArguments().isEmpty() || ASTHelpers.getReceiver(iteratorCall) == null
+        || !(ASTHelpers.getSymbol(iteratorCall) instanceof MethodSymbol iteratorMethod)
+        || !iteratorMethod.getSimpleName().contentEquals("iterator")) {
+      return Optional.empty();
+    }
+    return entryViewReceiver(new TreePath(made.get(0), ASTHelpers.getReceiver(iteratorCall)), state);
+  }
+
+  /** For {@code m.entrySet()}, the path of {@code m}. */
+  private static Optional<TreePath> entryViewReceiver(TreePath view, VisitorState state) {
+    ExpressionTree tree = MapIdentity.strip((ExpressionTree) view.getLeaf());
+    return tree instanceof MethodInvocationTree call && ASTHelpers.getReceiver(call) != null
+            && JavacApi.call(call, state).filter(api -> MapApi.makesEntryView(api, JavacApi.hierarchy(state))).isPresent()
+        ? Optional.of(new TreePath(new TreePath(view, call), ASTHelpers.getReceiver(call)))
+        : Optional.empty();
+  }
+
   /** Whether two calls are on the same map object and the same key value. */
   public static boolean sameMapAndKey(Call a, Call b, VisitorState state) {
-    return sameKey(a.key(), b.key()) && sameMap(a, b, state);
+    return (a.iteratedMap() != null || b.iteratedMap() != null ? sameEntry(a, b, state) : sameKey(a.key(), b.key()))
+        && sameMap(a, b, state);
+  }
+
+  /**
+   * Whether one call reads an iterated entry's value and the other is keyed by that entry's key ({@code
+   * e.getValue()} and {@code m.put(e.getKey(), v)}), or both read the same entry.
+   */
+  private static boolean sameEntry(Call a, Call b, VisitorState state) {
+    Symbol x = entryOf(a, state);
+    return x != null && x == entryOf(b, state);
+  }
+
+  /** The entry local whose value a call reads, or whose key ({@code e.getKey()}) it is keyed by; else null. */
+  private static Symbol entryOf(Call call, VisitorState state) {
+    if (call.iteratedMap() != null) {
+      return ASTHelpers.getSymbol(call.key());
+    }
+    return MapIdentity.strip(call.key()) instanceof MethodInvocationTree getKey
+            && JavacApi.call(getKey, state).filter(api -> MapApi.readsEntryKey(api, JavacApi.hierarchy(state))).isPresent()
+            && ASTHelpers.getSymbol(ASTHelpers.getReceiver(getKey)) instanceof VarSymbol entry
+            && entry.getKind() == ElementKind.LOCAL_VARIABLE
+        ? entry
+        : null;
   }
 
   /**
@@ -134,6 +219,9 @@ public final class KeyedCalls {
 
   /** The map a call is on: its receiver, or for a delegate's call the delegate's field of its receiver. */
   private static Optional<GuardedByExpression> mapOf(Call call, VisitorState state) {
+    if (call.iteratedMap() != null) {
+      return MapIdentity.of(call.iteratedMap(), state);
+    }
     Optional<GuardedByExpression> object = call.receiver() == null
         ? MapIdentity.ofThis(call.path(), state)
         : MapIdentity.of(new TreePath(call.path(), call.receiver()), state);

@@ -109,7 +109,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
     if (act.isPresent() && act.get().use() == KeyUse.PRESENCE_TEST) {
       return staleNull(act.get(), state);
     }
-    if (act.isEmpty() || storeResultUsed(act.get())
+    if (act.isEmpty() || act.get().iteratedMap() != null || storeResultUsed(act.get())
         || KeyedCalls.hasUniqueKey(act.get(), state)) {
       return Description.NO_MATCH; // a fresh key (UUID.randomUUID(), a counter's next value) is this thread's own
     }
@@ -378,6 +378,11 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
   private static String brief(Call call, VisitorState state) {
     MethodInvocationTree tree = call.tree();
     long line = line(tree, state);
+    if (call.iteratedMap() != null) {
+      ExpressionTree entry = MapIdentity.strip(call.key());
+      return Messages.entryValueRead(state.getSourceForNode(call.receiver()),
+          entry instanceof IdentifierTree ? state.getSourceForNode(entry) : null, line);
+    }
     ExpressionTree key = MapIdentity.strip(call.key());
     MapDelegates.Delegate delegate = call.delegate();
     return Messages.keyedCall(

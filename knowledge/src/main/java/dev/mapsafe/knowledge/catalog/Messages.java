@@ -73,6 +73,16 @@ public final class Messages {
   }
 
   /**
+   * The read of an iterated entry's value, as messages name it: {@code e.getValue() of counts.entrySet() at line 14}.
+   *
+   * @param entry the entry's variable name, or null
+   */
+  public static String entryValueRead(String map, String entry, long line) {
+    return (entry == null ? "getValue() of an entry" : entry + ".getValue()") + " of " + map + ".entrySet() at line "
+        + line;
+  }
+
+  /**
    * A keyed call made by an accessor that only passes on to the map ({@code byUri.get(uri) in page() at line 12}).
    *
    * @param accessor the accessor's name, or null for a call made directly

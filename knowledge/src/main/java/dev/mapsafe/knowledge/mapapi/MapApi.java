@@ -294,6 +294,34 @@ public final class MapApi {
     return ITERATING_VIEWS.contains(call);
   }
 
+  /** The entries a walk of {@code entrySet()} holds: their value read is a lookup of their key ({@link #readsEntryValue}). */
+  public static final String MAP_ENTRY = "java.util.Map$Entry";
+
+  /**
+   * Whether the call reads the value of an entry ({@code e.getValue()}): of an entry of a map's {@code entrySet()},
+   * a read of the map at that entry's key, as {@code get(e.getKey())} would be, so a write of that key decided by it
+   * is a check-then-act.
+   */
+  public static boolean readsEntryValue(ApiMethod call, TypeHierarchy hierarchy) {
+    return entryAccessor(call, "getValue", hierarchy);
+  }
+
+  /** Whether the call reads the key of an entry ({@code e.getKey()}). */
+  public static boolean readsEntryKey(ApiMethod call, TypeHierarchy hierarchy) {
+    return entryAccessor(call, "getKey", hierarchy);
+  }
+
+  private static boolean entryAccessor(ApiMethod call, String name, TypeHierarchy hierarchy) {
+    return call.kind() == INSTANCE && call.name().equals(name) && call.params().isEmpty()
+        && isSubtype(call.owner(), MAP_ENTRY, hierarchy);
+  }
+
+  /** Whether the call makes a map's live view of its entries ({@code m.entrySet()}). */
+  public static boolean makesEntryView(ApiMethod call, TypeHierarchy hierarchy) {
+    return call.name().equals("entrySet") && call.params().isEmpty()
+        && effectsOf(call, hierarchy).stream().anyMatch(e -> e.kind() == VIEW && e.operand().isReceiver());
+  }
+
   /** What a single-key Map call does with its key (argument 0), or empty. */
   public static Optional<KeyUse> keyUse(ApiMethod call, TypeHierarchy hierarchy) {
     ApiMethod fact = factFor(call, hierarchy);

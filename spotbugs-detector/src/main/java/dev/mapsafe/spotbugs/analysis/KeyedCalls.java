@@ -1,11 +1,13 @@
 package dev.mapsafe.spotbugs.analysis;
 
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
+import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.CheckThenAct;
 import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.EntryTest;
 import dev.mapsafe.knowledge.mapapi.KeyUse;
 import dev.mapsafe.knowledge.mapapi.MapApi;
+import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.RaceConsequence;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.mapapi.ValueTypes;
@@ -85,6 +87,11 @@ public final class KeyedCalls {
     boolean returned;
     /** For a lookup: its result is used beyond a null test (returned, called, passed on). */
     boolean foundValueUsed;
+    /**
+     * Whether this is the read of an entry's value in a walk of the map's {@code entrySet()} ({@code e.getValue()}:
+     * a lookup of the entry's key; its key is the entry).
+     */
+    public boolean entryValueRead;
 
     Call(KeyUse use, ApiMethod api, Origin map, SourceLineAnnotation line, String keyName, String accessor,
         Origin through, ValueNumber key, ValueNumber stored, ValueNumber result, Location location,
@@ -168,6 +175,9 @@ public final class KeyedCalls {
   }
 
   private static final BitSet NO_INPUTS = new BitSet();
+  /** What a read of a walked entry's value is named as ({@link Call#entryValueRead}). */
+  private static final ApiMethod ENTRY_VALUE =
+      new ApiMethod(CallKind.INSTANCE, MapApi.MAP_ENTRY, "getValue", List.of());
 
   private static final Set<String> BOXES =
       Set.of("java.lang.Integer", "java.lang.Long", "java.lang.Short", "java.lang.Byte", "java.lang.Character",
@@ -196,6 +206,14 @@ public final class KeyedCalls {
   /** Values changed in place by a call on them ({@code set.add(x)}): storing one back stores an updated value. */
   private final Set<ValueNumber> changedInPlace = new HashSet<>();
   private final Map<ValueNumber, ValueNumber> unboxedKeys = new HashMap<>();
+  /**
+   * A walk of a map's entries: its {@code entrySet()} views, their iterators and the entries they return, each with
+   * the map walked; and the keys read from those entries ({@code e.getKey()}), with their entry.
+   */
+  private final Map<ValueNumber, Origin> entryViews = new HashMap<>();
+  private final Map<ValueNumber, Origin> entryIterators = new HashMap<>();
+  private final Map<ValueNumber, Origin> entries = new HashMap<>();
+  private final Map<ValueNumber, ValueNumber> entryKeys = new HashMap<>();
   private final Map<ValueNumber, String> localNames = new HashMap<>();
   /** For each value, the parameters (by local slot) it is computed from: a value stored from the key's alone is memoized. */
   private final Map<ValueNumber, BitSet> inputs = new HashMap<>();
@@ -230,12 +248,14 @@ public final class KeyedCalls {
 
   /**
    * Whether the method makes at least two single-key calls on maps of known origin, directly or through
-   * {@link MapDelegates} (else no sequence exists).
+   * {@link MapDelegates}, a walk of a map's entries counting as one (its entries' values are read): else no sequence
+   * exists.
    */
   public static boolean worthAnalyzing(MapValues values, MapDelegates delegates, TypeHierarchy hierarchy) {
     int keyed = 0;
     for (MapValues.Access access : values.accesses()) {
-      if (access.effect.operand().isReceiver() && MapApi.keyUse(access.effect.fact(), hierarchy).isPresent()) {
+      if (access.effect.operand().isReceiver() && (MapApi.keyUse(access.effect.fact(), hierarchy).isPresent()
+          || access.effect.kind() == MapEffect.ITERATE && walksEntries(access.subject))) {
         keyed++;
       }
     }
@@ -245,6 +265,12 @@ public final class KeyedCalls {
       }
     }
     return keyed >= 2 || keyed == 1 && ignoresPutIfAbsent(values, hierarchy);
+  }
+
+  /** Whether the origin is a map's {@code entrySet()}, made by a call on the map. */
+  private static boolean walksEntries(Origin subject) {
+    return subject instanceof Origin.View && ((Origin.View) subject).onReceiver()
+        && ((Origin.View) subject).call().equals("entrySet");
   }
 
   private static boolean ignoresPutIfAbsent(MapValues values, TypeHierarchy hierarchy) {
@@ -336,6 +362,12 @@ public final class KeyedCalls {
       ValueNumber loaded = after.getTopValue();
       MapValues.localName(method, ((LoadInstruction) ins).getIndex(), location.getHandle().getPosition())
           .ifPresent(name -> localNames.putIfAbsent(loaded, name));
+    }
+    if (ins.getOpcode() == Const.CHECKCAST && entries.containsKey(before.getTopValue())) {
+      entries.put(after.getTopValue(), entries.get(before.getTopValue()));
+    }
+    if (ins.getOpcode() == Const.CHECKCAST && entryKeys.containsKey(before.getTopValue())) {
+      entryKeys.put(after.getTopValue(), entryKeys.get(before.getTopValue()));
     }
     if (ins.getOpcode() == Const.CHECKCAST && exactly.containsKey(before.getTopValue())) {
       exactly.computeIfAbsent(after.getTopValue(), v -> new HashSet<>()).addAll(exactly.get(before.getTopValue()));
@@ -458,6 +490,10 @@ public final class KeyedCalls {
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     Optional<KeyUse> use = api.flatMap(a -> MapApi.keyUse(a, hierarchy));
     Origin map = values.originOf(receiver);
+    if (api.isPresent() && results == 1 && walksEntries(api.get(), receiver, map, after.getTopValue(), hierarchy)) {
+      entryValueRead(context, method, location, receiver, after.getTopValue(), monitors);
+      return;
+    }
     if (map != null && invoke.produceStack(cpg) == 1 && api.isPresent()
         && !MapApi.effectsOf(api.get(), hierarchy).isEmpty()) {
       readFromMaps.add(after.getTopValue()); // a call the map model knows, on a map
@@ -479,7 +515,7 @@ public final class KeyedCalls {
     if (use.isEmpty() || map == null || argCount == 0) {
       return;
     }
-    ValueNumber key = unboxedKeys.getOrDefault(args[0], args[0]);
+    ValueNumber key = entryKeys.getOrDefault(args[0], unboxedKeys.getOrDefault(args[0], args[0]));
     ValueNumber result = invoke.produceStack(cpg) == 1 && delegate.map(d -> d.returnsResult).orElse(true)
         ? after.getTopValue()
         : null;
@@ -494,6 +530,40 @@ public final class KeyedCalls {
         exactly.computeIfAbsent(result, v -> new HashSet<>()).add(call);
       }
     }
+  }
+
+  /**
+   * Follows a walk of a map's entries one call further: {@code m.entrySet()}, its {@code iterator()}, the iterator's
+   * {@code next()}, an entry's {@code getKey()}. Whether the call is instead {@code getValue()} of a walked entry.
+   */
+  private boolean walksEntries(ApiMethod api, ValueNumber receiver, Origin map, ValueNumber result,
+      TypeHierarchy hierarchy) {
+    String name = api.name();
+    if (map != null && MapApi.makesEntryView(api, hierarchy)) {
+      entryViews.put(result, map);
+    } else if (entryViews.containsKey(receiver) && name.equals("iterator") && api.params().isEmpty()) {
+      entryIterators.put(result, entryViews.get(receiver));
+    } else if (entryIterators.containsKey(receiver) && name.equals("next") && api.params().isEmpty()) {
+      entries.put(result, entryIterators.get(receiver));
+    } else if (entries.containsKey(receiver) && MapApi.readsEntryKey(api, hierarchy)) {
+      entryKeys.put(result, receiver);
+    } else {
+      return entries.containsKey(receiver) && MapApi.readsEntryValue(api, hierarchy);
+    }
+    return false;
+  }
+
+  /** {@code e.getValue()} of a walked entry: a lookup, on the map walked, of the entry's key (the entry stands for it). */
+  private void entryValueRead(ClassContext context, Method method, Location location, ValueNumber entry,
+      ValueNumber result, HeldMonitors monitors) throws DataflowAnalysisException {
+    Call read = new Call(KeyUse.LOOKUP, ENTRY_VALUE, entries.get(entry),
+        SourceLineAnnotation.fromVisitedInstruction(context, method, location), localNames.get(entry), null, null,
+        entry, null, result, location, monitors.at(location), locks.at(location));
+    read.entryValueRead = true;
+    calls.add(read);
+    readFromMaps.add(result);
+    derived.computeIfAbsent(result, v -> new HashSet<>()).add(read);
+    exactly.computeIfAbsent(result, v -> new HashSet<>()).add(read);
   }
 
   /**
@@ -533,7 +603,7 @@ public final class KeyedCalls {
   private List<Sequence> sequences() {
     List<Sequence> result = new ArrayList<>();
     for (Call act : calls) {
-      if (act.use == KeyUse.PRESENCE_TEST || (act.use == KeyUse.STORE && resultUsed(act))) {
+      if (act.use == KeyUse.PRESENCE_TEST || act.entryValueRead || (act.use == KeyUse.STORE && resultUsed(act))) {
         continue; // a put whose replaced value is used: the code handles what another thread stored
       }
       if (uniqueValues.contains(act.key)) {

@@ -338,6 +338,9 @@ public final class NonAtomicMapUpdateDetector implements Detector {
   }
 
   private static String call(String map, KeyedCalls.Call call) {
+    if (call.entryValueRead) {
+      return Messages.entryValueRead(map, call.keyName, call.line.getStartLine());
+    }
     return Messages.keyedCall(
         map, call.api.name(), call.keyName, call.api.params().size() > 1, call.accessor, call.line.getStartLine());
   }
