@@ -20,14 +20,12 @@ import edu.umd.cs.findbugs.ba.XMethod;
 import edu.umd.cs.findbugs.bcel.BCELUtil;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.classfile.MethodDescriptor;
-import edu.umd.cs.findbugs.util.BootstrapMethodsUtil;
 import dev.mapsafe.knowledge.threads.InlineCallbacks;
 import dev.mapsafe.knowledge.threads.SharedInstances;
 import dev.mapsafe.knowledge.threads.SharedMaps;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,8 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.bcel.Const;
-import org.apache.bcel.classfile.Constant;
-import org.apache.bcel.classfile.ConstantInvokeDynamic;
 import org.apache.bcel.classfile.LocalVariable;
 import org.apache.bcel.classfile.LocalVariableTable;
 import org.apache.bcel.classfile.Method;
@@ -308,11 +304,8 @@ public final class MapValues {
   /** {@code new AtomicReference<>(value)}: the initial value, by the reference's value number. */
   private final Publications publications = new Publications();
   /** The values each function object made by invokedynamic captures, in order. */
-  private final Map<ValueNumber, List<ValueNumber>> captured = new HashMap<>();
   private final Set<ValueNumber> escaped = new HashSet<>();
-  private final Map<ValueNumber, List<MethodDescriptor>> lambdaBodies = new HashMap<>();
-  /** What each function object runs, in any class (a method reference to another class's method too). */
-  private final Map<ValueNumber, List<MethodDescriptor>> functionTargets = new HashMap<>();
+  private final FunctionObjects functions = new FunctionObjects();
   private final List<InlineLambda> inlineLambdas = new ArrayList<>();
   private final List<Origin> monitored = new ArrayList<>();
   private final List<Update> updates = new ArrayList<>();
@@ -336,7 +329,6 @@ public final class MapValues {
   private final TaskLaunches tasks = new TaskLaunches();
   /** Iterations and streams made by a traversal, with the traversal's access. */
   private final Map<ValueNumber, Access> lazyResults = new HashMap<>();
-  private final List<MethodDescriptor> createdLambdas = new ArrayList<>();
   private CFG cfg;
   private ValueNumberDataflow vna;
   private final ValueNumber thisValue;
@@ -446,12 +438,12 @@ public final class MapValues {
 
   /** The methods of this class that a function object made by invokedynamic runs (lambda bodies, method refs). */
   public List<MethodDescriptor> lambdaBodiesOf(ValueNumber functionObject) {
-    return lambdaBodies.getOrDefault(functionObject, List.of());
+    return functions.bodiesOf(functionObject);
   }
 
   /** The values a function object made by invokedynamic captures, in order (a lambda body's first parameters). */
   public List<ValueNumber> capturedBy(ValueNumber functionObject) {
-    return captured.getOrDefault(functionObject, List.of());
+    return functions.capturedBy(functionObject);
   }
 
   /** The calls this method makes, with the monitors held at each. */
@@ -489,7 +481,7 @@ public final class MapValues {
 
   /** The lambda bodies and method references this method creates (invokedynamic). */
   public List<MethodDescriptor> createdLambdas() {
-    return createdLambdas;
+    return functions.madeBodies();
   }
 
   /** The origin of a value of this method, or null when unknown. */
@@ -669,15 +661,8 @@ public final class MapValues {
         parameterUses.escaped(captured);
       }
       if (invoke.getReturnType(cpg) instanceof ReferenceType) {
-        List<MethodDescriptor> targets = functionTargets(context, (INVOKEDYNAMIC) invoke, cpg);
-        List<MethodDescriptor> bodies = targets.stream()
-            .filter(t -> t.getSlashedClassName().equals(context.getClassDescriptor().getClassName()))
-            .collect(Collectors.toList());
-        lambdaBodies.put(after.getTopValue(), bodies);
-        functionTargets.put(after.getTopValue(), targets);
+        functions.made(context, (INVOKEDYNAMIC) invoke, cpg, after.getTopValue(), args);
         valueFacts.functionObject(after.getTopValue(), (INVOKEDYNAMIC) invoke);
-        captured.put(after.getTopValue(), Arrays.asList(args.clone()));
-        createdLambdas.addAll(bodies);
       }
       return;
     }
@@ -697,7 +682,7 @@ public final class MapValues {
       Origin loaded = origins.get(arg);
       argumentFields.add(loaded instanceof Origin.FieldLoad && ((Origin.FieldLoad) loaded).onThis()
           && !((Origin.FieldLoad) loaded).field().isStatic() ? ((Origin.FieldLoad) loaded).field() : null);
-      argumentBodies.add(lambdaBodies.getOrDefault(arg, List.of()));
+      argumentBodies.add(functions.bodiesOf(arg));
       Origin argument = origins.get(arg);
       constructedArguments.add(
           argument instanceof Origin.Constructed ? ((Origin.Constructed) argument).className() : null);
@@ -735,7 +720,7 @@ public final class MapValues {
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     if (api.isPresent() && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), hierarchy)) {
       for (ValueNumber arg : args) {
-        for (MethodDescriptor body : lambdaBodies.getOrDefault(arg, List.of())) {
+        for (MethodDescriptor body : functions.bodiesOf(arg)) {
           if (body.getName().startsWith("lambda$")) { // a method reference's target runs with no monitor of ours
             inlineLambdas.add(new InlineLambda(body, heldOrigins(monitors, location)));
           }
@@ -743,7 +728,7 @@ public final class MapValues {
       }
     }
     if (api.isPresent()) {
-      tasks.note(context, m, location, cfg, api.get(), receiver, result, args, lambdaBodies, captured, origins,
+      tasks.note(context, m, location, cfg, api.get(), receiver, result, args, functions, origins,
           thisValue, hierarchy);
     }
     Access lazySource = receiver == null ? null : lazyResults.get(receiver);
@@ -759,7 +744,7 @@ public final class MapValues {
           SourceLineAnnotation.fromVisitedInstruction(context, m, location), hierarchy);
     }
     if (api.isPresent() && receiver != null) {
-      publications.called(api.get(), receiver, args, origins, lambdaBodies, captured, location,
+      publications.called(api.get(), receiver, args, origins, functions, location,
           SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
           thisHeldHere, hierarchy);
     }
@@ -811,7 +796,7 @@ public final class MapValues {
         int function = MapApi.updateFunctionArgument(api.get(), hierarchy);
         if (effect.operand().isReceiver() && function >= 0 && function < argCount) {
           updates.add(
-              new Update(effect, subject, functionTargets.getOrDefault(args[function], List.of()),
+              new Update(effect, subject, functions.targetsOf(args[function]),
                   SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
         }
       }
@@ -883,17 +868,6 @@ public final class MapValues {
 
   private boolean isThis(ValueNumber value) {
     return value != null && value.equals(thisValue);
-  }
-
-  /** The methods an invokedynamic's function object runs: lambda bodies, method references' targets. */
-  private static List<MethodDescriptor> functionTargets(ClassContext context, INVOKEDYNAMIC invoke,
-      ConstantPoolGen cpg) {
-    Constant constant = cpg.getConstant(invoke.getIndex());
-    if (!(constant instanceof ConstantInvokeDynamic)) {
-      return List.of();
-    }
-    return new ArrayList<>(BootstrapMethodsUtil.getInvokedMethodTargets(context.getJavaClass(),
-        ((ConstantInvokeDynamic) constant).getBootstrapMethodAttrIndex(), cpg.getConstantPool()));
   }
 
   private static ValueNumber argOrNull(ValueNumber[] args, int index) {

@@ -97,11 +97,10 @@ public final class Publications {
 
   /**
    * Notes a call on {@code receiver}: a new {@code AtomicReference}'s initial value, a publishing call's value, an
-   * update call's function ({@code lambdaBodies} and {@code captured} say what each function object runs and captures).
+   * update call's function ({@code functions} says what each function object runs and captures).
    */
   void called(ApiMethod call, ValueNumber receiver, ValueNumber[] args, Map<ValueNumber, Origin> origins,
-      Map<ValueNumber, List<MethodDescriptor>> lambdaBodies, Map<ValueNumber, List<ValueNumber>> captured,
-      Location location, SourceLineAnnotation line, List<Origin> heldOrigins, boolean thisHeld,
+      FunctionObjects functions, Location location, SourceLineAnnotation line, List<Origin> heldOrigins, boolean thisHeld,
       TypeHierarchy hierarchy) {
     if (call.kind() == CallKind.CONSTRUCTOR && args.length == 1 && origins.get(args[0]) != null
         && Publication.isAtomicReference(call.owner(), hierarchy)) {
@@ -113,9 +112,9 @@ public final class Publications {
           line, heldOrigins, thisHeld));
     }
     int function = Publication.updateFunction(call.owner(), call.name(), hierarchy);
-    if (function >= 0 && function < args.length && lambdaBodies.containsKey(args[function])) {
-      updateFunctions.add(new UpdateFunction(lambdaBodies.get(args[function]),
-          captured.getOrDefault(args[function], List.of()).size(), origins.get(receiver), call.name()));
+    if (function >= 0 && function < args.length && functions.isFunction(args[function])) {
+      updateFunctions.add(new UpdateFunction(functions.bodiesOf(args[function]),
+          functions.capturedBy(args[function]).size(), origins.get(receiver), call.name()));
     }
   }
 }

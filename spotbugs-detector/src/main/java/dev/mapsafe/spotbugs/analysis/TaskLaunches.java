@@ -142,12 +142,11 @@ public final class TaskLaunches {
 
   /**
    * Notes a call of the method: a wait for tasks, a launch of the function objects or inner-class objects it is
-   * given ({@code lambdaBodies} and {@code origins} say what each argument is), or an operation of a parallel stream.
+   * given ({@code functions} and {@code origins} say what each argument is), or an operation of a parallel stream.
    */
   void note(ClassContext context, Method m, Location location, CFG cfg, ApiMethod call, ValueNumber receiver,
-      ValueNumber result, ValueNumber[] args, Map<ValueNumber, List<MethodDescriptor>> lambdaBodies,
-      Map<ValueNumber, List<ValueNumber>> captured, Map<ValueNumber, Origin> origins, ValueNumber thisValue,
-      TypeHierarchy hierarchy) {
+      ValueNumber result, ValueNumber[] args, FunctionObjects functionObjects, Map<ValueNumber, Origin> origins,
+      ValueNumber thisValue, TypeHierarchy hierarchy) {
     String owner = call.owner();
     String name = call.name();
     if (HappensBefore.waitsForTasks(owner, name, hierarchy)) {
@@ -160,7 +159,7 @@ public final class TaskLaunches {
         || (parallel && result != null && !TaskLaunchers.endsParallelStream(owner, name, hierarchy))) {
       parallelStreams.add(result);
     }
-    if (receiver != null && name.equals("add") && args.length == 1 && lambdaBodies.containsKey(args[0])
+    if (receiver != null && name.equals("add") && args.length == 1 && functionObjects.isFunction(args[0])
         && hierarchy.isSubtype(owner, "java.util.Collection")) {
       collected.computeIfAbsent(receiver, c -> new ArrayList<>())
           .add(new Collected(args[0], location,
@@ -196,7 +195,7 @@ public final class TaskLaunches {
     List<TaskObject> callbacks = new ArrayList<>();
     List<String> callbackClasses = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
-      bodies.addAll(lambdaBodies.getOrDefault(args[i], List.of()));
+      bodies.addAll(functionObjects.bodiesOf(args[i]));
       Origin o = origins.get(args[i]);
       String constructed = o instanceof Origin.Constructed ? ((Origin.Constructed) o).className() : null;
       if (launcherCall && !collectedTasks && i < call.params().size() && TaskLaunchers.callsBack(call.params().get(i))) {
@@ -228,7 +227,7 @@ public final class TaskLaunches {
         : (launcher instanceof Origin.FieldLoad ? launcher.display() : simpleOwner) + "." + name;
     boolean inLoop = ControlFlow.reachable(cfg, location.getBasicBlock(), location.getBasicBlock());
     XField executor = launcherCall && launcher instanceof Origin.FieldLoad ? ((Origin.FieldLoad) launcher).field() : null;
-    List<CapturedMap> maps = capturedMaps(cfg, functions, lambdaBodies, captured, origins, !parallel);
+    List<CapturedMap> maps = capturedMaps(cfg, functions, functionObjects, origins, !parallel);
     Launch launch =
         stage
             ? new Launch(bodies, classes, "the stage passed to " + simpleOwner + "." + name + "(..) at line "
@@ -273,13 +272,12 @@ public final class TaskLaunches {
    * The objects this method constructed that the launched lambdas capture. A task launched (or collected) in a loop
    * shares only what was made before the loop: an object made again after the launch is each task's own.
    */
-  private static List<CapturedMap> capturedMaps(CFG cfg, List<Collected> functions,
-      Map<ValueNumber, List<MethodDescriptor>> lambdaBodies, Map<ValueNumber, List<ValueNumber>> captured,
+  private static List<CapturedMap> capturedMaps(CFG cfg, List<Collected> functions, FunctionObjects functionObjects,
       Map<ValueNumber, Origin> origins, boolean task) {
     List<CapturedMap> result = new ArrayList<>();
     for (Collected function : functions) {
-      List<ValueNumber> values = captured.getOrDefault(function.function, List.of());
-      for (MethodDescriptor body : lambdaBodies.getOrDefault(function.function, List.of())) {
+      List<ValueNumber> values = functionObjects.capturedBy(function.function);
+      for (MethodDescriptor body : functionObjects.bodiesOf(function.function)) {
         int first = body.isStatic() ? 0 : 1; // an instance lambda captures this first: its receiver
         for (int i = first; i < values.size(); i++) {
           Origin value = origins.get(values.get(i));
