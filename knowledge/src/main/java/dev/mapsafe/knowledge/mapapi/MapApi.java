@@ -260,6 +260,29 @@ public final class MapApi {
     for (String m : List.of("keySet()", "values()", "entries()", "asMap()")) {
       fact(INSTANCE, "com.google.common.collect.Multimap", m, on(VIEW));
     }
+    // Multimaps' filtered and transformed views walk the multimap by iterator (as Maps' do); its unmodifiable
+    // views pass each call on.
+    String multimaps = "com.google.common.collect.Multimaps";
+    String multimap = "com.google.common.collect.Multimap";
+    String setMultimap = "com.google.common.collect.SetMultimap";
+    String listMultimap = "com.google.common.collect.ListMultimap";
+    String predicate = ",com.google.common.base.Predicate)";
+    for (String viewed : List.of(multimap, setMultimap, listMultimap)) {
+      iteratingView(multimaps, "filterKeys(" + viewed + predicate);
+    }
+    for (String filter : List.of("filterValues", "filterEntries")) {
+      for (String viewed : List.of(multimap, setMultimap)) {
+        iteratingView(multimaps, filter + "(" + viewed + predicate);
+      }
+    }
+    for (String viewed : List.of(multimap, listMultimap)) {
+      iteratingView(multimaps, "transformValues(" + viewed + ",com.google.common.base.Function)");
+      iteratingView(multimaps, "transformEntries(" + viewed + ",com.google.common.collect.Maps$EntryTransformer)");
+    }
+    for (String viewed : List.of(multimap, setMultimap, listMultimap, "com.google.common.collect.SortedSetMultimap")) {
+      String simple = viewed.substring(viewed.lastIndexOf('.') + 1);
+      fact(STATIC, multimaps, "unmodifiable" + simple + "(" + viewed + ")", new Effect(Operand.arg(0), VIEW, null));
+    }
   }
 
   private MapApi() {}
