@@ -93,7 +93,7 @@ public final class MapGuards {
   /** Whether the field's map needs a lock for concurrent use ({@link Guards#needsLock}). */
   public static boolean needsLock(VarSymbol field, VisitorState state) {
     List<String> stored = new ArrayList<>();
-    for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+    for (TreePath value : MapImplementations.assignedBranches(field, state)) {
       ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
       Symbol sym = ASTHelpers.getSymbol(tree);
       Type created = tree instanceof NewClassTree ? ASTHelpers.getType(tree) : null;
@@ -107,7 +107,7 @@ public final class MapGuards {
 
   /** Whether a method (not a constructor) stores into the field a map that is neither new nor a parameter. */
   private static boolean republished(VarSymbol field, VisitorState state) {
-    for (TreePath value : Declarations.declaring(field, state).assignedValues(field)) {
+    for (TreePath value : MapImplementations.assignedBranches(field, state)) {
       ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
       Symbol sym = ASTHelpers.getSymbol(tree);
       MethodTree method = ASTHelpers.findEnclosingNode(value, MethodTree.class);

@@ -61,10 +61,7 @@ public final class MapImplementations {
       return Optional.empty(); // code anywhere may assign it
     }
     List<String> classes = new ArrayList<>();
-    List<TreePath> values = Declarations.declaring(field, state).assignedValues(field).stream()
-        .flatMap(value -> branches(value).stream())
-        .toList();
-    for (TreePath value : values) {
+    for (TreePath value : assignedBranches(field, state)) {
       if (isEmptyPlaceholder(value, state)) {
         continue; // Map.of() until a mutable map replaces it: no write reaches it
       }
@@ -80,6 +77,13 @@ public final class MapImplementations {
       classes.addAll(made);
     }
     return classes.isEmpty() ? Optional.empty() : Optional.of(classes.stream().distinct().toList());
+  }
+
+  /** The values assigned to the field in its declaring file, each branch of a choice on its own ({@link #branches}). */
+  public static List<TreePath> assignedBranches(VarSymbol field, VisitorState state) {
+    return Declarations.declaring(field, state).assignedValues(field).stream()
+        .flatMap(value -> branches(value).stream())
+        .toList();
   }
 
   /**
