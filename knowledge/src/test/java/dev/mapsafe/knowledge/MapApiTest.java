@@ -18,6 +18,7 @@ import dev.mapsafe.knowledge.mapapi.Traversal;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MapApiTest {
@@ -99,6 +100,27 @@ class MapApiTest {
         "synchronizedListMultimap", List.of("com.google.common.collect.ListMultimap"))));
     assertFalse(MapTypes.createsSynchronizedWrapper(new ApiMethod(CallKind.STATIC, "com.google.common.collect.Multimaps",
         "unmodifiableListMultimap", List.of("com.google.common.collect.ListMultimap"))));
+  }
+
+  /** Each map factory is a real static method whose every overload returns a type the named class is. */
+  @Test
+  void mapFactoriesReturnTheirClass() throws Exception {
+    for (Map.Entry<String, String> factory : MapTypes.mapFactories().entrySet()) {
+      String[] ownerAndName = factory.getKey().split("#");
+      Class<?> made = Class.forName(factory.getValue());
+      List<Method> overloads = java.util.Arrays.stream(Class.forName(ownerAndName[0]).getMethods())
+          .filter(m -> m.getName().equals(ownerAndName[1]))
+          .collect(java.util.stream.Collectors.toList());
+      assertFalse(overloads.isEmpty(), factory.getKey());
+      for (Method m : overloads) {
+        assertTrue(Modifier.isStatic(m.getModifiers()), m.toString());
+        assertTrue(m.getReturnType().isAssignableFrom(made), m + " returns " + m.getReturnType());
+      }
+    }
+    assertEquals(Optional.of("java.util.HashMap"), MapTypes.factoryMapClass(
+        new ApiMethod(CallKind.STATIC, "com.google.common.collect.Maps", "newHashMap", List.of())));
+    assertEquals(Optional.empty(), MapTypes.factoryMapClass(
+        new ApiMethod(CallKind.STATIC, "com.google.common.collect.Maps", "filterKeys", List.of())));
   }
 
   /** A choice between a concurrent map and HashMap or TreeMap is about thread-safety; one of a WeakHashMap is not. */

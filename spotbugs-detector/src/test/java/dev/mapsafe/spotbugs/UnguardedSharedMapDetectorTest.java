@@ -323,6 +323,12 @@ class UnguardedSharedMapDetectorTest {
     Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.ChosenMaps");
   }
 
+  /** A map factory's result ({@code Maps.newHashMap()}) is a map of its class, as {@code new} is. */
+  @Test
+  void mapsMadeByFactories(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.shared.FactoryMaps");
+  }
+
   /**
    * A library's timer known by its signature launches; a method of the same shape with a predicate first does not.
    * The timer is on the classpath, not among the analysed classes.

@@ -5,9 +5,7 @@ import com.google.errorprone.bugpatterns.threadsafety.GuardedByExpression;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
-import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
@@ -94,11 +92,9 @@ public final class MapGuards {
   public static boolean needsLock(VarSymbol field, VisitorState state) {
     List<String> stored = new ArrayList<>();
     for (TreePath value : MapImplementations.assignedBranches(field, state)) {
-      ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
-      Symbol sym = ASTHelpers.getSymbol(tree);
-      Type created = tree instanceof NewClassTree ? ASTHelpers.getType(tree) : null;
+      Symbol sym = ASTHelpers.getSymbol(MapIdentity.strip((ExpressionTree) value.getLeaf()));
       stored.add(sym != null && sym.getKind() == ElementKind.PARAMETER ? Guards.CALLERS_MAP
-          : created != null ? JavacApi.binaryName(created, state.getTypes()) : null);
+          : MapImplementations.madeBy((ExpressionTree) value.getLeaf(), state).orElse(null));
     }
     return Guards.needsLock(MapImplementations.of(field, state), stored, republished(field, state),
         JavacApi.binaryName(field.type, state.getTypes()), (field.flags() & (Flags.PRIVATE | Flags.FINAL)) != 0,
@@ -113,7 +109,7 @@ public final class MapGuards {
       MethodTree method = ASTHelpers.findEnclosingNode(value, MethodTree.class);
       Symbol methodSym = method == null ? null : ASTHelpers.getSymbol(method);
       if (methodSym != null && !((Symbol.MethodSymbol) methodSym).isConstructor()
-          && !(tree instanceof NewClassTree) && !(sym != null && sym.getKind() == ElementKind.PARAMETER)
+          && MapImplementations.madeBy(tree, state).isEmpty() && !(sym != null && sym.getKind() == ElementKind.PARAMETER)
           && tree.getKind() != com.sun.source.tree.Tree.Kind.NULL_LITERAL) {
         return true;
       }

@@ -22,7 +22,8 @@ import javax.lang.model.element.ElementKind;
 
 /**
  * Which map classes a field holds: its declared type when that is a class, otherwise the classes of the
- * {@code new} expressions assigned to it, when every value assigned to it (in its declaring file) is one and
+ * {@code new} expressions (or map factories' results, {@code Maps.newHashMap()}) assigned to it, when every value
+ * assigned to it (in its declaring file) is one and
  * it is final or not public (assignments from other files of its package or subclasses are not seen); each branch
  * of a choice ({@code c ? new A() : new B()}) is such a value. A
  * constructor's parameter assigned to it stands for the maps the constructor's callers in this compilation pass
@@ -132,7 +133,11 @@ public final class MapImplementations {
     return classes;
   }
 
-  /** The class of the map an expression makes: {@code new}, a stream collected into a known map, or such a local. */
+  /**
+   * The class of the map an expression makes: {@code new}, a stream collected into a known map, a map factory's result
+   * ({@code Maps.newHashMap()}, {@link MapTypes#factoryMapClass}), or such a local. The bytecode counterpart is a
+   * value's origin as {@code MapImplementations.madeClass} reads it.
+   */
   private static Optional<String> classOf(TreePath value, VisitorState state) {
     ExpressionTree tree = MapIdentity.strip((ExpressionTree) value.getLeaf());
     if (ASTHelpers.getSymbol(tree) instanceof VarSymbol local && MapIdentity.isEffectivelyFinalLocal(local)) {
@@ -148,6 +153,15 @@ public final class MapImplementations {
         && ASTHelpers.getSymbol(collector) instanceof MethodSymbol factory && factory.isStatic()
         && factory.owner.getQualifiedName().contentEquals(MapTypes.COLLECTORS)) {
       return MapTypes.collectedMapClass(factory.getSimpleName().toString(), collector.getArguments().size());
+    }
+    return madeBy(tree, state);
+  }
+
+  /** The class of the map {@code new} or a map factory ({@link MapTypes#factoryMapClass}) makes there, if it is one. */
+  public static Optional<String> madeBy(ExpressionTree tree, VisitorState state) {
+    tree = MapIdentity.strip(tree);
+    if (tree instanceof MethodInvocationTree call) {
+      return JavacApi.call(call, state).flatMap(MapTypes::factoryMapClass);
     }
     Type type = tree instanceof NewClassTree ? ASTHelpers.getType(tree) : null;
     if (type == null) {

@@ -1,6 +1,7 @@
 package dev.mapsafe.knowledge.mapapi;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -271,6 +272,35 @@ public final class MapTypes {
       default:
         return Optional.empty();
     }
+  }
+
+  /** Static factories of a new mutable map, with the class of the map each returns (any overload). */
+  private static final Map<String, String> MAP_FACTORIES = Map.ofEntries(
+      Map.entry("com.google.common.collect.Maps#newHashMap", "java.util.HashMap"),
+      Map.entry("com.google.common.collect.Maps#newHashMapWithExpectedSize", "java.util.HashMap"),
+      Map.entry("com.google.common.collect.Maps#newLinkedHashMap", "java.util.LinkedHashMap"),
+      Map.entry("com.google.common.collect.Maps#newLinkedHashMapWithExpectedSize", "java.util.LinkedHashMap"),
+      Map.entry("com.google.common.collect.Maps#newTreeMap", "java.util.TreeMap"),
+      Map.entry("com.google.common.collect.Maps#newConcurrentMap", "java.util.concurrent.ConcurrentHashMap"),
+      Map.entry("com.google.common.collect.Maps#newIdentityHashMap", "java.util.IdentityHashMap"),
+      Map.entry("com.google.common.collect.Maps#newEnumMap", "java.util.EnumMap"),
+      Map.entry("java.util.HashMap#newHashMap", "java.util.HashMap"),
+      Map.entry("java.util.LinkedHashMap#newLinkedHashMap", "java.util.LinkedHashMap"),
+      Map.entry("java.util.WeakHashMap#newWeakHashMap", "java.util.WeakHashMap"));
+
+  /**
+   * The class of the new map a static factory returns ({@code Maps.newHashMap()}, {@code HashMap.newHashMap(n)}): stored
+   * into a field, as good as a {@code new} of that class. Empty for any other call.
+   */
+  public static Optional<String> factoryMapClass(ApiMethod call) {
+    return call.kind() == CallKind.STATIC
+        ? Optional.ofNullable(MAP_FACTORIES.get(call.owner() + "#" + call.name()))
+        : Optional.empty();
+  }
+
+  /** The factories {@link #factoryMapClass} knows, as {@code owner#name}, for tests against the real classes. */
+  public static Map<String, String> mapFactories() {
+    return MAP_FACTORIES;
   }
 
   /** Factories of an immutable empty map, called with no argument. */

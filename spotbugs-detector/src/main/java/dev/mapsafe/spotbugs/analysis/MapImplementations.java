@@ -1,5 +1,6 @@
 package dev.mapsafe.spotbugs.analysis;
 
+import dev.mapsafe.knowledge.mapapi.MapTypes;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Guards;
 import edu.umd.cs.findbugs.ba.XField;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * Which map classes a field holds, from every class of the analysis: its declared type when that is a class,
  * otherwise the classes constructed and stored into it, when every value stored into it is such a construction
- * and no code outside the analysis can store into it (it is final, or not public: the analysed classes are
+ * (or a map factory's result, {@code Maps.newHashMap()}) and no code outside the analysis can store into it (it is final, or not public: the analysed classes are
  * taken as the whole package and the whole hierarchy); each branch of a choice ({@code c ? new A() : new B()}) is a
  * value stored ({@link MapValues.FieldStore#choiceAt}). A constructor's parameter stored into it stands for the
  * maps its callers pass there, when the analysis sees callers and each passes a map it constructed (or collected
@@ -51,8 +52,7 @@ public final class MapImplementations {
       } else if (!store.storesPlaceholder) { // Map.of() until a mutable map replaces it: no write reaches it
         stored.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
       }
-      String kind = store.parameter != null ? Guards.CALLERS_MAP
-          : store.value instanceof Origin.Constructed ? ((Origin.Constructed) store.value).className() : null;
+      String kind = store.parameter != null ? Guards.CALLERS_MAP : madeClass(store.value);
       storedKinds.computeIfAbsent(store.field, f -> new ArrayList<>()).add(kind);
       String name = method.method().getName();
       if (kind == null && !store.storesNull && !name.equals("<init>") && !name.equals("<clinit>")) {
@@ -73,10 +73,11 @@ public final class MapImplementations {
     List<String> classes = new ArrayList<>();
     List<String> parameters = constructorParameters.getOrDefault(field, List.of());
     for (Origin value : stored.getOrDefault(field, List.of())) {
-      if (!(value instanceof Origin.Constructed)) {
+      String made = madeClass(value);
+      if (made == null) {
         return Optional.empty();
       }
-      classes.add(((Origin.Constructed) value).className());
+      classes.add(made);
     }
     for (String parameter : parameters) { // a constructor's parameter: the maps its callers pass
       List<String> given = new ArrayList<>();
@@ -87,6 +88,20 @@ public final class MapImplementations {
       classes.addAll(given);
     }
     return classes.isEmpty() ? Optional.empty() : Optional.of(classes.stream().distinct().collect(Collectors.toList()));
+  }
+
+  /**
+   * The class of the new map a value is: constructed with {@code new} (or collected into a known map), or returned by a
+   * map factory ({@code Maps.newHashMap()}, {@link MapTypes#factoryMapClass}); null for any other value.
+   */
+  private static String madeClass(Origin value) {
+    if (value instanceof Origin.Constructed) {
+      return ((Origin.Constructed) value).className();
+    }
+    return value instanceof Origin.MethodResult
+        ? MapTypes.factoryMapClass(BytecodeApi.call(((Origin.MethodResult) value).method().getMethodDescriptor()))
+            .orElse(null)
+        : null;
   }
 
   /**
