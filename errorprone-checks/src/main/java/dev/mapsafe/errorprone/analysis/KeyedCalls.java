@@ -774,6 +774,9 @@ public final class KeyedCalls {
         Optional<Call> call = of(getCurrentPath(), state);
         if (call.isPresent()
             && (call.get().use() == KeyUse.PRESENCE_TEST || call.get().use() == KeyUse.LOOKUP)
+            // A walked entry's value decides stores of its key; a removal it decides is a sweep by value (the
+            // bytecode engine's KeyedCalls.entryDecides says why that is no race).
+            && (call.get().iteratedMap() == null || act.use() == KeyUse.STORE)
             && (startsBefore(call.get(), act) || within(getCurrentPath(), act.path()))
             && sameMapAndKey(call.get(), act, state)) {
           found.add(new Found(call.get(), testOf(getCurrentPath(), call.get().use(), expression)));

@@ -8,6 +8,7 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
@@ -22,7 +23,8 @@ import javax.lang.model.element.ElementKind;
 
 /**
  * Which map classes a field holds: its declared type when that is a class, otherwise the classes of the
- * {@code new} expressions (or map factories' results, {@code Maps.newHashMap()}) assigned to it, when every value
+ * {@code new} expressions (or map factories' results, {@code Maps.newHashMap()}, or private methods' whose every
+ * return is one of these) assigned to it, when every value
  * assigned to it (in its declaring file) is one and
  * it is final or not public (assignments from other files of its package or subclasses are not seen); each branch
  * of a choice ({@code c ? new A() : new B()}) is such a value. A
@@ -66,11 +68,15 @@ public final class MapImplementations {
       if (isEmptyPlaceholder(value, state)) {
         continue; // Map.of() until a mutable map replaces it: no write reaches it
       }
-      List<String> made = ASTHelpers.getSymbol(MapIdentity.strip((ExpressionTree) value.getLeaf()))
-              instanceof VarSymbol parameter
+      Symbol sym = ASTHelpers.getSymbol(MapIdentity.strip((ExpressionTree) value.getLeaf()));
+      List<String> made = sym instanceof VarSymbol parameter
               && parameter.getKind() == ElementKind.PARAMETER && parameter.owner instanceof MethodSymbol constructor
               && constructor.isConstructor()
           ? passedBy(constructor, constructor.getParameters().indexOf(parameter), state)
+          : MapIdentity.strip((ExpressionTree) value.getLeaf()) instanceof MethodInvocationTree
+              && sym instanceof MethodSymbol factory && (factory.flags() & Flags.PRIVATE) != 0
+              && Declarations.declaring(factory, state).declares(factory)
+          ? returnedBy(factory, state)
           : classOf(value, state).map(List::of).orElse(List.of());
       if (made.isEmpty()) {
         return Optional.empty();
@@ -100,6 +106,23 @@ public final class MapImplementations {
     List<TreePath> branches = new ArrayList<>(branches(new TreePath(at, choice.getTrueExpression())));
     branches.addAll(branches(new TreePath(at, choice.getFalseExpression())));
     return branches;
+  }
+
+  /**
+   * The classes of the maps a private method returns ({@code private static Map<K, V> newCache() { return new
+   * HashMap<>(); }}), when every value it returns is a map of known class; else empty.
+   */
+  private static List<String> returnedBy(MethodSymbol factory, VisitorState state) {
+    List<TreePath> returned = Declarations.declaring(factory, state).returnedValues(factory);
+    List<String> classes = new ArrayList<>();
+    for (TreePath value : returned) {
+      Optional<String> made = classOf(value, state);
+      if (made.isEmpty()) {
+        return List.of();
+      }
+      classes.add(made.get());
+    }
+    return classes;
   }
 
   /** Whether the value is an immutable empty map made there ({@link MapTypes#isEmptyPlaceholder}). */

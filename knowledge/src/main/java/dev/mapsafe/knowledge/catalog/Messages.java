@@ -73,13 +73,13 @@ public final class Messages {
   }
 
   /**
-   * The read of an iterated entry's value, as messages name it: {@code e.getValue() of counts.entrySet() at line 14}.
+   * The read of an iterated entry's value, as messages name it: {@code counts.entrySet()'s e.getValue() at line 14}
+   * (the map first, as in {@link #keyedCall}).
    *
    * @param entry the entry's variable name, or null
    */
   public static String entryValueRead(String map, String entry, long line) {
-    return (entry == null ? "getValue() of an entry" : entry + ".getValue()") + " of " + map + ".entrySet() at line "
-        + line;
+    return map + ".entrySet()'s " + (entry == null ? "entry" : entry) + ".getValue() at line " + line;
   }
 
   /**

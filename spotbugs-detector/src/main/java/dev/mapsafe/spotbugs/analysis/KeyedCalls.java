@@ -92,6 +92,8 @@ public final class KeyedCalls {
      * a lookup of the entry's key; its key is the entry).
      */
     public boolean entryValueRead;
+    /** For an entry's value read, the block of the walk's step ({@code next()}) that gave the entry. */
+    BasicBlock entryStep;
 
     Call(KeyUse use, ApiMethod api, Origin map, SourceLineAnnotation line, String keyName, String accessor,
         Origin through, ValueNumber key, ValueNumber stored, ValueNumber result, Location location,
@@ -213,6 +215,7 @@ public final class KeyedCalls {
   private final Map<ValueNumber, Origin> entryViews = new HashMap<>();
   private final Map<ValueNumber, Origin> entryIterators = new HashMap<>();
   private final Map<ValueNumber, Origin> entries = new HashMap<>();
+  private final Map<ValueNumber, BasicBlock> entrySteps = new HashMap<>();
   private final Map<ValueNumber, ValueNumber> entryKeys = new HashMap<>();
   private final Map<ValueNumber, String> localNames = new HashMap<>();
   /** For each value, the parameters (by local slot) it is computed from: a value stored from the key's alone is memoized. */
@@ -365,6 +368,7 @@ public final class KeyedCalls {
     }
     if (ins.getOpcode() == Const.CHECKCAST && entries.containsKey(before.getTopValue())) {
       entries.put(after.getTopValue(), entries.get(before.getTopValue()));
+      entrySteps.put(after.getTopValue(), entrySteps.get(before.getTopValue()));
     }
     if (ins.getOpcode() == Const.CHECKCAST && entryKeys.containsKey(before.getTopValue())) {
       entryKeys.put(after.getTopValue(), entryKeys.get(before.getTopValue()));
@@ -490,7 +494,8 @@ public final class KeyedCalls {
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     Optional<KeyUse> use = api.flatMap(a -> MapApi.keyUse(a, hierarchy));
     Origin map = values.originOf(receiver);
-    if (api.isPresent() && results == 1 && walksEntries(api.get(), receiver, map, after.getTopValue(), hierarchy)) {
+    if (api.isPresent() && results == 1
+        && walksEntries(api.get(), receiver, map, after.getTopValue(), location, hierarchy)) {
       entryValueRead(context, method, location, receiver, after.getTopValue(), monitors);
       return;
     }
@@ -536,7 +541,7 @@ public final class KeyedCalls {
    * Follows a walk of a map's entries one call further: {@code m.entrySet()}, its {@code iterator()}, the iterator's
    * {@code next()}, an entry's {@code getKey()}. Whether the call is instead {@code getValue()} of a walked entry.
    */
-  private boolean walksEntries(ApiMethod api, ValueNumber receiver, Origin map, ValueNumber result,
+  private boolean walksEntries(ApiMethod api, ValueNumber receiver, Origin map, ValueNumber result, Location location,
       TypeHierarchy hierarchy) {
     String name = api.name();
     if (map != null && MapApi.makesEntryView(api, hierarchy)) {
@@ -545,6 +550,7 @@ public final class KeyedCalls {
       entryIterators.put(result, entryViews.get(receiver));
     } else if (entryIterators.containsKey(receiver) && name.equals("next") && api.params().isEmpty()) {
       entries.put(result, entryIterators.get(receiver));
+      entrySteps.put(result, location.getBasicBlock());
     } else if (entries.containsKey(receiver) && MapApi.readsEntryKey(api, hierarchy)) {
       entryKeys.put(result, receiver);
     } else {
@@ -560,6 +566,7 @@ public final class KeyedCalls {
         SourceLineAnnotation.fromVisitedInstruction(context, method, location), localNames.get(entry), null, null,
         entry, null, result, location, monitors.at(location), locks.at(location));
     read.entryValueRead = true;
+    read.entryStep = entrySteps.get(entry);
     calls.add(read);
     readFromMaps.add(result);
     derived.computeIfAbsent(result, v -> new HashSet<>()).add(read);
@@ -625,6 +632,9 @@ public final class KeyedCalls {
       for (Branch branch : branches) {
         for (Map.Entry<Call, EntryTest> test : branch.tests.entrySet()) {
           Call check = test.getKey();
+          if (check.entryValueRead && !entryDecides(check, act)) {
+            continue;
+          }
           CheckThenAct kind = CheckThenAct.guarded(act.use, test.getValue(), reliedOn(act, check, test.getValue()));
           if (kind != null && check != act && before(check, act) && sameMapAndKey(check, act)
               && decides(branch.block, act)) {
@@ -646,6 +656,17 @@ public final class KeyedCalls {
       }
     }
     return result;
+  }
+
+  /**
+   * Whether a test of a walked entry's value may decide an act: a store of that entry's key in the same step of the
+   * walk (not a step after it, whose entry is another). A removal it decides is a sweep by value: on real code the
+   * entries are written once per key (put if absent, unique keys), so the removal takes the entry it tested or one
+   * re-added in the instant between.
+   */
+  private boolean entryDecides(Call check, Call act) {
+    return act.use == KeyUse.STORE && check.entryStep != null
+        && ControlFlow.reachableAvoiding(cfg, check.location.getBasicBlock(), act.location.getBasicBlock(), check.entryStep);
   }
 
   /**

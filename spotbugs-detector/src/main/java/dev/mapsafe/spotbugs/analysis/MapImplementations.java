@@ -8,8 +8,6 @@ import edu.umd.cs.findbugs.classfile.MethodDescriptor;
 import edu.umd.cs.findbugs.util.ClassName;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +16,8 @@ import java.util.stream.Collectors;
 /**
  * Which map classes a field holds, from every class of the analysis: its declared type when that is a class,
  * otherwise the classes constructed and stored into it, when every value stored into it is such a construction
- * (or a map factory's result, {@code Maps.newHashMap()}) and no code outside the analysis can store into it (it is final, or not public: the analysed classes are
+ * (or a map factory's result, {@code Maps.newHashMap()}, or a private method's whose every return is one of
+ * these) and no code outside the analysis can store into it (it is final, or not public: the analysed classes are
  * taken as the whole package and the whole hierarchy); each branch of a choice ({@code c ? new A() : new B()}) is a
  * value stored ({@link MapValues.FieldStore#choiceAt}). A constructor's parameter stored into it stands for the
  * maps its callers pass there, when the analysis sees callers and each passes a map it constructed (or collected
@@ -29,10 +28,10 @@ import java.util.stream.Collectors;
 public final class MapImplementations {
   private final TypeHierarchy hierarchy;
   private final Map<XField, List<Origin>> stored = new HashMap<>();
-  /** Each value stored into a field, as {@link Guards#needsLock} takes it. */
-  private final Map<XField, List<String>> storedKinds = new HashMap<>();
-  /** Fields a method other than a constructor gives a map that is neither new nor a parameter (copy-on-write). */
-  private final Set<XField> republished = new HashSet<>();
+  /** Each store into a field other than a constructor's of its parameter, with whether a constructor made it. */
+  private final Map<XField, List<Map.Entry<MapValues.FieldStore, Boolean>>> stores = new HashMap<>();
+  /** What each private method of the analysis returns: a private factory of maps returns new ones. */
+  private final Map<MethodDescriptor, List<Origin>> privateReturns = new HashMap<>();
 
   public MapImplementations(TypeHierarchy hierarchy) {
     this.hierarchy = hierarchy;
@@ -45,19 +44,19 @@ public final class MapImplementations {
 
   public void add(MapValues method) {
     arguments.add(method);
+    if (method.method().isPrivate() && !method.returns().isEmpty()) {
+      privateReturns.put(method.method().getMethodDescriptor(), method.returns());
+    }
+    String name = method.method().getName();
     for (MapValues.FieldStore store : method.stores()) {
-      if (store.parameter != null && method.method().getName().equals("<init>")) {
+      if (store.parameter != null && name.equals("<init>")) {
         constructorParameters.computeIfAbsent(store.field, f -> new ArrayList<>())
             .add(ConstructorArguments.key(method.method().getMethodDescriptor(), store.parameterIndex));
       } else if (!store.storesPlaceholder) { // Map.of() until a mutable map replaces it: no write reaches it
         stored.computeIfAbsent(store.field, f -> new ArrayList<>()).add(store.value);
       }
-      String kind = store.parameter != null ? Guards.CALLERS_MAP : madeClass(store.value);
-      storedKinds.computeIfAbsent(store.field, f -> new ArrayList<>()).add(kind);
-      String name = method.method().getName();
-      if (kind == null && !store.storesNull && !name.equals("<init>") && !name.equals("<clinit>")) {
-        republished.add(store.field);
-      }
+      stores.computeIfAbsent(store.field, f -> new ArrayList<>())
+          .add(Map.entry(store, name.equals("<init>") || name.equals("<clinit>")));
     }
   }
 
@@ -73,11 +72,11 @@ public final class MapImplementations {
     List<String> classes = new ArrayList<>();
     List<String> parameters = constructorParameters.getOrDefault(field, List.of());
     for (Origin value : stored.getOrDefault(field, List.of())) {
-      String made = madeClass(value);
-      if (made == null) {
+      List<String> made = madeClasses(value);
+      if (made.isEmpty()) {
         return Optional.empty();
       }
-      classes.add(made);
+      classes.addAll(made);
     }
     for (String parameter : parameters) { // a constructor's parameter: the maps its callers pass
       List<String> given = new ArrayList<>();
@@ -91,9 +90,30 @@ public final class MapImplementations {
   }
 
   /**
-   * The class of the new map a value is: constructed with {@code new} (or collected into a known map), or returned by a
-   * map factory ({@code Maps.newHashMap()}, {@link MapTypes#factoryMapClass}); null for any other value.
+   * The classes of the new map a value is: constructed with {@code new} (or collected into a known map), returned by a
+   * map factory ({@code Maps.newHashMap()}, {@link MapTypes#factoryMapClass}), or by a private method of the analysis
+   * whose every return is one of those; empty for any other value.
    */
+  private List<String> madeClasses(Origin value) {
+    List<String> made = new ArrayList<>();
+    if (value instanceof Origin.MethodResult) {
+      MethodDescriptor method = ((Origin.MethodResult) value).method().getMethodDescriptor();
+      for (Origin returned : privateReturns.getOrDefault(method, List.of())) {
+        String one = madeClass(returned);
+        if (one == null) {
+          return List.of();
+        }
+        made.add(one);
+      }
+    }
+    if (made.isEmpty()) {
+      String one = madeClass(value);
+      return one == null ? List.of() : List.of(one);
+    }
+    return made.stream().distinct().collect(Collectors.toList());
+  }
+
+  /** The class of a map made with {@code new} or a map factory, or null. */
   private static String madeClass(Origin value) {
     if (value instanceof Origin.Constructed) {
       return ((Origin.Constructed) value).className();
@@ -115,12 +135,24 @@ public final class MapImplementations {
 
   /** Whether a method other than a constructor stores into the field a map that is neither new nor a parameter. */
   public boolean republished(XField field) {
-    return republished.contains(field);
+    return stores.getOrDefault(field, List.of()).stream()
+        .anyMatch(s -> !s.getValue() && kind(s.getKey()) == null && !s.getKey().storesNull);
   }
 
-  /** Each value stored into the field: the class constructed, {@link Guards#CALLERS_MAP}, or null for others. */
+  /** Each value stored into the field: the class made, {@link Guards#CALLERS_MAP}, or null for others. */
   public List<String> storedKinds(XField field) {
-    return storedKinds.getOrDefault(field, List.of());
+    List<String> kinds = new ArrayList<>();
+    stores.getOrDefault(field, List.of()).forEach(s -> kinds.add(kind(s.getKey())));
+    return kinds;
+  }
+
+  /** A store as {@link Guards#needsLock} takes it: a caller's map, the one class of a new map, or null. */
+  private String kind(MapValues.FieldStore store) {
+    if (store.parameter != null) {
+      return Guards.CALLERS_MAP;
+    }
+    List<String> made = madeClasses(store.value);
+    return made.size() == 1 ? made.get(0) : null;
   }
 
   /** Whether some map stored into the field was constructed with a last argument {@code true} (accessOrder). */
