@@ -258,7 +258,7 @@ public final class KeyedCalls {
     int keyed = 0;
     for (MapValues.Access access : values.accesses()) {
       if (access.effect.operand().isReceiver() && (MapApi.keyUse(access.effect.fact(), hierarchy).isPresent()
-          || access.effect.kind() == MapEffect.ITERATE && walksEntries(access.subject))) {
+          || access.effect.kind() == MapEffect.ITERATE && isEntryView(access.subject))) {
         keyed++;
       }
     }
@@ -271,7 +271,7 @@ public final class KeyedCalls {
   }
 
   /** Whether the origin is a map's {@code entrySet()}, made by a call on the map. */
-  private static boolean walksEntries(Origin subject) {
+  private static boolean isEntryView(Origin subject) {
     return subject instanceof Origin.View && ((Origin.View) subject).onReceiver()
         && ((Origin.View) subject).call().equals("entrySet");
   }
@@ -495,7 +495,7 @@ public final class KeyedCalls {
     Optional<KeyUse> use = api.flatMap(a -> MapApi.keyUse(a, hierarchy));
     Origin map = values.originOf(receiver);
     if (api.isPresent() && results == 1
-        && walksEntries(api.get(), receiver, map, after.getTopValue(), location, hierarchy)) {
+        && followEntryWalk(api.get(), receiver, map, after.getTopValue(), location, hierarchy)) {
       entryValueRead(context, method, location, receiver, after.getTopValue(), monitors);
       return;
     }
@@ -541,7 +541,7 @@ public final class KeyedCalls {
    * Follows a walk of a map's entries one call further: {@code m.entrySet()}, its {@code iterator()}, the iterator's
    * {@code next()}, an entry's {@code getKey()}. Whether the call is instead {@code getValue()} of a walked entry.
    */
-  private boolean walksEntries(ApiMethod api, ValueNumber receiver, Origin map, ValueNumber result, Location location,
+  private boolean followEntryWalk(ApiMethod api, ValueNumber receiver, Origin map, ValueNumber result, Location location,
       TypeHierarchy hierarchy) {
     String name = api.name();
     if (map != null && MapApi.makesEntryView(api, hierarchy)) {
