@@ -14,6 +14,7 @@ import com.sun.tools.javac.code.Types;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.CreatedValues;
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import dev.mapsafe.knowledge.threads.Exposure;
 import dev.mapsafe.knowledge.threads.SharedMaps;
@@ -29,6 +30,11 @@ import javax.lang.model.element.ElementKind;
 /** Translates javac trees and symbols into the knowledge module's vocabulary (binary names, ApiMethod). */
 public final class JavacApi {
   private JavacApi() {}
+
+  /** Whether the tree is a call making a map's own {@code entrySet()} ({@link MapApi#makesEntryView}). */
+  public static boolean makesEntryView(ExpressionTree tree, VisitorState state) {
+    return call(tree, state).filter(api -> MapApi.makesEntryView(api, hierarchy(state))).isPresent();
+  }
 
   /** The call as the map API model names it; the owner of an instance call is the receiver's static type. */
   public static Optional<ApiMethod> call(ExpressionTree tree, VisitorState state) {

@@ -134,7 +134,7 @@ public final class ShallowCopies {
       if (api.isEmpty()) {
         return Optional.empty();
       }
-      if (api.get().name().equals("entrySet") && call.getArguments().isEmpty()) {
+      if (MapApi.makesEntryView(api.get(), JavacApi.hierarchy(state))) {
         return Optional.ofNullable(ASTHelpers.getReceiver(call));
       }
       if (!MapCopies.keepsStreamElements(api.get().owner(), api.get().name())) {
@@ -205,8 +205,7 @@ public final class ShallowCopies {
     for (TreePath p = put; p != null && !(p.getLeaf() instanceof MethodTree); p = p.getParentPath()) {
       if (p.getLeaf() instanceof EnhancedForLoopTree loop && ASTHelpers.getSymbol(loop.getVariable()) == entry
           && MapIdentity.strip(loop.getExpression()) instanceof MethodInvocationTree entrySet
-          && entrySet.getArguments().isEmpty()
-          && ASTHelpers.getSymbol(entrySet).getSimpleName().contentEquals("entrySet")) {
+          && JavacApi.makesEntryView(entrySet, state)) {
         return Optional.ofNullable(ASTHelpers.getReceiver(entrySet));
       }
     }

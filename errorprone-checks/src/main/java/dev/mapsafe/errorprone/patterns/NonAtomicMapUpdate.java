@@ -24,6 +24,7 @@ import dev.mapsafe.errorprone.analysis.CallerLocks;
 import dev.mapsafe.errorprone.analysis.CopyOnWriteUpdates;
 import dev.mapsafe.errorprone.analysis.Declarations;
 import dev.mapsafe.errorprone.analysis.KeyedCalls;
+import dev.mapsafe.errorprone.analysis.StoredValues;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Call;
 import dev.mapsafe.errorprone.analysis.KeyedCalls.Guard;
 import dev.mapsafe.errorprone.analysis.MapDelegates;
@@ -110,7 +111,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
       return staleNull(act.get(), state);
     }
     if (act.isEmpty() || act.get().iteratedMap() != null || storeResultUsed(act.get())
-        || KeyedCalls.hasUniqueKey(act.get(), state)) {
+        || StoredValues.hasUniqueKey(act.get(), state)) {
       return Description.NO_MATCH; // a fresh key (UUID.randomUUID(), a counter's next value) is this thread's own
     }
     Optional<Sequence> sequence = sequence(act.get(), state);
@@ -133,7 +134,7 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
     boolean isField = field != null && field.getKind() == ElementKind.FIELD;
     Optional<RaceConsequence.Consequence> consequence = RaceConsequence.of(
         sequence.get().kind(),
-        KeyedCalls.storedValue(sequence.get().check(), act.get(), state),
+        StoredValues.storedValue(sequence.get().check(), act.get(), state),
         !isField || writes(field, owner, state).anyMatch(w -> MapApi.mayRemoveEntries(name(w)))
             || owner != null && writes(field, null, state).anyMatch(w -> MapApi.mayRemoveEntries(name(w))),
         isField && writes(field, owner, state).anyMatch(w -> !removes(w) && !memoizingStore(w, state)),
@@ -327,14 +328,14 @@ public final class NonAtomicMapUpdate extends MapsafeChecker
         || KeyedCalls.valueSource(store.get(), state).isPresent()) {
       return false;
     }
-    if (!KeyedCalls.storesValueReadFromAMap(store.get(), state)
-        && RaceConsequence.storesKeyDeterminedValue(KeyedCalls.storedValue(store.get(), store.get(), state))) {
+    if (!StoredValues.storesValueReadFromAMap(store.get(), state)
+        && RaceConsequence.storesKeyDeterminedValue(StoredValues.storedValue(store.get(), store.get(), state))) {
       return true;
     }
     for (Guard guard : KeyedCalls.guards(store.get(), state)) {
       CheckThenAct kind = CheckThenAct.guarded(KeyUse.STORE, guard.test(), false);
       if (kind != null
-          && RaceConsequence.memoizes(kind, KeyedCalls.storedValue(guard.check(), store.get(), state))) {
+          && RaceConsequence.memoizes(kind, StoredValues.storedValue(guard.check(), store.get(), state))) {
         return true;
       }
     }

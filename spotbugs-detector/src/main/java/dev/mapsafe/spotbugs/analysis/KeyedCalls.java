@@ -3,14 +3,12 @@ package dev.mapsafe.spotbugs.analysis;
 import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.CallKind;
 import dev.mapsafe.knowledge.mapapi.CheckThenAct;
-import dev.mapsafe.knowledge.mapapi.CreatedValues;
 import dev.mapsafe.knowledge.mapapi.EntryTest;
 import dev.mapsafe.knowledge.mapapi.KeyUse;
 import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
 import dev.mapsafe.knowledge.mapapi.RaceConsequence;
 import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
-import dev.mapsafe.knowledge.mapapi.ValueTypes;
 import edu.umd.cs.findbugs.SourceLineAnnotation;
 import edu.umd.cs.findbugs.ba.BasicBlock;
 import edu.umd.cs.findbugs.ba.CFG;
@@ -28,7 +26,6 @@ import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberDataflow;
 import edu.umd.cs.findbugs.ba.vna.ValueNumberFrame;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,10 +44,8 @@ import org.apache.bcel.generic.Instruction;
 import org.apache.bcel.generic.InstructionHandle;
 import org.apache.bcel.generic.InvokeInstruction;
 import org.apache.bcel.generic.INVOKEDYNAMIC;
-import org.apache.bcel.generic.INVOKEINTERFACE;
 import org.apache.bcel.generic.INVOKESTATIC;
 import org.apache.bcel.generic.LoadInstruction;
-import org.apache.bcel.generic.NEW;
 import org.apache.bcel.generic.StackInstruction;
 import org.apache.bcel.generic.StoreInstruction;
 
@@ -176,7 +171,6 @@ public final class KeyedCalls {
     }
   }
 
-  private static final BitSet NO_INPUTS = new BitSet();
   /** What a read of a walked entry's value is named as ({@link Call#entryValueRead}). */
   private static final ApiMethod ENTRY_VALUE =
       new ApiMethod(CallKind.INSTANCE, MapApi.MAP_ENTRY, "getValue", List.of());
@@ -205,8 +199,6 @@ public final class KeyedCalls {
   private final Map<ValueNumber, List<Location>> uses = new HashMap<>();
   /** For each value, the values a merge of the control flow makes of it (a local given it on one path). */
   private final Map<ValueNumber, Set<ValueNumber>> mergedInto = new HashMap<>();
-  /** Values changed in place by a call on them ({@code set.add(x)}): storing one back stores an updated value. */
-  private final Set<ValueNumber> changedInPlace = new HashSet<>();
   private final Map<ValueNumber, ValueNumber> unboxedKeys = new HashMap<>();
   /**
    * A walk of a map's entries: its {@code entrySet()} views, their iterators and the entries they return, each with
@@ -218,23 +210,13 @@ public final class KeyedCalls {
   private final Map<ValueNumber, BasicBlock> entrySteps = new HashMap<>();
   private final Map<ValueNumber, ValueNumber> entryKeys = new HashMap<>();
   private final Map<ValueNumber, String> localNames = new HashMap<>();
-  /** For each value, the parameters (by local slot) it is computed from: a value stored from the key's alone is memoized. */
-  private final Map<ValueNumber, BitSet> inputs = new HashMap<>();
-  /** Values computed from what a call on a map returned ({@code m.remove(k)}, {@code m.get(k)}). */
-  private final Set<ValueNumber> readFromMaps = new HashSet<>();
-  /** Values made by {@code new C(..)} or by a factory of new containers, and their class. */
-  private final Map<ValueNumber, String> created = new HashMap<>();
-  /** Values no other call returned ({@link CreatedValues#makesUniqueKey}), and their {@code toString()}. */
-  private final Set<ValueNumber> uniqueValues = new HashSet<>();
-  /** Calls that must not run twice, by bytecode position, in a message's words. */
-  private final Map<Integer, String> onceOnlyEffects = new HashMap<>();
   private final CFG cfg;
   private final PostDominatorsAnalysis postDominators;
   private final TypeHierarchy hierarchy;
   private HeldLocks locks;
   private MapDelegates delegates;
-  /** The methods of the class that make a call which must not run twice. */
-  private OnceOnlyEffects helpers = OnceOnlyEffects.none();
+  /** What the method's values are made from: what a store writes. */
+  private StoredValues stored;
   /** The methods of the class that put entries into its map fields. */
   private MapFillers fillers;
   private MapValues values;
@@ -272,8 +254,7 @@ public final class KeyedCalls {
 
   /** Whether the origin is a map's {@code entrySet()}, made by a call on the map. */
   private static boolean isEntryView(Origin subject) {
-    return subject instanceof Origin.View && ((Origin.View) subject).onReceiver()
-        && ((Origin.View) subject).call().equals("entrySet");
+    return subject instanceof Origin.View && ((Origin.View) subject).isEntryView();
   }
 
   private static boolean ignoresPutIfAbsent(MapValues values, TypeHierarchy hierarchy) {
@@ -291,7 +272,7 @@ public final class KeyedCalls {
     CFG cfg = context.getCFG(method);
     KeyedCalls analysis = new KeyedCalls(cfg, context.getNonExceptionPostDominatorsAnalysis(method), hierarchy);
     analysis.delegates = delegates;
-    analysis.helpers = helpers;
+    analysis.stored = new StoredValues(helpers, hierarchy);
     analysis.fillers = fillers;
     analysis.values = values;
     analysis.locks = regions;
@@ -300,8 +281,8 @@ public final class KeyedCalls {
     analysis.scan(context, method, values, hierarchy);
     List<Location> keyDetermined = new ArrayList<>();
     for (Call call : analysis.calls) {
-      if (call.use == KeyUse.STORE && call.stored != null && !analysis.readFromMaps.contains(call.stored)
-          && RaceConsequence.storesKeyDeterminedValue(analysis.storedValue(call, call))) {
+      if (call.use == KeyUse.STORE && call.stored != null && !analysis.stored.isReadFromMap(call.stored)
+          && RaceConsequence.storesKeyDeterminedValue(analysis.stored.of(call, call))) {
         keyDetermined.add(call.location);
       }
     }
@@ -341,26 +322,7 @@ public final class KeyedCalls {
     for (int i = 0; i < produced && !sources.isEmpty(); i++) {
       derived.computeIfAbsent(after.getStackValue(i), v -> new HashSet<>()).addAll(sources);
     }
-    BitSet from = new BitSet();
-    for (int i = 0; i < consumed; i++) {
-      from.or(inputs.getOrDefault(before.getStackValue(i), NO_INPUTS));
-    }
-    for (int i = 0; i < produced && !from.isEmpty(); i++) {
-      inputs.computeIfAbsent(after.getStackValue(i), v -> new BitSet()).or(from);
-    }
-    boolean fromMap = false;
-    for (int i = 0; i < consumed; i++) {
-      fromMap |= readFromMaps.contains(before.getStackValue(i));
-    }
-    for (int i = 0; i < produced && fromMap; i++) {
-      readFromMaps.add(after.getStackValue(i));
-    }
-    if (ins instanceof NEW) {
-      created.put(after.getTopValue(), ((NEW) ins).getLoadClassType(cpg).getClassName());
-    }
-    if (ins.getOpcode() == Const.CHECKCAST && created.containsKey(before.getTopValue())) {
-      created.put(after.getTopValue(), created.get(before.getTopValue()));
-    }
+    stored.step(ins, before, after, consumed, produced, cpg);
     if (ins instanceof LoadInstruction && produced == 1) {
       ValueNumber loaded = after.getTopValue();
       MapValues.localName(method, ((LoadInstruction) ins).getIndex(), location.getHandle().getPosition())
@@ -452,33 +414,7 @@ public final class KeyedCalls {
     for (int i = 0; i < argCount; i++) {
       args[i] = before.getArgument(invoke, cpg, i, signature);
     }
-    String owner = invoke.getClassName(cpg);
-    String name = invoke.getMethodName(cpg);
-    int results = invoke.produceStack(cpg);
-    if (results > 0 && (CreatedValues.makesUniqueKey(owner, name) || (argCount == 0 && name.equals("toString")
-        && !(invoke instanceof INVOKESTATIC) && uniqueValues.contains(before.getInstance(invoke, cpg))))) {
-      for (int i = 0; i < results; i++) { // a long takes two stack slots
-        uniqueValues.add(after.getStackValue(i));
-      }
-    }
-    Optional<String> onceOnly = OnceOnlyEffects.direct(owner, name, OnceOnlyEffects.resultUsed(location, results > 0),
-        hierarchy);
-    if (onceOnly.isEmpty() && !(invoke instanceof INVOKEINTERFACE)) { // a helper of the class that does it
-      onceOnly = helpers.of(XFactory.createXMethod(invoke, cpg).getMethodDescriptor())
-          .map(effect -> effect + " in " + name + "()");
-    }
-    onceOnly.ifPresent(effect -> onceOnlyEffects.put(location.getHandle().getPosition(), effect));
-    if (name.equals("<init>")) { // the new object is made from the constructor's arguments
-      BitSet from = new BitSet();
-      for (ValueNumber arg : args) {
-        from.or(inputs.getOrDefault(arg, NO_INPUTS));
-      }
-      inputs.computeIfAbsent(before.getInstance(invoke, cpg), v -> new BitSet()).or(from);
-    }
-    if (invoke instanceof INVOKESTATIC && CreatedValues.isContainerFactory(owner, name)
-        && invoke.produceStack(cpg) == 1) {
-      created.put(after.getTopValue(), invoke.getReturnType(cpg).toString());
-    }
+    stored.invoked(invoke, location, args, before, after, cpg);
     if (invoke instanceof INVOKESTATIC) {
       if (argCount == 1 && invoke.getMethodName(cpg).equals("valueOf") && BOXES.contains(invoke.getClassName(cpg))) {
         unboxedKeys.put(after.getTopValue(), args[0]);
@@ -488,20 +424,17 @@ public final class KeyedCalls {
     ValueNumber receiver = before.getInstance(invoke, cpg);
     exactly.getOrDefault(receiver, Set.of()).forEach(c -> c.dereferenced = true);
     dereferences.computeIfAbsent(receiver, v -> new ArrayList<>()).add(location);
-    if (ValueTypes.mutatesInPlace(name)) {
-      changedInPlace.add(receiver);
-    }
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     Optional<KeyUse> use = api.flatMap(a -> MapApi.keyUse(a, hierarchy));
     Origin map = values.originOf(receiver);
-    if (api.isPresent() && results == 1
+    if (api.isPresent() && invoke.produceStack(cpg) == 1
         && followEntryWalk(api.get(), receiver, map, after.getTopValue(), location, hierarchy)) {
       entryValueRead(context, method, location, receiver, after.getTopValue(), monitors);
       return;
     }
     if (map != null && invoke.produceStack(cpg) == 1 && api.isPresent()
         && !MapApi.effectsOf(api.get(), hierarchy).isEmpty()) {
-      readFromMaps.add(after.getTopValue()); // a call the map model knows, on a map
+      stored.readFromMap(after.getTopValue()); // a call the map model knows, on a map
     }
     Optional<MapDelegates.Delegate> delegate = use.isPresent() || receiver == null
         ? Optional.empty()
@@ -514,7 +447,7 @@ public final class KeyedCalls {
       args = d.argumentsOf(args);
       argCount = args.length;
       if (d.returnsResult && invoke.produceStack(cpg) == 1) {
-        readFromMaps.add(after.getTopValue());
+        stored.readFromMap(after.getTopValue());
       }
     }
     if (use.isEmpty() || map == null || argCount == 0) {
@@ -568,7 +501,7 @@ public final class KeyedCalls {
     read.entryValueRead = true;
     read.entryStep = entrySteps.get(entry);
     calls.add(read);
-    readFromMaps.add(result);
+    stored.readFromMap(result);
     derived.computeIfAbsent(result, v -> new HashSet<>()).add(read);
     exactly.computeIfAbsent(result, v -> new HashSet<>()).add(read);
   }
@@ -592,13 +525,7 @@ public final class KeyedCalls {
         if (!found.isEmpty()) {
           mergedLookups.computeIfAbsent(entry.getValue(slot), v -> new HashSet<>()).addAll(found);
         }
-        if (readFromMaps.contains(incoming.getValue(slot))) {
-          readFromMaps.add(entry.getValue(slot));
-        }
-        BitSet parameters = inputs.get(incoming.getValue(slot));
-        if (parameters != null) {
-          inputs.computeIfAbsent(entry.getValue(slot), v -> new BitSet()).or(parameters);
-        }
+        stored.merged(incoming.getValue(slot), entry.getValue(slot));
       }
     }
   }
@@ -613,7 +540,7 @@ public final class KeyedCalls {
       if (act.use == KeyUse.PRESENCE_TEST || act.entryValueRead || (act.use == KeyUse.STORE && resultUsed(act))) {
         continue; // a put whose replaced value is used: the code handles what another thread stored
       }
-      if (uniqueValues.contains(act.key)) {
+      if (stored.isUnique(act.key)) {
         continue; // a fresh key (UUID.randomUUID(), a counter's next value): no other thread uses it
       }
       if (act.use == KeyUse.STORE_IF_ABSENT) {
@@ -622,7 +549,7 @@ public final class KeyedCalls {
       }
       List<Sequence> candidates = new ArrayList<>();
       if (act.use == KeyUse.STORE && act.stored != null
-          && (!mergedLookups.containsKey(act.stored) || changedInPlace.contains(act.stored))) {
+          && (!mergedLookups.containsKey(act.stored) || stored.isChangedInPlace(act.stored))) {
         for (Call check : derived.getOrDefault(act.stored, Set.of())) {
           if (check.use == KeyUse.LOOKUP && sameMapAndKey(check, act) && before(check, act)) {
             candidates.add(new Sequence(CheckThenAct.READ_MODIFY_WRITE, check, act));
@@ -651,7 +578,7 @@ public final class KeyedCalls {
         candidates.sort(Comparator.comparing((Sequence c) -> c.kind != CheckThenAct.READ_MODIFY_WRITE)
             .thenComparing(c -> -c.check.location.getHandle().getPosition()));
         Sequence chosen = candidates.get(0);
-        chosen.stored = storedValue(chosen.check, act);
+        chosen.stored = stored.of(chosen.check, act);
         result.add(chosen);
       }
     }
@@ -816,7 +743,7 @@ public final class KeyedCalls {
       return Optional.empty();
     }
     Sequence sequence = new Sequence(CheckThenAct.IGNORED_PUT_IF_ABSENT, act, act);
-    sequence.stored = storedValue(act, act);
+    sequence.stored = stored.of(act, act);
     sequence.ownValueUse = SourceLineAnnotation.fromVisitedInstruction(classContext, method, use.get());
     sequence.ownValueName = localNames.get(act.stored);
     return Optional.of(sequence);
@@ -865,47 +792,13 @@ public final class KeyedCalls {
     return first;
   }
 
-  /** Each parameter's value at the method's entry stands for itself ({@code this} is not an input). */
+  /** The method's {@code this}, and its parameters as inputs of what it stores. */
   private void seedParameters(Method method, ValueNumberFrame entry) {
     if (entry == null || !entry.isValid()) {
       return;
     }
     thisValue = method.isStatic() || entry.getNumLocals() == 0 ? null : entry.getValue(0);
-    int slot = method.isStatic() ? 0 : 1;
-    for (String parameter : new SignatureParser(method.getSignature()).parameterSignatures()) {
-      if (slot < entry.getNumLocals()) {
-        BitSet self = new BitSet();
-        self.set(slot);
-        inputs.put(entry.getValue(slot), self);
-      }
-      slot += parameter.equals("J") || parameter.equals("D") ? 2 : 1;
-    }
-  }
-
-  /** What the code does with the value {@code act} stores: the facts {@link RaceConsequence} decides on. */
-  private RaceConsequence.StoredValue storedValue(Call check, Call act) {
-    if (act.stored == null) {
-      return RaceConsequence.StoredValue.none();
-    }
-    BitSet notFromKey = (BitSet) inputs.getOrDefault(act.stored, NO_INPUTS).clone();
-    notFromKey.andNot(inputs.getOrDefault(act.key, NO_INPUTS));
-    String type = created.get(act.stored);
-    String simple = type == null ? null : type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
-    String container = type != null && CreatedValues.isMutableContainer(type, hierarchy) ? simple : null;
-    String identity =
-        act.stored.equals(act.key) ? "the key itself is stored, and each thread goes on with its own key object"
-            : type != null && CreatedValues.isIdentityType(type, hierarchy) ? "a new " + simple + " is used for its identity"
-            : null;
-    int from = check.location.getHandle().getPosition();
-    int to = act.location.getHandle().getPosition();
-    String effect = onceOnlyEffects.entrySet().stream()
-        .filter(e -> e.getKey() > from && e.getKey() < to)
-        .min(Map.Entry.comparingByKey())
-        .map(Map.Entry::getValue)
-        .orElse(null);
-    String distinct = type != null && BytecodeApi.isDistinctObject(type, hierarchy) ? simple : null;
-    return new RaceConsequence.StoredValue(notFromKey.isEmpty(), container, identity, effect,
-        check.use == KeyUse.LOOKUP && check.foundValueUsed, distinct);
+    stored.seedParameters(method, entry);
   }
 
   private static boolean resultUsed(Call call) {

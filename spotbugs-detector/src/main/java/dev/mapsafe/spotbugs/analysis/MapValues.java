@@ -290,8 +290,8 @@ public final class MapValues {
   }
 
   private final XMethod method;
-  private final Map<ValueNumber, Origin> origins = new HashMap<>();
-  private final UntrackedMaps untracked = new UntrackedMaps();
+  /** Which object each value is. */
+  private final MapIdentity identity;
   private final List<TraversalSite> traversals = new ArrayList<>();
   private final List<FieldStore> stores = new ArrayList<>();
   private final List<Origin> returns = new ArrayList<>();
@@ -300,7 +300,7 @@ public final class MapValues {
   private final ParameterUses parameterUses = new ParameterUses();
   private final List<PassedMap> passedMaps = new ArrayList<>();
   /** Shallow copies, hand-offs, and which map fields' values the method shows to be mutable. */
-  private final ValueFacts valueFacts = new ValueFacts(origins);
+  private final ValueFacts valueFacts;
   /** {@code new AtomicReference<>(value)}: the initial value, by the reference's value number. */
   private final Publications publications = new Publications();
   /** The values each function object made by invokedynamic captures, in order. */
@@ -317,14 +317,6 @@ public final class MapValues {
   private Origin.Constructed superMap;
   private boolean selfIsMap;
   private final List<CallSite> callSites = new ArrayList<>();
-  private final Set<ValueNumber> nulls = new HashSet<>();
-  /** Values that are immutable empty maps ({@code Map.of()}): placeholders when stored into a field. */
-  private final Set<ValueNumber> placeholders = new HashSet<>();
-  /** Values that hold an object this method constructed ({@code Optional.of(new X())}), with its class. */
-  private final Map<ValueNumber, String> heldNew = new HashMap<>();
-  /** Collectors of known maps ({@code Collectors.toMap(k, v)}): the class of the map each one collects into. */
-  private final Map<ValueNumber, String> mapCollectors = new HashMap<>();
-  private final Set<ValueNumber> trues = new HashSet<>();
   private final ThreadIdentity threadIdentity = new ThreadIdentity();
   private final TaskLaunches tasks = new TaskLaunches();
   /** Iterations and streams made by a traversal, with the traversal's access. */
@@ -338,6 +330,8 @@ public final class MapValues {
     this.method = method;
     this.thisValue = thisValue;
     this.classVersion = classVersion;
+    this.identity = new MapIdentity(thisValue);
+    this.valueFacts = new ValueFacts(identity.origins());
   }
 
   public XMethod method() {
@@ -486,7 +480,7 @@ public final class MapValues {
 
   /** The origin of a value of this method, or null when unknown. */
   public Origin originOf(ValueNumber value) {
-    return origins.get(value);
+    return identity.originOf(value);
   }
 
   /**
@@ -494,8 +488,7 @@ public final class MapValues {
    * tracked, an {@link Origin.Untracked} that only tells it apart from the method's other maps.
    */
   public Origin identityOf(ValueNumber value) {
-    Origin view = untracked.of(value); // a view of such a map also has a MethodResult origin: the view says more
-    return view != null ? view : origins.get(value);
+    return identity.identityOf(value);
   }
 
   /**
@@ -557,27 +550,26 @@ public final class MapValues {
       FieldInstruction fi = (FieldInstruction) ins;
       if (fi.getType(cpg) instanceof ReferenceType) {
         ValueNumber base = op == Const.GETFIELD ? before.getTopValue() : null;
-        ValueNumber value = after.getTopValue();
-        origins.putIfAbsent(
-            value, new Origin.FieldLoad(XFactory.createXField(fi, cpg), base, isThis(base), value));
+        identity.fieldLoaded(XFactory.createXField(fi, cpg), base, after.getTopValue());
       }
     } else if (ins instanceof ArrayInstruction && ins.consumeStack(cpg) >= 3
         && before.getStackDepth() >= ins.consumeStack(cpg)) {
-      valueFacts.changedInPlace(origins.get(before.getStackValue(ins.consumeStack(cpg) - 1))); // field.get(k)[i] = v
+      valueFacts.changedInPlace(identity.originOf(before.getStackValue(ins.consumeStack(cpg) - 1))); // field.get(k)[i] = v
     } else if (op == Const.PUTFIELD || op == Const.PUTSTATIC) {
       FieldInstruction fi = (FieldInstruction) ins;
       if (fi.getType(cpg) instanceof ReferenceType) {
         ValueNumber value = before.getTopValue();
         parameterUses.escaped(value);
         XField storedField = XFactory.createXField(fi, cpg);
-        publications.stored(storedField, value, origins.get(value), location,
+        publications.stored(storedField, value, identity.originOf(value), location,
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
             thisHeld(monitors, location));
-        List<ValueNumber> branches = origins.containsKey(value) ? List.of() : choice(value, location);
+        List<ValueNumber> branches = identity.originOf(value) != null ? List.of() : choice(value, location);
         for (ValueNumber stored : branches.isEmpty() ? List.of(value) : branches) {
-          stores.add(new FieldStore(storedField, origins.get(stored),
+          stores.add(new FieldStore(storedField, identity.originOf(stored),
               SourceLineAnnotation.fromVisitedInstruction(context, m, location), parameterUses.nameOf(stored),
-              parameterUses.indexOf(stored), nulls.contains(stored), heldNew.get(stored), placeholders.contains(stored),
+              parameterUses.indexOf(stored), identity.isNull(stored), identity.heldNewOf(stored),
+              identity.isPlaceholder(stored),
               branches.isEmpty() ? null : location));
           escape(stored);
         }
@@ -585,32 +577,31 @@ public final class MapValues {
       }
     } else if (op == Const.ARETURN) {
       ValueNumber value = before.getTopValue();
-      returns.add(origins.get(value));
+      returns.add(identity.originOf(value));
       Access iterated = lazyResults.get(value);
-      Origin returned = iterated != null ? iterated.subject : origins.get(value);
+      Origin returned = iterated != null ? iterated.subject : identity.originOf(value);
       if (returned != null) {
         returnSites.add(new ReturnSite(returned, iterated == null ? null : iterated.effect.fact().name(),
             SourceLineAnnotation.fromVisitedInstruction(context, m, location), location));
       }
       escape(value);
     } else if (op == Const.MONITORENTER) {
-      Origin locked = origins.get(before.getTopValue());
+      Origin locked = identity.originOf(before.getTopValue());
       if (locked != null) {
         monitored.add(locked);
       }
     } else if (ins instanceof LDC && ((LDC) ins).getValue(cpg) instanceof ObjectType) {
-      origins.put(after.getTopValue(),
-          new Origin.ClassLiteral(((ObjectType) ((LDC) ins).getValue(cpg)).getClassName(), after.getTopValue()));
+      identity.classLiteral(((ObjectType) ((LDC) ins).getValue(cpg)).getClassName(), after.getTopValue());
     } else if (op == Const.ACONST_NULL) {
-      nulls.add(after.getTopValue());
+      identity.nullLoaded(after.getTopValue());
     } else if (op == Const.ICONST_1) {
-      trues.add(after.getTopValue());
+      identity.trueLoaded(after.getTopValue());
     } else if (op == Const.AASTORE) {
       escape(before.getTopValue());
     } else if (ins instanceof ALOAD) {
-      untracked.loaded(after.getTopValue(), location);
+      identity.localLoaded(after.getTopValue(), location);
     } else if (ins instanceof ASTORE) {
-      Origin origin = origins.get(before.getTopValue());
+      Origin origin = identity.originOf(before.getTopValue());
       if (origin != null && location.getHandle().getNext() != null) {
         Optional<String> local =
             localName(m, ((ASTORE) ins).getIndex(), location.getHandle().getNext().getPosition());
@@ -634,7 +625,8 @@ public final class MapValues {
   private List<ValueNumber> choice(ValueNumber value, Location location) throws DataflowAnalysisException {
     List<ValueNumber> branches = ControlFlow.mergedValues(cfg, vna, location.getBasicBlock(), value);
     boolean known = branches.stream().allMatch(
-        b -> origins.containsKey(b) || nulls.contains(b) || placeholders.contains(b) || parameterUses.indexOf(b) >= 0);
+        b -> identity.originOf(b) != null || identity.isNull(b) || identity.isPlaceholder(b)
+            || parameterUses.indexOf(b) >= 0);
     return known ? branches.stream().distinct().collect(Collectors.toList()) : List.of();
   }
 
@@ -676,14 +668,14 @@ public final class MapValues {
       if (arg != null && arg.equals(thisValue)) {
         thisArguments.add(argumentBodies.size());
       }
-      if (nulls.contains(arg)) {
+      if (identity.isNull(arg)) {
         nullArguments.add(argumentBodies.size());
       }
-      Origin loaded = origins.get(arg);
+      Origin loaded = identity.originOf(arg);
       argumentFields.add(loaded instanceof Origin.FieldLoad && ((Origin.FieldLoad) loaded).onThis()
           && !((Origin.FieldLoad) loaded).field().isStatic() ? ((Origin.FieldLoad) loaded).field() : null);
       argumentBodies.add(functions.bodiesOf(arg));
-      Origin argument = origins.get(arg);
+      Origin argument = identity.originOf(arg);
       constructedArguments.add(
           argument instanceof Origin.Constructed ? ((Origin.Constructed) argument).className() : null);
     }
@@ -693,8 +685,8 @@ public final class MapValues {
       callees.add(callee);
       callSites.add(new CallSite(callee, location, heldOrigins(monitors, location), thisHeldHere, argumentBodies,
           !callee.getName().startsWith("<") && receiver != null && !receiver.equals(thisValue)
-              && origins.get(receiver) instanceof Origin.Constructed, constructedArguments,
-          receiver == null ? null : origins.get(receiver), receiver != null && receiver.equals(thisValue),
+              && identity.originOf(receiver) instanceof Origin.Constructed, constructedArguments,
+          receiver == null ? null : identity.originOf(receiver), receiver != null && receiver.equals(thisValue),
           thisArguments, nullArguments, SourceLineAnnotation.fromVisitedInstruction(context, m, location).getStartLine(),
           parameterUses.indexOf(receiver), argumentFields));
     }
@@ -709,13 +701,6 @@ public final class MapValues {
     }
     ValueNumber result =
         invoke.getReturnType(cpg) instanceof ReferenceType ? after.getTopValue() : null;
-    if (result != null && MapTypes.isEmptyPlaceholder(BytecodeApi.call(callee))) {
-      placeholders.add(result);
-    }
-    if (result != null && receiver == null && args.length == 1 && origins.get(args[0]) instanceof Origin.Constructed
-        && SharedInstances.holdsArgument(callee.getSlashedClassName().replace('/', '.'), callee.getName())) {
-      heldNew.put(result, ((Origin.Constructed) origins.get(args[0])).className());
-    }
     threadIdentity.note(invoke, cpg, receiver, args, after, hierarchy);
     Optional<ApiMethod> api = BytecodeApi.call(invoke, cpg);
     if (api.isPresent() && InlineCallbacks.runsCallbacksInline(api.get().owner(), api.get().name(), hierarchy)) {
@@ -728,7 +713,7 @@ public final class MapValues {
       }
     }
     if (api.isPresent()) {
-      tasks.note(context, m, location, cfg, api.get(), receiver, result, args, functions, origins,
+      tasks.note(context, m, location, cfg, api.get(), receiver, result, args, functions, identity.origins(),
           thisValue, hierarchy);
     }
     Access lazySource = receiver == null ? null : lazyResults.get(receiver);
@@ -744,7 +729,7 @@ public final class MapValues {
           SourceLineAnnotation.fromVisitedInstruction(context, m, location), hierarchy);
     }
     if (api.isPresent() && receiver != null) {
-      publications.called(api.get(), receiver, args, origins, functions, location,
+      publications.called(api.get(), receiver, args, identity.origins(), functions, location,
           SourceLineAnnotation.fromVisitedInstruction(context, m, location), heldOrigins(monitors, location),
           thisHeldHere, hierarchy);
     }
@@ -753,7 +738,7 @@ public final class MapValues {
     boolean[] modelled = new boolean[argCount];
     for (Effect effect : effects) {
       ValueNumber operand = effect.operand().isReceiver() ? receiver : argOrNull(args, effect.operand().argIndex());
-      Origin subject = operand == null ? null : origins.get(operand);
+      Origin subject = operand == null ? null : identity.originOf(operand);
       if (effect.kind() != MapEffect.VIEW && parameterUses.isParameter(operand)) {
         parameterUses.affected(operand, effect, SourceLineAnnotation.fromVisitedInstruction(context, m, location),
             location, !monitors.at(location).isEmpty());
@@ -763,8 +748,8 @@ public final class MapValues {
         argumentOnlyIterated[effect.operand().argIndex()] |= effect.kind() == MapEffect.ITERATE;
       }
       if (operand != null && effect.operand().isReceiver() && !operand.equals(thisValue)
-          && (untracked.isView(operand) || subject == null && MapTypes.isMap(api.get().owner(), hierarchy))) {
-        untracked.called(m, operand, api.get().owner(), invoke.getMethodName(cpg), effect, result);
+          && (identity.isUntrackedView(operand) || subject == null && MapTypes.isMap(api.get().owner(), hierarchy))) {
+        identity.untrackedMapCalled(m, operand, api.get(), effect, result, hierarchy);
       }
       if (subject == null && selfIsMap && effect.kind() != MapEffect.VIEW && operand != null
           && operand.equals(thisValue)) {
@@ -778,7 +763,7 @@ public final class MapValues {
       if (effect.kind() != MapEffect.VIEW) {
         boolean passesNull = false;
         for (ValueNumber arg : args) {
-          passesNull |= nulls.contains(arg);
+          passesNull |= identity.isNull(arg);
         }
         Collection<ValueNumber> held = monitors.at(location);
         boolean keyedByThread =
@@ -801,11 +786,7 @@ public final class MapValues {
         }
       }
       if (effect.kind() == MapEffect.VIEW && result != null) {
-        String owner = invoke.getClassName(cpg);
-        String viewCall = effect.operand().isReceiver() ? invoke.getMethodName(cpg)
-            : owner.substring(owner.lastIndexOf('.') + 1) + "." + invoke.getMethodName(cpg);
-        origins.put(result, new Origin.View(subject, viewCall, effect.operand().isReceiver(),
-            MapApi.viewWalksByIterator(api.get()), result));
+        identity.viewMade(result, subject, api.get(), effect, invoke, cpg, hierarchy);
       } else if (effect.kind() == MapEffect.ITERATE) {
         traversals.add(
             new TraversalSite(
@@ -820,62 +801,25 @@ public final class MapValues {
       if (!argumentOnlyIterated[i]) {
         escape(args[i]);
       }
-      Origin passed = modelled[i] ? null : origins.get(args[i]);
+      Origin passed = modelled[i] ? null : identity.originOf(args[i]);
       if (passed != null && passed.root() instanceof Origin.FieldLoad) {
         passedMaps.add(new PassedMap(callee, i, passed, SourceLineAnnotation.fromVisitedInstruction(context, m, location),
             location, heldOrigins(monitors, location), thisHeldHere));
       }
     }
-    if (api.isPresent()) {
-      ApiMethod call = api.get();
-      if (MapTypes.createsSynchronizedWrapper(call) && result != null) {
-        origins.put(result, new Origin.Created(MapTypes.wrapperDescription(call), true, result));
-      } else if (call.kind() == CallKind.CONSTRUCTOR
-          && receiver != null
-          && MapTypes.isSelfLockedMapType(call.owner(), hierarchy)) {
-        origins.put(receiver, new Origin.Created(selfLockedKind(call.owner()), false, receiver));
-      } else if (call.kind() == CallKind.CONSTRUCTOR && receiver != null && !origins.containsKey(receiver)) {
-        int lastBoolean = call.params().lastIndexOf("boolean");
-        boolean lastTrue = lastBoolean >= 0 && lastBoolean < argCount && trues.contains(args[lastBoolean]);
-        origins.put(receiver, new Origin.Constructed(call.owner(), lastTrue, receiver, location));
-        if (receiver.equals(thisValue) && selfIsMap) {
-          superMap = (Origin.Constructed) origins.get(receiver);
-        }
-      } else if (result != null && call.kind() == CallKind.STATIC && call.owner().equals(MapTypes.COLLECTORS)) {
-        MapTypes.collectedMapClass(call.name(), argCount).ifPresent(c -> mapCollectors.put(result, c));
-      } else if (result != null && !origins.containsKey(result) && call.name().equals("collect") && argCount == 1
-          && mapCollectors.containsKey(args[0]) && (call.owner().equals("java.util.stream.Stream")
-              || hierarchy.isSubtype(call.owner(), "java.util.stream.Stream"))) {
-        // a stream collected into a map of a known class: as good as constructing one here
-        origins.put(result, new Origin.Constructed(mapCollectors.get(args[0]), false, result, location));
-      } else if (result != null && !origins.containsKey(result)) {
-        origins.put(
-            result, new Origin.MethodResult(XFactory.createXMethod(invoke, cpg), receiver, isThis(receiver), result));
-      }
-    }
-    if (result != null) {
-      SyntheticAccessors.fieldReadBy(invoke, cpg).ifPresent(field -> {
-        ValueNumber base = field.isStatic() || args.length == 0 ? null : args[0];
-        origins.put(result, new Origin.FieldLoad(field, base, isThis(base), result));
-      });
+    identity.called(invoke, cpg, callee, api.orElse(null), receiver, args, result, location, hierarchy);
+    if (selfIsMap && api.isPresent() && api.get().kind() == CallKind.CONSTRUCTOR && identity.isThis(receiver)
+        && identity.originOf(receiver) instanceof Origin.Constructed) {
+      superMap = (Origin.Constructed) identity.originOf(receiver);
     }
   }
-
 
   private static boolean isLazyTraversal(Type type, TypeHierarchy hierarchy) {
     return type instanceof ObjectType && MapTypes.isLazyTraversal(((ObjectType) type).getClassName(), hierarchy);
   }
 
-  private boolean isThis(ValueNumber value) {
-    return value != null && value.equals(thisValue);
-  }
-
   private static ValueNumber argOrNull(ValueNumber[] args, int index) {
     return index < args.length ? args[index] : null;
-  }
-
-  private static String selfLockedKind(String owner) {
-    return owner.equals(MapTypes.HASHTABLE) || owner.contains("$") ? "Hashtable" : owner.substring(owner.lastIndexOf('.') + 1);
   }
 
   private boolean thisHeld(HeldMonitors monitors, Location location) throws DataflowAnalysisException {
@@ -886,7 +830,7 @@ public final class MapValues {
     Collection<ValueNumber> held = monitors.at(location);
     List<Origin> result = new ArrayList<>();
     for (ValueNumber v : held) {
-      Origin o = origins.get(v);
+      Origin o = identity.originOf(v);
       if (o != null) {
         result.add(o);
       }
@@ -895,7 +839,7 @@ public final class MapValues {
   }
 
   private void escape(ValueNumber value) {
-    Origin origin = value == null ? null : origins.get(value);
+    Origin origin = value == null ? null : identity.originOf(value);
     if (origin != null && (origin.root() instanceof Origin.Created || origin.root() instanceof Origin.Constructed)) {
       escaped.add(origin.root().value());
     }

@@ -258,17 +258,20 @@ public abstract class Origin {
     private final String call;
     private final boolean onReceiver;
     private final boolean walksByIterator;
+    private final boolean entries;
 
-    View(Origin of, String call, boolean onReceiver, ValueNumber value) {
-      this(of, call, onReceiver, false, value);
-    }
-
-    View(Origin of, String call, boolean onReceiver, boolean walksByIterator, ValueNumber value) {
+    View(Origin of, String call, boolean onReceiver, boolean walksByIterator, boolean entries, ValueNumber value) {
       super(value);
       this.of = of;
       this.call = call;
       this.onReceiver = onReceiver;
       this.walksByIterator = walksByIterator;
+      this.entries = entries;
+    }
+
+    /** Whether this is the map's own {@code entrySet()} ({@link dev.mapsafe.knowledge.mapapi.MapApi#makesEntryView}). */
+    public boolean isEntryView() {
+      return entries;
     }
 
     /**

@@ -128,7 +128,7 @@ public final class ShallowCopies {
         .equals("next") ? origins.get(((Origin.MethodResult) entry).receiver()) : null;
     Origin entrySet = iterator instanceof Origin.MethodResult && ((Origin.MethodResult) iterator).method().getName()
         .equals("iterator") ? origins.get(((Origin.MethodResult) iterator).receiver()) : null;
-    return entrySet instanceof Origin.View && ((Origin.View) entrySet).call().equals("entrySet")
+    return entrySet instanceof Origin.View && ((Origin.View) entrySet).isEntryView()
         ? ((Origin.View) entrySet).of() : null;
   }
 
@@ -141,7 +141,7 @@ public final class ShallowCopies {
       }
       stream = origins.get(((Origin.MethodResult) stream).receiver());
     }
-    return stream instanceof Origin.View && ((Origin.View) stream).call().equals("entrySet")
+    return stream instanceof Origin.View && ((Origin.View) stream).isEntryView()
         ? ((Origin.View) stream).of() : null;
   }
 

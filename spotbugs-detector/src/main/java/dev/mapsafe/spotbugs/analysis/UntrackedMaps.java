@@ -1,7 +1,10 @@
 package dev.mapsafe.spotbugs.analysis;
 
+import dev.mapsafe.knowledge.mapapi.ApiMethod;
 import dev.mapsafe.knowledge.mapapi.Effect;
+import dev.mapsafe.knowledge.mapapi.MapApi;
 import dev.mapsafe.knowledge.mapapi.MapEffect;
+import dev.mapsafe.knowledge.mapapi.TypeHierarchy;
 import edu.umd.cs.findbugs.ba.Location;
 import edu.umd.cs.findbugs.ba.vna.ValueNumber;
 import java.util.HashMap;
@@ -26,10 +29,12 @@ final class UntrackedMaps {
    * A call of {@code name} on the map {@code receiver} of unknown source, through {@code type}: makes the map
    * known, and the view the call returns.
    */
-  void called(Method method, ValueNumber receiver, String type, String name, Effect effect, ValueNumber result) {
-    Origin map = maps.computeIfAbsent(receiver, v -> new Origin.Untracked(type, nameOf(method, v), v));
+  void called(Method method, ValueNumber receiver, ApiMethod call, Effect effect, ValueNumber result,
+      TypeHierarchy hierarchy) {
+    Origin map = maps.computeIfAbsent(receiver, v -> new Origin.Untracked(call.owner(), nameOf(method, v), v));
     if (effect.kind() == MapEffect.VIEW && result != null) {
-      maps.putIfAbsent(result, new Origin.View(map, name, true, result));
+      maps.putIfAbsent(result, new Origin.View(map, call.name(), true, false, MapApi.makesEntryView(call, hierarchy),
+          result));
     }
   }
 
