@@ -68,12 +68,23 @@ public final class BytecodeApi {
         parameters(callee.getSignature()));
   }
 
+  /** The parameter types of a method signature, parsed once per analysis (every call instruction asks). */
   private static List<String> parameters(String signature) {
+    AnalysisContext analysis = AnalysisContext.currentAnalysisContext();
+    return analysis == null ? parse(signature)
+        : PARAMETERS.computeIfAbsent(analysis, a -> new ConcurrentHashMap<>())
+            .computeIfAbsent(signature, BytecodeApi::parse);
+  }
+
+  private static final Map<AnalysisContext, Map<String, List<String>>> PARAMETERS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static List<String> parse(String signature) {
     List<String> params = new ArrayList<>();
     for (Type t : Type.getArgumentTypes(signature)) {
       params.add(t.toString());
     }
-    return params;
+    return List.copyOf(params);
   }
 
   /**

@@ -321,6 +321,7 @@ public final class MapValues {
   private final TaskLaunches tasks = new TaskLaunches();
   /** Iterations and streams made by a traversal, with the traversal's access. */
   private final Map<ValueNumber, Access> lazyResults = new HashMap<>();
+  /** The method's control flow and values while it is scanned; not kept after (its facts live for the whole run). */
   private CFG cfg;
   private ValueNumberDataflow vna;
   private final ValueNumber thisValue;
@@ -531,6 +532,8 @@ public final class MapValues {
     Instructions.inBytecodeOrder(cfg, vna,
         (location, before, after) -> result.step(context, method, location, before, after, cpg, monitors, hierarchy));
     result.tasks.finish(cfg);
+    result.cfg = null;
+    result.vna = null;
     return result;
   }
 
