@@ -175,12 +175,12 @@ public final class MapDelegates {
         if (op == Const.NOP || op == Const.CHECKCAST) {
           continue;
         }
-        if (op == Const.ARETURN || op == Const.RETURN) {
-          Object returned = op == Const.ARETURN ? stack.pollFirst() : null;
-          if (made == null || op == Const.ARETURN && returned != made || !stack.isEmpty()) {
+        if (op == Const.ARETURN || op == Const.IRETURN || op == Const.RETURN) { // IRETURN: containsKey's answer
+          Object returned = op == Const.RETURN ? null : stack.pollFirst();
+          if (made == null || op != Const.RETURN && returned != made || !stack.isEmpty()) {
             return Optional.empty();
           }
-          return Optional.of(new Delegate(made.field, made.api, made.use, made.parameters, op == Const.ARETURN,
+          return Optional.of(new Delegate(made.field, made.api, made.use, made.parameters, op != Const.RETURN,
               method.getName()));
         }
         if (!step(ins)) {
