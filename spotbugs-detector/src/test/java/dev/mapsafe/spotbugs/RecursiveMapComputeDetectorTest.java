@@ -60,6 +60,15 @@ class RecursiveMapComputeDetectorTest {
         + " again and update the same map before this computeIfAbsent returns (the factory creates the scoped bean"), message);
   }
 
+  /**
+   * A function that falls back to another object of the same class (a scope's parent, a new resolver) updates that
+   * object's map, not this one; through {@code this} or on a static map it is the same map.
+   */
+  @Test
+  void anotherObjectsMapIsAnotherMap(SpotBugsRunner spotbugs) {
+    Fixtures.assertExactlyMarked(spotbugs, "fixtures.recursive.ParentScopes");
+  }
+
   @Test
   void negatives(SpotBugsRunner spotbugs) {
     assertTrue(Fixtures.expected("fixtures.recursive.MemoNegatives").isEmpty());

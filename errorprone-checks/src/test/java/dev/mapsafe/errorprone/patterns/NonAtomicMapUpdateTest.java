@@ -491,8 +491,8 @@ class NonAtomicMapUpdateTest {
   @Test
   void messagesOfAccessorsAndCopyOnWriteUpdates() {
     SharedFixtures.add(TestHelpers.compilation(NonAtomicMapUpdate.class, getClass()), Pattern.NON_ATOMIC_MAP_UPDATE,
-            "fixtures.atomic.DelegatedCalls", 61,
-            "byUri.get(uri) in page() at line 57 then byUri.put(uri, ..) in addPage() at line 61")
+            "fixtures.atomic.DelegatedCalls", 69,
+            "byUri.get(uri) in page() at line 65 then byUri.put(uri, ..) in addPage() at line 69")
         .doTest();
     SharedFixtures.add(TestHelpers.compilation(NonAtomicMapUpdate.class, getClass()), Pattern.NON_ATOMIC_MAP_UPDATE,
             "fixtures.atomic.CopyOnWriteMaps", 29,

@@ -97,12 +97,19 @@ public final class MapValues {
     public final Effect effect;
     public final Origin receiver;
     public final List<MethodDescriptor> functionBodies;
+    /**
+     * Whether the function runs on this method's {@code this}: a lambda that captures it, {@code this::m}; not
+     * {@code parent::m} (another object) nor a lambda that captures no {@code this}.
+     */
+    public final boolean functionOnThis;
     public final SourceLineAnnotation line;
 
-    Update(Effect effect, Origin receiver, List<MethodDescriptor> functionBodies, SourceLineAnnotation line) {
+    Update(Effect effect, Origin receiver, List<MethodDescriptor> functionBodies, boolean functionOnThis,
+        SourceLineAnnotation line) {
       this.effect = effect;
       this.receiver = receiver;
       this.functionBodies = functionBodies;
+      this.functionOnThis = functionOnThis;
       this.line = line;
     }
   }
@@ -785,6 +792,7 @@ public final class MapValues {
         if (effect.operand().isReceiver() && function >= 0 && function < argCount) {
           updates.add(
               new Update(effect, subject, functions.targetsOf(args[function]),
+                  functions.capturedBy(args[function]).stream().findFirst().filter(identity::isThis).isPresent(),
                   SourceLineAnnotation.fromVisitedInstruction(context, m, location)));
         }
       }

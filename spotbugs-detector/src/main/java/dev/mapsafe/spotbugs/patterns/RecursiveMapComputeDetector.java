@@ -27,10 +27,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.bcel.classfile.Method;
 
 /**
@@ -86,7 +88,7 @@ public final class RecursiveMapComputeDetector implements Detector {
       if (function < 0 || function >= update.argumentBodies.size()) {
         continue;
       }
-      reentry(className, method, reach(update.argumentBodies.get(function))).ifPresent(found -> bugs.add(
+      reentry(className, method, reach(update.argumentBodies.get(function), false)).ifPresent(found -> bugs.add(
           new BugInstance(this, PATTERN.bugType(), Priorities.NORMAL_PRIORITY)
               .addClass(className)
               .addMethod(MethodAnnotation.fromXMethod(values.method()))
@@ -110,15 +112,15 @@ public final class RecursiveMapComputeDetector implements Detector {
     }
   }
 
-  private Optional<Reentry> reentry(String className, Method updating, Map<MethodDescriptor, List<String>> reached) {
-    for (Map.Entry<MethodDescriptor, List<String>> entry : reached.entrySet()) {
-      MapValues values = methods.get(entry.getKey());
+  private Optional<Reentry> reentry(String className, Method updating, List<Reached> reached) {
+    for (Reached entry : reached) {
+      MapValues values = methods.get(entry.method);
       for (MapValues.CallSite call : values == null ? List.<MapValues.CallSite>of() : values.callSites()) {
         String owner = call.callee.getClassDescriptor().getDottedClassName();
         Optional<String> why = ReentrantCallbacks.reenters(className, updating.getName(), owner, call.callee.getName(),
             hierarchy);
         if (why.isPresent()) {
-          return Optional.of(new Reentry(simple(owner) + "." + call.callee.getName() + "()", entry.getValue(),
+          return Optional.of(new Reentry(simple(owner) + "." + call.callee.getName() + "()", entry.through,
               why.get()));
         }
       }
@@ -165,48 +167,73 @@ public final class RecursiveMapComputeDetector implements Detector {
     }
   }
 
+  /**
+   * A write of the field's map in the function's methods: of a static field in any of them; of an instance field only
+   * on the object that made the function (another object's field is another map).
+   */
   private Optional<Found> findWrite(MapValues.Update update, XField field) {
-    for (Map.Entry<MethodDescriptor, List<String>> reached : reach(update.functionBodies).entrySet()) {
-      MapValues values = methods.get(reached.getKey());
+    for (Reached reached : reach(update.functionBodies, update.functionOnThis)) {
+      MapValues values = methods.get(reached.method);
       for (MapValues.Access write : values == null ? List.<MapValues.Access>of() : values.accesses()) {
         Origin root = write.subject.root();
         if (write.effect.kind() == MapEffect.WRITE
             && write.effect.operand().isReceiver()
             && root instanceof Origin.FieldLoad
-            && ((Origin.FieldLoad) root).field().equals(field)) {
-          return Optional.of(new Found(write, reached.getValue()));
+            && ((Origin.FieldLoad) root).field().equals(field)
+            && (field.isStatic() || reached.onSameObject && ((Origin.FieldLoad) root).onThis())) {
+          return Optional.of(new Found(write, reached.through));
         }
       }
     }
     return Optional.empty();
   }
 
+  /** A method a function runs, the methods it is reached through, and whether it runs on the function's object. */
+  private static final class Reached {
+    final MethodDescriptor method;
+    final List<String> through;
+    final boolean onSameObject;
+
+    Reached(MethodDescriptor method, List<String> through, boolean onSameObject) {
+      this.method = method;
+      this.through = through;
+      this.onSameObject = onSameObject;
+    }
+  }
+
   /**
    * A function's methods (lambda bodies, a method reference's target) and the methods of the analysed classes they
-   * call, breadth-first and at most {@link #MAX_METHODS}, each with the methods it is reached through.
+   * call, breadth-first and at most {@link #MAX_METHODS}, each with the methods it is reached through and whether it
+   * runs on the object that made the function: the bodies do when {@code onThis}, and a method called on
+   * {@code this} from one that does.
    */
-  private Map<MethodDescriptor, List<String>> reach(List<MethodDescriptor> bodies) {
-    Map<MethodDescriptor, List<String>> through = new LinkedHashMap<>();
-    Deque<MethodDescriptor> work = new ArrayDeque<>();
+  private List<Reached> reach(List<MethodDescriptor> bodies, boolean onThis) {
+    List<Reached> reached = new ArrayList<>();
+    Set<MethodDescriptor> onSame = new HashSet<>();
+    Set<MethodDescriptor> onOther = new HashSet<>();
+    Deque<Reached> work = new ArrayDeque<>();
     for (MethodDescriptor body : bodies) {
-      if (!through.containsKey(body)) {
-        through.put(body, body.getName().startsWith("lambda$") ? List.of() : List.of(display(body)));
-        work.add(body);
+      boolean same = onThis && !body.isStatic();
+      if ((same ? onSame : onOther).add(body)) {
+        work.add(new Reached(body, body.getName().startsWith("lambda$") ? List.of() : List.of(display(body)), same));
       }
     }
     while (!work.isEmpty()) {
-      MethodDescriptor current = work.removeFirst();
-      MapValues values = methods.get(current);
-      for (MethodDescriptor callee : values == null ? List.<MethodDescriptor>of() : values.callees()) {
-        if (methods.containsKey(callee) && !through.containsKey(callee) && through.size() < MAX_METHODS) {
-          List<String> path = new ArrayList<>(through.get(current));
-          path.add(display(callee));
-          through.put(callee, path);
-          work.add(callee);
+      Reached current = work.removeFirst();
+      reached.add(current);
+      MapValues values = methods.get(current.method);
+      for (MapValues.CallSite call : values == null ? List.<MapValues.CallSite>of() : values.callSites()) {
+        boolean same = current.onSameObject && call.onThis && !call.callee.isStatic()
+            && !call.callee.getName().startsWith("<");
+        if (methods.containsKey(call.callee) && onSame.size() + onOther.size() < MAX_METHODS
+            && (same ? onSame : onOther).add(call.callee)) {
+          List<String> path = new ArrayList<>(current.through);
+          path.add(display(call.callee));
+          work.add(new Reached(call.callee, path, same));
         }
       }
     }
-    return through;
+    return reached;
   }
 
   /** A method as the source names a call of it: {@code load()}, {@code new Loader()}. */
