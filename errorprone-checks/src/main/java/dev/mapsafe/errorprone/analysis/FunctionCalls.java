@@ -4,10 +4,8 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.util.TreePath;
@@ -56,7 +54,7 @@ public final class FunctionCalls {
       walk.work.add(new Body(new TreePath(function, lambda.getBody()), List.of(), true));
     } else if (tree instanceof MemberReferenceTree reference
         && ASTHelpers.getSymbol(reference) instanceof MethodSymbol target) {
-      walk.enqueue(target, List.of(display(target)), isThisOrSuper(reference.getQualifierExpression()), state);
+      walk.enqueue(target, List.of(display(target)), JavacApi.isThisOrSuper(reference.getQualifierExpression()), state);
     } else {
       return Optional.empty();
     }
@@ -147,14 +145,7 @@ public final class FunctionCalls {
   /** Whether a call is made on {@code this}: with no receiver, or on {@code this} or {@code super}. */
   private static boolean onThis(MethodInvocationTree call) {
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
-    return receiver == null || isThisOrSuper(receiver);
-  }
-
-  /** {@code this}, {@code super}, or a qualified {@code Outer.this}. */
-  static boolean isThisOrSuper(ExpressionTree tree) {
-    Object name = tree instanceof IdentifierTree id ? id.getName()
-        : tree instanceof MemberSelectTree select ? select.getIdentifier() : null;
-    return name != null && (name.toString().equals("this") || name.toString().equals("super"));
+    return receiver == null || JavacApi.isThisOrSuper(receiver);
   }
 
   /** A method as the source names a call of it: {@code load()}, {@code new Loader()}. */

@@ -3,6 +3,8 @@ package dev.mapsafe.errorprone.analysis;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.tools.javac.code.Flags;
@@ -30,6 +32,13 @@ import javax.lang.model.element.ElementKind;
 /** Translates javac trees and symbols into the knowledge module's vocabulary (binary names, ApiMethod). */
 public final class JavacApi {
   private JavacApi() {}
+
+  /** {@code this}, {@code super}, or a qualified {@code Outer.this}: the object the code runs on. */
+  public static boolean isThisOrSuper(ExpressionTree tree) {
+    Object name = tree instanceof IdentifierTree id ? id.getName()
+        : tree instanceof MemberSelectTree select ? select.getIdentifier() : null;
+    return name != null && (name.toString().equals("this") || name.toString().equals("super"));
+  }
 
   /** Whether the tree is a call making a map's own {@code entrySet()} ({@link MapApi#makesEntryView}). */
   public static boolean makesEntryView(ExpressionTree tree, VisitorState state) {

@@ -69,7 +69,7 @@ public final class MapWrites {
         return true; // the field itself, or a local that aliases it
       }
       qualifier = MapIdentity.strip(qualifier);
-      if (FunctionCalls.isThisOrSuper(qualifier)) {
+      if (JavacApi.isThisOrSuper(qualifier)) {
         return true;
       }
       Type type = ASTHelpers.getType(qualifier);
